@@ -1,0 +1,124 @@
+/**
+ * One zod schema over process.env. `loadConfig` never throws a stack trace at an admin:
+ * it returns either the config or one message naming each bad variable and how to fix it.
+ */
+import { z } from 'zod';
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const SLACK_USERGROUP_ID = /^S[A-Z0-9]{2,}$/;
+const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const emptyAsUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
+
+export const configSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string({ error: 'is required: the Bot User OAuth Token (xoxb-…) from your Slack app' })
+        .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+    ),
+    SLACK_APP_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z.string().startsWith('xapp-', 'must be an app-level token starting with xapp- (Socket Mode)').optional(),
+    ),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_API_URL: z.preprocess(
+      emptyAsUndefined,
+      z.url({ error: 'must be a URL such as https://slack.com/api/' }).optional(),
+    ),
+    PORT: z.preprocess(
+      emptyAsUndefined,
+      z.coerce
+        .number({ error: 'must be a port number' })
+        .int('must be a whole number')
+        .min(0, 'must be between 0 and 65535')
+        .max(65535, 'must be between 0 and 65535')
+        .default(3000),
+    ),
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+        .default('file:./data/purchases.db'),
+    ),
+    TENANT: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['local'], { error: 'must be local (the database is the tenant): the microsoft adapter is not available yet' }).default('local'),
+    ),
+    DEMO_TENANT: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+    ).transform((value) => value === 'true'),
+    ADMIN_USER_IDS: z
+      .preprocess(emptyAsUndefined, z.string().default(''))
+      .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(SLACK_USER_ID, 'must be Slack user ids like U012ABCDEF, comma-separated'))),
+    ADMIN_USERGROUP_ID: z.preprocess(
+      emptyAsUndefined,
+      z.string().regex(SLACK_USERGROUP_ID, 'must be a Slack user group id like S012ABCDEF').optional(),
+    ),
+    ADMIN_CHANNEL_ID: z.preprocess(
+      emptyAsUndefined,
+      z.string().regex(SLACK_CHANNEL_ID, 'must be a Slack channel id like C012ABCDEF').optional(),
+    ),
+    BOT_TIMEZONE: z.preprocess(
+      emptyAsUndefined,
+      z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or America/New_York').default('UTC'),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
+    ),
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/** Secrets are never echoed back, even when they are the bad value. */
+/** Rules across variables, checked on the raw values so they are reported with the rest. */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (no SLACK_APP_TOKEN set): the Signing Secret from Basic Information; or set SLACK_APP_TOKEN for Socket Mode',
+    );
+  }
+  if (!set('ADMIN_USER_IDS') && !set('ADMIN_USERGROUP_ID')) {
+    problems.push('ADMIN_USER_IDS or ADMIN_USERGROUP_ID must name at least one admin, e.g. ADMIN_USER_IDS=U012ABCDEF,U034GHIJKL');
+  }
+  return problems;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = configSchema.safeParse(env);
+  const problems = crossFieldProblems(env);
+  if (parsed.success && problems.length === 0) return { ok: true, config: parsed.data };
+  const issues = parsed.success ? [] : parsed.error.issues;
+  const lines = [
+    ...issues.map((issue) => {
+      const variable = issue.path.length > 0 ? String(issue.path[0]) : 'configuration';
+      return `  ${variable} ${issue.message}`;
+    }),
+    ...problems.map((problem) => `  ${problem}`),
+  ];
+  return {
+    ok: false,
+    message: `The bot cannot start: fix these settings (in .env or the environment):\n${lines.join('\n')}\nSee .env.example for every variable.`,
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Admins type product names loosely. Resolution order: ProductId, exact name, then an
+ * unambiguous case-insensitive substring of the name; otherwise the candidates are listed.
+ */
+import { AppError } from './errors.js';
+
+export interface ProductRef {
+  id: string;
+  name: string;
+}
+
+export const PRODUCT_ID_PATTERN = /^[A-Z0-9]{12}$/i;
+
+export function matchProduct<T extends ProductRef>(query: string, products: readonly T[]): T {
+  const wanted = query.trim().toLowerCase();
+  if (wanted === '') {
+    throw new AppError('bad_input', 'empty product', 'Name a product, e.g. `Power BI Pro` or its ProductId `CFQ7TTC0H9MP`.');
+  }
+  const byId = products.find((p) => p.id.toLowerCase() === wanted);
+  if (byId) return byId;
+  const byName = products.find((p) => p.name.toLowerCase() === wanted);
+  if (byName) return byName;
+  const candidates = products.filter((p) => p.name.toLowerCase().includes(wanted));
+  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length === 0) {
+    throw new AppError(
+      'not_found',
+      `no product matches ${query}`,
+      `No product matches "${query}". Try a ProductId such as \`CFQ7TTC0H9MP\` or part of a name such as \`power bi\`; \`/purchases policy\` lists every product.`,
+    );
+  }
+  const list = candidates
+    .slice(0, 15)
+    .map((p) => `• ${p.name} (\`${p.id}\`)`)
+    .join('\n');
+  const more = candidates.length > 15 ? `\n…and ${candidates.length - 15} more` : '';
+  throw new AppError(
+    'ambiguous',
+    `${candidates.length} products match ${query}`,
+    `"${query}" matches ${candidates.length} products. Say which one, by name or ProductId:\n${list}${more}`,
+  );
+}

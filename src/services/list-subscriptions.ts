@@ -1,0 +1,133 @@
+/**
+ * `/purchases list`: a page of self-service subscriptions, newest purchase first.
+ * Paging is keyset-based; the cursor carries the resolved filters and the anchor row, so a
+ * Next/Previous button's value is the cursor alone.
+ */
+import { addDays } from 'date-fns';
+import { z } from 'zod';
+import { listProducts, listPurchasers } from '../db/repositories/catalog.js';
+import {
+  countSubscriptions,
+  findSubscriptionsPage,
+  type SubscriptionQuery,
+} from '../db/repositories/subscriptions.js';
+import { AppError } from '../domain/errors.js';
+import { matchProduct } from '../domain/products.js';
+import type { ListFilters, StatusFilter } from '../slack/parse-command.js';
+import type { ServiceContext } from './context.js';
+import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
+
+export const PAGE_SIZE = 20;
+
+const cursorSchema = z.object({
+  v: z.literal(1),
+  f: z.object({
+    productId: z.string().max(40).optional(),
+    productName: z.string().max(200).optional(),
+    purchaser: z.string().max(200).optional(),
+    status: z.enum(['active', 'deleted', 'all']),
+    expiringDays: z.number().int().min(0).max(3650).optional(),
+  }),
+  a: z.object({ p: z.iso.datetime(), i: z.string().max(64) }),
+  d: z.enum(['next', 'prev']),
+});
+
+type ResolvedFilters = z.infer<typeof cursorSchema>['f'];
+
+export interface SubscriptionPage {
+  items: SubscriptionSummary[];
+  total: number;
+  filters: ResolvedFilters;
+  nextCursor?: string;
+  prevCursor?: string;
+}
+
+function encodeCursor(filters: ResolvedFilters, anchor: SubscriptionSummary, d: 'next' | 'prev'): string {
+  const payload: z.infer<typeof cursorSchema> = { v: 1, f: filters, a: { p: anchor.purchasedAt.toISOString(), i: anchor.id }, d };
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): z.infer<typeof cursorSchema> {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch (error) {
+    throw new AppError(
+      'bad_input',
+      'invalid list cursor',
+      'That page link is no longer valid. Run `/purchases list` again.',
+      { cause: error },
+    );
+  }
+}
+
+async function resolveFilters(ctx: ServiceContext, filters: ListFilters): Promise<ResolvedFilters> {
+  const resolved: ResolvedFilters = { status: filters.status };
+  if (filters.product) {
+    const product = matchProduct(filters.product, await listProducts(ctx.prisma));
+    resolved.productId = product.id;
+    resolved.productName = product.name;
+  }
+  if (filters.purchaser) resolved.purchaser = filters.purchaser;
+  if (filters.expiringDays !== undefined) resolved.expiringDays = filters.expiringDays;
+  return resolved;
+}
+
+/** purchaser:<text> matches an exact email, an exact name, or any name/email containing the text. */
+async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]> {
+  const wanted = text.toLowerCase();
+  const purchasers = await listPurchasers(ctx.prisma);
+  const exact = purchasers.filter((p) => p.email === wanted || p.name.toLowerCase() === wanted);
+  const matches = exact.length > 0
+    ? exact
+    : purchasers.filter((p) => p.name.toLowerCase().includes(wanted) || p.email.includes(wanted));
+  if (matches.length === 0) {
+    throw new AppError(
+      'not_found',
+      `no purchaser matches ${text}`,
+      `No purchaser matches "${text}". Use part of a name or an email, e.g. \`purchaser:"Ana Lopez"\` or \`purchaser:ana.lopez@contoso.com\`.`,
+    );
+  }
+  return matches.map((p) => p.id);
+}
+
+async function toQuery(ctx: ServiceContext, filters: ResolvedFilters): Promise<SubscriptionQuery> {
+  const statusOf: Record<StatusFilter, SubscriptionQuery['status']> = { active: 'Active', deleted: 'Deleted', all: undefined };
+  const query: SubscriptionQuery = { selfServiceOnly: true };
+  if (filters.productId) query.productId = filters.productId;
+  if (filters.purchaser) query.purchaserIds = await purchaserIds(ctx, filters.purchaser);
+  const status = statusOf[filters.status];
+  if (status) query.status = status;
+  if (filters.expiringDays !== undefined) {
+    query.expiresFrom = ctx.now;
+    query.expiresBefore = addDays(ctx.now, filters.expiringDays);
+  }
+  return query;
+}
+
+export async function listSubscriptions(
+  ctx: ServiceContext,
+  request: { filters: ListFilters } | { cursor: string },
+): Promise<SubscriptionPage> {
+  const cursor = 'cursor' in request ? decodeCursor(request.cursor) : undefined;
+  const filters = 'filters' in request ? await resolveFilters(ctx, request.filters) : cursor!.f;
+  const query = await toQuery(ctx, filters);
+  const anchor = cursor ? { purchasedAt: new Date(cursor.a.p), id: cursor.a.i } : undefined;
+  const { rows, hasMore } = await findSubscriptionsPage(ctx.prisma, query, {
+    size: PAGE_SIZE,
+    ...(anchor && cursor?.d === 'next' ? { after: anchor } : {}),
+    ...(anchor && cursor?.d === 'prev' ? { before: anchor } : {}),
+  });
+  const items = rows.map(toSummary);
+  const total = await countSubscriptions(ctx.prisma, query);
+  const first = items[0];
+  const last = items[items.length - 1];
+  const hasNext = cursor?.d === 'prev' ? true : hasMore;
+  const hasPrev = cursor === undefined ? false : cursor.d === 'next' ? true : hasMore;
+  return {
+    items,
+    total,
+    filters,
+    ...(hasNext && last ? { nextCursor: encodeCursor(filters, last, 'next') } : {}),
+    ...(hasPrev && first ? { prevCursor: encodeCursor(filters, first, 'prev') } : {}),
+  };
+}

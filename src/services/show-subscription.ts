@@ -1,0 +1,40 @@
+/** `/purchases show <subscription>`: one subscription with its first assigned users. */
+import { findAssignedUsers, findSubscriptionsByRef } from '../db/repositories/subscriptions.js';
+import { AppError } from '../domain/errors.js';
+import type { ServiceContext } from './context.js';
+import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
+
+export const SHOWN_USERS = 20;
+
+export interface SubscriptionDetails {
+  subscription: SubscriptionSummary;
+  users: Array<{ name: string; email: string; assignedAt: Date }>;
+}
+
+export async function findSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionSummary> {
+  const rows = await findSubscriptionsByRef(ctx.prisma, ref);
+  if (rows.length === 0) {
+    throw new AppError(
+      'not_found',
+      `no subscription ${ref}`,
+      `No subscription has the id \`${ref}\`. \`/purchases list status:all\` shows every subscription with its id.`,
+    );
+  }
+  if (rows.length > 1) {
+    throw new AppError(
+      'ambiguous',
+      `several subscriptions start with ${ref}`,
+      `More than one subscription id starts with \`${ref}\`: type more of it (the whole id is shown by \`/purchases show\`).`,
+    );
+  }
+  return toSummary(rows[0]!);
+}
+
+export async function showSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionDetails> {
+  const subscription = await findSubscription(ctx, ref);
+  const assignments = await findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS);
+  return {
+    subscription,
+    users: assignments.map((a) => ({ name: a.user.name, email: a.user.email, assignedAt: a.assignedAt })),
+  };
+}

@@ -1,0 +1,12 @@
+import type { Logger } from '@slack/bolt';
+import type { Config } from '../config.js';
+import type { ServiceContext } from '../services/context.js';
+import type { AdminDirectory } from './admins.js';
+
+/** What listeners need. `context()` stamps the current time: listeners never read the clock. */
+export interface SlackDeps {
+  config: Config;
+  admins: AdminDirectory;
+  context(): ServiceContext;
+  logger: Logger;
+}

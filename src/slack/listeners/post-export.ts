@@ -1,0 +1,28 @@
+import type { RespondFn, webApi } from '@slack/bolt';
+import type { CsvExport } from '../../services/export-users.js';
+import { ephemeral } from '../reply.js';
+import { mrkdwn } from '../views/text.js';
+import { uploadFile } from '../upload.js';
+
+/** Uploads a prepared CSV to the conversation it was asked in, then removes the temporary file. */
+export async function postExport(
+  client: webApi.WebClient,
+  respond: RespondFn,
+  csv: CsvExport,
+  where: { channelId: string; userId: string },
+): Promise<void> {
+  try {
+    await uploadFile(client, {
+      path: csv.path,
+      bytes: csv.bytes,
+      filename: csv.filename,
+      title: csv.title,
+      channelId: where.channelId,
+      initialComment: `<@${where.userId}> asked for ${csv.title.toLowerCase()}: ${csv.rows} user${csv.rows === 1 ? '' : 's'}.`,
+    });
+  } finally {
+    await csv.dispose();
+  }
+  const text = `Uploaded \`${csv.filename}\` (${csv.rows} user${csv.rows === 1 ? '' : 's'}) to this conversation.`;
+  await respond(ephemeral({ text, blocks: [{ type: 'section', text: mrkdwn(`:page_facing_up: ${text}`) }] }));
+}

@@ -1,0 +1,41 @@
+import { USAGE } from '../parse-command.js';
+import type { SlackMessage } from './block-kit.js';
+import { escapeMrkdwn, mrkdwn, plain } from './text.js';
+
+export function helpMessage(unknown?: string): SlackMessage {
+  const intro = unknown
+    ? `I don't know \`${escapeMrkdwn(unknown)}\`. Here is what \`/purchases\` can do:`
+    : 'Govern the licenses people buy for themselves with a credit card (self-service purchases).';
+  return {
+    text: unknown ? `Unknown subcommand ${unknown}. Try /purchases help.` : '/purchases: usage',
+    blocks: [
+      { type: 'header', text: plain('/purchases — self-service purchases', 150) },
+      { type: 'section', text: mrkdwn(intro) },
+      {
+        type: 'section',
+        text: mrkdwn(
+          [
+            `*List* ${USAGE.list}`,
+            '  e.g. `/purchases list power bi expiring:30` · `/purchases list purchaser:"Ana Lopez" status:all`',
+            `*Show one* ${USAGE.show}`,
+            '  e.g. `/purchases show 3f2b9c1a`',
+            `*Who holds licenses* ${USAGE.licenses}`,
+            '  e.g. `/purchases licenses Visio Plan 2`',
+            `*CSV of licensed users* ${USAGE.export}`,
+            '  e.g. `/purchases export Power BI Pro` · `/purchases export 3f2b9c1a 9d0e77b2`',
+            '*Help* `/purchases help`',
+          ].join('\n'),
+        ),
+      },
+      {
+        type: 'context',
+        elements: [mrkdwn('Products match by ProductId (e.g. `CFQ7TTC0H9MP`), exact name, or an unambiguous part of the name. Replies are only visible to you.')],
+      },
+    ],
+  };
+}
+
+/** The one way an error reaches an admin: an ephemeral line, what was wrong and what would be right. */
+export function errorMessage(text: string): SlackMessage {
+  return { text, blocks: [{ type: 'section', text: mrkdwn(`:warning: ${text}`) }] };
+}

@@ -1,0 +1,53 @@
+import type { ProductLicenses } from '../../services/product-licenses.js';
+import { ACTIONS } from './action-ids.js';
+import type { KnownBlock, SlackMessage } from './block-kit.js';
+import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
+
+/** Purchaser groups shown before "and N more purchasers" keeps the message under 50 blocks. */
+export const MAX_GROUPS = 40;
+
+export function licensesMessage(licenses: ProductLicenses): SlackMessage {
+  const { product } = licenses;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`${product.name}: licenses`, 150) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Available quantity*\n${licenses.available}`),
+        mrkdwn(`*Assigned*\n${licenses.assigned}`),
+        mrkdwn(`*Free*\n${licenses.free}`),
+        mrkdwn(`*ProductId*\n\`${product.id}\``),
+      ],
+    },
+    { type: 'context', elements: [mrkdwn('Available quantity is the total of all active subscriptions bought for this product. Users are grouped by the purchaser whose subscription they hold.')] },
+    { type: 'divider' },
+  ];
+  if (licenses.groups.length === 0) {
+    blocks.push({ type: 'section', text: mrkdwn('No active subscription of this product.') });
+  }
+  for (const group of licenses.groups.slice(0, MAX_GROUPS)) {
+    const title = group.purchaser
+      ? `*${escapeMrkdwn(group.purchaser.name)}* (${escapeMrkdwn(group.purchaser.email)})`
+      : '*Central subscription*';
+    const subs = group.subscriptions.map((s) => `\`${s.shortId}\``).join(' ');
+    const hidden = group.assigned - group.users.length;
+    const more = hidden > 0 ? ` …and ${hidden} more` : '';
+    const users = group.users.map((u) => escapeMrkdwn(u.name));
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `${title} · ${group.licenses} licenses, ${group.assigned} assigned · ${subs}\n` +
+          (users.length > 0 ? `${truncate(users.join(', '), 2400)}${more}` : 'No users assigned.'),
+      ),
+    });
+  }
+  if (licenses.groups.length > MAX_GROUPS) {
+    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${licenses.groups.length - MAX_GROUPS} more purchasers: Export users lists everyone.`)] });
+  }
+  blocks.push({
+    type: 'actions',
+    block_id: 'licenses_actions',
+    elements: [{ type: 'button', action_id: ACTIONS.exportProduct, text: plain('Export users'), value: product.id }],
+  });
+  return { text: `${product.name}: ${licenses.assigned} of ${licenses.available} licenses assigned`, blocks };
+}

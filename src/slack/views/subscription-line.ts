@@ -1,0 +1,34 @@
+import { describeDaysUntil, daysUntil, formatDay } from '../../domain/dates.js';
+import { formatMoney } from '../../domain/money.js';
+import type { SubscriptionSummary } from '../../services/subscription-summary.js';
+import { escapeMrkdwn } from './text.js';
+
+export function purchaserLabel(s: SubscriptionSummary): string {
+  return s.purchaser ? `${escapeMrkdwn(s.purchaser.name)} (${escapeMrkdwn(s.purchaser.email)})` : 'Central subscription';
+}
+
+export function expiryLabel(s: SubscriptionSummary, now: Date, timeZone: string): string {
+  const days = daysUntil(s.expiresAt, now, timeZone);
+  const when = `${formatDay(s.expiresAt, timeZone)} (${describeDaysUntil(days)})`;
+  if (s.status === 'Deleted') return `was due ${formatDay(s.expiresAt, timeZone)}`;
+  return days >= 0 && days <= 7 ? `:hourglass_flowing_sand: expires ${when}` : `expires ${when}`;
+}
+
+export function statusLabel(s: SubscriptionSummary): string {
+  const parts = [s.status === 'Deleted' ? ':no_entry: Deleted' : 'Active'];
+  if (s.isTrial) parts.push('Trial');
+  return parts.join(' · ');
+}
+
+export function priceLabel(s: SubscriptionSummary): string {
+  if (s.unitPrice.amountMinor === 0) return 'free';
+  return `${formatMoney(s.monthlyPrice)}/mo (${formatMoney(s.unitPrice)} × ${s.licensesPurchased})`;
+}
+
+/** One subscription on two lines, as in list rows and digests. */
+export function subscriptionLine(s: SubscriptionSummary, now: Date, timeZone: string): string {
+  return [
+    `*${escapeMrkdwn(s.product.name)}* — ${purchaserLabel(s)}`,
+    `\`${s.shortId}\` · ${s.licensesPurchased} licenses, ${s.assigned} assigned · ${expiryLabel(s, now, timeZone)} · ${priceLabel(s)} · ${statusLabel(s)}`,
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+const valid = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: 'secret-value',
+  ADMIN_USER_IDS: 'U012ABCDEF, U034GHIJKL',
+};
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const result = loadConfig(valid);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: 'file:./data/purchases.db',
+      TENANT: 'local',
+      DEMO_TENANT: true,
+      BOT_TIMEZONE: 'UTC',
+      LOG_LEVEL: 'info',
+      ADMIN_USER_IDS: ['U012ABCDEF', 'U034GHIJKL'],
+    });
+  });
+
+  it('names every bad variable in one message and how to fix it', () => {
+    const result = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxp-user-token',
+      PORT: 'eighty',
+      BOT_TIMEZONE: 'Mars/Olympus',
+      ADMIN_USER_IDS: 'alice',
+      DATABASE_URL: 'mysql://x',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+    expect(result.message).toContain('PORT must be a port number');
+    expect(result.message).toContain('BOT_TIMEZONE must be an IANA time zone');
+    expect(result.message).toContain('ADMIN_USER_IDS must be Slack user ids');
+    expect(result.message).toContain('DATABASE_URL must start with file:');
+    expect(result.message).toContain('SLACK_SIGNING_SECRET is required in HTTP mode');
+  });
+
+  it('says a missing bot token is required', () => {
+    const result = loadConfig({ SLACK_APP_TOKEN: 'xapp-1', ADMIN_USER_IDS: 'U012ABCDEF' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('SLACK_BOT_TOKEN is required');
+  });
+
+  it('needs at least one admin', () => {
+    const result = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('ADMIN_USER_IDS or ADMIN_USERGROUP_ID must name at least one admin');
+  });
+
+  it('never echoes a secret back', () => {
+    const result = loadConfig({ SLACK_BOT_TOKEN: 'not-a-token-s3cr3t', SLACK_APP_TOKEN: 'xapp-1', ADMIN_USER_IDS: 'U012ABCDEF' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).not.toContain('s3cr3t');
+  });
+
+  it('treats empty variables as unset', () => {
+    const result = loadConfig({ ...valid, PORT: '', ADMIN_CHANNEL_ID: '', BOT_TIMEZONE: '' });
+    expect(result.ok).toBe(true);
+  });
+});

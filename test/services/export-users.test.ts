@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import type { ServiceContext } from '../../src/services/context.js';
+import { exportUsers } from '../../src/services/export-users.js';
+import { aPerson, aProduct, aSubscription, assign } from '../support/builders.js';
+import { createTestDatabase, testProviders } from '../support/database.js';
+
+const now = new Date('2026-11-25T09:00:00Z');
+const actor = { slackUserId: 'U0ADMIN001' };
+
+describe.each(testProviders)('exporting licensed users on %s', (provider) => {
+  let database: Database;
+  let ctx: ServiceContext;
+
+  beforeEach(async () => {
+    database = await createTestDatabase(provider);
+    ctx = { prisma: database.prisma, now, timeZone: 'Europe/Berlin' };
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  it('writes an RFC 4180 CSV with neutralised formulas, and audits the export', async () => {
+    const product = await aProduct(database.prisma, { name: 'Visio Plan 2' });
+    const buyer = await aPerson(database.prisma, { name: 'Lopez, Ana', email: 'ana.lopez@contoso.com' });
+    const sneaky = await aPerson(database.prisma, { name: '=HYPERLINK("http://evil")', email: 'x@contoso.com' });
+    const quoted = await aPerson(database.prisma, { name: 'Jo "JJ" Smith', email: 'jo@contoso.com' });
+    const subscription = await aSubscription(database.prisma, {
+      id: '11111111-2222-4333-8444-555555555555',
+      productId: product.id,
+      purchaserId: buyer.id,
+    });
+    await assign(database.prisma, subscription.id, [sneaky.id, quoted.id], new Date('2026-06-02T10:00:00Z'));
+
+    const csv = await exportUsers(ctx, actor, { kind: 'product', product: 'visio plan 2' });
+    const text = await readFile(csv.path, 'utf8');
+    await csv.dispose();
+
+    const lines = text.split('\r\n');
+    expect(lines[0]).toBe('Subscription id,Product,Purchaser,User name,Email / UPN,Assigned at');
+    expect(lines).toContain(
+      `11111111-2222-4333-8444-555555555555,Visio Plan 2,"Lopez, Ana <ana.lopez@contoso.com>","'=HYPERLINK(""http://evil"")",x@contoso.com,2026-06-02 12:00`,
+    );
+    expect(lines).toContain(
+      `11111111-2222-4333-8444-555555555555,Visio Plan 2,"Lopez, Ana <ana.lopez@contoso.com>","Jo ""JJ"" Smith",jo@contoso.com,2026-06-02 12:00`,
+    );
+    expect(csv.rows).toBe(2);
+    expect(csv.filename).toBe('licensed-users-visio-plan-2-2026-11-25.csv');
+    expect(existsSync(csv.path)).toBe(false);
+    const audit = await database.prisma.auditEvent.findMany({ where: { action: 'export.users' } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorId: 'U0ADMIN001', outcome: 'ok' });
+  });
+
+  it('reads every row across batches and leaves out removed licenses', async () => {
+    const product = await aProduct(database.prisma);
+    const subscription = await aSubscription(database.prisma, { productId: product.id, licensesPurchased: 3000 });
+    const people = Array.from({ length: 2500 }, (_, i) => ({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: `User ${i}`,
+      email: `user.${i}@contoso.test`,
+    }));
+    await database.prisma.person.createMany({ data: people });
+    await assign(database.prisma, subscription.id, people.map((p) => p.id));
+    await database.prisma.licenseAssignment.updateMany({ where: { userId: people[7]!.id }, data: { removedAt: now } });
+
+    const csv = await exportUsers(ctx, actor, { kind: 'subscriptions', refs: [subscription.id.slice(0, 8)] });
+    const text = await readFile(csv.path, 'utf8');
+    await csv.dispose();
+    const emails = text.trim().split('\r\n').slice(1).map((line) => line.split(',')[4]);
+    expect(csv.rows).toBe(2499);
+    expect(new Set(emails).size).toBe(2499);
+    expect(emails).not.toContain('user.7@contoso.test');
+  });
+});

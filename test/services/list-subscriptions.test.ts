@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { AppError } from '../../src/domain/errors.js';
+import { listSubscriptions, PAGE_SIZE } from '../../src/services/list-subscriptions.js';
+import type { ServiceContext } from '../../src/services/context.js';
+import { aPerson, aProduct, aSubscription } from '../support/builders.js';
+import { createTestDatabase, testProviders } from '../support/database.js';
+
+const now = new Date('2026-11-25T09:00:00Z');
+
+describe.each(testProviders)('listing subscriptions on %s', (provider) => {
+  let database: Database;
+  let ctx: ServiceContext;
+
+  beforeEach(async () => {
+    database = await createTestDatabase(provider);
+    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  it('pages through every subscription newest first, without gaps or repeats, and back again', async () => {
+    const product = await aProduct(database.prisma, { name: 'Power BI Pro', id: 'CFQ7TTC0H9MP' });
+    const buyer = await aPerson(database.prisma);
+    // 45 subscriptions, several sharing a purchase instant so the id breaks ties.
+    for (let i = 0; i < 45; i += 1) {
+      await aSubscription(database.prisma, {
+        productId: product.id,
+        purchaserId: buyer.id,
+        purchasedAt: new Date(Date.UTC(2026, 0, 1 + Math.floor(i / 3))),
+      });
+    }
+    const first = await listSubscriptions(ctx, { filters: { status: 'active' } });
+    expect(first.total).toBe(45);
+    expect(first.items).toHaveLength(PAGE_SIZE);
+    expect(first.prevCursor).toBeUndefined();
+    const second = await listSubscriptions(ctx, { cursor: first.nextCursor! });
+    const third = await listSubscriptions(ctx, { cursor: second.nextCursor! });
+    expect(third.items).toHaveLength(5);
+    expect(third.nextCursor).toBeUndefined();
+    const all = [...first.items, ...second.items, ...third.items];
+    expect(new Set(all.map((s) => s.id)).size).toBe(45);
+    const times = all.map((s) => s.purchasedAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    const backToSecond = await listSubscriptions(ctx, { cursor: third.prevCursor! });
+    expect(backToSecond.items.map((s) => s.id)).toEqual(second.items.map((s) => s.id));
+    const backToFirst = await listSubscriptions(ctx, { cursor: backToSecond.prevCursor! });
+    expect(backToFirst.items.map((s) => s.id)).toEqual(first.items.map((s) => s.id));
+    expect(backToFirst.prevCursor).toBeUndefined();
+    expect(backToFirst.nextCursor).toBeDefined();
+  });
+
+  it('filters by product, purchaser, status and expiry, and keeps the filters across pages', async () => {
+    const pbi = await aProduct(database.prisma, { name: 'Power BI Pro', id: 'CFQ7TTC0H9MP' });
+    const visio = await aProduct(database.prisma, { name: 'Visio Plan 2', id: 'CFQ7TTC0HD32' });
+    const ana = await aPerson(database.prisma, { name: 'Ana López', email: 'ana.lopez@contoso.com' });
+    const bo = await aPerson(database.prisma, { name: 'Bo Chen', email: 'bo.chen@contoso.com' });
+    const soon = await aSubscription(database.prisma, { productId: pbi.id, purchaserId: ana.id, expiresAt: new Date('2026-12-01T00:00:00Z') });
+    await aSubscription(database.prisma, { productId: pbi.id, purchaserId: bo.id, expiresAt: new Date('2027-05-01T00:00:00Z') });
+    await aSubscription(database.prisma, { productId: visio.id, purchaserId: ana.id });
+    const cancelled = await aSubscription(database.prisma, { productId: pbi.id, purchaserId: ana.id, status: 'Deleted' });
+    await aSubscription(database.prisma, { productId: pbi.id, purchaserId: null, isSelfService: false, licensesPurchased: 500 });
+
+    const ids = async (filters: Parameters<typeof listSubscriptions>[1]) =>
+      (await listSubscriptions(ctx, filters)).items.map((s) => s.id).sort();
+
+    expect(await ids({ filters: { status: 'active', product: 'bi pro' } })).toHaveLength(2);
+    expect(await ids({ filters: { status: 'active', purchaser: 'ANA' } })).toHaveLength(2);
+    expect(await ids({ filters: { status: 'active', purchaser: 'ana.lopez@contoso.com', product: 'power bi' } })).toEqual([soon.id]);
+    expect(await ids({ filters: { status: 'deleted' } })).toEqual([cancelled.id]);
+    expect(await ids({ filters: { status: 'all' } })).toHaveLength(4);
+    expect(await ids({ filters: { status: 'active', expiringDays: 30 } })).toEqual([soon.id]);
+  });
+
+  it('says so when no purchaser matches, and lists candidates for an ambiguous product', async () => {
+    await aProduct(database.prisma, { name: 'Visio Plan 1', id: 'CFQ7TTC0HD33' });
+    await aProduct(database.prisma, { name: 'Visio Plan 2', id: 'CFQ7TTC0HD32' });
+    await expect(listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'nobody' } })).rejects.toThrow(AppError);
+    await expect(listSubscriptions(ctx, { filters: { status: 'active', product: 'visio' } })).rejects.toMatchObject({
+      code: 'ambiguous',
+    });
+  });
+
+  it('refuses a tampered cursor with a readable message', async () => {
+    await expect(listSubscriptions(ctx, { cursor: 'not-a-cursor' })).rejects.toMatchObject({
+      code: 'bad_input',
+      userMessage: expect.stringContaining('Run `/purchases list` again'),
+    });
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/domain/errors.js';
+import { parsePurchasesCommand, tokenize } from '../../src/slack/parse-command.js';
+
+function userMessageOf(text: string): string {
+  try {
+    parsePurchasesCommand(text);
+  } catch (error) {
+    if (error instanceof AppError) return error.userMessage;
+    throw error;
+  }
+  throw new Error(`expected "${text}" to be refused`);
+}
+
+describe('parsing /purchases', () => {
+  it('gives help for an empty command and for help', () => {
+    expect(parsePurchasesCommand('')).toEqual({ kind: 'help' });
+    expect(parsePurchasesCommand('  HELP ')).toEqual({ kind: 'help' });
+  });
+
+  it('gives help naming an unknown subcommand', () => {
+    expect(parsePurchasesCommand('frobnicate now')).toEqual({ kind: 'help', unknown: 'frobnicate' });
+  });
+
+  it('lists active subscriptions by default', () => {
+    expect(parsePurchasesCommand('list')).toEqual({ kind: 'list', filters: { status: 'active' } });
+  });
+
+  it('reads a product and every filter of list', () => {
+    expect(parsePurchasesCommand('list power bi pro purchaser:ana status:all expiring:30')).toEqual({
+      kind: 'list',
+      filters: { product: 'power bi pro', purchaser: 'ana', status: 'all', expiringDays: 30 },
+    });
+  });
+
+  it('keeps quoted words together, with straight or curly quotes', () => {
+    expect(tokenize('list purchaser:"Ana Lopez" visio')).toEqual(['list', 'purchaser:Ana Lopez', 'visio']);
+    expect(tokenize('list purchaser:\u201CAna Lopez\u201D')).toEqual(['list', 'purchaser:Ana Lopez']);
+  });
+
+  it('names a bad status and shows the right form', () => {
+    const message = userMessageOf('list status:gone');
+    expect(message).toContain('`status:gone` is not a status');
+    expect(message).toContain('/purchases list [product]');
+  });
+
+  it('names a bad expiring value', () => {
+    expect(userMessageOf('list expiring:soon')).toContain('`expiring:soon` needs a number of days');
+    expect(userMessageOf('list expiring:-3')).toContain('needs a number of days');
+  });
+
+  it('names an unknown filter', () => {
+    expect(userMessageOf('list owner:ana')).toContain('`owner:ana` is not a filter I know');
+  });
+
+  it('needs a subscription id for show', () => {
+    expect(parsePurchasesCommand('show 3F2B9C1A')).toEqual({ kind: 'show', subscription: '3F2B9C1A' });
+    expect(userMessageOf('show')).toContain('/purchases show <subscription id>');
+    expect(userMessageOf('show power bi')).toContain('is not a subscription id');
+  });
+
+  it('needs a product for licenses', () => {
+    expect(parsePurchasesCommand('licenses Visio Plan 2')).toEqual({ kind: 'licenses', product: 'Visio Plan 2' });
+    expect(userMessageOf('licenses')).toContain('/purchases licenses <product>');
+  });
+
+  it('exports a product, or subscriptions when every argument is an id', () => {
+    expect(parsePurchasesCommand('export Power BI Pro')).toEqual({
+      kind: 'export',
+      target: { kind: 'product', product: 'Power BI Pro' },
+    });
+    expect(parsePurchasesCommand('export 3f2b9c1a, 9d0e77b2-1111')).toEqual({
+      kind: 'export',
+      target: { kind: 'subscriptions', refs: ['3f2b9c1a', '9d0e77b2-1111'] },
+    });
+    expect(parsePurchasesCommand('export CFQ7TTC0H9MP')).toEqual({
+      kind: 'export',
+      target: { kind: 'product', product: 'CFQ7TTC0H9MP' },
+    });
+    expect(userMessageOf('export')).toContain('/purchases export <product | subscription ids>');
+  });
+});

@@ -1,0 +1,77 @@
+/** Test data with sensible defaults: a test states only what it is about. */
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../../src/db/generated/sqlite/client.js';
+
+let sequence = 0;
+const next = () => ++sequence;
+
+export async function aProduct(prisma: PrismaClient, overrides: Partial<{ id: string; name: string; policyValue: string; kind: string }> = {}) {
+  const n = next();
+  return prisma.product.create({
+    data: {
+      id: overrides.id ?? `TESTPROD${String(n).padStart(4, '0')}`,
+      name: overrides.name ?? `Test Product ${n}`,
+      kind: overrides.kind ?? 'product',
+      policyValue: overrides.policyValue ?? 'Enabled',
+    },
+  });
+}
+
+export async function aPerson(prisma: PrismaClient, overrides: Partial<{ id: string; name: string; email: string; slackUserId: string | null }> = {}) {
+  const n = next();
+  return prisma.person.create({
+    data: {
+      id: overrides.id ?? randomUUID(),
+      name: overrides.name ?? `Person ${n}`,
+      email: overrides.email ?? `person.${n}@contoso.test`,
+      slackUserId: overrides.slackUserId ?? null,
+    },
+  });
+}
+
+export interface SubscriptionOverrides {
+  id: string;
+  productId: string;
+  purchaserId: string | null;
+  isSelfService: boolean;
+  licensesPurchased: number;
+  purchasedAt: Date;
+  expiresAt: Date;
+  unitPriceMinor: number;
+  currency: string;
+  isTrial: boolean;
+  status: 'Active' | 'Deleted';
+  firstSeenAt: Date;
+  cancelledAt: Date;
+  cancelledBy: string;
+  cancelReason: string;
+}
+
+export async function aSubscription(prisma: PrismaClient, overrides: Partial<SubscriptionOverrides> & { productId: string }) {
+  const purchasedAt = overrides.purchasedAt ?? new Date('2026-06-01T10:00:00Z');
+  return prisma.subscription.create({
+    data: {
+      id: overrides.id ?? randomUUID(),
+      productId: overrides.productId,
+      purchaserId: overrides.purchaserId ?? null,
+      isSelfService: overrides.isSelfService ?? overrides.purchaserId != null,
+      licensesPurchased: overrides.licensesPurchased ?? 5,
+      purchasedAt,
+      expiresAt: overrides.expiresAt ?? new Date('2027-06-01T10:00:00Z'),
+      unitPriceMinor: overrides.unitPriceMinor ?? 1400,
+      currency: overrides.currency ?? 'USD',
+      isTrial: overrides.isTrial ?? false,
+      status: overrides.status ?? 'Active',
+      firstSeenAt: overrides.firstSeenAt ?? purchasedAt,
+      cancelledAt: overrides.cancelledAt ?? null,
+      cancelledBy: overrides.cancelledBy ?? null,
+      cancelReason: overrides.cancelReason ?? null,
+    },
+  });
+}
+
+export async function assign(prisma: PrismaClient, subscriptionId: string, userIds: string[], assignedAt = new Date('2026-06-02T10:00:00Z')) {
+  await prisma.licenseAssignment.createMany({
+    data: userIds.map((userId) => ({ id: randomUUID(), subscriptionId, userId, assignedAt })),
+  });
+}
