@@ -1,0 +1,131 @@
+-- CreateTable
+CREATE TABLE "Product" (
+    "id" TEXT NOT NULL,
+    "kind" TEXT NOT NULL DEFAULT 'product',
+    "name" TEXT NOT NULL,
+    "policyValue" TEXT NOT NULL DEFAULT 'Enabled',
+    "policyChangedAt" TIMESTAMP(3),
+    "policyChangedBy" TEXT,
+    "firstSeenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Product_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Person" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "email" TEXT NOT NULL,
+    "slackUserId" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Person_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Subscription" (
+    "id" TEXT NOT NULL,
+    "productId" TEXT NOT NULL,
+    "isSelfService" BOOLEAN NOT NULL DEFAULT true,
+    "purchaserId" TEXT,
+    "licensesPurchased" INTEGER NOT NULL,
+    "purchasedAt" TIMESTAMP(3) NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "unitPriceMinor" INTEGER NOT NULL,
+    "currency" TEXT NOT NULL,
+    "isTrial" BOOLEAN NOT NULL DEFAULT false,
+    "status" TEXT NOT NULL DEFAULT 'Active',
+    "cancelledAt" TIMESTAMP(3),
+    "cancelledBy" TEXT,
+    "cancelReason" TEXT,
+    "cancelComment" TEXT,
+    "firstSeenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "source" TEXT NOT NULL DEFAULT 'local',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Subscription_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "LicenseAssignment" (
+    "id" TEXT NOT NULL,
+    "subscriptionId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "assignedAt" TIMESTAMP(3) NOT NULL,
+    "removedAt" TIMESTAMP(3),
+
+    CONSTRAINT "LicenseAssignment_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AuditEvent" (
+    "id" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "actorId" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "subjectType" TEXT NOT NULL,
+    "subjectId" TEXT,
+    "outcome" TEXT NOT NULL DEFAULT 'ok',
+    "before" TEXT,
+    "after" TEXT,
+    "detail" TEXT,
+
+    CONSTRAINT "AuditEvent_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "Product_name_idx" ON "Product"("name");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Person_email_key" ON "Person"("email");
+
+-- CreateIndex
+CREATE INDEX "Person_name_idx" ON "Person"("name");
+
+-- CreateIndex
+CREATE INDEX "Subscription_status_purchasedAt_id_idx" ON "Subscription"("status", "purchasedAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Subscription_productId_status_purchasedAt_id_idx" ON "Subscription"("productId", "status", "purchasedAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Subscription_purchaserId_purchasedAt_id_idx" ON "Subscription"("purchaserId", "purchasedAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Subscription_expiresAt_idx" ON "Subscription"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "Subscription_firstSeenAt_idx" ON "Subscription"("firstSeenAt");
+
+-- CreateIndex
+CREATE INDEX "LicenseAssignment_userId_idx" ON "LicenseAssignment"("userId");
+
+-- CreateIndex
+CREATE INDEX "LicenseAssignment_subscriptionId_removedAt_assignedAt_idx" ON "LicenseAssignment"("subscriptionId", "removedAt", "assignedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "LicenseAssignment_subscriptionId_userId_key" ON "LicenseAssignment"("subscriptionId", "userId");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_at_idx" ON "AuditEvent"("at");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_subjectType_subjectId_at_idx" ON "AuditEvent"("subjectType", "subjectId", "at");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_actorId_at_idx" ON "AuditEvent"("actorId", "at");
+
+-- AddForeignKey
+ALTER TABLE "Subscription" ADD CONSTRAINT "Subscription_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Subscription" ADD CONSTRAINT "Subscription_purchaserId_fkey" FOREIGN KEY ("purchaserId") REFERENCES "Person"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "LicenseAssignment" ADD CONSTRAINT "LicenseAssignment_subscriptionId_fkey" FOREIGN KEY ("subscriptionId") REFERENCES "Subscription"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "LicenseAssignment" ADD CONSTRAINT "LicenseAssignment_userId_fkey" FOREIGN KEY ("userId") REFERENCES "Person"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -1,0 +1,101 @@
+/**
+ * Opens the database named by DATABASE_URL: SQLite (`file:./data/x.db`) through better-sqlite3,
+ * or PostgreSQL (`postgres://` / `postgresql://`) through pg, each with its own generated Prisma
+ * client (a client generated for one provider refuses the other's adapter). Pending migrations
+ * are applied first unless `migrate: false`.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { AppError } from '../domain/errors.js';
+import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.js';
+import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
+import { migratePostgres, migrateSqlite, postgresTargetFromUrl, providerOfUrl, sqliteFilenameFromUrl } from './migrate.js';
+import type { DatabaseProvider } from './migrate.js';
+
+/** The API every caller uses: the SQLite client's type (the PostgreSQL client has the same API). */
+export type PrismaClient = SqlitePrismaClient;
+export type { DatabaseProvider };
+
+/** The client handed to `prisma.$transaction(async (tx) => ...)` callbacks. */
+export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** Either a client or a transaction client: for repository functions that work in both. */
+export type Db = PrismaClient | Tx;
+
+export interface Database {
+  prisma: PrismaClient;
+  provider: DatabaseProvider;
+  /** Disconnects. Safe to call unbound (`const { close } = database`) and more than once. */
+  close(): Promise<void>;
+}
+
+export interface CreateDatabaseOptions {
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+  /** Receives a line per applied migration; silent by default. */
+  log?: (line: string) => void;
+}
+
+/** SQLite busy timeout: how long a writer waits for another one before SQLITE_BUSY. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+function badUrl(url: string): AppError {
+  const scheme = url.includes(':') ? `${url.split(':')[0]}:` : `"${url}"`;
+  return new AppError(
+    'bad_input',
+    `Unsupported DATABASE_URL scheme ${scheme}`,
+    'DATABASE_URL must be a SQLite file such as `file:./data/purchases.db` (relative to the working ' +
+      'directory) or a PostgreSQL URL such as `postgresql://user:password@host:5432/database` ' +
+      `(\`postgres://\` works too). The value given starts with ${scheme}`,
+  );
+}
+
+export async function createDatabase(url: string, options: CreateDatabaseOptions = {}): Promise<Database> {
+  const provider = providerOfUrl(url);
+  if (provider === undefined) throw badUrl(url);
+  const shouldMigrate = options.migrate ?? true;
+  const migrateOptions = options.log ? { log: options.log } : {};
+
+  if (provider === 'sqlite') {
+    const filename = sqliteFilenameFromUrl(url);
+    if (filename === '' || filename === path.resolve('')) throw badUrl(url);
+    if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true });
+    if (shouldMigrate) await migrateSqlite(filename, migrateOptions);
+    // The adapter passes every option but `url` to better-sqlite3's constructor: `timeout` is
+    // the busy timeout. better-sqlite3 is built with foreign keys on by default; WAL is a
+    // property of the file (the migrator sets it). Both are asserted below all the same, on the
+    // adapter's one connection.
+    const adapter = new PrismaBetterSqlite3({ url: `file:${filename}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    const prisma = new SqlitePrismaClient({ adapter });
+    try {
+      await prisma.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+      if (filename !== ':memory:') await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    } catch (error) {
+      await prisma.$disconnect();
+      throw error;
+    }
+    return withClose(prisma, 'sqlite');
+  }
+
+  if (shouldMigrate) await migratePostgres(url, migrateOptions);
+  // `?schema=name` (Prisma's URL convention) qualifies the client's queries and, through the
+  // search_path, raw SQL too.
+  const { config, schema } = postgresTargetFromUrl(url);
+  const adapter = new PrismaPg(config, schema ? { schema } : undefined);
+  // The PostgreSQL client is generated from the same models (prisma/postgresql/schema.prisma is
+  // derived from prisma/schema.prisma), so its API is the SQLite client's; only the provider
+  // baked into it differs. The type system cannot see that, hence the cast.
+  const prisma = new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+  return withClose(prisma, 'postgresql');
+}
+
+function withClose(prisma: PrismaClient, provider: DatabaseProvider): Database {
+  let closing: Promise<void> | undefined;
+  return {
+    prisma,
+    provider,
+    close: () => (closing ??= prisma.$disconnect()),
+  };
+}
