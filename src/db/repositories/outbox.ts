@@ -1,0 +1,112 @@
+/**
+ * The persistent outbox: channel posts, message updates and DMs are stored first and delivered
+ * by a worker, so a Slack outage or a 429 delays them but never loses or doubles them.
+ * `dedupeKey` is unique: enqueueing the same message twice (a retried request, a second
+ * replica) stores it once.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../generated/sqlite/client.js';
+
+type OutboxStore = Pick<PrismaClient, 'outboxMessage'>;
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+export interface OutboxRow {
+  id: string;
+  kind: string;
+  dedupeKey: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lockedUntil: Date | null;
+  lastError: string | null;
+  resultChannel: string | null;
+  resultTs: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** Stores the message unless one with the same key exists; returns whether it was new. */
+export async function enqueueOutbox(
+  prisma: OutboxStore,
+  message: { kind: string; dedupeKey: string; payload: unknown; now: Date },
+): Promise<boolean> {
+  const existing = await prisma.outboxMessage.findUnique({ where: { dedupeKey: message.dedupeKey }, select: { id: true } });
+  if (existing) return false;
+  try {
+    await prisma.outboxMessage.create({
+      data: {
+        id: randomUUID(),
+        kind: message.kind,
+        dedupeKey: message.dedupeKey,
+        payload: JSON.stringify(message.payload),
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: message.now,
+        createdAt: message.now,
+      },
+    });
+    return true;
+  } catch (error) {
+    // A concurrent enqueue of the same key won the unique index: that is the point of the key.
+    if ((error as { code?: string }).code === 'P2002') return false;
+    throw error;
+  }
+}
+
+/** Claims due messages for this worker (a lease, so a crashed worker's claims expire). */
+export async function claimDueOutbox(prisma: PrismaClient, now: Date, options: { limit: number; leaseMs: number }): Promise<OutboxRow[]> {
+  const due = await prisma.outboxMessage.findMany({
+    where: {
+      status: 'pending',
+      nextAttemptAt: { lte: now },
+      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: options.limit,
+  });
+  const claimed: OutboxRow[] = [];
+  const lockedUntil = new Date(now.getTime() + options.leaseMs);
+  for (const row of due) {
+    const { count } = await prisma.outboxMessage.updateMany({
+      where: { id: row.id, status: 'pending', lockedUntil: row.lockedUntil },
+      data: { lockedUntil },
+    });
+    if (count === 1) claimed.push({ ...row, lockedUntil });
+  }
+  return claimed;
+}
+
+export async function markOutboxSent(prisma: OutboxStore, id: string, result: { channel?: string; ts?: string; at: Date }) {
+  await prisma.outboxMessage.update({
+    where: { id },
+    data: {
+      status: 'sent',
+      sentAt: result.at,
+      lockedUntil: null,
+      lastError: null,
+      resultChannel: result.channel ?? null,
+      resultTs: result.ts ?? null,
+      attempts: { increment: 1 },
+    },
+  });
+}
+
+export async function markOutboxRetry(prisma: OutboxStore, id: string, retry: { at: Date; error: string }) {
+  await prisma.outboxMessage.update({
+    where: { id },
+    data: { nextAttemptAt: retry.at, lockedUntil: null, lastError: retry.error, attempts: { increment: 1 } },
+  });
+}
+
+export async function markOutboxFailed(prisma: OutboxStore, id: string, error: string) {
+  await prisma.outboxMessage.update({
+    where: { id },
+    data: { status: 'failed', lockedUntil: null, lastError: error, attempts: { increment: 1 } },
+  });
+}
+
+export function findOutboxByKey(prisma: OutboxStore, dedupeKey: string) {
+  return prisma.outboxMessage.findUnique({ where: { dedupeKey } });
+}

@@ -1,0 +1,16 @@
+/** What the outbox can deliver. Payloads are validated when read back, like any other input. */
+import { z } from 'zod';
+
+const blocks = z.array(z.record(z.string(), z.unknown())).optional();
+
+export const outboxPayloads = {
+  /** A message in a channel (chat.postMessage). */
+  post: z.object({ channel: z.string().min(1), text: z.string(), blocks }),
+  /** Replaces a message (chat.update): by channel + ts, or by the dedupe key of an outbox post. */
+  update: z.object({ channel: z.string().optional(), ts: z.string().optional(), ref: z.string().optional(), text: z.string(), blocks }),
+  /** A direct message to a Slack user, found by id or by email (users.lookupByEmail). */
+  dm: z.object({ user: z.string().optional(), email: z.string().optional(), text: z.string(), blocks }),
+} as const;
+
+export type OutboxKind = keyof typeof outboxPayloads;
+export type OutboxPayload<K extends OutboxKind> = z.infer<(typeof outboxPayloads)[K]>;
