@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { SubscriptionPage } from '../../src/services/list-subscriptions.js';
+import type { ProductLicenses } from '../../src/services/product-licenses.js';
+import type { SubscriptionSummary } from '../../src/services/subscription-summary.js';
+import { helpMessage, errorMessage } from '../../src/slack/views/help.js';
+import { adminHome, nonAdminHome } from '../../src/slack/views/home.js';
+import { licensesMessage } from '../../src/slack/views/licenses.js';
+import { checkBlockKit } from '../../src/slack/views/limits.js';
+import { listMessage } from '../../src/slack/views/list.js';
+import { subscriptionMessage } from '../../src/slack/views/subscription.js';
+
+const now = new Date('2026-11-25T09:00:00Z');
+const longName = 'Ａ'.repeat(400);
+
+function aSummary(overrides: Partial<SubscriptionSummary> = {}): SubscriptionSummary {
+  return {
+    id: '3f2b9c1a-0000-4000-8000-000000000001',
+    shortId: '3f2b9c1a',
+    product: { id: 'CFQ7TTC0H9MP', name: 'Power BI Pro' },
+    isSelfService: true,
+    purchaser: { id: 'p1', name: 'Ana <López> & Co', email: 'ana.lopez@contoso.com', slackUserId: null },
+    licensesPurchased: 5,
+    assigned: 3,
+    purchasedAt: new Date('2026-06-01T00:00:00Z'),
+    expiresAt: new Date('2026-11-30T00:00:00Z'),
+    unitPrice: { amountMinor: 1400, currency: 'USD' },
+    monthlyPrice: { amountMinor: 7000, currency: 'USD' },
+    isTrial: false,
+    status: 'Active',
+    cancelledAt: null,
+    cancelledBy: null,
+    cancelReason: null,
+    cancelComment: null,
+    firstSeenAt: new Date('2026-06-01T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+function violations(message: { text: string; blocks: unknown[] }) {
+  return checkBlockKit('message', { text: message.text, blocks: message.blocks });
+}
+
+describe('Block Kit views stay within Slack limits', () => {
+  it('renders help and errors validly', () => {
+    expect(violations(helpMessage())).toEqual([]);
+    expect(violations(helpMessage('x'.repeat(5000)))).toEqual([]);
+    expect(violations(errorMessage('y'.repeat(5000)))).toEqual([]);
+  });
+
+  it('renders a full list page with extreme names and both paging buttons', () => {
+    const page: SubscriptionPage = {
+      items: Array.from({ length: 20 }, (_, i) =>
+        aSummary({
+          id: `3f2b9c1a-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          product: { id: 'CFQ7TTC0H9MP', name: longName },
+          purchaser: { id: 'p', name: longName, email: `${longName}@contoso.com`, slackUserId: null },
+        }),
+      ),
+      total: 1234,
+      filters: { status: 'all', productName: longName, purchaser: 'x'.repeat(200), expiringDays: 30 },
+      nextCursor: 'n'.repeat(600),
+      prevCursor: 'p'.repeat(600),
+    };
+    const message = listMessage(page, now, 'UTC');
+    expect(violations(message)).toEqual([]);
+    const nav = message.blocks.at(-1) as { type: string; elements: Array<{ text: { text: string } }> };
+    expect(nav.type).toBe('actions');
+    expect(nav.elements.map((e) => e.text.text)).toEqual(['Previous', 'Next']);
+  });
+
+  it('escapes names so they cannot inject mentions or links', () => {
+    const message = listMessage(
+      { items: [aSummary()], total: 1, filters: { status: 'active' } },
+      now,
+      'UTC',
+    );
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('Ana &lt;López&gt; &amp; Co');
+    expect(text).not.toContain('<López>');
+  });
+
+  it('renders an empty list with a hint instead of nothing', () => {
+    const message = listMessage({ items: [], total: 0, filters: { status: 'active' } }, now, 'UTC');
+    expect(violations(message)).toEqual([]);
+    expect(JSON.stringify(message.blocks)).toContain('No subscriptions match');
+  });
+
+  it('renders a cancelled subscription with many users and "and N more"', () => {
+    const users = Array.from({ length: 20 }, (_, i) => ({ name: `${longName}${i}`, email: `${longName}${i}@contoso.com`, assignedAt: now }));
+    const message = subscriptionMessage(
+      {
+        subscription: aSummary({
+          status: 'Deleted',
+          assigned: 5000,
+          product: { id: 'CFQ7TTC0H9MP', name: longName },
+          cancelledAt: now,
+          cancelledBy: longName,
+          cancelReason: longName,
+          cancelComment: longName,
+        }),
+        users,
+      },
+      now,
+      'UTC',
+    );
+    expect(violations(message)).toEqual([]);
+    expect(JSON.stringify(message.blocks)).toMatch(/and \d+ more/);
+  });
+
+  it('renders licenses of a product with hundreds of purchasers within 50 blocks', () => {
+    const licenses: ProductLicenses = {
+      product: { id: 'CFQ7TTC0H9MP', name: longName },
+      available: 100_000,
+      assigned: 90_000,
+      free: 10_000,
+      groups: Array.from({ length: 300 }, (_, i) => ({
+        purchaser: i === 0 ? null : { id: `p${i}`, name: longName, email: `${longName}@x.com`, slackUserId: null },
+        subscriptions: Array.from({ length: 30 }, () => aSummary()),
+        licenses: 300,
+        assigned: 300,
+        users: Array.from({ length: 15 }, () => ({ name: longName, email: 'x@y.z' })),
+      })),
+    };
+    const message = licensesMessage(licenses);
+    expect(violations(message)).toEqual([]);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(message.blocks)).toContain('and 260 more purchasers');
+  });
+
+  it('renders both home tabs validly', () => {
+    expect(checkBlockKit('home', adminHome())).toEqual([]);
+    expect(checkBlockKit('home', nonAdminHome())).toEqual([]);
+  });
+});
