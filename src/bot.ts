@@ -4,9 +4,11 @@
  * clock and Slack Web API URL.
  */
 import type { Server } from 'node:http';
-import type { App, Logger } from '@slack/bolt';
+import { webApi, type App, type Logger } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
+import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
+import { startOutboxWorker } from './outbox/worker.js';
 import { createAdminDirectory } from './slack/admins.js';
 import { createSlackApp } from './slack/app.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
@@ -19,6 +21,10 @@ export interface BotOptions {
   retries?: number;
   /** HTTP mode only: listen on this port instead of PORT (0 picks a free one). */
   port?: number;
+  /** false: no background outbox delivery; tests call `deliverOutbox()` when they choose. */
+  outboxWorker?: boolean;
+  /** See SlackAppOptions.processBeforeResponse (tests only). */
+  processBeforeResponse?: boolean;
 }
 
 export interface RunningBot {
@@ -26,6 +32,8 @@ export interface RunningBot {
   database: Database;
   /** HTTP mode: the port the receiver listens on. */
   port?: number;
+  /** Delivers due outbox messages now (what the background worker does every few seconds). */
+  deliverOutbox(): Promise<OutboxSummary>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +46,19 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       const seeded = await seedDemoTenant(database.prisma, clock());
       if (seeded.seeded) (options.logger ?? console).info('Seeded the demo tenant into an empty database.');
     }
+    const logger = options.logger ?? console;
+    // Outbox delivery waits out 429s itself, persisted in the database: its client must
+    // reject rate-limited calls instead of sleeping, and must not retry on its own.
+    const outboxClient = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
+      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    });
+    const deliver = (now: Date) => deliverOutbox({ prisma: database.prisma, client: outboxClient, logger }, now);
+    const worker =
+      options.outboxWorker === false
+        ? undefined
+        : startOutboxWorker({ deliver, clock, onError: (error) => logger.error('Outbox delivery failed', error) });
     let app: App | undefined;
     const admins = createAdminDirectory({
       adminUserIds: config.ADMIN_USER_IDS,
@@ -54,8 +75,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         config,
         admins,
         context: () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE }),
+        kickOutbox: () => worker?.kick(),
       },
-      { ...(options.logger ? { logger: options.logger } : {}), ...(options.retries !== undefined ? { retries: options.retries } : {}) },
+      {
+        ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.retries !== undefined ? { retries: options.retries } : {}),
+        ...(options.processBeforeResponse !== undefined ? { processBeforeResponse: options.processBeforeResponse } : {}),
+      },
     );
     const started = config.SLACK_APP_TOKEN ? await app.start() : await app.start(options.port ?? config.PORT);
     const address = (started as Server | undefined)?.address?.();
@@ -65,7 +91,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       app: running,
       database,
       ...(port !== undefined ? { port } : {}),
+      deliverOutbox: () => deliver(clock()),
       async stop() {
+        await worker?.stop();
         await running.stop();
         if (ownsDatabase) await database.close();
       },

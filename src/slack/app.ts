@@ -19,6 +19,11 @@ export interface SlackAppOptions {
   logger?: Logger;
   /** Tests turn retries off so a failing call fails at once instead of retrying for minutes. */
   retries?: number;
+  /**
+   * HTTP mode: answer Slack only after the listener finished. Tests use it so a request's
+   * effects are complete when its response arrives; production acks first (Slack's 3 s limit).
+   */
+  processBeforeResponse?: boolean;
 }
 
 export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, options: SlackAppOptions = {}): App {
@@ -33,7 +38,12 @@ export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, 
   };
   const app = config.SLACK_APP_TOKEN
     ? new App({ ...common, socketMode: true, appToken: config.SLACK_APP_TOKEN })
-    : new App({ ...common, signingSecret: config.SLACK_SIGNING_SECRET ?? '', port: config.PORT });
+    : new App({
+        ...common,
+        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+        port: config.PORT,
+        processBeforeResponse: options.processBeforeResponse ?? false,
+      });
   const slackDeps: SlackDeps = { ...deps, logger: app.logger };
   app.use(authorizeAdmins(slackDeps));
   registerListeners(app, slackDeps);

@@ -8,5 +8,7 @@ export interface SlackDeps {
   config: Config;
   admins: AdminDirectory;
   context(): ServiceContext;
+  /** Asks the outbox worker to deliver now what was just enqueued (it also runs on a timer). */
+  kickOutbox(): void;
   logger: Logger;
 }

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sendSlashCommand } from '../support/slack-requests.js';
+import { ADMIN_A, NON_ADMIN, startTestBot, type TestBot } from '../support/bot.js';
+import { testProviders } from '../support/database.js';
+
+type Block = { type: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id: string; value: string; text: { text: string } }> };
+
+function blocksOf(reply: Record<string, unknown> | undefined): Block[] {
+  return (reply?.blocks as Block[] | undefined) ?? [];
+}
+
+function textOf(reply: Record<string, unknown> | undefined): string {
+  return JSON.stringify(reply ?? {});
+}
+
+describe.each(testProviders)('/purchases end to end on %s', (provider) => {
+  let t: TestBot;
+
+  beforeAll(async () => {
+    t = await startTestBot({ provider });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(() => {
+    t.emulator.reset();
+  });
+
+  it('answers an empty command and help with usage and examples, only to the asker', async () => {
+    for (const text of ['', 'help']) {
+      const { status, replies } = await t.command(ADMIN_A, text);
+      expect(status).toBe(200);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.response_type).toBe('ephemeral');
+      expect(textOf(replies[0])).toContain('/purchases list [product]');
+      expect(textOf(replies[0])).toContain('/purchases export Power BI Pro');
+    }
+  });
+
+  it('answers an unknown subcommand with usage that names it', async () => {
+    const { replies } = await t.command(ADMIN_A, 'cancel everything');
+    expect(textOf(replies[0])).toContain("I don't know `cancel`");
+  });
+
+  it('refuses a malformed filter, naming it and showing the right form', async () => {
+    const { replies } = await t.command(ADMIN_A, 'list status:gone');
+    expect(replies[0]!.response_type).toBe('ephemeral');
+    expect(textOf(replies[0])).toContain('`status:gone` is not a status');
+    expect(textOf(replies[0])).toContain('/purchases list [product] [purchaser:');
+  });
+
+  it('lists 20 subscriptions a page and pages forward and back with the buttons', async () => {
+    const { replies } = await t.command(ADMIN_A, 'list status:all');
+    const first = blocksOf(replies[0]);
+    const rows = first.filter((b) => b.accessory?.action_id === 'subscription_show');
+    expect(rows).toHaveLength(20);
+    expect(textOf(replies[0])).toContain('40 self-service subscriptions');
+    const nav = first.find((b) => b.type === 'actions')!;
+    expect(nav.elements!.map((e) => e.text.text)).toEqual(['Next']);
+
+    const next = await t.clickEphemeral(ADMIN_A, 'list_page_next');
+    expect(next.status).toBe(200);
+    const second = next.replies;
+    expect(second).toHaveLength(1);
+    expect(second[0]!.replace_original).toBe(true);
+    const secondRows = blocksOf(second[0]).filter((b) => b.accessory?.action_id === 'subscription_show');
+    expect(secondRows).toHaveLength(20);
+    const firstIds = new Set(rows.map((r) => r.accessory!.value));
+    expect(secondRows.some((r) => firstIds.has(r.accessory!.value))).toBe(false);
+  });
+});
+
+describe.each(testProviders)('who may use /purchases, on %s', (provider) => {
+  let t: TestBot;
+
+  beforeAll(async () => {
+    t = await startTestBot({ provider });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses a non-admin politely and audits the attempt', async () => {
+    const { status, replies } = await t.command(NON_ADMIN, 'list');
+    expect(status).toBe(200);
+    expect(textOf(replies[0])).toContain('only purchase-governance admins');
+    expect(replies[0]!.response_type).toBe('ephemeral');
+    const audit = await t.database.prisma.auditEvent.findMany({ where: { actorId: NON_ADMIN } });
+    expect(audit).toEqual([expect.objectContaining({ action: 'access.denied', subjectType: 'command', subjectId: '/purchases list', outcome: 'denied' })]);
+  });
+
+  it('rejects a forged or stale signature with 401 and runs nothing', async () => {
+    const forged = await sendSlashCommand(t.target, { command: '/purchases', text: 'list', user_id: ADMIN_A, channel_id: 'D0DIRECT01' }, { signature: 'v0=deadbeef' });
+    expect(forged.status).toBe(401);
+    const stale = await sendSlashCommand(
+      t.target,
+      { command: '/purchases', text: 'list', user_id: ADMIN_A, channel_id: 'D0DIRECT01' },
+      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+    );
+    expect(stale.status).toBe(401);
+    expect(t.emulator.responseUrlPosts.filter((p) => p.user === ADMIN_A)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The real bot for end-to-end tests: Bolt in HTTP mode on a free port, its Web API client
+ * pointed at the Slack emulator (retries off), a fresh real database, and a clock the test sets.
+ */
+import type { Logger } from '@slack/bolt';
+import { startBot, type RunningBot } from '../../src/bot.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
+import { startSlackEmulator, type EmulatedUser, type SlackEmulator } from '../../src/slack/emulator/index.js';
+import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
+import { createTestDatabase, type TestProvider } from './database.js';
+import { buildBlockActionsPayload, sendInteraction, sendSlashCommand, type SlackRequestTarget } from './slack-requests.js';
+
+export const ADMIN_A = 'U0ADMIN0001';
+export const ADMIN_B = 'U0ADMIN0002';
+export const NON_ADMIN = 'U0NOTADMIN1';
+export const ADMIN_CHANNEL = 'C0ADMINS01';
+export const SIGNING_SECRET = 'e2e-signing-secret';
+
+export const DEMO_USERS: EmulatedUser[] = [
+  { id: ADMIN_A, name: 'alice', real_name: 'Alice Admin', email: 'alice.admin@contoso.com' },
+  { id: ADMIN_B, name: 'bob', real_name: 'Bob Admin', email: 'bob.admin@contoso.com' },
+  { id: NON_ADMIN, name: 'nina', real_name: 'Nina Curious', email: 'nina.curious@contoso.com' },
+  { id: 'U0MEERA001', name: 'meera', real_name: 'Meera Desai', email: 'meera.desai@contoso.com' },
+];
+
+/** Collects what the bot logs, so a test can check that nothing secret was logged. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const write = (level: string) => (...args: unknown[]) => {
+    lines.push(`${level} ${args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+  };
+  let level = 'info';
+  return {
+    lines,
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    setLevel: (l: string) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  } as unknown as Logger & { lines: string[] };
+}
+
+export interface TestBot {
+  bot: RunningBot;
+  config: Config;
+  emulator: SlackEmulator;
+  database: Database;
+  target: SlackRequestTarget;
+  logger: Logger & { lines: string[] };
+  now(): Date;
+  setNow(date: Date): void;
+  /** Runs /purchases as `user` in `channel` and returns what the bot answered on the response_url. */
+  command(user: string, text: string, channel?: string): Promise<{ status: number; replies: Array<Record<string, unknown>> }>;
+  interact(payload: Record<string, unknown>): ReturnType<typeof sendInteraction>;
+  /**
+   * `user` clicks `actionId` (with `value`, when several elements share the action) on the newest
+   * ephemeral message they can see that has it; returns what the bot answered on its response_url.
+   */
+  clickEphemeral(user: string, actionId: string, value?: string): Promise<{ status: number; replies: Array<Record<string, unknown>> }>;
+  close(): Promise<void>;
+}
+
+export async function startTestBot(options: {
+  provider: TestProvider;
+  now?: Date;
+  demo?: boolean;
+  env?: Record<string, string>;
+  users?: EmulatedUser[];
+}): Promise<TestBot> {
+  const emulator = await startSlackEmulator({ users: options.users ?? DEMO_USERS });
+  const database = await createTestDatabase(options.provider);
+  let now = options.now ?? new Date('2026-11-25T09:00:00Z');
+  if (options.demo !== false) await seedDemoTenant(database.prisma, now);
+  const loaded = loadConfig({
+    SLACK_BOT_TOKEN: emulator.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: emulator.url,
+    ADMIN_USER_IDS: `${ADMIN_A},${ADMIN_B}`,
+    ADMIN_CHANNEL_ID: ADMIN_CHANNEL,
+    BOT_TIMEZONE: 'UTC',
+    ...options.env,
+  });
+  if (!loaded.ok) throw new Error(loaded.message);
+  const logger = recordingLogger();
+  const bot = await startBot(loaded.config, {
+    database,
+    clock: () => now,
+    logger,
+    retries: 0,
+    port: 0,
+    outboxWorker: false,
+    processBeforeResponse: true,
+  });
+  const target: SlackRequestTarget = { url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET, emulator };
+  return {
+    bot,
+    config: loaded.config,
+    emulator,
+    database,
+    target,
+    logger,
+    now: () => now,
+    setNow(date) {
+      now = date;
+    },
+    async command(user, text, channel = 'D0DIRECT01') {
+      const before = emulator.responseUrlPosts.length;
+      const result = await sendSlashCommand(target, { command: '/purchases', text, user_id: user, channel_id: channel });
+      const replies = emulator.responseUrlPosts.slice(before).map((post) => post.body);
+      const acked = result.json && typeof result.json === 'object' && 'text' in result.json ? [result.json as Record<string, unknown>] : [];
+      return { status: result.status, replies: [...acked, ...replies] };
+    },
+    interact: (payload) => sendInteraction(target, payload),
+    async clickEphemeral(user, actionId, value) {
+      const has = (blocks: unknown) => {
+        const json = JSON.stringify(blocks ?? []);
+        return json.includes(`"action_id":"${actionId}"`) && (value === undefined || json.includes(`"value":${JSON.stringify(value)}`));
+      };
+      const message = [...emulator.ephemeralMessages(user)].reverse().find((m) => has(m.blocks));
+      if (!message) throw new Error(`${user} sees no ephemeral message with ${actionId}`);
+      const payload = buildBlockActionsPayload(emulator, {
+        user_id: user,
+        action: { action_id: actionId, ...(value !== undefined ? { value } : {}) },
+        message: { channel: message.channel, ts: message.message_ts, ephemeral: true },
+      });
+      if (value !== undefined) {
+        const block = (message.blocks as Array<{ block_id?: string; accessory?: { action_id?: string; value?: string }; elements?: Array<{ action_id?: string; value?: string }> }>).find(
+          (b) => (b.accessory?.action_id === actionId && b.accessory.value === value) || b.elements?.some((e) => e.action_id === actionId && e.value === value),
+        );
+        if (block?.block_id) (payload.actions as Array<Record<string, unknown>>)[0]!.block_id = block.block_id;
+      }
+      const before = emulator.responseUrlPosts.length;
+      const result = await sendInteraction(target, payload);
+      return { status: result.status, replies: emulator.responseUrlPosts.slice(before).map((post) => post.body) };
+    },
+    async close() {
+      await bot.stop();
+      await database.close();
+      await emulator.close();
+    },
+  };
+}
