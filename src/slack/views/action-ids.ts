@@ -5,4 +5,6 @@ export const ACTIONS = {
   showSubscription: 'subscription_show',
   exportSubscription: 'subscription_export',
   exportProduct: 'product_export',
+  /** Opens the take-over modal; value: the subscription id. Shown on list rows, show, digests, reminders. */
+  takeover: 'takeover_open',
 } as const;
