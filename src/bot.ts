@@ -10,7 +10,7 @@ import { createDatabase, type Database } from './db/client.js';
 import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker } from './outbox/worker.js';
 import { createAdminDirectory } from './slack/admins.js';
-import { createSlackApp } from './slack/app.js';
+import { createSlackApp, verifyBotToken } from './slack/app.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 
 export interface BotOptions {
@@ -39,14 +39,16 @@ export interface RunningBot {
 
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
   const clock = options.clock ?? (() => new Date());
+  const identity = await verifyBotToken(config, options.retries);
   const database = options.database ?? (await createDatabase(config.DATABASE_URL));
   const ownsDatabase = options.database === undefined;
+  let worker: ReturnType<typeof startOutboxWorker> | undefined;
+  const logger = options.logger ?? console;
   try {
     if (config.TENANT === 'local' && config.DEMO_TENANT && ownsDatabase) {
       const seeded = await seedDemoTenant(database.prisma, clock());
-      if (seeded.seeded) (options.logger ?? console).info('Seeded the demo tenant into an empty database.');
+      if (seeded.seeded) logger.info('Seeded the demo tenant into an empty database.');
     }
-    const logger = options.logger ?? console;
     // Outbox delivery waits out 429s itself, persisted in the database: its client must
     // reject rate-limited calls instead of sleeping, and must not retry on its own.
     const outboxClient = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
@@ -55,10 +57,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       retryConfig: { retries: 0 },
     });
     const deliver = (now: Date) => deliverOutbox({ prisma: database.prisma, client: outboxClient, logger }, now);
-    const worker =
+    worker =
       options.outboxWorker === false
         ? undefined
         : startOutboxWorker({ deliver, clock, onError: (error) => logger.error('Outbox delivery failed', error) });
+    const outboxWorker = worker;
     let app: App | undefined;
     const admins = createAdminDirectory({
       adminUserIds: config.ADMIN_USER_IDS,
@@ -75,16 +78,17 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         config,
         admins,
         context: () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE }),
-        kickOutbox: () => worker?.kick(),
+        kickOutbox: () => outboxWorker?.kick(),
       },
       {
+        identity,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.processBeforeResponse !== undefined ? { processBeforeResponse: options.processBeforeResponse } : {}),
       },
     );
-    const started = config.SLACK_APP_TOKEN ? await app.start() : await app.start(options.port ?? config.PORT);
-    const address = (started as Server | undefined)?.address?.();
+    const server = config.SLACK_APP_TOKEN ? await app.start() : await app.start(options.port ?? config.PORT);
+    const address = (server as Server | undefined)?.address?.();
     const port = address && typeof address === 'object' ? address.port : undefined;
     const running = app;
     return {
@@ -93,12 +97,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       ...(port !== undefined ? { port } : {}),
       deliverOutbox: () => deliver(clock()),
       async stop() {
-        await worker?.stop();
+        await outboxWorker?.stop();
         await running.stop();
         if (ownsDatabase) await database.close();
       },
     };
   } catch (error) {
+    await worker?.stop();
     if (ownsDatabase) await database.close();
     throw error;
   }
