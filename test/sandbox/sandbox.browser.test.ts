@@ -1,0 +1,150 @@
+/**
+ * The sandbox in a real browser: Debian's Chromium driven by playwright-core, against the
+ * sandbox started in-process (the real bot, the Slack emulator, a fresh SQLite file).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { ADMIN_CHANNEL, SANDBOX_USERS } from '../../src/sandbox/workspace.js';
+import { recordingLogger } from '../support/bot.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const SCREENSHOTS = path.resolve('test-results');
+/** Playwright waits this long for what the page should show. */
+const UI_TIMEOUT = 15_000;
+
+const [alice, bob, nina, meera] = SANDBOX_USERS;
+if (!alice || !bob || !nina || !meera) throw new Error('the sandbox has four demo users');
+
+if (!hasChromium) console.warn(`Skipping the sandbox browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+
+describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (skipped: ${CHROMIUM} is missing; apt-get install -y chromium)`}`, () => {
+  let sandbox: Sandbox;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  const logger = recordingLogger();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'sandbox-browser-'));
+    sandbox = await startSandbox({ port: 0, databaseFile: path.join(dir, 'sandbox.db'), env: { BOT_TIMEZONE: 'UTC' }, logger });
+    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      viewport: { width: 1440, height: 900 },
+      acceptDownloads: true,
+    });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(sandbox.url.replace('localhost', '127.0.0.1'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await sandbox?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function screenshot(name: string): Promise<void> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `sandbox-${name}.png`) });
+  }
+
+  async function actAs(user: { id: string }): Promise<void> {
+    await page.getByLabel('You are').selectOption(user.id);
+    await expect.poll(() => page.getByLabel('You are').inputValue()).toBe(user.id);
+  }
+
+  async function openChannel(name: string): Promise<void> {
+    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: `# ${name}` }).click();
+    await page.getByRole('heading', { name: `# ${name}` }).waitFor();
+  }
+
+  async function run(command: string): Promise<void> {
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill(command);
+    await box.press('Enter');
+  }
+
+  function messages(): Locator {
+    return page.getByRole('region', { name: 'Messages' }).locator('article');
+  }
+
+  it('shows an admin the list as an ephemeral message, and Show opens a subscription', async () => {
+    await actAs(alice);
+    await openChannel(ADMIN_CHANNEL.name);
+    await run('/purchases list');
+    const list = messages().filter({ hasText: 'self-service subscriptions' }).last();
+    await expect.poll(() => list.getByRole('button', { name: 'Show' }).count(), { timeout: UI_TIMEOUT }).toBe(20);
+    await expect.poll(() => list.textContent()).toContain('Only visible to you');
+    await screenshot('list');
+
+    await list.getByRole('button', { name: 'Show' }).first().click();
+    const shown = messages().filter({ has: page.getByRole('heading', { name: /\(self-service\)$/ }) });
+    await shown.waitFor();
+    await expect.poll(() => shown.textContent()).toMatch(/Purchaser.*Licenses/s);
+  });
+
+  it('refuses a non-admin, in words, and shows them nothing else', async () => {
+    await actAs(nina);
+    await openChannel(ADMIN_CHANNEL.name);
+    await run('/purchases list');
+    const refusal = messages().filter({ hasText: 'only purchase-governance admins' });
+    await refusal.waitFor();
+    expect(await messages().filter({ hasText: 'self-service subscriptions' }).count()).toBe(0);
+  });
+
+  it('uploads an export as a file that downloads as CSV', async () => {
+    await actAs(alice);
+    await openChannel(ADMIN_CHANNEL.name);
+    await run('/purchases export Visio Plan 2');
+    const link = page.getByRole('region', { name: 'Messages' }).locator('a.file').last();
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = path.join(dir, download.suggestedFilename());
+    await download.saveAs(file);
+    const csv = readFileSync(file, 'utf8');
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect(csv.split('\n')[0]).toMatch(/mail|email/i);
+  });
+
+  it('shows an element it cannot draw as a named placeholder, and flags a payload Slack would reject', async () => {
+    await actAs(alice);
+    await openChannel(ADMIN_CHANNEL.name);
+    const post = (blocks: unknown[]) =>
+      fetch(`${sandbox.emulator.url}chat.postMessage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sandbox.emulator.botToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: ADMIN_CHANNEL.id, text: 'fallback', blocks }),
+      }).then((r) => r.json() as Promise<{ ok: boolean; error?: string }>);
+
+    const drawn = await post([{ type: 'actions', elements: [{ type: 'datepicker', action_id: 'when' }] }]);
+    expect(drawn.ok).toBe(true);
+    await page.getByText('Unsupported element: datepicker').waitFor();
+
+    const refused = await post([{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }]);
+    expect(refused).toMatchObject({ ok: false, error: 'invalid_blocks' });
+    const banner = page.getByRole('alert').filter({ hasText: 'Slack would reject this payload' });
+    await banner.waitFor();
+    await expect.poll(() => banner.textContent()).toContain('151 characters');
+  });
+
+  it('opens the App Home for an admin when the Home tab is selected', async () => {
+    await actAs(bob);
+    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Purchase Governance' }).click();
+    await page.getByRole('tab', { name: 'Home' }).click();
+    await page.getByRole('region', { name: 'Home' }).getByRole('heading', { name: 'Self-service purchase governance' }).waitFor();
+    await page.getByRole('tab', { name: 'Messages' }).click();
+  });
+
+  it('lists the Web API calls the bot made', async () => {
+    const calls = page.getByRole('complementary', { name: 'Web API calls' });
+    await calls.getByText('views.publish').first().waitFor();
+    await calls.getByText('files.completeUploadExternal').first().waitFor();
+  });
+});
