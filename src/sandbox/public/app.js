@@ -168,12 +168,16 @@ function formatSize(bytes) {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
+function initials(name) {
+  return name.split(/\s+/).map((word) => word[0]).join('').slice(0, 2).toUpperCase();
+}
+
 function messageNode(message, conversation) {
   const container = { type: 'message', channel: conversation.id, ts: message.ts, ephemeral: message.ephemeral };
   const author = message.fromSlack ? 'Slackbot' : state.bot.name;
   const body = message.blocks && message.blocks.length > 0 ? renderBlocks(message.blocks, ctxFor(container)) : el('div', { class: 'mrkdwn', html: mrkdwn(message.text, ctxFor(container)) });
   return el('article', { class: `message${message.ephemeral ? ' ephemeral' : ''}`, 'data-ts': message.ts }, [
-    el('div', { class: 'avatar', 'aria-hidden': 'true', text: message.fromSlack ? '🤖' : '🧾' }),
+    el('div', { class: `avatar${message.fromSlack ? ' slackbot' : ''}`, 'aria-hidden': 'true', text: initials(author) }),
     el('div', { class: 'message-body' }, [
       el('div', { class: 'meta' }, [
         el('strong', { text: author }),
