@@ -71,6 +71,16 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
     await box.press('Enter');
   }
 
+  /** Posts to the admins' channel as the bot would, straight to the emulator's Web API. */
+  async function postAsBot(blocks: unknown[]): Promise<{ ok: boolean; error?: string }> {
+    const response = await fetch(`${sandbox.emulator.url}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.emulator.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: ADMIN_CHANNEL.id, text: 'fallback', blocks }),
+    });
+    return (await response.json()) as { ok: boolean; error?: string };
+  }
+
   function messages(): Locator {
     return page.getByRole('region', { name: 'Messages' }).locator('article');
   }
@@ -113,21 +123,48 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
     expect(csv.split('\n')[0]).toMatch(/mail|email/i);
   });
 
+  it('draws mrkdwn, fields, context, dividers, overflow menus and selects as Slack does', async () => {
+    await actAs(alice);
+    await openChannel(ADMIN_CHANNEL.name);
+    const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
+    const option = (text: string, value: string) => ({ text: { type: 'plain_text', text }, value });
+    const posted = await postAsBot([
+      { type: 'header', text: { type: 'plain_text', text: 'Rendering check' } },
+      {
+        type: 'section',
+        text: mrkdwn(`*Bold* and _italic_, \`a1b2c3d4\`, <@${bob.id}>, <https://example.com/docs|the docs>, 3 &lt; 4\n• first bullet\n• second bullet`),
+        accessory: { type: 'overflow', action_id: 'row_menu', options: [option('Open in admin center', 'open'), option('Copy id', 'copy')] },
+      },
+      { type: 'section', fields: [mrkdwn('*Status*\nActive'), mrkdwn('*Seats*\n5')] },
+      { type: 'divider' },
+      { type: 'context', elements: [mrkdwn('Context line')] },
+      { type: 'actions', elements: [{ type: 'static_select', action_id: 'pick', placeholder: { type: 'plain_text', text: 'Pick one' }, options: [option('Monthly', 'm'), option('Yearly', 'y')] }] },
+    ]);
+    expect(posted.ok).toBe(true);
+    const message = messages().filter({ has: page.getByRole('heading', { name: 'Rendering check' }) });
+    await message.waitFor();
+    expect(await message.locator('b').first().textContent()).toBe('Bold');
+    expect(await message.locator('i').first().textContent()).toBe('italic');
+    expect(await message.locator('code').first().textContent()).toBe('a1b2c3d4');
+    expect(await message.locator('.mention').first().textContent()).toBe('@Bob Admin');
+    expect(await message.getByRole('link', { name: 'the docs' }).getAttribute('href')).toBe('https://example.com/docs');
+    expect(await message.textContent()).toContain('3 < 4');
+    expect(await message.locator('.bullet').allTextContents()).toEqual(['first bullet', 'second bullet']);
+    expect(await message.locator('.bk-field').allTextContents()).toEqual(['StatusActive', 'Seats5']);
+    expect(await message.locator('hr').count()).toBe(1);
+    await message.getByRole('button', { name: 'More actions' }).click();
+    expect(await message.getByRole('menuitem').allTextContents()).toEqual(['Open in admin center', 'Copy id']);
+    expect(await message.getByRole('combobox').locator('option').allTextContents()).toEqual(['Pick one', 'Monthly', 'Yearly']);
+  });
+
   it('shows an element it cannot draw as a named placeholder, and flags a payload Slack would reject', async () => {
     await actAs(alice);
     await openChannel(ADMIN_CHANNEL.name);
-    const post = (blocks: unknown[]) =>
-      fetch(`${sandbox.emulator.url}chat.postMessage`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${sandbox.emulator.botToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ channel: ADMIN_CHANNEL.id, text: 'fallback', blocks }),
-      }).then((r) => r.json() as Promise<{ ok: boolean; error?: string }>);
-
-    const drawn = await post([{ type: 'actions', elements: [{ type: 'datepicker', action_id: 'when' }] }]);
+    const drawn = await postAsBot([{ type: 'actions', elements: [{ type: 'datepicker', action_id: 'when' }] }]);
     expect(drawn.ok).toBe(true);
     await page.getByText('Unsupported element: datepicker').waitFor();
 
-    const refused = await post([{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }]);
+    const refused = await postAsBot([{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }]);
     expect(refused).toMatchObject({ ok: false, error: 'invalid_blocks' });
     const banner = page.getByRole('alert').filter({ hasText: 'Slack would reject this payload' });
     await banner.waitFor();
