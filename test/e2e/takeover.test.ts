@@ -208,3 +208,39 @@ describe.each(testProviders)('take-over end to end on %s', (provider) => {
     expect(modal.private_metadata).toBe(button![1]);
   });
 });
+
+describe.each(testProviders)('centralize end to end on %s', (provider) => {
+  let t: TestBot;
+
+  beforeAll(async () => {
+    t = await startTestBot({ provider });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('shows Project Plan 3 as two licenses short, with no Assign button', async () => {
+    const { replies } = await t.command(ADMIN_A, 'centralize Project Plan 3');
+    const shown = JSON.stringify(replies[0]);
+    expect(shown).toContain('*2 missing*');
+    expect(shown).not.toContain('centralize_assign');
+  });
+
+  it('assigns central Power BI Pro licenses after confirmation and asks the purchasers to cancel', async () => {
+    const { replies } = await t.command(ADMIN_A, 'centralize Power BI Pro');
+    const shown = JSON.stringify(replies[0]);
+    expect(shown).toContain('Centralize Power BI Pro');
+    expect(shown).toContain('Assign central licenses?');
+    const assigned = await t.clickEphemeral(ADMIN_A, 'centralize_assign');
+    expect(JSON.stringify(assigned.replies)).toMatch(/\d+ people now hold a central Power BI Pro license/);
+    const after = JSON.stringify((await t.command(ADMIN_A, 'centralize Power BI Pro')).replies[0]);
+    expect(after).toContain('Nobody needs a central license');
+
+    const asked = await t.clickEphemeral(ADMIN_A, 'centralize_ask_purchasers');
+    expect(JSON.stringify(asked.replies)).toMatch(/\d+ purchasers are being asked to cancel/);
+    await t.bot.deliverOutbox();
+    const toMeera = t.emulator.messages(t.emulator.dmChannel(MEERA));
+    expect(toMeera.length).toBeGreaterThan(0);
+    expect(toMeera[0]!.text).toContain('Please cancel the subscription you bought');
+  });
+});
