@@ -244,3 +244,17 @@ describe.each(testProviders)('centralize end to end on %s', (provider) => {
     expect(toMeera[0]!.text).toContain('Please cancel the subscription you bought');
   });
 });
+
+describe('take-over without an admins’ channel', () => {
+  it('refuses to open the form and says to set ADMIN_CHANNEL_ID', async () => {
+    const t = await startTestBot({ provider: 'sqlite', env: { ADMIN_CHANNEL_ID: '' } });
+    try {
+      const own = await t.database.prisma.subscription.findFirstOrThrow({ where: { status: 'Active', isSelfService: true } });
+      const { replies } = await t.command(ADMIN_A, `takeover ${own.id}`);
+      expect(JSON.stringify(replies)).toContain('set ADMIN_CHANNEL_ID');
+      expect(t.emulator.openViews(ADMIN_A)).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});

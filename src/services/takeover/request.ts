@@ -24,6 +24,9 @@ export const takeoverInput = z.object({
 });
 export type TakeoverInput = z.infer<typeof takeoverInput>;
 
+export const NO_ADMIN_CHANNEL =
+  'Take-overs are approved in the admins’ channel, and none is configured: set ADMIN_CHANNEL_ID (a channel id like C012ABCDEF) and restart the bot.';
+
 /** The outbox key of a request's approval message: later updates refer to it. */
 export function approvalMessageKey(requestId: string): string {
   return `takeover:${requestId}:request`;
@@ -86,7 +89,7 @@ export async function requestTakeover(
 ): Promise<TakeoverDescription> {
   const channel = settings.adminChannelId;
   if (!channel) {
-    throw new FieldError('kind', 'Take-overs are approved in the admins’ channel, and none is configured: set ADMIN_CHANNEL_ID (a channel id like C012ABCDEF) and restart the bot.');
+    throw new FieldError('kind', NO_ADMIN_CHANNEL);
   }
   const valid = await validate(ctx, input);
   const id = randomUUID();
