@@ -37,12 +37,14 @@ export async function assertPending(ctx: ServiceContext, id: string): Promise<vo
   if (request.status !== 'PENDING') throw decidedError(request);
 }
 
-function blocksOf(message: SlackMessage) {
+/** A rendered message as an outbox payload (blocks are stored as plain JSON). */
+function contentOf(message: SlackMessage) {
   return { text: message.text, blocks: message.blocks as never };
 }
 
-async function queueApprovalUpdate(tx: Db, notices: TakeoverNotices, request: TakeoverDescription, ctx: ServiceContext, step: string): Promise<void> {
-  await enqueue(tx, 'update', `takeover:${request.id}:${step}`, { ref: approvalMessageKey(request.id), ...blocksOf(notices.approval(request, ctx.timeZone)) }, ctx.now);
+/** Replaces the approval message with the request's outcome (once: one key per request). */
+async function queueOutcome(tx: Db, notices: TakeoverNotices, request: TakeoverDescription, ctx: ServiceContext): Promise<void> {
+  await enqueue(tx, 'update', `takeover:${request.id}:outcome`, { ref: approvalMessageKey(request.id), ...contentOf(notices.approval(request, ctx.timeZone)) }, ctx.now);
 }
 
 async function runOnTenant(tenant: SubscriptionTenant, request: TakeoverDescription, actor: Actor, now: Date): Promise<TenantChange<{ count: number }>> {
@@ -142,12 +144,12 @@ export async function approveTakeover(
       ...(result.ok ? {} : { detail: result.reason }),
       at: ctx.now,
     });
-    await queueApprovalUpdate(tx, deps.notices, outcome, ctx, 'outcome');
+    await queueOutcome(tx, deps.notices, outcome, ctx);
     const purchaser = outcome.subscription.purchaser;
     if (result.ok && purchaser && notice.notice === 'sent') {
       const dm = deps.notices.purchaserNotice(outcome, ctx.timeZone);
       const to = notice.userId ? { user: notice.userId } : { email: purchaser.email };
-      await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...blocksOf(dm) }, ctx.now);
+      await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...contentOf(dm) }, ctx.now);
     }
     return outcome;
   });
@@ -179,8 +181,8 @@ export async function rejectTakeover(
       after: { subscriptionId: outcome.subscription.id, reason: why },
       at: ctx.now,
     });
-    await queueApprovalUpdate(tx, notices, outcome, ctx, 'outcome');
-    await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...blocksOf(notices.rejected(outcome)) }, ctx.now);
+    await queueOutcome(tx, notices, outcome, ctx);
+    await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...contentOf(notices.rejected(outcome)) }, ctx.now);
     return outcome;
   });
 }

@@ -5,7 +5,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { isFieldError, type TakeoverField } from '../../../domain/takeover.js';
-import { requestTakeover } from '../../../services/takeover/request.js';
+import { requestTakeover, takeoverInput } from '../../../services/takeover/request.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../reply.js';
 import { TAKEOVER_FIELDS, TAKEOVER_VIEW, takeoverNotices } from '../../views/takeover.js';
@@ -29,13 +29,13 @@ export function register(app: App, deps: SlackDeps): void {
         ctx,
         takeoverNotices,
         { slackUserId: body.user.id },
-        {
-          subscriptionId: z.uuid().parse(view.private_metadata),
-          kind: z.enum(['move', 'cancel']).optional().parse(optional(field(values, 'kind', selected)?.selected_option?.value)),
+        takeoverInput.parse({
+          subscriptionId: view.private_metadata,
+          kind: optional(field(values, 'kind', selected)?.selected_option?.value),
           targetSubscriptionId: optional(field(values, 'target', selected)?.selected_option?.value),
           reason: optional(field(values, 'reason', selected)?.selected_option?.value),
           comment: optional(field(values, 'comment', typed)?.value),
-        },
+        }),
         { adminChannelId: deps.config.ADMIN_CHANNEL_ID },
       );
       await ack();
