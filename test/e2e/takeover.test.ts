@@ -82,7 +82,7 @@ describe.each(testProviders)('take-over end to end on %s', (provider) => {
     const central = await centralPowerBi();
     const message = await ask(ADMIN_A, own!.id, move(central.id));
     expect(message.text).toContain('waiting for approval');
-    expect(JSON.stringify(message.blocks)).toContain(`<@${ADMIN_A}> asks to move the users of Meera Desai`);
+    expect(JSON.stringify(message.blocks)).toContain(`<@${ADMIN_A}> asks to move the users of the *Power BI Pro* subscription`);
     expect(JSON.stringify(message.blocks)).toContain('users move to the central Power BI Pro subscription');
 
     const { replies } = await click(ADMIN_B, 'takeover_approve', message);

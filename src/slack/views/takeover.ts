@@ -64,7 +64,7 @@ export function takeoverModal(options: TakeoverOptions, timeZone: string): Modal
         type: 'radio_buttons',
         action_id: f.kind.action,
         options: [
-          { text: plain('Move users to another subscription'), value: 'move', description: plain('Every assigned user gets a license of the subscription you choose; this one is then cancelled.') },
+          { text: plain('Move users to another subscription'), value: 'move', description: plain('Each user gets a license of the chosen subscription; this one is cancelled.') },
           { text: plain('Cancel the subscription and remove licenses'), value: 'cancel', description: plain('The assigned users lose access to the product.') },
         ],
       },
@@ -148,7 +148,7 @@ function whatItDoes(r: TakeoverDescription): string {
   if (r.kind === 'move') {
     const target = r.target ? subscriptionName(r.target) : 'a subscription that no longer exists';
     const free = r.target ? ` (${plural(Math.max(0, r.target.licensesPurchased - r.target.assigned), 'free license')} now)` : '';
-    return `${users} move to ${target}${free}; then ${subscriptionName(r.subscription)} is cancelled.`;
+    return `${users} move to ${target}${free}; then this subscription is cancelled.`;
   }
   const why = [r.reason, r.comment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ');
   return `${users} lose access to ${escapeMrkdwn(r.subscription.product.name)}, and the subscription is cancelled. Reason: ${why || 'none given'}.`;
@@ -188,7 +188,12 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
     { type: 'header', text: plain(r.kind === 'move' ? 'Take-over request: move users' : 'Take-over request: cancel', 150) },
     {
       type: 'section',
-      text: mrkdwn(truncate(`<@${r.requestedBy}> asks to ${verb} ${subscriptionName(r.subscription)}, bought by ${purchaserLabel(r.subscription)}.\n*What it will do:* ${whatItDoes(r)}`, 3000)),
+      text: mrkdwn(
+        truncate(
+          `<@${r.requestedBy}> asks to ${verb} the *${escapeMrkdwn(r.subscription.product.name)}* subscription \`${r.subscription.shortId}\` bought by ${purchaserLabel(r.subscription)} (${plural(r.subscription.licensesPurchased, 'license')}).\n*What it will do:* ${whatItDoes(r)}`,
+          3000,
+        ),
+      ),
     },
     { type: 'context', elements: [mrkdwn(`Requested ${formatDateTime(r.requestedAt, timeZone)} · request \`${r.id.slice(0, 8)}\``)] },
   ];
