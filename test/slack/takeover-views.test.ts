@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CentralizePlan } from '../../src/services/centralize.js';
 import type { SubscriptionSummary } from '../../src/services/subscription-summary.js';
 import type { TakeoverDescription } from '../../src/services/takeover/describe.js';
-import { centralizeMessage } from '../../src/slack/views/centralize.js';
+import { centralizeMessage, centralLicensesAssignedMessage, purchasersAskedMessage } from '../../src/slack/views/centralize.js';
 import { checkBlockKit } from '../../src/slack/views/limits.js';
 import { listMessage } from '../../src/slack/views/list.js';
 import { subscriptionMessage } from '../../src/slack/views/subscription.js';
@@ -125,6 +125,9 @@ describe('take-over views stay within Slack limits', () => {
     expect(message(rendered)).toEqual([]);
     expect(JSON.stringify(rendered)).toContain('centralize_assign');
     expect(JSON.stringify(centralizeMessage({ ...plan, missing: 5 }))).not.toContain('centralize_assign');
+    expect(message(centralLicensesAssignedMessage(longName, 1, 1))).toEqual([]);
+    expect(centralLicensesAssignedMessage('Visio', 1, 2).text).toContain('Central Visio licenses assigned to 1 person. 2 people already held one');
+    expect(message(purchasersAskedMessage(3, 2))).toEqual([]);
   });
 
   it('offers Take over on active self-service subscriptions only, in show and in list rows', () => {

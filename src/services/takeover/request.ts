@@ -3,6 +3,7 @@
  * open for a while), a PENDING request is stored and its approval message queued for the admins'
  * channel, in one transaction.
  */
+import { plural } from '../../domain/plural.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '../../db/repositories/audit.js';
@@ -32,9 +33,6 @@ export function approvalMessageKey(requestId: string): string {
   return `takeover:${requestId}:request`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** The stored fields of a valid request, or a FieldError naming what is wrong. */
 async function validate(ctx: ServiceContext, input: TakeoverInput) {

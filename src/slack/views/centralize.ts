@@ -1,4 +1,5 @@
 /** `/purchases centralize <product>`: the plan, with Assign and Ask-purchasers buttons. */
+import { plural } from '../../domain/plural.js';
 import type { CentralizePlan } from '../../services/centralize.js';
 import { TAKEOVER_ACTIONS } from './action-ids.js';
 import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
@@ -6,9 +7,6 @@ import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
 
 const NAMES_PER_SUBSCRIPTION = 5;
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 export function centralizeMessage(plan: CentralizePlan): SlackMessage {
   const name = escapeMrkdwn(plan.product.name);
@@ -22,11 +20,11 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     plan.toAssign.length === 0
       ? 'Nobody needs a central license: everyone with a self-service license already holds one.'
       : plan.central.length === 0
-        ? `${plural(plan.toAssign.length, 'person')} would need a central license, but there is no central ${name} subscription.`
+        ? `${plural(plan.toAssign.length, 'person', 'people')} would need a central license, but there is no central ${name} subscription.`
         : plan.missing > 0
-          ? `${plural(plan.toAssign.length, 'person')} need a central license but only ${plan.free} are free: *${plan.missing} missing*. Nothing can be assigned until licenses are added (all or nothing).`
-          : `${plural(plan.toAssign.length, 'person')} get a central license (${plan.free} free).`;
-  const skipped = plan.skipped.length > 0 ? ` ${plural(plan.skipped.length, 'person')} already hold a central license and are skipped.` : '';
+          ? `${plural(plan.toAssign.length, 'person', 'people')} need a central license but only ${plan.free} are free: *${plan.missing} missing*. Nothing can be assigned until licenses are added (all or nothing).`
+          : `${plural(plan.toAssign.length, 'person', 'people')} get a central license (${plan.free} free).`;
+  const skipped = plan.skipped.length > 0 ? ` ${plural(plan.skipped.length, 'person', 'people')} already hold a central license and are skipped.` : '';
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Centralize ${plan.product.name}`, 150) },
     {
@@ -53,7 +51,7 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
       value: plan.product.id,
       confirm: {
         title: plain('Assign central licenses?', 100),
-        text: plain(truncate(`${plural(plan.toAssign.length, 'person')} get a central ${plan.product.name} license.`, 300), 300),
+        text: plain(truncate(`${plural(plan.toAssign.length, 'person', 'people')} get a central ${plan.product.name} license.`, 300), 300),
         confirm: plain('Assign', 30),
         deny: plain('Not now', 30),
       },
@@ -75,4 +73,20 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'centralize_actions', elements: buttons });
   return { text: truncate(`Centralize ${plan.product.name}: ${outcome}`, 3000), blocks };
+}
+
+function note(text: string): SlackMessage {
+  return { text, blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
+export function centralLicensesAssignedMessage(productName: string, assigned: number, skipped: number): SlackMessage {
+  const skippedNote = skipped > 0 ? ` ${plural(skipped, 'person', 'people')} already held one and were skipped.` : '';
+  return note(
+    `:white_check_mark: Central ${escapeMrkdwn(productName)} licenses assigned to ${plural(assigned, 'person', 'people')}.${skippedNote} Next: *Ask purchasers to cancel* their own subscriptions.`,
+  );
+}
+
+export function purchasersAskedMessage(asked: number, alreadyAskedToday: number): SlackMessage {
+  const again = alreadyAskedToday > 0 ? ` ${plural(alreadyAskedToday, 'purchaser')} had already been asked today and are not messaged again.` : '';
+  return note(`:envelope: ${plural(asked, 'purchaser')} will get a direct message asking them to cancel their subscription.${again}`);
 }

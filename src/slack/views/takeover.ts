@@ -2,6 +2,7 @@
  * Take-over views: the request modal, the reject-reason modal, the approval message in the
  * admins' channel (pending, then its outcome), and the DMs to the purchaser and the requester.
  */
+import { plural } from '../../domain/plural.js';
 import { formatDateTime, formatDay } from '../../domain/dates.js';
 import { CANCEL_COMMENT_MAX, CANCEL_REASONS, REJECT_REASON_MAX, type TakeoverField } from '../../domain/takeover.js';
 import type { SubscriptionSummary } from '../../services/subscription-summary.js';
@@ -28,9 +29,6 @@ export const REJECT_FIELD = { block: 'reject_reason', action: 'reason' } as cons
 /** Slack offers at most 100 options in a select. */
 const MAX_TARGETS = 100;
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function subscriptionName(s: SubscriptionSummary): string {
   const owner = s.purchaser ? `${escapeMrkdwn(s.purchaser.name)}’s` : 'the central';
@@ -190,7 +188,7 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
       type: 'section',
       text: mrkdwn(
         truncate(
-          `<@${r.requestedBy}> asks to ${verb} the *${escapeMrkdwn(r.subscription.product.name)}* subscription \`${r.subscription.shortId}\` bought by ${purchaserLabel(r.subscription)} (${plural(r.subscription.licensesPurchased, 'license')}).\n*What it will do:* ${whatItDoes(r)}`,
+          `<@${r.requestedBy}> asks to ${verb} the *${escapeMrkdwn(r.subscription.product.name)}* subscription \`${r.subscription.shortId}\` bought by ${purchaserLabel(r.subscription)}, ${plural(r.subscription.licensesPurchased, 'license')}.\n*What it will do:* ${whatItDoes(r)}`,
           3000,
         ),
       ),
@@ -237,8 +235,8 @@ export function purchaserNoticeMessage(r: TakeoverDescription, timeZone: string)
   const who = `<@${r.decidedBy}> approved it at the request of <@${r.requestedBy}>`;
   const meaning =
     r.kind === 'move'
-      ? `The ${plural(r.usersAffected, 'person')} who used its licenses now have licenses paid by the organisation and keep their access. Your subscription is cancelled, so you will not be charged for it again.`
-      : `The ${plural(r.usersAffected, 'person')} who used its licenses no longer have ${escapeMrkdwn(s.product.name)}. Your subscription is cancelled, so you will not be charged for it again.${r.reason ? ` Reason: ${escapeMrkdwn(r.reason)}.` : ''}`;
+      ? `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses now have licenses paid by the organisation and keep their access. Your subscription is cancelled, so you will not be charged for it again.`
+      : `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses no longer have ${escapeMrkdwn(s.product.name)}. Your subscription is cancelled, so you will not be charged for it again.${r.reason ? ` Reason: ${escapeMrkdwn(r.reason)}.` : ''}`;
   const what = r.kind === 'move' ? 'moved its users to a subscription managed by IT' : 'cancelled it';
   const text = `The IT admins took over ${bought}: they ${what}. ${who}.\n${meaning}\nQuestions? Reply to <@${r.decidedBy}>.`;
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };

@@ -6,6 +6,7 @@
  * removed gets `removedAt`, a cancelled subscription keeps who, when and why.
  */
 import { randomUUID } from 'node:crypto';
+import { plural } from '../../domain/plural.js';
 import type { PrismaClient, Tx } from '../../db/client.js';
 import type { AssignLicensesInput, CancelSubscriptionInput, MoveUsersInput, SubscriptionTenant, TenantChange } from '../port.js';
 
@@ -28,7 +29,7 @@ async function grant(tx: Tx, subscriptionId: string, userIds: string[], now: Dat
   if (needed.length > free) {
     const missing = needed.length - free;
     throw new Refused(
-      `subscription ${subscriptionId.slice(0, 8)} has ${Math.max(0, free)} free license${free === 1 ? '' : 's'} for ${needed.length} user${needed.length === 1 ? '' : 's'}: ${missing} license${missing === 1 ? ' is' : 's are'} missing`,
+      `subscription ${subscriptionId.slice(0, 8)} has ${plural(Math.max(0, free), 'free license')} for ${plural(needed.length, 'user')}: ${plural(missing, 'license is', 'licenses are')} missing`,
     );
   }
   const removed = new Set(existing.filter((a) => a.removedAt !== null).map((a) => a.userId));

@@ -5,14 +5,10 @@ import { askPurchasersToCancel, assignCentralLicenses } from '../../../services/
 import type { SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
 import { TAKEOVER_ACTIONS } from '../../views/action-ids.js';
-import { mrkdwn } from '../../views/text.js';
+import { centralLicensesAssignedMessage, purchasersAskedMessage } from '../../views/centralize.js';
 import { takeoverNotices } from '../../views/takeover.js';
 
 const productValue = z.object({ value: z.string().regex(/^[A-Za-z0-9]{1,40}$/) });
-
-function note(text: string) {
-  return ephemeral({ text, blocks: [{ type: 'section', text: mrkdwn(text) }] });
-}
 
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(TAKEOVER_ACTIONS.centralizeAssign, async ({ action, body, ack, respond, logger }) => {
@@ -20,8 +16,7 @@ export function register(app: App, deps: SlackDeps): void {
     await replyingErrors(respond, logger, async () => {
       const { value } = productValue.parse(action);
       const { plan, assigned } = await assignCentralLicenses(deps.context(), deps.subscriptionTenant, { slackUserId: body.user.id }, value);
-      const skipped = plan.skipped.length > 0 ? ` ${plan.skipped.length} already held one and were skipped.` : '';
-      await respond(note(`:white_check_mark: ${assigned} ${assigned === 1 ? 'person' : 'people'} now hold a central ${plan.product.name} license.${skipped} Next: *Ask purchasers to cancel* their own subscriptions.`));
+      await respond(ephemeral(centralLicensesAssignedMessage(plan.product.name, assigned, plan.skipped.length)));
     });
   });
 
@@ -31,8 +26,7 @@ export function register(app: App, deps: SlackDeps): void {
       const { value } = productValue.parse(action);
       const { asked, alreadyAskedToday } = await askPurchasersToCancel(deps.context(), takeoverNotices, { slackUserId: body.user.id }, value);
       deps.kickOutbox();
-      const again = alreadyAskedToday > 0 ? ` ${alreadyAskedToday} had already been asked today and are not messaged again.` : '';
-      await respond(note(`:envelope: ${asked} ${asked === 1 ? 'purchaser is' : 'purchasers are'} being asked to cancel their subscription.${again}`));
+      await respond(ephemeral(purchasersAskedMessage(asked, alreadyAskedToday)));
     });
   });
 }
