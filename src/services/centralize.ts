@@ -4,6 +4,7 @@
  * the two steps it offers: assign (all or nothing), and ask the purchasers to cancel.
  */
 import { listProducts } from '../db/repositories/catalog.js';
+import { plural } from '../domain/plural.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
@@ -78,7 +79,7 @@ export async function assignCentralLicenses(ctx: ServiceContext, tenant: Subscri
     throw new AppError(
       'conflict',
       'not enough central seats',
-      `Nothing was assigned: ${plan.toAssign.length} people need a central ${plan.product.name} license but only ${plan.free} are free (${plan.missing} missing). Add licenses to a central subscription first.`,
+      `Nothing was assigned: ${plural(plan.toAssign.length, 'person', 'people')} without a central ${plan.product.name} license, and ${plural(plan.free, 'central license')} free (${plan.missing} missing). Add licenses to a central subscription first.`,
     );
   }
   const result = await tenant.assignLicenses({ grants: plan.grants, actor: actor.slackUserId, now: ctx.now });

@@ -50,7 +50,7 @@ describe.each(testProviders)('centralize on %s', (provider) => {
   it('assigns nobody when central licenses are short, saying how many are missing', async () => {
     await database.prisma.subscription.update({ where: { id: ids.central }, data: { licensesPurchased: 3 } });
     await expect(assignCentralLicenses(ctx, createLocalSubscriptionTenant(database.prisma), { slackUserId: ADMIN }, ids.product)).rejects.toMatchObject({
-      userMessage: expect.stringContaining('3 people need a central Visio Plan 2 license but only 2 are free (1 missing)'),
+      userMessage: expect.stringContaining('3 people without a central Visio Plan 2 license, and 2 central licenses free (1 missing)'),
     });
     expect(await database.prisma.licenseAssignment.count({ where: { subscriptionId: ids.central, removedAt: null } })).toBe(1);
   });

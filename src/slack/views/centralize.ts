@@ -20,11 +20,11 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     plan.toAssign.length === 0
       ? 'Nobody needs a central license: everyone with a self-service license already holds one.'
       : plan.central.length === 0
-        ? `${plural(plan.toAssign.length, 'person', 'people')} would need a central license, but there is no central ${name} subscription.`
+        ? `${plural(plan.toAssign.length, 'person', 'people')} without a central license, but there is no central ${name} subscription.`
         : plan.missing > 0
-          ? `${plural(plan.toAssign.length, 'person', 'people')} need a central license but only ${plan.free} are free: *${plan.missing} missing*. Nothing can be assigned until licenses are added (all or nothing).`
-          : `${plural(plan.toAssign.length, 'person', 'people')} get a central license (${plan.free} free).`;
-  const skipped = plan.skipped.length > 0 ? ` ${plural(plan.skipped.length, 'person', 'people')} already hold a central license and are skipped.` : '';
+          ? `${plural(plan.toAssign.length, 'person', 'people')} without a central license, and ${plural(plan.free, 'central license')} free: *${plan.missing} missing*. Nothing can be assigned until licenses are added (all or nothing).`
+          : `Each of the ${plural(plan.toAssign.length, 'person', 'people')} without a central license gets one (${plural(plan.free, 'central license')} free).`;
+  const skipped = plan.skipped.length > 0 ? ` Skipped, as they already hold a central license: ${plural(plan.skipped.length, 'person', 'people')}.` : '';
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Centralize ${plan.product.name}`, 150) },
     {
@@ -51,7 +51,7 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
       value: plan.product.id,
       confirm: {
         title: plain('Assign central licenses?', 100),
-        text: plain(truncate(`${plural(plan.toAssign.length, 'person', 'people')} get a central ${plan.product.name} license.`, 300), 300),
+        text: plain(truncate(`Each of ${plural(plan.toAssign.length, 'person', 'people')} gets a central ${plan.product.name} license.`, 300), 300),
         confirm: plain('Assign', 30),
         deny: plain('Not now', 30),
       },
