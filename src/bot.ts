@@ -12,6 +12,7 @@ import { startOutboxWorker } from './outbox/worker.js';
 import { createAdminDirectory } from './slack/admins.js';
 import { createSlackApp, verifyBotToken } from './slack/app.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
+import { createLocalSubscriptionTenant } from './tenant/local/subscription-tenant.js';
 
 export interface BotOptions {
   /** An already open database (tests); otherwise DATABASE_URL is opened and migrated. */
@@ -79,6 +80,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         admins,
         context: () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE }),
         kickOutbox: () => outboxWorker?.kick(),
+        subscriptionTenant: createLocalSubscriptionTenant(database.prisma),
       },
       {
         identity,

@@ -79,6 +79,10 @@ export const configSchema = z
       emptyAsUndefined,
       z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or America/New_York').default('UTC'),
     ),
+    REQUIRE_SECOND_APPROVER: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['true', 'false'], { error: 'must be true (another admin approves a take-over) or false (the requester may approve it)' }).default('true'),
+    ).transform((value) => value === 'true'),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,
       z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),

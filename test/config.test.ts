@@ -62,6 +62,15 @@ describe('configuration', () => {
     expect(result.message).not.toContain('s3cr3t');
   });
 
+  it('requires a second approver for take-overs unless REQUIRE_SECOND_APPROVER=false, and names a bad value', () => {
+    const defaults = loadConfig(valid);
+    expect(defaults.ok && defaults.config.REQUIRE_SECOND_APPROVER).toBe(true);
+    const off = loadConfig({ ...valid, REQUIRE_SECOND_APPROVER: 'false' });
+    expect(off.ok && off.config.REQUIRE_SECOND_APPROVER).toBe(false);
+    const bad = loadConfig({ ...valid, REQUIRE_SECOND_APPROVER: 'maybe' });
+    expect(!bad.ok && bad.message).toContain('REQUIRE_SECOND_APPROVER must be true');
+  });
+
   it('treats empty variables as unset', () => {
     const result = loadConfig({ ...valid, PORT: '', ADMIN_CHANNEL_ID: '', BOT_TIMEZONE: '' });
     expect(result.ok).toBe(true);

@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { ServiceContext } from '../services/context.js';
+import type { SubscriptionTenant } from '../tenant/port.js';
 import type { AdminDirectory } from './admins.js';
 
 /** What listeners need. `context()` stamps the current time: listeners never read the clock. */
@@ -11,4 +12,6 @@ export interface SlackDeps {
   /** Asks the outbox worker to deliver now what was just enqueued (it also runs on a timer). */
   kickOutbox(): void;
   logger: Logger;
+  /** Where take-overs and centralizing change subscriptions and licenses. */
+  subscriptionTenant: SubscriptionTenant;
 }

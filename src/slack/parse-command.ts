@@ -20,7 +20,9 @@ export type PurchasesCommand =
   | { kind: 'list'; filters: ListFilters }
   | { kind: 'show'; subscription: string }
   | { kind: 'licenses'; product: string }
-  | { kind: 'export'; target: ExportTarget };
+  | { kind: 'export'; target: ExportTarget }
+  | { kind: 'takeover'; subscription: string }
+  | { kind: 'centralize'; product: string };
 
 export type ExportTarget = { kind: 'product'; product: string } | { kind: 'subscriptions'; refs: string[] };
 
@@ -29,6 +31,8 @@ export const USAGE = {
   show: '`/purchases show <subscription id>`',
   licenses: '`/purchases licenses <product>`',
   export: '`/purchases export <product | subscription ids>`',
+  takeover: '`/purchases takeover <subscription id>`',
+  centralize: '`/purchases centralize <product>`',
 } as const;
 
 /** A subscription reference: a whole id or the first 6+ characters of one (ids are GUIDs). */
@@ -95,6 +99,18 @@ function parseList(args: string[]): ListFilters {
   return filters;
 }
 
+function subscriptionRef(args: string[], usage: string, example: string): string {
+  const ref = requireArgument(args, usage, example);
+  if (args.length !== 1 || !SUBSCRIPTION_REF.test(ref)) {
+    throw new AppError(
+      'bad_input',
+      `bad subscription reference ${ref}`,
+      `\`${ref}\` is not a subscription id. Use the id shown by \`/purchases list\` (at least its first 6 characters): ${usage}`,
+    );
+  }
+  return ref;
+}
+
 function requireArgument(args: string[], usage: string, example: string): string {
   const value = args.join(' ').trim();
   if (value === '') {
@@ -112,17 +128,8 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
       return { kind: 'help' };
     case 'list':
       return { kind: 'list', filters: parseList(args) };
-    case 'show': {
-      const ref = requireArgument(args, USAGE.show, '/purchases show 3f2b9c1a');
-      if (args.length !== 1 || !SUBSCRIPTION_REF.test(ref)) {
-        throw new AppError(
-          'bad_input',
-          `bad subscription reference ${ref}`,
-          `\`${ref}\` is not a subscription id. Use the id shown by \`/purchases list\` (at least its first 6 characters): ${USAGE.show}`,
-        );
-      }
-      return { kind: 'show', subscription: ref };
-    }
+    case 'show':
+      return { kind: 'show', subscription: subscriptionRef(args, USAGE.show, '/purchases show 3f2b9c1a') };
     case 'licenses':
       return { kind: 'licenses', product: requireArgument(args, USAGE.licenses, '/purchases licenses Power BI Pro') };
     case 'export': {
@@ -132,6 +139,10 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
         ? { kind: 'export', target: { kind: 'subscriptions', refs: args.map((arg) => arg.replace(/,$/, '')) } }
         : { kind: 'export', target: { kind: 'product', product: args.join(' ') } };
     }
+    case 'takeover':
+      return { kind: 'takeover', subscription: subscriptionRef(args, USAGE.takeover, '/purchases takeover 3f2b9c1a') };
+    case 'centralize':
+      return { kind: 'centralize', product: requireArgument(args, USAGE.centralize, '/purchases centralize Power BI Pro') };
     default:
       return { kind: 'help', unknown: first };
   }

@@ -18,3 +18,43 @@ export interface PolicyTenant {
   /** Returns what the tenant accepted; throws AppError when it refused. */
   setPolicy(id: string, kind: TenantPolicy['kind'], value: PolicyValue): Promise<TenantPolicy>;
 }
+
+/** The outcome of a change the tenant refused on its own terms (not an outage). */
+export type TenantChange<T> = ({ ok: true } & T) | { ok: false; reason: string };
+
+export interface MoveUsersInput {
+  fromSubscriptionId: string;
+  toSubscriptionId: string;
+  /** Slack user id of the admin who approved: recorded as who cancelled the old subscription. */
+  actor: string;
+  /** Kept as the old subscription's cancel reason, e.g. "Moved users to …". */
+  cancelReason: string;
+  now: Date;
+}
+
+export interface CancelSubscriptionInput {
+  subscriptionId: string;
+  actor: string;
+  reason: string;
+  comment: string | null;
+  now: Date;
+}
+
+export interface AssignLicensesInput {
+  /** Per central subscription, the people (Person ids) to give one of its licenses. */
+  grants: Array<{ subscriptionId: string; userIds: string[] }>;
+  actor: string;
+  now: Date;
+}
+
+/**
+ * Changes to subscriptions and license assignments. All or nothing: a move that lacks seats,
+ * a subscription that is no longer active, moves nobody and returns the reason.
+ */
+export interface SubscriptionTenant {
+  /** Every assigned user of `from` gets a license of `to`; then `from` is cancelled. */
+  moveUsers(input: MoveUsersInput): Promise<TenantChange<{ moved: number }>>;
+  /** The assigned users lose their licenses and the subscription is cancelled. */
+  cancelSubscription(input: CancelSubscriptionInput): Promise<TenantChange<{ removed: number }>>;
+  assignLicenses(input: AssignLicensesInput): Promise<TenantChange<{ assigned: number }>>;
+}

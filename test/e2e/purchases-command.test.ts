@@ -3,7 +3,7 @@ import { sendEvent, sendSlashCommand } from '../support/slack-requests.js';
 import { ADMIN_A, NON_ADMIN, startTestBot, type TestBot } from '../support/bot.js';
 import { testProviders } from '../support/database.js';
 
-type Block = { type: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id: string; value: string; text: { text: string } }> };
+type Block = { type: string; block_id?: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id: string; value: string; text: { text: string } }> };
 
 function blocksOf(reply: Record<string, unknown> | undefined): Block[] {
   return (reply?.blocks as Block[] | undefined) ?? [];
@@ -55,7 +55,7 @@ describe.each(testProviders)('/purchases end to end on %s', (provider) => {
     const rows = first.filter((b) => b.accessory?.action_id === 'subscription_show');
     expect(rows).toHaveLength(20);
     expect(textOf(replies[0])).toContain('40 self-service subscriptions');
-    const nav = first.find((b) => b.type === 'actions')!;
+    const nav = first.find((b) => b.block_id === 'list_nav')!;
     expect(nav.elements!.map((e) => e.text.text)).toEqual(['Next']);
 
     const next = await t.clickEphemeral(ADMIN_A, 'list_page_next');

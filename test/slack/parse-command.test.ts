@@ -79,4 +79,15 @@ describe('parsing /purchases', () => {
     });
     expect(userMessageOf('export')).toContain('/purchases export <product | subscription ids>');
   });
+
+  it('reads takeover with a subscription id and centralize with a product', () => {
+    expect(parsePurchasesCommand('takeover 3f2b9c1a')).toEqual({ kind: 'takeover', subscription: '3f2b9c1a' });
+    expect(parsePurchasesCommand('centralize power bi pro')).toEqual({ kind: 'centralize', product: 'power bi pro' });
+  });
+
+  it('refuses takeover without a subscription id, or with something else, showing the right form', () => {
+    expect(userMessageOf('takeover')).toContain('/purchases takeover <subscription id>');
+    expect(userMessageOf('takeover power bi')).toContain('is not a subscription id');
+    expect(userMessageOf('centralize')).toContain('/purchases centralize <product>');
+  });
 });

@@ -5,7 +5,13 @@ import * as listPage from './actions/list-page.js';
 import * as showSubscription from './actions/show-subscription.js';
 import * as purchases from './commands/purchases.js';
 import * as appHomeOpened from './events/app-home-opened.js';
+import * as centralize from './actions/centralize.js';
+import * as takeoverDecide from './actions/takeover-decide.js';
+import * as takeoverOpen from './actions/takeover-open.js';
+import * as takeoverReject from './views/takeover-reject.js';
+import * as takeoverRequest from './views/takeover-request.js';
 
 export function registerListeners(app: App, deps: SlackDeps): void {
   for (const listener of [purchases, listPage, showSubscription, exportUsers, appHomeOpened]) listener.register(app, deps);
+  for (const listener of [takeoverOpen, takeoverRequest, takeoverDecide, takeoverReject, centralize]) listener.register(app, deps);
 }

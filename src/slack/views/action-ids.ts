@@ -8,3 +8,11 @@ export const ACTIONS = {
   /** Opens the take-over modal; value: the subscription id. Shown on list rows, show, digests, reminders. */
   takeover: 'takeover_open',
 } as const;
+
+/** Take-over approval (value: the request id) and centralize (value: the ProductId). */
+export const TAKEOVER_ACTIONS = {
+  approve: 'takeover_approve',
+  reject: 'takeover_reject',
+  centralizeAssign: 'centralize_assign',
+  centralizeAsk: 'centralize_ask_purchasers',
+} as const;

@@ -35,6 +35,13 @@ export function listMessage(page: SubscriptionPage, now: Date, timeZone: string)
         value: item.id,
       },
     });
+    if (item.status === 'Active' && item.isSelfService) {
+      blocks.push({
+        type: 'actions',
+        block_id: `row_${item.id}`,
+        elements: [{ type: 'button', action_id: ACTIONS.takeover, text: plain('Take over'), value: item.id }],
+      });
+    }
   }
   const nav: ActionsBlock['elements'] = [];
   if (page.prevCursor) nav.push({ type: 'button', action_id: ACTIONS.listPrev, text: plain('Previous'), value: page.prevCursor });

@@ -48,6 +48,9 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
     block_id: 'subscription_actions',
     elements: [
       { type: 'button', action_id: ACTIONS.exportSubscription, text: plain('Export users'), value: s.id },
+      ...(s.status === 'Active' && s.isSelfService
+        ? [{ type: 'button' as const, action_id: ACTIONS.takeover, text: plain('Take over'), value: s.id }]
+        : []),
     ],
   });
   return { text: `${s.product.name} subscription ${s.shortId} of ${s.purchaser?.name ?? 'the organisation'}`, blocks };

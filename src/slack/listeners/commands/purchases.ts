@@ -13,6 +13,9 @@ import { licensesMessage } from '../../views/licenses.js';
 import { listMessage } from '../../views/list.js';
 import { subscriptionMessage } from '../../views/subscription.js';
 import { postExport } from '../post-export.js';
+import { centralizePlan } from '../../../services/centralize.js';
+import { centralizeMessage } from '../../views/centralize.js';
+import { openTakeoverModal } from '../open-takeover.js';
 
 export function register(app: App, deps: SlackDeps): void {
   app.command(PURCHASES_COMMAND, async ({ command, ack, respond, client, logger }) => {
@@ -38,6 +41,12 @@ export function register(app: App, deps: SlackDeps): void {
           await postExport(client, respond, csv, { channelId: command.channel_id, userId: command.user_id });
           return;
         }
+        case 'takeover':
+          await openTakeoverModal(client, deps, command.trigger_id, parsed.subscription);
+          return;
+        case 'centralize':
+          await respond(ephemeral(centralizeMessage(await centralizePlan(ctx, parsed.product))));
+          return;
       }
     });
   });

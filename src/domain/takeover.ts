@@ -1,0 +1,58 @@
+/**
+ * Take-over of a self-service subscription: what can be asked, and the states a request goes
+ * through. PENDING -> APPROVED -> EXECUTED | FAILED, or PENDING -> REJECTED; each step is a
+ * conditional update on the current status, so it happens once whoever clicks how often.
+ */
+import { AppError } from './errors.js';
+
+export const TAKEOVER_KINDS = ['move', 'cancel'] as const;
+export type TakeoverKind = (typeof TAKEOVER_KINDS)[number];
+
+export const TAKEOVER_STATUSES = ['PENDING', 'APPROVED', 'EXECUTED', 'FAILED', 'REJECTED'] as const;
+export type TakeoverStatus = (typeof TAKEOVER_STATUSES)[number];
+
+/** The reasons offered when cancelling (the list of the admin center, plus "Other"). */
+export const CANCEL_REASONS = [
+  'No longer needed',
+  'Too expensive',
+  'Moving to a central subscription',
+  'Bought by mistake',
+  'Other',
+] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+export const CANCEL_COMMENT_MAX = 500;
+export const REJECT_REASON_MAX = 500;
+
+/** Whether the purchaser was told: sent (a DM is on its way), not_in_slack, none (no purchaser). */
+export type PurchaserNotice = 'sent' | 'not_in_slack' | 'none';
+
+/** Form fields a take-over submission can be wrong about: errors are shown next to them. */
+export type TakeoverField = 'kind' | 'target' | 'reason' | 'comment';
+
+/** A user error that belongs to one field of a form (shown on the modal, not as a reply). */
+export class FieldError extends AppError {
+  constructor(
+    readonly field: TakeoverField,
+    userMessage: string,
+  ) {
+    super('bad_input', `invalid ${field}: ${userMessage}`, userMessage);
+  }
+}
+
+export function isFieldError(error: unknown): error is FieldError {
+  return error instanceof FieldError;
+}
+
+/** Who decided a request that is no longer pending, as the loser of a race is told. */
+export function alreadyDecided(status: string, decidedBy: string | null): string {
+  const who = decidedBy ? ` by <@${decidedBy}>` : '';
+  switch (status) {
+    case 'REJECTED':
+      return `This request was already rejected${who}.`;
+    case 'PENDING':
+      return 'This request is still pending.';
+    default:
+      return `This request was already approved${who}.`;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * `/purchases centralize <product>`: who holds self-service licenses of a product, which central
+ * subscriptions have room, and what assigning central licenses to all of them would do. Then
+ * the two steps it offers: assign (all or nothing), and ask the purchasers to cancel.
+ */
+import { listProducts } from '../db/repositories/catalog.js';
+import { plural } from '../domain/plural.js';
+import { recordAudit } from '../db/repositories/audit.js';
+import { findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
+import { AppError } from '../domain/errors.js';
+import { formatDay } from '../domain/dates.js';
+import { matchProduct } from '../domain/products.js';
+import { enqueue } from '../outbox/enqueue.js';
+import type { SubscriptionTenant } from '../tenant/port.js';
+import type { Actor, ServiceContext } from './context.js';
+import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
+import type { TakeoverNotices } from './takeover/notices.js';
+
+export interface Holder {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface CentralizePlan {
+  product: { id: string; name: string };
+  selfService: Array<{ subscription: SubscriptionSummary; users: Holder[] }>;
+  central: Array<{ subscription: SubscriptionSummary; free: number }>;
+  /** People holding a self-service license and no central one: each needs one central license. */
+  toAssign: Holder[];
+  /** People holding a self-service license who already hold a central one. */
+  skipped: Holder[];
+  free: number;
+  /** Central licenses lacking to assign everyone (0 when there are enough). */
+  missing: number;
+  /** Who gets which central subscription's license: the fullest fit first, all or nothing. */
+  grants: Array<{ subscriptionId: string; userIds: string[] }>;
+}
+
+export async function centralizePlan(ctx: ServiceContext, productQuery: string): Promise<CentralizePlan> {
+  const product = matchProduct(productQuery, await listProducts(ctx.prisma));
+  const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, 'Active')).map(toSummary);
+  const assignments = await ctx.prisma.licenseAssignment.findMany({
+    where: { subscriptionId: { in: subscriptions.map((s) => s.id) }, removedAt: null },
+    include: { user: { select: { id: true, name: true, email: true } } },
+    orderBy: [{ user: { name: 'asc' } }, { id: 'asc' }],
+  });
+  const bySubscription = new Map<string, Holder[]>();
+  for (const a of assignments) bySubscription.set(a.subscriptionId, [...(bySubscription.get(a.subscriptionId) ?? []), a.user]);
+  const selfService = subscriptions.filter((s) => s.isSelfService).map((s) => ({ subscription: s, users: bySubscription.get(s.id) ?? [] }));
+  const central = subscriptions
+    .filter((s) => !s.isSelfService)
+    .map((s) => ({ subscription: s, free: Math.max(0, s.licensesPurchased - s.assigned) }))
+    .sort((a, b) => b.free - a.free || a.subscription.id.localeCompare(b.subscription.id));
+  const centralHolders = new Set(central.flatMap((c) => (bySubscription.get(c.subscription.id) ?? []).map((u) => u.id)));
+  const holders = new Map<string, Holder>();
+  for (const s of selfService) for (const u of s.users) holders.set(u.id, u);
+  const all = [...holders.values()];
+  const toAssign = all.filter((u) => !centralHolders.has(u.id));
+  const skipped = all.filter((u) => centralHolders.has(u.id));
+  const free = central.reduce((sum, c) => sum + c.free, 0);
+  const grants: CentralizePlan['grants'] = [];
+  let next = 0;
+  for (const c of central) {
+    if (next >= toAssign.length) break;
+    const userIds = toAssign.slice(next, next + c.free).map((u) => u.id);
+    if (userIds.length > 0) grants.push({ subscriptionId: c.subscription.id, userIds });
+    next += userIds.length;
+  }
+  return { product: { id: product.id, name: product.name }, selfService, central, toAssign, skipped, free, missing: Math.max(0, toAssign.length - free), grants };
+}
+
+export async function assignCentralLicenses(ctx: ServiceContext, tenant: SubscriptionTenant, actor: Actor, productId: string): Promise<{ plan: CentralizePlan; assigned: number }> {
+  const plan = await centralizePlan(ctx, productId);
+  if (plan.central.length === 0) {
+    throw new AppError('conflict', 'no central subscription', `There is no central ${plan.product.name} subscription to assign licenses from: buy one first.`);
+  }
+  if (plan.missing > 0) {
+    throw new AppError(
+      'conflict',
+      'not enough central seats',
+      `Nothing was assigned: ${plural(plan.toAssign.length, 'person', 'people')} without a central ${plan.product.name} license, and ${plural(plan.free, 'central license')} free (${plan.missing} missing). Add licenses to a central subscription first.`,
+    );
+  }
+  const result = await tenant.assignLicenses({ grants: plan.grants, actor: actor.slackUserId, now: ctx.now });
+  await recordAudit(ctx.prisma, {
+    actorId: actor.slackUserId,
+    action: 'centralize.assigned',
+    subjectType: 'product',
+    subjectId: plan.product.id,
+    outcome: result.ok ? 'ok' : 'failed',
+    after: { grants: plan.grants, skipped: plan.skipped.map((u) => u.id) },
+    ...(result.ok ? {} : { detail: result.reason }),
+    at: ctx.now,
+  });
+  if (!result.ok) throw new AppError('conflict', result.reason, `Nothing was assigned: ${result.reason}. Run \`/purchases centralize ${plan.product.name}\` again to see the current numbers.`);
+  return { plan, assigned: result.assigned };
+}
+
+/** DMs each purchaser of an active self-service subscription of the product, at most once a day each. */
+export async function askPurchasersToCancel(
+  ctx: ServiceContext,
+  notices: TakeoverNotices,
+  actor: Actor,
+  productId: string,
+): Promise<{ asked: number; alreadyAskedToday: number }> {
+  const plan = await centralizePlan(ctx, productId);
+  const day = formatDay(ctx.now, ctx.timeZone);
+  let asked = 0;
+  let alreadyAskedToday = 0;
+  for (const { subscription } of plan.selfService) {
+    const purchaser = subscription.purchaser;
+    if (!purchaser) continue;
+    const message = notices.askToCancel(subscription, actor.slackUserId, ctx.timeZone);
+    const to = purchaser.slackUserId ? { user: purchaser.slackUserId } : { email: purchaser.email };
+    const fresh = await enqueue(ctx.prisma, 'dm', `centralize:${subscription.id}:ask:${day}`, { ...to, text: message.text, blocks: message.blocks as never }, ctx.now);
+    if (fresh) asked += 1;
+    else alreadyAskedToday += 1;
+  }
+  await recordAudit(ctx.prisma, {
+    actorId: actor.slackUserId,
+    action: 'centralize.asked_purchasers',
+    subjectType: 'product',
+    subjectId: plan.product.id,
+    after: { asked, alreadyAskedToday },
+    at: ctx.now,
+  });
+  return { asked, alreadyAskedToday };
+}

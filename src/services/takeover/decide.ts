@@ -1,0 +1,188 @@
+/**
+ * Approving and rejecting a take-over. Every step is a conditional update on the request's
+ * status, so double clicks, Slack's redelivery, two admins at once or two replicas run the work
+ * once; the others learn who got there first.
+ */
+import type { Db } from '../../db/client.js';
+import { recordAudit } from '../../db/repositories/audit.js';
+import { AppError } from '../../domain/errors.js';
+import { alreadyDecided, REJECT_REASON_MAX, type PurchaserNotice } from '../../domain/takeover.js';
+import { enqueue } from '../../outbox/enqueue.js';
+import type { SlackMessage } from '../../slack/views/block-kit.js';
+import type { SubscriptionTenant, TenantChange } from '../../tenant/port.js';
+import type { Actor, ServiceContext } from '../context.js';
+import { describeTakeover, requestNotFound, type TakeoverDescription } from './describe.js';
+import type { SlackDirectory, TakeoverNotices } from './notices.js';
+import { approvalMessageKey } from './request.js';
+
+export interface DecisionDeps {
+  tenant: SubscriptionTenant;
+  directory: SlackDirectory;
+  notices: TakeoverNotices;
+}
+
+async function statusOf(prisma: Db, id: string) {
+  const request = await prisma.takeoverRequest.findUnique({ where: { id }, select: { status: true, decidedBy: true, requestedBy: true } });
+  if (!request) throw requestNotFound(id);
+  return request;
+}
+
+function decidedError(request: { status: string; decidedBy: string | null }): AppError {
+  return new AppError('conflict', `takeover request is ${request.status}`, alreadyDecided(request.status, request.decidedBy));
+}
+
+/** Refuses anything but a pending request (before opening a form about it, for instance). */
+export async function assertPending(ctx: ServiceContext, id: string): Promise<void> {
+  const request = await statusOf(ctx.prisma, id);
+  if (request.status !== 'PENDING') throw decidedError(request);
+}
+
+/** A rendered message as an outbox payload (blocks are stored as plain JSON). */
+function contentOf(message: SlackMessage) {
+  return { text: message.text, blocks: message.blocks as never };
+}
+
+/** Replaces the approval message with the request's outcome (once: one key per request). */
+async function queueOutcome(tx: Db, notices: TakeoverNotices, request: TakeoverDescription, ctx: ServiceContext): Promise<void> {
+  await enqueue(tx, 'update', `takeover:${request.id}:outcome`, { ref: approvalMessageKey(request.id), ...contentOf(notices.approval(request, ctx.timeZone)) }, ctx.now);
+}
+
+async function runOnTenant(tenant: SubscriptionTenant, request: TakeoverDescription, actor: Actor, now: Date): Promise<TenantChange<{ count: number }>> {
+  try {
+    if (request.kind === 'move') {
+      if (!request.target) return { ok: false, reason: 'the target subscription no longer exists' };
+      const result = await tenant.moveUsers({
+        fromSubscriptionId: request.subscription.id,
+        toSubscriptionId: request.target.id,
+        actor: actor.slackUserId,
+        cancelReason: `Moved users to ${request.target.isSelfService ? 'self-service' : 'central'} subscription ${request.target.shortId}`,
+        now,
+      });
+      return result.ok ? { ok: true, count: result.moved } : result;
+    }
+    const result = await tenant.cancelSubscription({
+      subscriptionId: request.subscription.id,
+      actor: actor.slackUserId,
+      reason: request.reason ?? 'Other',
+      comment: request.comment,
+      now,
+    });
+    return result.ok ? { ok: true, count: result.removed } : result;
+  } catch (error) {
+    return { ok: false, reason: `the tenant change failed (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+/** Whether the purchaser can be told in Slack. An unreachable Slack is not "not in Slack": the outbox retries. */
+async function purchaserNotice(directory: SlackDirectory, request: TakeoverDescription): Promise<{ notice: PurchaserNotice; userId?: string }> {
+  const purchaser = request.subscription.purchaser;
+  if (!purchaser) return { notice: 'none' };
+  if (purchaser.slackUserId) return { notice: 'sent', userId: purchaser.slackUserId };
+  try {
+    const userId = await directory.userIdByEmail(purchaser.email);
+    return userId ? { notice: 'sent', userId } : { notice: 'not_in_slack' };
+  } catch {
+    return { notice: 'sent' };
+  }
+}
+
+export async function approveTakeover(
+  ctx: ServiceContext,
+  deps: DecisionDeps,
+  actor: Actor,
+  requestId: string,
+  settings: { requireSecondApprover: boolean },
+): Promise<TakeoverDescription> {
+  const current = await statusOf(ctx.prisma, requestId);
+  if (current.status !== 'PENDING') throw decidedError(current);
+  if (settings.requireSecondApprover && current.requestedBy === actor.slackUserId) {
+    await recordAudit(ctx.prisma, {
+      actorId: actor.slackUserId,
+      action: 'takeover.approve',
+      subjectType: 'takeover',
+      subjectId: requestId,
+      outcome: 'denied',
+      detail: 'requester cannot approve their own request',
+      at: ctx.now,
+    });
+    throw new AppError('forbidden', 'self-approval', 'You asked for this take-over, so another admin has to approve it (four-eyes rule).');
+  }
+  const claimed = await ctx.prisma.takeoverRequest.updateMany({
+    where: { id: requestId, status: 'PENDING' },
+    data: { status: 'APPROVED', decidedBy: actor.slackUserId, decidedAt: ctx.now },
+  });
+  if (claimed.count === 0) throw decidedError(await statusOf(ctx.prisma, requestId));
+  await recordAudit(ctx.prisma, { actorId: actor.slackUserId, action: 'takeover.approved', subjectType: 'takeover', subjectId: requestId, at: ctx.now });
+
+  const approved = await describeTakeover(ctx.prisma, requestId);
+  const before = approved.subscription;
+  const result = await runOnTenant(deps.tenant, approved, actor, ctx.now);
+  const notice = result.ok ? await purchaserNotice(deps.directory, approved) : { notice: 'none' as const };
+  return ctx.prisma.$transaction(async (tx) => {
+    const finished = await tx.takeoverRequest.updateMany({
+      where: { id: requestId, status: 'APPROVED' },
+      data: result.ok
+        ? { status: 'EXECUTED', executedAt: ctx.now, usersAffected: result.count, purchaserNotice: notice.notice }
+        : { status: 'FAILED', executedAt: ctx.now, failureReason: result.reason, purchaserNotice: 'none' },
+    });
+    if (finished.count === 0) throw decidedError(await statusOf(tx, requestId));
+    const outcome = await describeTakeover(tx, requestId);
+    await recordAudit(tx, {
+      actorId: actor.slackUserId,
+      action: result.ok ? `takeover.${outcome.kind}.executed` : `takeover.${outcome.kind}.failed`,
+      subjectType: 'subscription',
+      subjectId: outcome.subscription.id,
+      outcome: result.ok ? 'ok' : 'failed',
+      before: { status: before.status, assigned: before.assigned, target: approved.target && { id: approved.target.id, assigned: approved.target.assigned } },
+      after: {
+        requestId,
+        status: outcome.subscription.status,
+        assigned: outcome.subscription.assigned,
+        target: outcome.target && { id: outcome.target.id, assigned: outcome.target.assigned },
+        purchaserNotice: outcome.purchaserNotice,
+      },
+      ...(result.ok ? {} : { detail: result.reason }),
+      at: ctx.now,
+    });
+    await queueOutcome(tx, deps.notices, outcome, ctx);
+    const purchaser = outcome.subscription.purchaser;
+    if (result.ok && purchaser && notice.notice === 'sent') {
+      const dm = deps.notices.purchaserNotice(outcome, ctx.timeZone);
+      const to = notice.userId ? { user: notice.userId } : { email: purchaser.email };
+      await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...contentOf(dm) }, ctx.now);
+    }
+    return outcome;
+  });
+}
+
+export async function rejectTakeover(
+  ctx: ServiceContext,
+  notices: TakeoverNotices,
+  actor: Actor,
+  requestId: string,
+  reason: string | undefined,
+): Promise<TakeoverDescription> {
+  const why = reason?.trim() || null;
+  if (why && why.length > REJECT_REASON_MAX) {
+    throw new AppError('bad_input', 'reject reason too long', `Keep the reason under ${REJECT_REASON_MAX} characters.`);
+  }
+  return ctx.prisma.$transaction(async (tx) => {
+    const rejected = await tx.takeoverRequest.updateMany({
+      where: { id: requestId, status: 'PENDING' },
+      data: { status: 'REJECTED', decidedBy: actor.slackUserId, decidedAt: ctx.now, rejectReason: why },
+    });
+    if (rejected.count === 0) throw decidedError(await statusOf(tx, requestId));
+    const outcome = await describeTakeover(tx, requestId);
+    await recordAudit(tx, {
+      actorId: actor.slackUserId,
+      action: 'takeover.rejected',
+      subjectType: 'takeover',
+      subjectId: requestId,
+      after: { subscriptionId: outcome.subscription.id, reason: why },
+      at: ctx.now,
+    });
+    await queueOutcome(tx, notices, outcome, ctx);
+    await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...contentOf(notices.rejected(outcome)) }, ctx.now);
+    return outcome;
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * Submitting the take-over modal: everything is re-read and re-checked (the modal may have been
+ * open for a while), a PENDING request is stored and its approval message queued for the admins'
+ * channel, in one transaction.
+ */
+import { plural } from '../../domain/plural.js';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { recordAudit } from '../../db/repositories/audit.js';
+import { AppError } from '../../domain/errors.js';
+import { CANCEL_COMMENT_MAX, CANCEL_REASONS, FieldError, TAKEOVER_KINDS } from '../../domain/takeover.js';
+import { enqueue } from '../../outbox/enqueue.js';
+import type { Actor, ServiceContext } from '../context.js';
+import { findSubscription } from '../show-subscription.js';
+import { describeTakeover, type TakeoverDescription } from './describe.js';
+import type { TakeoverNotices } from './notices.js';
+import { assertTakeable, freeLicenses } from './options.js';
+
+export const takeoverInput = z.object({
+  subscriptionId: z.uuid(),
+  kind: z.enum(TAKEOVER_KINDS).optional(),
+  targetSubscriptionId: z.uuid().optional(),
+  reason: z.string().optional(),
+  comment: z.string().optional(),
+});
+export type TakeoverInput = z.infer<typeof takeoverInput>;
+
+export const NO_ADMIN_CHANNEL =
+  'Take-overs are approved in the admins’ channel, and none is configured: set ADMIN_CHANNEL_ID (a channel id like C012ABCDEF) and restart the bot.';
+
+/** The outbox key of a request's approval message: later updates refer to it. */
+export function approvalMessageKey(requestId: string): string {
+  return `takeover:${requestId}:request`;
+}
+
+
+/** The stored fields of a valid request, or a FieldError naming what is wrong. */
+async function validate(ctx: ServiceContext, input: TakeoverInput) {
+  let subscription;
+  try {
+    subscription = await findSubscription(ctx, input.subscriptionId);
+    assertTakeable(subscription);
+  } catch (error) {
+    if (error instanceof AppError) throw new FieldError('kind', error.userMessage);
+    throw error;
+  }
+  const open = await ctx.prisma.takeoverRequest.findFirst({
+    where: { subscriptionId: subscription.id, status: { in: ['PENDING', 'APPROVED'] } },
+  });
+  if (open) {
+    throw new FieldError('kind', `A take-over of this subscription is already waiting (asked by <@${open.requestedBy}>): approve or reject that one first.`);
+  }
+  if (!input.kind) throw new FieldError('kind', 'Choose what to do: move the users, or cancel.');
+  if (input.kind === 'move') {
+    if (!input.targetSubscriptionId) throw new FieldError('target', 'Choose the subscription the users move to.');
+    let target;
+    try {
+      target = await findSubscription(ctx, input.targetSubscriptionId);
+    } catch {
+      throw new FieldError('target', 'That subscription no longer exists: choose another one.');
+    }
+    if (target.id === subscription.id || target.product.id !== subscription.product.id || target.status !== 'Active') {
+      throw new FieldError('target', `Choose an active ${subscription.product.name} subscription other than this one.`);
+    }
+    const free = freeLicenses(target);
+    if (free < subscription.assigned) {
+      throw new FieldError(
+        'target',
+        `Subscription ${target.shortId} has ${plural(free, 'free license')} but ${plural(subscription.assigned, 'user')} need one: ${subscription.assigned - free} missing. Choose another, or add licenses first.`,
+      );
+    }
+    return { subscription, kind: 'move' as const, targetSubscriptionId: target.id, reason: null, comment: null };
+  }
+  const reason = CANCEL_REASONS.find((r) => r === input.reason);
+  if (!reason) throw new FieldError('reason', 'Choose why the subscription is cancelled.');
+  const comment = input.comment?.trim() || null;
+  if (comment && comment.length > CANCEL_COMMENT_MAX) throw new FieldError('comment', `Keep the comment under ${CANCEL_COMMENT_MAX} characters.`);
+  return { subscription, kind: 'cancel' as const, targetSubscriptionId: null, reason, comment };
+}
+
+export async function requestTakeover(
+  ctx: ServiceContext,
+  notices: TakeoverNotices,
+  actor: Actor,
+  input: TakeoverInput,
+  settings: { adminChannelId: string | undefined },
+): Promise<TakeoverDescription> {
+  const channel = settings.adminChannelId;
+  if (!channel) {
+    throw new FieldError('kind', NO_ADMIN_CHANNEL);
+  }
+  const valid = await validate(ctx, input);
+  const id = randomUUID();
+  return ctx.prisma.$transaction(async (tx) => {
+    await tx.takeoverRequest.create({
+      data: {
+        id,
+        subscriptionId: valid.subscription.id,
+        kind: valid.kind,
+        targetSubscriptionId: valid.targetSubscriptionId,
+        reason: valid.reason,
+        comment: valid.comment,
+        status: 'PENDING',
+        requestedBy: actor.slackUserId,
+        requestedAt: ctx.now,
+        usersAffected: valid.subscription.assigned,
+        approvalChannel: channel,
+      },
+    });
+    const request = await describeTakeover(tx, id);
+    await recordAudit(tx, {
+      actorId: actor.slackUserId,
+      action: 'takeover.requested',
+      subjectType: 'subscription',
+      subjectId: valid.subscription.id,
+      after: { requestId: id, kind: valid.kind, target: valid.targetSubscriptionId, reason: valid.reason, comment: valid.comment, usersAffected: valid.subscription.assigned },
+      at: ctx.now,
+    });
+    const message = notices.approval(request, ctx.timeZone);
+    await enqueue(tx, 'post', approvalMessageKey(id), { channel, text: message.text, blocks: message.blocks as never }, ctx.now);
+    return request;
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * Approve and Reject on a take-over request in the admins' channel. Approve runs the take-over
+ * (once, whoever clicks how often); Reject opens a modal for an optional reason.
+ */
+import type { App, BlockAction } from '@slack/bolt';
+import { z } from 'zod';
+import { approveTakeover, assertPending } from '../../../services/takeover/decide.js';
+import type { SlackDeps } from '../../deps.js';
+import { slackDirectory } from '../../directory.js';
+import { replyingErrors } from '../../reply.js';
+import { TAKEOVER_ACTIONS } from '../../views/action-ids.js';
+import { rejectModal, takeoverNotices } from '../../views/takeover.js';
+
+const requestIdValue = z.object({ value: z.uuid() });
+
+export function register(app: App, deps: SlackDeps): void {
+  app.action<BlockAction>(TAKEOVER_ACTIONS.approve, async ({ action, body, ack, respond, client, logger }) => {
+    await ack();
+    await replyingErrors(respond, logger, async () => {
+      const { value } = requestIdValue.parse(action);
+      await approveTakeover(
+        deps.context(),
+        { tenant: deps.subscriptionTenant, directory: slackDirectory(client), notices: takeoverNotices },
+        { slackUserId: body.user.id },
+        value,
+        { requireSecondApprover: deps.config.REQUIRE_SECOND_APPROVER },
+      );
+      deps.kickOutbox();
+    });
+  });
+
+  app.action<BlockAction>(TAKEOVER_ACTIONS.reject, async ({ action, body, ack, respond, client, logger }) => {
+    await ack();
+    await replyingErrors(respond, logger, async () => {
+      const { value } = requestIdValue.parse(action);
+      await assertPending(deps.context(), value);
+      await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(value) });
+    });
+  });
+}

@@ -1,0 +1,92 @@
+/** `/purchases centralize <product>`: the plan, with Assign and Ask-purchasers buttons. */
+import { plural } from '../../domain/plural.js';
+import type { CentralizePlan } from '../../services/centralize.js';
+import { TAKEOVER_ACTIONS } from './action-ids.js';
+import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
+import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
+
+const NAMES_PER_SUBSCRIPTION = 5;
+
+
+export function centralizeMessage(plan: CentralizePlan): SlackMessage {
+  const name = escapeMrkdwn(plan.product.name);
+  const selfLines = plan.selfService.map(({ subscription: s, users }) => {
+    const names = users.slice(0, NAMES_PER_SUBSCRIPTION).map((u) => escapeMrkdwn(u.name));
+    const more = users.length > names.length ? `, +${users.length - names.length} more` : '';
+    return `• \`${s.shortId}\` ${escapeMrkdwn(s.purchaser?.name ?? 'unknown')} — ${plural(users.length, 'user')}${names.length ? `: ${names.join(', ')}${more}` : ''}`;
+  });
+  const centralLines = plan.central.map(({ subscription: s, free }) => `• \`${s.shortId}\` ${s.licensesPurchased} licenses, ${s.assigned} assigned, *${free} free*`);
+  const outcome =
+    plan.toAssign.length === 0
+      ? 'Nobody needs a central license: everyone with a self-service license already holds one.'
+      : plan.central.length === 0
+        ? `${plural(plan.toAssign.length, 'person', 'people')} without a central license, but there is no central ${name} subscription.`
+        : plan.missing > 0
+          ? `${plural(plan.toAssign.length, 'person', 'people')} without a central license, and ${plural(plan.free, 'central license')} free: *${plan.missing} missing*. Nothing can be assigned until licenses are added (all or nothing).`
+          : `Each of the ${plural(plan.toAssign.length, 'person', 'people')} without a central license gets one (${plural(plan.free, 'central license')} free).`;
+  const skipped = plan.skipped.length > 0 ? ` Skipped, as they already hold a central license: ${plural(plan.skipped.length, 'person', 'people')}.` : '';
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`Centralize ${plan.product.name}`, 150) },
+    {
+      type: 'section',
+      text: mrkdwn(
+        plan.selfService.length === 0
+          ? `*Self-service subscriptions*\nNone is active for ${name}.`
+          : `*Self-service subscriptions (${plan.selfService.length})*\n${linesWithin(selfLines, 2900)}`,
+      ),
+    },
+    {
+      type: 'section',
+      text: mrkdwn(plan.central.length === 0 ? '*Central subscriptions*\nNone.' : `*Central subscriptions*\n${linesWithin(centralLines, 2900)}`),
+    },
+    { type: 'section', text: mrkdwn(truncate(`*What would happen*\n${outcome}${skipped}`, 3000)) },
+  ];
+  const buttons: ActionsBlock['elements'] = [];
+  if (plan.toAssign.length > 0 && plan.central.length > 0 && plan.missing === 0) {
+    buttons.push({
+      type: 'button',
+      action_id: TAKEOVER_ACTIONS.centralizeAssign,
+      style: 'primary',
+      text: plain('Assign central licenses'),
+      value: plan.product.id,
+      confirm: {
+        title: plain('Assign central licenses?', 100),
+        text: plain(truncate(`Each of ${plural(plan.toAssign.length, 'person', 'people')} gets a central ${plan.product.name} license.`, 300), 300),
+        confirm: plain('Assign', 30),
+        deny: plain('Not now', 30),
+      },
+    });
+  }
+  if (plan.selfService.some((s) => s.subscription.purchaser)) {
+    buttons.push({
+      type: 'button',
+      action_id: TAKEOVER_ACTIONS.centralizeAsk,
+      text: plain('Ask purchasers to cancel'),
+      value: plan.product.id,
+      confirm: {
+        title: plain('Message the purchasers?', 100),
+        text: plain('Each purchaser gets a direct message asking them to cancel their own subscription.', 300),
+        confirm: plain('Send', 30),
+        deny: plain('Not now', 30),
+      },
+    });
+  }
+  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'centralize_actions', elements: buttons });
+  return { text: truncate(`Centralize ${plan.product.name}: ${outcome}`, 3000), blocks };
+}
+
+function note(text: string): SlackMessage {
+  return { text, blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
+export function centralLicensesAssignedMessage(productName: string, assigned: number, skipped: number): SlackMessage {
+  const skippedNote = skipped > 0 ? ` ${plural(skipped, 'person', 'people')} already held one and were skipped.` : '';
+  return note(
+    `:white_check_mark: Central ${escapeMrkdwn(productName)} licenses assigned to ${plural(assigned, 'person', 'people')}.${skippedNote} Next: *Ask purchasers to cancel* their own subscriptions.`,
+  );
+}
+
+export function purchasersAskedMessage(asked: number, alreadyAskedToday: number): SlackMessage {
+  const again = alreadyAskedToday > 0 ? ` ${plural(alreadyAskedToday, 'purchaser')} had already been asked today and are not messaged again.` : '';
+  return note(`:envelope: ${plural(asked, 'purchaser')} will get a direct message asking them to cancel their subscription.${again}`);
+}

@@ -1,0 +1,96 @@
+/**
+ * The `local` adapter of SubscriptionTenant: the database is the tenant. Each change runs in one
+ * transaction; seats are counted inside it after a conditional update on the subscription rows
+ * involved (which locks them on PostgreSQL and serialises writers on SQLite), so two changes
+ * racing for the same free seats cannot both take them. Rows are never deleted: a license
+ * removed gets `removedAt`, a cancelled subscription keeps who, when and why.
+ */
+import { randomUUID } from 'node:crypto';
+import { plural } from '../../domain/plural.js';
+import type { PrismaClient, Tx } from '../../db/client.js';
+import type { AssignLicensesInput, CancelSubscriptionInput, MoveUsersInput, SubscriptionTenant, TenantChange } from '../port.js';
+
+class Refused extends Error {}
+
+async function touchActive(tx: Tx, subscriptionId: string, now: Date): Promise<{ licensesPurchased: number }> {
+  const touched = await tx.subscription.updateMany({ where: { id: subscriptionId, status: 'Active' }, data: { updatedAt: now } });
+  if (touched.count === 0) throw new Refused(`subscription ${subscriptionId.slice(0, 8)} is no longer active`);
+  return tx.subscription.findUniqueOrThrow({ where: { id: subscriptionId }, select: { licensesPurchased: true } });
+}
+
+/** Gives `userIds` a license of the subscription (reactivating an old row); returns how many were new. */
+async function grant(tx: Tx, subscriptionId: string, userIds: string[], now: Date): Promise<number> {
+  const { licensesPurchased } = await touchActive(tx, subscriptionId, now);
+  const existing = await tx.licenseAssignment.findMany({ where: { subscriptionId, userId: { in: userIds } } });
+  const holding = new Set(existing.filter((a) => a.removedAt === null).map((a) => a.userId));
+  const needed = userIds.filter((id) => !holding.has(id));
+  const used = await tx.licenseAssignment.count({ where: { subscriptionId, removedAt: null } });
+  const free = licensesPurchased - used;
+  if (needed.length > free) {
+    const missing = needed.length - free;
+    throw new Refused(
+      `subscription ${subscriptionId.slice(0, 8)} has ${plural(Math.max(0, free), 'free license')} for ${plural(needed.length, 'user')}: ${plural(missing, 'license is', 'licenses are')} missing`,
+    );
+  }
+  const removed = new Set(existing.filter((a) => a.removedAt !== null).map((a) => a.userId));
+  const reactivate = needed.filter((id) => removed.has(id));
+  if (reactivate.length > 0) {
+    await tx.licenseAssignment.updateMany({ where: { subscriptionId, userId: { in: reactivate } }, data: { removedAt: null, assignedAt: now } });
+  }
+  const fresh = needed.filter((id) => !removed.has(id));
+  if (fresh.length > 0) {
+    await tx.licenseAssignment.createMany({ data: fresh.map((userId) => ({ id: randomUUID(), subscriptionId, userId, assignedAt: now })) });
+  }
+  return needed.length;
+}
+
+async function cancel(tx: Tx, subscriptionId: string, by: { actor: string; reason: string; comment: string | null; now: Date }): Promise<number> {
+  const cancelled = await tx.subscription.updateMany({
+    where: { id: subscriptionId, status: 'Active' },
+    data: { status: 'Deleted', cancelledAt: by.now, cancelledBy: by.actor, cancelReason: by.reason, cancelComment: by.comment },
+  });
+  if (cancelled.count === 0) throw new Refused(`subscription ${subscriptionId.slice(0, 8)} is no longer active`);
+  const removed = await tx.licenseAssignment.updateMany({ where: { subscriptionId, removedAt: null }, data: { removedAt: by.now } });
+  return removed.count;
+}
+
+async function refusable<T>(work: () => Promise<T>): Promise<TenantChange<T>> {
+  try {
+    return { ok: true, ...(await work()) };
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+export function createLocalSubscriptionTenant(prisma: PrismaClient): SubscriptionTenant {
+  return {
+    moveUsers: (input: MoveUsersInput) =>
+      refusable(() =>
+        prisma.$transaction(async (tx) => {
+          const holders = await tx.licenseAssignment.findMany({
+            where: { subscriptionId: input.fromSubscriptionId, removedAt: null },
+            select: { userId: true },
+          });
+          const userIds = holders.map((h) => h.userId);
+          await grant(tx, input.toSubscriptionId, userIds, input.now);
+          const moved = await cancel(tx, input.fromSubscriptionId, { actor: input.actor, reason: input.cancelReason, comment: null, now: input.now });
+          return { moved };
+        }),
+      ),
+    cancelSubscription: (input: CancelSubscriptionInput) =>
+      refusable(() =>
+        prisma.$transaction(async (tx) => ({
+          removed: await cancel(tx, input.subscriptionId, input),
+        })),
+      ),
+    assignLicenses: (input: AssignLicensesInput) =>
+      refusable(() =>
+        prisma.$transaction(async (tx) => {
+          let assigned = 0;
+          for (const g of input.grants) assigned += await grant(tx, g.subscriptionId, g.userIds, input.now);
+          return { assigned };
+        }),
+      ),
+  };
+}

@@ -1,0 +1,222 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { webApi } from '@slack/bolt';
+import { createDatabase } from '../../src/db/client.js';
+import { isFieldError } from '../../src/domain/takeover.js';
+import type { ServiceContext } from '../../src/services/context.js';
+import { approveTakeover, rejectTakeover } from '../../src/services/takeover/decide.js';
+import { takeoverOptions } from '../../src/services/takeover/options.js';
+import { requestTakeover, type TakeoverInput } from '../../src/services/takeover/request.js';
+import { slackDirectory } from '../../src/slack/directory.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/slack/emulator/index.js';
+import { takeoverNotices } from '../../src/slack/views/takeover.js';
+import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
+import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
+import { createTestDatabase, testProviders, type Database } from '../support/database.js';
+
+const now = new Date('2026-11-25T09:00:00Z');
+const CHANNEL = 'C0ADMINS01';
+const REQUESTER = 'U0ADMIN0001';
+const APPROVER = 'U0ADMIN0002';
+
+describe.each(testProviders)('take-over services on %s', (provider) => {
+  let emulator: SlackEmulator;
+  let database: Database;
+  let ctx: ServiceContext;
+  let ids: { product: string; own: string; central: string; small: string; users: string[]; purchaserEmail: string };
+
+  beforeAll(async () => {
+    emulator = await startSlackEmulator({ users: [{ id: 'U0MEERA001', name: 'meera', real_name: 'Meera Desai', email: 'meera.desai@contoso.com' }] });
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  beforeEach(async () => {
+    database = await createTestDatabase(provider);
+    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
+    const product = await aProduct(database.prisma, { name: 'Power BI Pro' });
+    const purchaser = await aPerson(database.prisma, { name: 'Meera Desai', email: 'meera.desai@contoso.com' });
+    const users = await Promise.all([1, 2, 3].map(() => aPerson(database.prisma)));
+    const own = await aSubscription(database.prisma, { productId: product.id, purchaserId: purchaser.id, licensesPurchased: 5 });
+    await assign(database.prisma, own.id, users.map((u) => u.id));
+    const central = await aSubscription(database.prisma, { productId: product.id, purchaserId: null, isSelfService: false, licensesPurchased: 10 });
+    const small = await aSubscription(database.prisma, { productId: product.id, purchaserId: null, isSelfService: false, licensesPurchased: 2 });
+    ids = { product: product.id, own: own.id, central: central.id, small: small.id, users: users.map((u) => u.id), purchaserEmail: purchaser.email };
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  function deps(prisma = database.prisma) {
+    return {
+      tenant: createLocalSubscriptionTenant(prisma),
+      directory: slackDirectory(new webApi.WebClient(emulator.botToken, { slackApiUrl: emulator.url, retryConfig: { retries: 0 } })),
+      notices: takeoverNotices,
+    };
+  }
+
+  function request(input: Partial<TakeoverInput>, actor = REQUESTER) {
+    return requestTakeover(ctx, takeoverNotices, { slackUserId: actor }, { subscriptionId: ids.own, ...input }, { adminChannelId: CHANNEL });
+  }
+
+  async function fieldErrorOf(work: Promise<unknown>) {
+    const error = await work.then(() => undefined, (e: unknown) => e);
+    if (!isFieldError(error)) throw new Error(`expected a field error, got ${String(error)}`);
+    return { field: error.field, message: error.userMessage };
+  }
+
+  it('offers central subscriptions first as move targets, with their free licenses', async () => {
+    const options = await takeoverOptions(ctx, ids.own);
+    expect(options.targets.map((t) => [t.subscription.id, t.free])).toEqual([
+      [ids.central, 10],
+      [ids.small, 2],
+    ]);
+  });
+
+  it('stores a pending request and queues its approval message for the admins’ channel', async () => {
+    const stored = await request({ kind: 'move', targetSubscriptionId: ids.central });
+    expect(stored).toMatchObject({ status: 'PENDING', kind: 'move', usersAffected: 3, requestedBy: REQUESTER });
+    const outbox = await database.prisma.outboxMessage.findMany();
+    expect(outbox).toEqual([expect.objectContaining({ kind: 'post', dedupeKey: `takeover:${stored.id}:request` })]);
+    expect(outbox[0]!.payload).toContain('3 users move to');
+    expect(await database.prisma.auditEvent.count({ where: { action: 'takeover.requested' } })).toBe(1);
+  });
+
+  it('refuses a target with fewer free licenses than users to move, with the numbers', async () => {
+    const error = await fieldErrorOf(request({ kind: 'move', targetSubscriptionId: ids.small }));
+    expect(error.field).toBe('target');
+    expect(error.message).toContain('2 free licenses but 3 users need one: 1 missing');
+  });
+
+  it('refuses a cancellation without a reason, and a second request while one is open', async () => {
+    expect((await fieldErrorOf(request({ kind: 'cancel' }))).field).toBe('reason');
+    await request({ kind: 'cancel', reason: 'Too expensive' });
+    const second = await fieldErrorOf(request({ kind: 'cancel', reason: 'Other' }));
+    expect(second.message).toContain('already waiting');
+  });
+
+  it('refuses a request when no admins’ channel is configured, saying what to set', async () => {
+    const error = await fieldErrorOf(
+      requestTakeover(ctx, takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: ids.own, kind: 'cancel', reason: 'Other' }, { adminChannelId: undefined }),
+    );
+    expect(error.message).toContain('ADMIN_CHANNEL_ID');
+  });
+
+  it('refuses the requester’s own approval under the four-eyes rule, and audits it', async () => {
+    const stored = await request({ kind: 'cancel', reason: 'Too expensive' });
+    await expect(approveTakeover(ctx, deps(), { slackUserId: REQUESTER }, stored.id, { requireSecondApprover: true })).rejects.toMatchObject({
+      code: 'forbidden',
+      userMessage: expect.stringContaining('another admin has to approve'),
+    });
+    expect((await database.prisma.takeoverRequest.findUniqueOrThrow({ where: { id: stored.id } })).status).toBe('PENDING');
+    expect(await database.prisma.auditEvent.count({ where: { action: 'takeover.approve', outcome: 'denied' } })).toBe(1);
+  });
+
+  it('moves every user to the target and cancels the old subscription, keeping every row', async () => {
+    const stored = await request({ kind: 'move', targetSubscriptionId: ids.central });
+    const done = await approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true });
+    expect(done).toMatchObject({ status: 'EXECUTED', decidedBy: APPROVER, usersAffected: 3, purchaserNotice: 'sent' });
+    const old = await database.prisma.subscription.findUniqueOrThrow({ where: { id: ids.own } });
+    expect(old).toMatchObject({ status: 'Deleted', cancelledBy: APPROVER, cancelledAt: now });
+    expect(old.cancelReason).toContain(`Moved users to central subscription ${ids.central.slice(0, 8)}`);
+    expect(await database.prisma.licenseAssignment.count({ where: { subscriptionId: ids.own } })).toBe(3);
+    expect(await database.prisma.licenseAssignment.count({ where: { subscriptionId: ids.own, removedAt: null } })).toBe(0);
+    expect(await database.prisma.licenseAssignment.count({ where: { subscriptionId: ids.central, removedAt: null } })).toBe(3);
+    const outbox = await database.prisma.outboxMessage.findMany({ orderBy: { dedupeKey: 'asc' } });
+    expect(outbox.map((m) => [m.kind, m.dedupeKey])).toEqual([
+      ['update', `takeover:${stored.id}:outcome`],
+      ['dm', `takeover:${stored.id}:purchaser`],
+      ['post', `takeover:${stored.id}:request`],
+    ]);
+    expect(JSON.parse(outbox[1]!.payload)).toMatchObject({ user: 'U0MEERA001' });
+    expect(await database.prisma.auditEvent.count({ where: { action: 'takeover.move.executed' } })).toBe(1);
+  });
+
+  it('fails a move whose seats were taken meanwhile, moving nobody and saying how many are missing', async () => {
+    const stored = await request({ kind: 'move', targetSubscriptionId: ids.central });
+    const others = await Promise.all(Array.from({ length: 8 }, () => aPerson(database.prisma)));
+    await assign(database.prisma, ids.central, others.map((p) => p.id));
+    const done = await approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true });
+    expect(done.status).toBe('FAILED');
+    expect(done.failureReason).toContain('1 license is missing');
+    expect((await database.prisma.subscription.findUniqueOrThrow({ where: { id: ids.own } })).status).toBe('Active');
+    expect(await database.prisma.licenseAssignment.count({ where: { subscriptionId: ids.own, removedAt: null } })).toBe(3);
+    expect(await database.prisma.outboxMessage.count({ where: { kind: 'dm' } })).toBe(0);
+  });
+
+  it('cancels with the reason and comment kept, and says when the purchaser is not in Slack', async () => {
+    await database.prisma.person.updateMany({ where: { email: ids.purchaserEmail }, data: { email: 'not.in.slack@contoso.com' } });
+    const stored = await request({ kind: 'cancel', reason: 'Too expensive', comment: 'Use the central one' });
+    const done = await approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true });
+    expect(done).toMatchObject({ status: 'EXECUTED', usersAffected: 3, purchaserNotice: 'not_in_slack' });
+    expect(await database.prisma.subscription.findUniqueOrThrow({ where: { id: ids.own } })).toMatchObject({
+      status: 'Deleted',
+      cancelReason: 'Too expensive',
+      cancelComment: 'Use the central one',
+    });
+    expect(await database.prisma.licenseAssignment.count({ where: { subscriptionId: ids.own, removedAt: null } })).toBe(0);
+    const update = await database.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `takeover:${stored.id}:outcome` } });
+    expect(update.payload).toContain('is not in Slack');
+    expect(await database.prisma.outboxMessage.count({ where: { kind: 'dm' } })).toBe(0);
+  });
+
+  it('lets the requester approve alone when the four-eyes rule is off', async () => {
+    const stored = await request({ kind: 'cancel', reason: 'Other' });
+    const done = await approveTakeover(ctx, deps(), { slackUserId: REQUESTER }, stored.id, { requireSecondApprover: false });
+    expect(done.status).toBe('EXECUTED');
+  });
+
+  it('rejects with a reason, tells the requester, and refuses a later approval naming who rejected', async () => {
+    const stored = await request({ kind: 'cancel', reason: 'Other' });
+    const rejected = await rejectTakeover(ctx, takeoverNotices, { slackUserId: APPROVER }, stored.id, 'Talk to Meera first');
+    expect(rejected).toMatchObject({ status: 'REJECTED', rejectReason: 'Talk to Meera first', decidedBy: APPROVER });
+    const dm = await database.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `takeover:${stored.id}:rejected` } });
+    expect(JSON.parse(dm.payload)).toMatchObject({ user: REQUESTER });
+    await expect(approveTakeover(ctx, deps(), { slackUserId: 'U0ADMIN0003' }, stored.id, { requireSecondApprover: true })).rejects.toMatchObject({
+      userMessage: `This request was already rejected by <@${APPROVER}>.`,
+    });
+    expect((await database.prisma.subscription.findUniqueOrThrow({ where: { id: ids.own } })).status).toBe('Active');
+  });
+
+  it('runs a second approval of an executed request not at all, naming who approved', async () => {
+    const stored = await request({ kind: 'cancel', reason: 'Other' });
+    await approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true });
+    await expect(approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true })).rejects.toMatchObject({
+      userMessage: `This request was already approved by <@${APPROVER}>.`,
+    });
+    expect(await database.prisma.auditEvent.count({ where: { action: 'takeover.cancel.executed' } })).toBe(1);
+  });
+
+  it('executes exactly once when two admins approve at the same moment on separate connections', async () => {
+    const stored = await request({ kind: 'move', targetSubscriptionId: ids.central });
+    const url = provider === 'sqlite' ? await sqliteUrlOf(database) : await postgresUrlOf(database);
+    const second = await createDatabase(url, { migrate: false });
+    try {
+      const results = await Promise.allSettled([
+        approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true }),
+        approveTakeover({ ...ctx, prisma: second.prisma }, deps(second.prisma), { slackUserId: 'U0ADMIN0003' }, stored.id, { requireSecondApprover: true }),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(String((lost[0]!.reason as { userMessage?: string }).userMessage)).toMatch(/already approved by <@U0ADMIN000[23]>/);
+      expect(await database.prisma.auditEvent.count({ where: { action: 'takeover.move.executed' } })).toBe(1);
+      expect(await database.prisma.licenseAssignment.count({ where: { subscriptionId: ids.central } })).toBe(3);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+async function sqliteUrlOf(database: Database): Promise<string> {
+  const rows = await database.prisma.$queryRawUnsafe<Array<{ file: string }>>('SELECT file FROM pragma_database_list WHERE name = \'main\'');
+  return `file:${rows[0]!.file}`;
+}
+
+async function postgresUrlOf(database: Database): Promise<string> {
+  const rows = await database.prisma.$queryRawUnsafe<Array<{ schema: string }>>('SELECT current_schema() AS schema');
+  const url = new URL(process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test');
+  url.searchParams.set('schema', rows[0]!.schema);
+  return url.toString();
+}

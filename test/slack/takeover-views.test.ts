@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { CentralizePlan } from '../../src/services/centralize.js';
+import type { SubscriptionSummary } from '../../src/services/subscription-summary.js';
+import type { TakeoverDescription } from '../../src/services/takeover/describe.js';
+import { centralizeMessage, centralLicensesAssignedMessage, purchasersAskedMessage } from '../../src/slack/views/centralize.js';
+import { checkBlockKit } from '../../src/slack/views/limits.js';
+import { listMessage } from '../../src/slack/views/list.js';
+import { subscriptionMessage } from '../../src/slack/views/subscription.js';
+import {
+  approvalMessage,
+  askToCancelMessage,
+  purchaserNoticeMessage,
+  rejectedMessage,
+  rejectModal,
+  takeoverModal,
+} from '../../src/slack/views/takeover.js';
+
+const now = new Date('2026-11-25T09:00:00Z');
+const longName = 'Ｍ'.repeat(400);
+
+function aSummary(n: number, overrides: Partial<SubscriptionSummary> = {}): SubscriptionSummary {
+  const id = `3f2b9c1a-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  return {
+    id,
+    shortId: id.slice(0, 8),
+    product: { id: 'CFQ7TTC0H9MP', name: longName },
+    isSelfService: true,
+    purchaser: { id: `p${n}`, name: `${longName} <@U1>`, email: `${longName}@contoso.com`, slackUserId: null },
+    licensesPurchased: 100_000,
+    assigned: 99_999,
+    purchasedAt: new Date('2026-06-01T00:00:00Z'),
+    expiresAt: new Date('2027-06-01T00:00:00Z'),
+    unitPrice: { amountMinor: 1400, currency: 'USD' },
+    monthlyPrice: { amountMinor: 140_000_000, currency: 'USD' },
+    isTrial: false,
+    status: 'Active',
+    cancelledAt: null,
+    cancelledBy: null,
+    cancelReason: null,
+    cancelComment: null,
+    firstSeenAt: new Date('2026-06-01T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+function aRequest(overrides: Partial<TakeoverDescription> = {}): TakeoverDescription {
+  return {
+    id: '9d0e77b2-0000-4000-8000-000000000001',
+    kind: 'cancel',
+    status: 'PENDING',
+    subscription: aSummary(1),
+    target: null,
+    reason: 'Other',
+    comment: 'c'.repeat(500),
+    usersAffected: 99_999,
+    requestedBy: 'U0ADMIN0001',
+    requestedAt: now,
+    decidedBy: null,
+    decidedAt: null,
+    rejectReason: null,
+    executedAt: null,
+    failureReason: null,
+    purchaserNotice: null,
+    ...overrides,
+  };
+}
+
+const message = (m: { text: string; blocks: unknown[] }) => checkBlockKit('message', m);
+
+describe('take-over views stay within Slack limits', () => {
+  it('renders the modal with 150 possible targets (100 offered) and extreme names', () => {
+    const targets = Array.from({ length: 150 }, (_, i) => ({ subscription: aSummary(i + 2, { isSelfService: i % 2 === 0 }), free: i }));
+    const view = takeoverModal({ subscription: aSummary(1), targets }, 'Europe/Berlin');
+    expect(checkBlockKit('modal', view)).toEqual([]);
+    expect(view.private_metadata).toBe(aSummary(1).id);
+    expect(JSON.stringify(view)).not.toContain('<@U1>');
+  });
+
+  it('renders the modal without targets, leaving only Cancel possible', () => {
+    const view = takeoverModal({ subscription: aSummary(1), targets: [] }, 'UTC');
+    expect(checkBlockKit('modal', view)).toEqual([]);
+    expect(JSON.stringify(view)).toContain('only Cancel is possible');
+    expect(checkBlockKit('modal', rejectModal(aRequest().id))).toEqual([]);
+  });
+
+  it('renders the approval message pending and in every outcome, with a confirmation only for cancelling', () => {
+    const move = aRequest({ kind: 'move', target: aSummary(2, { isSelfService: false, purchaser: null }), reason: null, comment: null });
+    expect(message(approvalMessage(move, 'UTC'))).toEqual([]);
+    expect(JSON.stringify(approvalMessage(move, 'UTC'))).not.toContain('Are you sure');
+    expect(JSON.stringify(approvalMessage(aRequest(), 'UTC'))).toContain('Are you sure you want to cancel?');
+    const decided = { decidedBy: 'U0ADMIN0002', decidedAt: now, executedAt: now };
+    for (const outcome of [
+      aRequest({ ...decided, status: 'EXECUTED', purchaserNotice: 'not_in_slack' }),
+      aRequest({ ...decided, status: 'EXECUTED', purchaserNotice: 'sent' }),
+      aRequest({ ...decided, status: 'FAILED', failureReason: 'f'.repeat(5000) }),
+      aRequest({ ...decided, status: 'REJECTED', rejectReason: 'r'.repeat(500) }),
+    ]) {
+      const rendered = approvalMessage(outcome, 'UTC');
+      expect(message(rendered)).toEqual([]);
+      expect(JSON.stringify(rendered)).not.toContain('takeover_approve');
+    }
+  });
+
+  it('renders the direct messages validly', () => {
+    const done = aRequest({ status: 'EXECUTED', decidedBy: 'U0ADMIN0002', decidedAt: now });
+    expect(message(purchaserNoticeMessage(done, 'UTC'))).toEqual([]);
+    expect(message(purchaserNoticeMessage({ ...done, kind: 'move', target: aSummary(2) }, 'UTC'))).toEqual([]);
+    expect(message(rejectedMessage({ ...done, status: 'REJECTED', rejectReason: 'r'.repeat(500) }))).toEqual([]);
+    expect(message(askToCancelMessage(aSummary(3), 'U0ADMIN0001', 'UTC'))).toEqual([]);
+  });
+
+  it('renders a centralize plan with hundreds of subscriptions and users', () => {
+    const holder = (i: number) => ({ id: `u${i}`, name: `${longName}${i}`, email: `u${i}@contoso.com` });
+    const plan: CentralizePlan = {
+      product: { id: 'CFQ7TTC0H9MP', name: longName },
+      selfService: Array.from({ length: 300 }, (_, i) => ({ subscription: aSummary(i), users: Array.from({ length: 30 }, (_, j) => holder(j)) })),
+      central: Array.from({ length: 200 }, (_, i) => ({ subscription: aSummary(1000 + i, { isSelfService: false, purchaser: null }), free: i })),
+      toAssign: Array.from({ length: 9000 }, (_, i) => holder(i)),
+      skipped: [holder(1)],
+      free: 20_000,
+      missing: 0,
+      grants: [],
+    };
+    const rendered = centralizeMessage(plan);
+    expect(message(rendered)).toEqual([]);
+    expect(JSON.stringify(rendered)).toContain('centralize_assign');
+    expect(JSON.stringify(centralizeMessage({ ...plan, missing: 5 }))).not.toContain('centralize_assign');
+    expect(message(centralLicensesAssignedMessage(longName, 1, 1))).toEqual([]);
+    expect(centralLicensesAssignedMessage('Visio', 1, 2).text).toContain('Central Visio licenses assigned to 1 person. 2 people already held one');
+    expect(message(purchasersAskedMessage(3, 2))).toEqual([]);
+  });
+
+  it('offers Take over on active self-service subscriptions only, in show and in list rows', () => {
+    const has = (m: unknown) => JSON.stringify(m).includes('takeover_open');
+    const details = (s: SubscriptionSummary) => ({ subscription: s, users: [] });
+    expect(has(subscriptionMessage(details(aSummary(1)), now, 'UTC'))).toBe(true);
+    expect(has(subscriptionMessage(details(aSummary(1, { status: 'Deleted' })), now, 'UTC'))).toBe(false);
+    expect(has(subscriptionMessage(details(aSummary(1, { isSelfService: false, purchaser: null })), now, 'UTC'))).toBe(false);
+    const page = { items: [aSummary(1, { status: 'Deleted' })], total: 1, filters: { status: 'all' as const } };
+    expect(has(listMessage(page, now, 'UTC'))).toBe(false);
+  });
+});
