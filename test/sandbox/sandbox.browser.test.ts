@@ -221,8 +221,10 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
     await request.getByRole('button', { name: 'Approve' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Cancel the subscription?' });
     await confirm.waitFor();
+    await screenshot('takeover-confirm');
     await confirm.getByRole('button', { name: 'Yes, cancel it' }).click();
     await request.getByText('Done.').waitFor();
+    await screenshot('takeover-approved');
 
     await actAs(meera);
     await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Purchase Governance' }).click();
