@@ -36,9 +36,16 @@ async function refresh() {
     try {
       do {
         again = false;
-        state = await api(`/api/state?user=${encodeURIComponent(me)}`);
-        me = state.me;
+        const next = await api(`/api/state?user=${encodeURIComponent(me)}`);
+        // A state asked for before the user switched is stale: ask again for the new user.
+        if (me && next.me !== me) {
+          again = true;
+          continue;
+        }
+        me = next.me;
+        state = next;
         render();
+        document.body.dataset.user = me;
       } while (again);
     } catch (error) {
       showProblem(error);
