@@ -26,6 +26,10 @@ try {
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
 } catch (error) {
-  console.error('The sandbox cannot start:', error instanceof Error ? error.message : error);
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`The sandbox cannot start: port ${SANDBOX_PORT} is in use. Set SANDBOX_PORT to another port, e.g. SANDBOX_PORT=3001 npm run sandbox`);
+  } else {
+    console.error('The sandbox cannot start:', error instanceof Error ? error.message : error);
+  }
   process.exit(1);
 }

@@ -87,8 +87,6 @@ export interface PageServerDeps {
 
 export interface PageServer {
   server: Server;
-  /** Tells open pages to fetch the state again. */
-  changed(): void;
   close(): Promise<void>;
 }
 
@@ -97,6 +95,7 @@ export function createPageServer({ emulator, target }: PageServerDeps): PageServ
   const streams = new Set<ServerResponse>();
   let version = 0;
 
+  /** Tells open pages to fetch the state again. */
   const changed = (): void => {
     version += 1;
     for (const stream of streams) stream.write(`data: ${version}\n\n`);
@@ -284,7 +283,6 @@ export function createPageServer({ emulator, target }: PageServerDeps): PageServ
 
   return {
     server,
-    changed,
     async close() {
       unsubscribe();
       for (const stream of streams) stream.end();
