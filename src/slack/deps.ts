@@ -1,6 +1,8 @@
 import type { Logger } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { ServiceContext } from '../services/context.js';
+import type { PolicyDeps } from '../services/policy-deps.js';
+import type { PolicyTenant } from '../tenant/port.js';
 import type { AdminDirectory } from './admins.js';
 
 /** What listeners need. `context()` stamps the current time: listeners never read the clock. */
@@ -11,4 +13,10 @@ export interface SlackDeps {
   /** Asks the outbox worker to deliver now what was just enqueued (it also runs on a timer). */
   kickOutbox(): void;
   logger: Logger;
+  /** Where purchase policies are read and changed: the database or Microsoft 365 (TENANT). */
+  policyTenant: PolicyTenant;
+}
+
+export function policyDeps(deps: SlackDeps): PolicyDeps {
+  return { tenant: deps.policyTenant, adminChannelId: deps.config.ADMIN_CHANNEL_ID };
 }
