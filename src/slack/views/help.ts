@@ -23,6 +23,8 @@ export function helpMessage(unknown?: string): SlackMessage {
             '  e.g. `/purchases licenses Visio Plan 2`',
             `*CSV of licensed users* ${USAGE.export}`,
             '  e.g. `/purchases export Power BI Pro` · `/purchases export 3f2b9c1a 9d0e77b2`',
+            `*Purchase policies* ${USAGE.policy} · ${USAGE.policyAll}`,
+            '  e.g. `/purchases policy` · `/purchases policy Power BI Pro disabled` · `/purchases policy all disabled`',
             '*Help* `/purchases help`',
           ].join('\n'),
         ),
