@@ -58,7 +58,7 @@ function reasonOf(error: unknown): string {
   return `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-export function allPoliciesSummary(actor: string, result: AllPoliciesResult): string {
+function allPoliciesSummary(actor: string, result: AllPoliciesResult): string {
   const word = policyWord(result.value);
   const lines = [
     `:shield: <@${actor}> set every product's self-service purchase policy to *${word}* (${policyMeaning(result.value)}, for future purchases): ` +

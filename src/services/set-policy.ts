@@ -17,7 +17,7 @@ export interface PolicyOutcome {
   changed: boolean;
 }
 
-export function refuseTrialsOnOfferType(policy: { id: string; kind: RecordedPolicy['kind'] }, value: PolicyValue): void {
+function refuseTrialsOnOfferType(policy: { id: string; kind: RecordedPolicy['kind'] }, value: PolicyValue): void {
   if (policy.kind === 'offerType' && value === 'OnlyTrialsWithoutPaymentMethod') {
     throw new AppError(
       'bad_input',
@@ -28,11 +28,11 @@ export function refuseTrialsOnOfferType(policy: { id: string; kind: RecordedPoli
 }
 
 /** Products by ProductId, name or part of it; offer types by their id (e.g. SaaS) or name. */
-export function findPolicy(policies: RecordedPolicy[], query: string): RecordedPolicy {
+function findPolicy(policies: RecordedPolicy[], query: string): RecordedPolicy {
   return matchProduct(query, policies);
 }
 
-export function announcementText(actor: string, policy: PolicyOutcome['policy'], before: PolicyValue, after: PolicyValue): string {
+function announcementText(actor: string, policy: PolicyOutcome['policy'], before: PolicyValue, after: PolicyValue): string {
   return `:shield: <@${actor}> set the self-service purchase policy of *${policy.name}* (\`${policy.id}\`) to *${policyWord(after)}* (was ${policyWord(before)}): ${policyMeaning(after)}, for future purchases.`;
 }
 

@@ -53,7 +53,7 @@ function changedBy(by: string): string {
   return /^[UW][A-Z0-9]+$/.test(by) ? `<@${by}>` : escapeMrkdwn(by);
 }
 
-export function lastChange(policy: Pick<RecordedPolicy, 'changedAt' | 'changedBy'>, timeZone: string): string {
+function lastChange(policy: Pick<RecordedPolicy, 'changedAt' | 'changedBy'>, timeZone: string): string {
   if (!policy.changedAt) return 'no change on record';
   const when = formatDateTime(policy.changedAt, timeZone);
   return policy.changedBy ? `changed ${when} by ${changedBy(policy.changedBy)}` : `changed ${when}`;
