@@ -165,3 +165,32 @@ describe.each(testProviders)('/purchases policy with TENANT=microsoft on %s', (p
     expect(fake.products.get('CFQ7TTC0H9MP')?.policyValue).toBe('Disabled');
   });
 });
+
+describe('the policy guard at start', () => {
+  it('logs a failure to read Microsoft and keeps the bot running', async () => {
+    const fake = await startFakeMicrosoft();
+    fake.failRequests('GET', '/v1.0/policies/AllowSelfServicePurchase/products', { status: 403, body: '{"error":{"message":"Forbidden"}}' });
+    const t = await startTestBot({
+      provider: 'sqlite',
+      demo: false,
+      policyGuardAtStart: true,
+      env: {
+        TENANT: 'microsoft',
+        MS_TENANT_ID: fake.tenantId,
+        MS_CLIENT_ID: fake.clientId,
+        MS_CLIENT_SECRET: fake.clientSecret,
+        MS_LOGIN_URL: fake.url,
+        MS_LICENSING_URL: fake.url,
+      },
+    });
+    try {
+      await t.bot.startupPolicyGuard;
+      expect(t.logger.lines.some((line) => line.startsWith('error The policy guard could not read the tenant at start'))).toBe(true);
+      const { replies } = await t.command(ADMIN_A, 'policy');
+      expect(textOf(replies[0])).toContain('No product on record yet');
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
+});
