@@ -11,7 +11,7 @@ import { policyGuardDeps, runPolicyGuard } from './jobs/policy-guard.js';
 import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker } from './outbox/worker.js';
 import { createAdminDirectory } from './slack/admins.js';
-import { createSlackApp } from './slack/app.js';
+import { createSlackApp, verifyBotToken } from './slack/app.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 import { createPolicyTenant } from './tenant/policy-tenant.js';
 import type { PolicyTenant } from './tenant/port.js';
@@ -51,14 +51,16 @@ export interface RunningBot {
 
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
   const clock = options.clock ?? (() => new Date());
+  const identity = await verifyBotToken(config, options.retries);
   const database = options.database ?? (await createDatabase(config.DATABASE_URL));
   const ownsDatabase = options.database === undefined;
+  let worker: ReturnType<typeof startOutboxWorker> | undefined;
+  const logger = options.logger ?? console;
   try {
     if (config.TENANT === 'local' && config.DEMO_TENANT && ownsDatabase) {
       const seeded = await seedDemoTenant(database.prisma, clock());
-      if (seeded.seeded) (options.logger ?? console).info('Seeded the demo tenant into an empty database.');
+      if (seeded.seeded) logger.info('Seeded the demo tenant into an empty database.');
     }
-    const logger = options.logger ?? console;
     // Outbox delivery waits out 429s itself, persisted in the database: its client must
     // reject rate-limited calls instead of sleeping, and must not retry on its own.
     const outboxClient = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
@@ -67,10 +69,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       retryConfig: { retries: 0 },
     });
     const deliver = (now: Date) => deliverOutbox({ prisma: database.prisma, client: outboxClient, logger }, now);
-    const worker =
+    worker =
       options.outboxWorker === false
         ? undefined
         : startOutboxWorker({ deliver, clock, onError: (error) => logger.error('Outbox delivery failed', error) });
+    const outboxWorker = worker;
     const policyTenant = createPolicyTenant(config, database.prisma, logger);
     let app: App | undefined;
     const admins = createAdminDirectory({
@@ -88,17 +91,18 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         config,
         admins,
         context: () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE }),
-        kickOutbox: () => worker?.kick(),
+        kickOutbox: () => outboxWorker?.kick(),
         policyTenant,
       },
       {
+        identity,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.processBeforeResponse !== undefined ? { processBeforeResponse: options.processBeforeResponse } : {}),
       },
     );
-    const started = config.SLACK_APP_TOKEN ? await app.start() : await app.start(options.port ?? config.PORT);
-    const address = (started as Server | undefined)?.address?.();
+    const server = config.SLACK_APP_TOKEN ? await app.start() : await app.start(options.port ?? config.PORT);
+    const address = (server as Server | undefined)?.address?.();
     const port = address && typeof address === 'object' ? address.port : undefined;
     const running = app;
     // Policies live at Microsoft: read them now rather than at the first scheduled sync.
@@ -107,7 +111,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         ? runPolicyGuard(policyGuardDeps(config, database.prisma, policyTenant), clock()).then(
             (summary) => {
               logger.info('Policy guard at start', summary);
-              worker?.kick();
+              outboxWorker?.kick();
             },
             (error: unknown) => logger.error('The policy guard could not read the tenant at start; it will try again on its schedule', error),
           )
@@ -121,12 +125,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       ...(startupPolicyGuard ? { startupPolicyGuard } : {}),
       async stop() {
         await startupPolicyGuard;
-        await worker?.stop();
+        await outboxWorker?.stop();
         await running.stop();
         if (ownsDatabase) await database.close();
       },
     };
   } catch (error) {
+    await worker?.stop();
     if (ownsDatabase) await database.close();
     throw error;
   }

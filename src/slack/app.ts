@@ -2,8 +2,9 @@
  * Builds the Bolt app: Socket Mode when SLACK_APP_TOKEN is set (no public URL needed),
  * otherwise HTTP on PORT with requests verified by SLACK_SIGNING_SECRET at POST /slack/events.
  */
-import { App, LogLevel, type Logger } from '@slack/bolt';
+import { App, LogLevel, webApi, type Logger } from '@slack/bolt';
 import type { Config } from '../config.js';
+import { AppError } from '../domain/errors.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { authorizeAdmins } from './middleware/authorize.js';
@@ -24,6 +25,8 @@ export interface SlackAppOptions {
    * effects are complete when its response arrives; production acks first (Slack's 3 s limit).
    */
   processBeforeResponse?: boolean;
+  /** The bot's identity, verified by `verifyBotToken` at start-up (so Bolt need not check it again). */
+  identity?: { botId?: string; botUserId?: string };
 }
 
 export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, options: SlackAppOptions = {}): App {
@@ -34,6 +37,13 @@ export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, 
   const common = {
     token: config.SLACK_BOT_TOKEN,
     clientOptions,
+    ...(options.identity
+      ? {
+          tokenVerificationEnabled: false,
+          ...(options.identity.botId ? { botId: options.identity.botId } : {}),
+          ...(options.identity.botUserId ? { botUserId: options.identity.botUserId } : {}),
+        }
+      : {}),
     ...(options.logger ? { logger: options.logger } : { logLevel: LOG_LEVELS[config.LOG_LEVEL] }),
   };
   const app = config.SLACK_APP_TOKEN
@@ -51,4 +61,35 @@ export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, 
     app.logger.error('Unhandled error in a Slack listener', error);
   });
   return app;
+}
+
+/**
+ * Checks the bot token with auth.test before anything starts, so a wrong token or an
+ * unreachable Slack stops start-up with a sentence instead of failing on the first command.
+ */
+export async function verifyBotToken(config: Config, retries?: number): Promise<{ botId?: string; botUserId?: string }> {
+  const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    retryConfig: { retries: retries ?? 2 },
+  });
+  try {
+    const auth = await client.auth.test();
+    return { ...(auth.bot_id ? { botId: auth.bot_id } : {}), ...(auth.user_id ? { botUserId: auth.user_id } : {}) };
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code) {
+      throw new AppError(
+        'bad_input',
+        `auth.test refused the bot token: ${code}`,
+        `Slack refused SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-…) again from your app's OAuth & Permissions page, and reinstall the app if it was uninstalled.`,
+        { cause: error },
+      );
+    }
+    throw new AppError(
+      'tenant_unavailable',
+      'cannot reach Slack',
+      `Cannot reach Slack at ${config.SLACK_API_URL ?? 'https://slack.com/api/'}: ${(error as Error).message}. Check the network or proxy, or SLACK_API_URL.`,
+      { cause: error },
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sendSlashCommand } from '../support/slack-requests.js';
+import { sendEvent, sendSlashCommand } from '../support/slack-requests.js';
 import { ADMIN_A, NON_ADMIN, startTestBot, type TestBot } from '../support/bot.js';
 import { testProviders } from '../support/database.js';
 
@@ -99,5 +99,44 @@ describe.each(testProviders)('who may use /purchases, on %s', (provider) => {
     );
     expect(stale.status).toBe(401);
     expect(t.emulator.responseUrlPosts.filter((p) => p.user === ADMIN_A)).toHaveLength(0);
+  });
+});
+
+describe.each(testProviders)('admins given as a Slack user group, on %s', (provider) => {
+  let t: TestBot;
+
+  beforeAll(async () => {
+    t = await startTestBot({ provider, env: { ADMIN_USER_IDS: '', ADMIN_USERGROUP_ID: 'S0ADMINS01' } });
+    t.emulator.addUserGroup({ id: 'S0ADMINS01', handle: 'm365-admins', users: [NON_ADMIN] });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lets members of the group in and keeps others out', async () => {
+    const member = await t.command(NON_ADMIN, 'help');
+    expect(JSON.stringify(member.replies)).toContain('/purchases list');
+    const outsider = await t.command(ADMIN_A, 'help');
+    expect(JSON.stringify(outsider.replies)).toContain('only purchase-governance admins');
+  });
+});
+
+describe.each(testProviders)('the App Home tab, on %s', (provider) => {
+  let t: TestBot;
+
+  beforeAll(async () => {
+    t = await startTestBot({ provider });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('shows admins how to use the bot and others only an explanation', async () => {
+    await sendEvent(t.target, { type: 'app_home_opened', user: ADMIN_A, channel: 'D0DIRECT01', tab: 'home', event_ts: '1764061200.000200' });
+    await sendEvent(t.target, { type: 'app_home_opened', user: NON_ADMIN, channel: 'D0DIRECT02', tab: 'home', event_ts: '1764061200.000300' });
+    expect(JSON.stringify(t.emulator.homeView(ADMIN_A)?.blocks)).toContain('/purchases list');
+    const outsider = JSON.stringify(t.emulator.homeView(NON_ADMIN)?.blocks);
+    expect(outsider).toContain('Only admins can use it');
+    expect(outsider).not.toContain('/purchases list');
   });
 });
