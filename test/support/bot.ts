@@ -71,6 +71,8 @@ export async function startTestBot(options: {
   demo?: boolean;
   env?: Record<string, string>;
   users?: EmulatedUser[];
+  /** TENANT=microsoft only: run the policy guard at start (off unless asked for). */
+  policyGuardAtStart?: boolean;
 }): Promise<TestBot> {
   const emulator = await startSlackEmulator({ users: options.users ?? DEMO_USERS });
   const database = await createTestDatabase(options.provider);
@@ -95,6 +97,7 @@ export async function startTestBot(options: {
     port: 0,
     outboxWorker: false,
     processBeforeResponse: true,
+    policyGuardAtStart: options.policyGuardAtStart ?? false,
   });
   const target: SlackRequestTarget = { url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET, emulator };
   return {

@@ -27,6 +27,8 @@ export function helpMessage(unknown?: string): SlackMessage {
             '  move its users to another subscription, or cancel it; another admin approves in the admins’ channel',
             `*Centralize a product* ${USAGE.centralize}`,
             '  e.g. `/purchases centralize Power BI Pro`: give central licenses to self-service users, ask purchasers to cancel',
+            `*Purchase policies* ${USAGE.policy} · ${USAGE.policyAll}`,
+            '  e.g. `/purchases policy` · `/purchases policy Power BI Pro disabled` · `/purchases policy all disabled`',
             '*Help* `/purchases help`',
           ].join('\n'),
         ),
