@@ -28,7 +28,7 @@ import type { PrismaClient } from '../db/generated/sqlite/client.js';
 import { subscriptionWithRelations } from '../db/repositories/subscriptions.js';
 import { deleteJobStateIf, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { sumByCurrency, type Money } from '../domain/money.js';
-import { enqueue } from '../outbox/enqueue.js';
+import { enqueueParts, type ChannelMessage } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
@@ -54,12 +54,6 @@ export interface Digest {
   to: Date;
   groups: DigestGroup[];
   totals: { count: number; licenses: number; monthly: Money[] };
-}
-
-/** A rendered message, as the outbox posts it. */
-export interface DigestMessage {
-  text: string;
-  blocks: unknown[];
 }
 
 export type DigestResult =
@@ -137,7 +131,7 @@ export async function postDigest(
   options: {
     channel: string;
     skipEmpty: boolean;
-    render: (digest: Digest) => DigestMessage[];
+    render: (digest: Digest) => ChannelMessage[];
     /** The scheduled slot of this run, if it is one. */
     slot?: Date;
   },
@@ -162,9 +156,7 @@ export async function postDigest(
       // The pending row is the lock: a second window racing this one fails on its unique key
       // and rolls back with its messages.
       await tx.jobState.create({ data: { key: DIGEST_PENDING, value: JSON.stringify(pending), updatedAt: ctx.now } });
-      for (const [i, message] of messages.entries()) {
-        await enqueue(tx, 'post', keys[i]!, { channel: options.channel, text: message.text, blocks: message.blocks as Array<Record<string, unknown>> }, ctx.now);
-      }
+      await enqueueParts(tx, options.channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now);
     });
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') return { status: 'busy' };

@@ -17,10 +17,9 @@ import { randomUUID } from 'node:crypto';
 import { addDays } from 'date-fns';
 import { subscriptionWithRelations } from '../db/repositories/subscriptions.js';
 import { daysUntil } from '../domain/dates.js';
-import { enqueue } from '../outbox/enqueue.js';
+import { enqueueParts, type ChannelMessage } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
-import type { DigestMessage } from './digest.js';
 
 export interface ReminderGroup {
   thresholdDays: number;
@@ -81,7 +80,7 @@ export function reminderKeys(thresholdDays: number, now: Date, parts: number): s
 
 export async function sendReminders(
   ctx: ServiceContext,
-  options: { channel: string; thresholds: number[]; render: (group: ReminderGroup) => DigestMessage[] },
+  options: { channel: string; thresholds: number[]; render: (group: ReminderGroup) => ChannelMessage[] },
 ): Promise<ReminderResult> {
   const groups = await selectDueReminders(ctx, options.thresholds);
   if (groups.length === 0) return { reminded: [], raced: false };
@@ -100,9 +99,7 @@ export async function sendReminders(
         });
         const messages = options.render(group);
         const keys = reminderKeys(group.thresholdDays, ctx.now, messages.length);
-        for (const [i, message] of messages.entries()) {
-          await enqueue(tx, 'post', keys[i]!, { channel: options.channel, text: message.text, blocks: message.blocks as Array<Record<string, unknown>> }, ctx.now);
-        }
+        await enqueueParts(tx, options.channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now);
       }
     });
   } catch (error) {
