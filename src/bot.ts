@@ -9,8 +9,11 @@ import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker } from './outbox/worker.js';
+import { scheduledJobs } from './jobs/index.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createAdminDirectory } from './slack/admins.js';
 import { createSlackApp } from './slack/app.js';
+import { refreshHomes } from './slack/home.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 
 export interface BotOptions {
@@ -25,6 +28,8 @@ export interface BotOptions {
   outboxWorker?: boolean;
   /** See SlackAppOptions.processBeforeResponse (tests only). */
   processBeforeResponse?: boolean;
+  /** false: no scheduled jobs; tests call the job functions with the time they choose. */
+  scheduler?: boolean;
 }
 
 export interface RunningBot {
@@ -69,14 +74,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         return result.users ?? [];
       },
     });
+    const context = () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE });
+    const kickOutbox = () => worker?.kick();
     app = createSlackApp(
       config,
-      {
-        config,
-        admins,
-        context: () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE }),
-        kickOutbox: () => worker?.kick(),
-      },
+      { config, admins, context, kickOutbox },
       {
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
@@ -87,12 +89,31 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     const address = (started as Server | undefined)?.address?.();
     const port = address && typeof address === 'object' ? address.port : undefined;
     const running = app;
+    let scheduler: Scheduler | undefined;
+    if (options.scheduler !== false) {
+      try {
+        scheduler = await startScheduler({
+          prisma: database.prisma,
+          deps: { prisma: database.prisma, config, logger, kickOutbox },
+          jobs: scheduledJobs(config),
+          clock,
+          logger,
+          // What the jobs post or change shows on App Home: publish it again for its viewers.
+          afterRun: async () => void (await refreshHomes(running.client, { admins, context })),
+        });
+      } catch (error) {
+        await worker?.stop();
+        await running.stop();
+        throw error;
+      }
+    }
     return {
       app: running,
       database,
       ...(port !== undefined ? { port } : {}),
       deliverOutbox: () => deliver(clock()),
       async stop() {
+        await scheduler?.stop();
         await worker?.stop();
         await running.stop();
         if (ownsDatabase) await database.close();

@@ -20,7 +20,8 @@ export type PurchasesCommand =
   | { kind: 'list'; filters: ListFilters }
   | { kind: 'show'; subscription: string }
   | { kind: 'licenses'; product: string }
-  | { kind: 'export'; target: ExportTarget };
+  | { kind: 'export'; target: ExportTarget }
+  | { kind: 'digest' };
 
 export type ExportTarget = { kind: 'product'; product: string } | { kind: 'subscriptions'; refs: string[] };
 
@@ -29,6 +30,7 @@ export const USAGE = {
   show: '`/purchases show <subscription id>`',
   licenses: '`/purchases licenses <product>`',
   export: '`/purchases export <product | subscription ids>`',
+  digest: '`/purchases digest`',
 } as const;
 
 /** A subscription reference: a whole id or the first 6+ characters of one (ids are GUIDs). */
@@ -132,6 +134,11 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
         ? { kind: 'export', target: { kind: 'subscriptions', refs: args.map((arg) => arg.replace(/,$/, '')) } }
         : { kind: 'export', target: { kind: 'product', product: args.join(' ') } };
     }
+    case 'digest':
+      if (args.length > 0) {
+        throw new AppError('bad_input', 'digest takes no argument', `\`digest\` takes no argument: ${USAGE.digest} posts the purchases first seen since the last digest.`);
+      }
+      return { kind: 'digest' };
     default:
       return { kind: 'help', unknown: first };
   }

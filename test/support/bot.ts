@@ -95,6 +95,7 @@ export async function startTestBot(options: {
     port: 0,
     outboxWorker: false,
     processBeforeResponse: true,
+    scheduler: false,
   });
   const target: SlackRequestTarget = { url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET, emulator };
   return {

@@ -7,4 +7,7 @@ export const ACTIONS = {
   exportProduct: 'product_export',
   /** Opens the take-over modal; value: the subscription id. Shown on list rows, show, digests, reminders. */
   takeover: 'takeover_open',
+  /** App Home quick buttons. */
+  homeDigest: 'home_digest_post',
+  homeRefresh: 'home_refresh',
 } as const;

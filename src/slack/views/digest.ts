@@ -1,6 +1,8 @@
 /** The digest of new self-service purchases, as one or more channel messages. */
 import { formatDateTime } from '../../domain/dates.js';
 import { formatTotals } from '../../domain/money.js';
+import type { Config } from '../../config.js';
+import type { DigestJobResult } from '../../jobs/digest.js';
 import type { Digest } from '../../services/digest.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { splitIntoMessages } from './split.js';
@@ -44,4 +46,29 @@ export function digestMessages(digest: Digest, now: Date, timeZone: string): Sla
     },
     tail: [{ type: 'divider' }, { type: 'section', text: mrkdwn(totals) }],
   });
+}
+
+/** What `/purchases digest` (or the Home button) did, in one line for the admin who asked. */
+export function describeDigestResult(result: DigestJobResult, config: Pick<Config, 'ADMIN_CHANNEL_ID'>, timeZone: string): string {
+  const channel = config.ADMIN_CHANNEL_ID ? `<#${config.ADMIN_CHANNEL_ID}>` : 'the admins’ channel';
+  const since = (from: Date | null) => (from ? `since ${formatDateTime(from, timeZone)}` : 'so far');
+  switch (result.status) {
+    case 'posted':
+      return `:white_check_mark: Posting the digest of ${result.count} new purchase${result.count === 1 ? '' : 's'} ${since(result.from)} to ${channel}${result.messages > 1 ? ` in ${result.messages} messages` : ''}.`;
+    case 'empty':
+      return `Nothing new ${since(result.from)}: no digest posted.`;
+    case 'waiting':
+      return `The previous digest (until ${formatDateTime(result.to, timeZone)}) is still waiting for Slack to accept it; it is retried automatically, and the next digest follows once it is through.`;
+    case 'covered':
+      return `The digest until ${formatDateTime(result.watermark, timeZone)} is already posted.`;
+    case 'busy':
+      return 'Another digest is being posted right now: nothing posted twice.';
+    case 'no-channel':
+      return 'No digest: set ADMIN_CHANNEL_ID to the admins’ channel where digests go, and restart the bot.';
+  }
+}
+
+export function digestReply(result: DigestJobResult, config: Pick<Config, 'ADMIN_CHANNEL_ID'>, timeZone: string): SlackMessage {
+  const text = describeDigestResult(result, config, timeZone);
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }

@@ -23,6 +23,7 @@ export function helpMessage(unknown?: string): SlackMessage {
             '  e.g. `/purchases licenses Visio Plan 2`',
             `*CSV of licensed users* ${USAGE.export}`,
             '  e.g. `/purchases export Power BI Pro` · `/purchases export 3f2b9c1a 9d0e77b2`',
+            `*Post the digest now* ${USAGE.digest} — purchases first seen since the last digest, to the admins' channel`,
             '*Help* `/purchases help`',
           ].join('\n'),
         ),
