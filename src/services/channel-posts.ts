@@ -8,10 +8,13 @@ export interface ChannelMessage {
   blocks: unknown[];
 }
 
-/** Parts are stored a millisecond apart, because the outbox delivers in order of creation. */
+/**
+ * The outbox delivers in order of creation: parts are stored a millisecond apart, the last one
+ * at `now`, so that all of them are due at once and go out in order.
+ */
 export async function enqueueParts(tx: Tx, channel: string, parts: Array<{ key: string; message: ChannelMessage }>, now: Date): Promise<void> {
   for (const [i, { key, message }] of parts.entries()) {
     const blocks = message.blocks as Array<Record<string, unknown>>;
-    await enqueue(tx, 'post', key, { channel, text: message.text, blocks }, new Date(now.getTime() + i));
+    await enqueue(tx, 'post', key, { channel, text: message.text, blocks }, new Date(now.getTime() - (parts.length - 1 - i)));
   }
 }

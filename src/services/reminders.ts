@@ -84,23 +84,27 @@ export async function sendReminders(
 ): Promise<ReminderResult> {
   const groups = await selectDueReminders(ctx, options.thresholds);
   if (groups.length === 0) return { reminded: [], raced: false };
+  // Every part of every threshold in one go, so the outbox posts them in threshold order.
+  const parts = groups.flatMap((group) => {
+    const messages = options.render(group);
+    const keys = reminderKeys(group.thresholdDays, ctx.now, messages.length);
+    return messages.map((message, i) => ({ key: keys[i]!, message }));
+  });
   try {
     await ctx.prisma.$transaction(async (tx) => {
-      for (const group of groups) {
-        // Insert first: a racing run fails here on the unique key and rolls back whole.
-        await tx.reminderSent.createMany({
-          data: group.items.map((item) => ({
+      // Insert first: a racing run fails here on the unique key and rolls back whole.
+      await tx.reminderSent.createMany({
+        data: groups.flatMap((group) =>
+          group.items.map((item) => ({
             id: randomUUID(),
             subscriptionId: item.id,
             thresholdDays: group.thresholdDays,
             expiresAt: item.expiresAt,
             sentAt: ctx.now,
           })),
-        });
-        const messages = options.render(group);
-        const keys = reminderKeys(group.thresholdDays, ctx.now, messages.length);
-        await enqueueParts(tx, options.channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now);
-      }
+        ),
+      });
+      await enqueueParts(tx, options.channel, parts, ctx.now);
     });
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') return { reminded: [], raced: true };
