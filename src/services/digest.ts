@@ -65,12 +65,21 @@ export type DigestResult =
 
 export type SettleOutcome = 'none' | 'sent' | 'failed' | 'waiting';
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Moves the watermark if the window in flight has been sent; drops it if Slack refused it. */
 export async function settleDigest(prisma: PrismaClient, now: Date): Promise<{ outcome: SettleOutcome; pending?: PendingWindow }> {
   const raw = await readJobState(prisma, DIGEST_PENDING);
   if (raw === undefined) return { outcome: 'none' };
-  const parsed = pendingSchema.safeParse(JSON.parse(raw));
+  const parsed = pendingSchema.safeParse(parseJson(raw));
   if (!parsed.success) {
+    // Unreadable (written by another version?): drop it, the watermark stays and the window is covered again.
     await deleteJobStateIf(prisma, DIGEST_PENDING, raw);
     return { outcome: 'failed' };
   }

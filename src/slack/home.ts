@@ -21,8 +21,12 @@ const viewersSchema = z.array(z.string());
 
 async function viewers(deps: HomeDeps): Promise<string[]> {
   const raw = await readJobState(deps.context().prisma, HOME_VIEWERS);
-  const parsed = viewersSchema.safeParse(raw ? JSON.parse(raw) : []);
-  return parsed.success ? parsed.data : [];
+  try {
+    const parsed = viewersSchema.safeParse(raw ? JSON.parse(raw) : []);
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Publishes `user`'s Home tab now and remembers them if they are an admin. */

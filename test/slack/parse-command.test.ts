@@ -79,4 +79,10 @@ describe('parsing /purchases', () => {
     });
     expect(userMessageOf('export')).toContain('/purchases export <product | subscription ids>');
   });
+
+  it('reads digest, which takes no argument', () => {
+    expect(parsePurchasesCommand('digest')).toEqual({ kind: 'digest' });
+    expect(parsePurchasesCommand('DIGEST')).toEqual({ kind: 'digest' });
+    expect(userMessageOf('digest now')).toContain('`digest` takes no argument: `/purchases digest`');
+  });
 });

@@ -50,7 +50,3 @@ export async function finishJobRun(
     data: { status: result.status, summary: result.summary.slice(0, 4000), finishedAt: result.now },
   });
 }
-
-export function latestFinishedRun(prisma: Db, job: string) {
-  return prisma.jobRun.findFirst({ where: { job, status: 'done' }, orderBy: { slot: 'desc' } });
-}

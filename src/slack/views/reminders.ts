@@ -7,7 +7,7 @@ import { mrkdwn, plain } from './text.js';
 
 export function reminderMessages(group: ReminderGroup, now: Date, timeZone: string): SlackMessage[] {
   const count = group.items.length;
-  const within = group.thresholdDays === 1 ? 'by tomorrow' : `within ${group.thresholdDays} days`;
+  const within = group.thresholdDays === 0 ? 'today' : group.thresholdDays === 1 ? 'by tomorrow' : `within ${group.thresholdDays} days`;
   const summary = `${count} self-service subscription${count === 1 ? '' : 's'} renew${count === 1 ? 's' : ''} ${within}`;
   return splitIntoMessages(
     group.items.map((item) => subscriptionWithButtons(item, now, timeZone)),
