@@ -148,7 +148,9 @@ describe.each(testProviders)('the digest on %s', (provider) => {
       digestNow(ctx(at('2026-11-25T09:00:00Z')), config),
       digestNow(ctx(at('2026-11-25T09:00:00.500Z')), config),
     ]);
-    expect(results.map((r) => r.status).sort()).toEqual(['busy', 'posted']);
+    // The loser either fails on the pending window's key or, arriving later, waits for it.
+    expect(results.filter((r) => r.status === 'posted')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'busy' || r.status === 'waiting')).toHaveLength(1);
     expect(await database.prisma.outboxMessage.count()).toBe(1);
     expect(await database.prisma.jobState.count({ where: { key: DIGEST_PENDING } })).toBe(1);
   });
