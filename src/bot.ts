@@ -74,11 +74,14 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         return result.users ?? [];
       },
     });
-    const context = () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE });
-    const kickOutbox = () => worker?.kick();
     app = createSlackApp(
       config,
-      { config, admins, context, kickOutbox },
+      {
+        config,
+        admins,
+        context: () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE }),
+        kickOutbox: () => worker?.kick(),
+      },
       {
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
@@ -91,10 +94,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     const running = app;
     let scheduler: Scheduler | undefined;
     if (options.scheduler !== false) {
+      const context = () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE });
       try {
         scheduler = await startScheduler({
           prisma: database.prisma,
-          deps: { prisma: database.prisma, config, logger, kickOutbox },
+          deps: { prisma: database.prisma, config, logger, kickOutbox: () => worker?.kick() },
           jobs: scheduledJobs(config),
           clock,
           logger,

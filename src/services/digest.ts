@@ -110,7 +110,7 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
   const rows = await prisma.subscription.findMany({
     where: { isSelfService: true, firstSeenAt: { ...(from ? { gt: from } : {}), lte: to } },
     include: subscriptionWithRelations,
-    orderBy: [{ product: { name: 'asc' } }, { firstSeenAt: 'asc' }, { id: 'asc' }],
+    orderBy: [{ product: { name: 'asc' } }, { productId: 'asc' }, { firstSeenAt: 'asc' }, { id: 'asc' }],
   });
   const items = rows.map(toSummary);
   const groups: DigestGroup[] = [];
