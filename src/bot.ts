@@ -10,8 +10,11 @@ import { createDatabase, type Database } from './db/client.js';
 import { policyGuardDeps, runPolicyGuard } from './jobs/policy-guard.js';
 import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker } from './outbox/worker.js';
+import { scheduledJobs } from './jobs/index.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createAdminDirectory } from './slack/admins.js';
 import { createSlackApp, verifyBotToken } from './slack/app.js';
+import { refreshHomes } from './slack/home.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 import { createLocalSubscriptionTenant } from './tenant/local/subscription-tenant.js';
 import { createPolicyTenant } from './tenant/policy-tenant.js';
@@ -34,6 +37,8 @@ export interface BotOptions {
    * an error is logged, never fatal. Tests turn it off, or await `startupPolicyGuard`.
    */
   policyGuardAtStart?: boolean;
+  /** false: no scheduled jobs; tests call the job functions with the time they choose. */
+  scheduler?: boolean;
 }
 
 export interface RunningBot {
@@ -118,6 +123,25 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
             (error: unknown) => logger.error('The policy guard could not read the tenant at start; it will try again on its schedule', error),
           )
         : undefined;
+    let scheduler: Scheduler | undefined;
+    if (options.scheduler !== false) {
+      const context = () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE });
+      try {
+        scheduler = await startScheduler({
+          prisma: database.prisma,
+          deps: { prisma: database.prisma, config, logger, kickOutbox: () => outboxWorker?.kick(), policyTenant },
+          jobs: scheduledJobs(config),
+          clock,
+          logger,
+          // What the jobs post or change shows on App Home: publish it again for its viewers.
+          afterRun: async () => void (await refreshHomes(running.client, { admins, context })),
+        });
+      } catch (error) {
+        await worker?.stop();
+        await running.stop();
+        throw error;
+      }
+    }
     return {
       app: running,
       database,
@@ -127,6 +151,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       ...(startupPolicyGuard ? { startupPolicyGuard } : {}),
       async stop() {
         await startupPolicyGuard;
+        await scheduler?.stop();
         await outboxWorker?.stop();
         await running.stop();
         if (ownsDatabase) await database.close();

@@ -23,6 +23,17 @@ function isTimeZone(value: string): boolean {
 const emptyAsUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** A node-cron expression (5 fields, or 6 with seconds first), read in BOT_TIMEZONE. */
+const cronExpression = (fallback: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .refine(isCronExpression, 'must be a cron expression such as "0 9 * * 1-5" (minute hour day-of-month month day-of-week)')
+      .default(fallback),
+  );
+
 const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
 
 export const configSchema = z
@@ -119,6 +130,21 @@ export const configSchema = z
       emptyAsUndefined,
       z.enum(['true', 'false'], { error: 'must be true (another admin approves a take-over) or false (the requester may approve it)' }).default('true'),
     ).transform((value) => value === 'true'),
+    DIGEST_CRON: cronExpression('0 9 * * 1-5'),
+    REMINDER_CRON: cronExpression('0 9 * * *'),
+    REMINDER_DAYS: z
+      .preprocess(emptyAsUndefined, z.string().default('30,7,1'))
+      .transform((value) => value.split(',').map((day) => day.trim()).filter(Boolean))
+      .pipe(
+        z
+          .array(z.coerce.number<string>({ error: 'must be numbers of days, comma-separated, such as 30,7,1' }).int('must be whole numbers of days').min(0, 'must be 0 or more days').max(365, 'must be at most 365 days'), {
+            error: 'must be numbers of days, comma-separated, such as 30,7,1',
+          })
+          .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
+      ),
+    DIGEST_SKIP_EMPTY: z
+      .preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'))
+      .transform((value) => value === 'true'),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,
       z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),

@@ -21,6 +21,8 @@ import { policyMeaning, policyWord, type PolicyValue } from '../domain/policy.js
 import { enqueue } from '../outbox/enqueue.js';
 import { LAST_POLICY_SYNC_KEY } from '../services/list-policies.js';
 import type { PolicyTenant, TenantPolicy } from '../tenant/port.js';
+import type { Config } from '../config.js';
+import type { Job, JobDeps } from './job.js';
 
 export const POLICY_GUARD_ACTOR = 'policy-guard';
 
@@ -171,4 +173,20 @@ export function policyGuardDeps(
   tenant: PolicyTenant,
 ): PolicyGuardDeps {
   return { prisma, tenant, mode: config.POLICY_GUARD, defaultValue: config.POLICY_DEFAULT, adminChannelId: config.ADMIN_CHANNEL_ID };
+}
+
+export const POLICY_GUARD_JOB = 'policy-guard';
+
+/** The guard on POLICY_SYNC_CRON, claimed once per slot like every scheduled job. */
+export function policyGuardJob(config: Config): Job<JobDeps> {
+  return {
+    name: POLICY_GUARD_JOB,
+    cron: config.POLICY_SYNC_CRON,
+    timeZone: config.BOT_TIMEZONE,
+    async run(deps, now) {
+      const summary = await runPolicyGuard(policyGuardDeps(config, deps.prisma, deps.policyTenant), now);
+      deps.kickOutbox();
+      return summary;
+    },
+  };
 }

@@ -26,7 +26,8 @@ export type PurchasesCommand =
   | { kind: 'centralize'; product: string }
   | { kind: 'policy-list' }
   | { kind: 'policy-set'; product: string; value: PolicyValue }
-  | { kind: 'policy-all'; value: PolicyValue };
+  | { kind: 'policy-all'; value: PolicyValue }
+  | { kind: 'digest' };
 
 export type ExportTarget = { kind: 'product'; product: string } | { kind: 'subscriptions'; refs: string[] };
 
@@ -39,6 +40,7 @@ export const USAGE = {
   centralize: '`/purchases centralize <product>`',
   policy: '`/purchases policy [<product | ProductId | offer type> <enabled|trials|disabled>]`',
   policyAll: '`/purchases policy all <enabled|trials|disabled>`',
+  digest: '`/purchases digest`',
 } as const;
 
 /** A subscription reference: a whole id or the first 6+ characters of one (ids are GUIDs). */
@@ -181,6 +183,11 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
       return { kind: 'centralize', product: requireArgument(args, USAGE.centralize, '/purchases centralize Power BI Pro') };
     case 'policy':
       return parsePolicy(args);
+    case 'digest':
+      if (args.length > 0) {
+        throw new AppError('bad_input', 'digest takes no argument', `\`digest\` takes no argument: ${USAGE.digest} posts the purchases first seen since the last digest.`);
+      }
+      return { kind: 'digest' };
     default:
       return { kind: 'help', unknown: first };
   }

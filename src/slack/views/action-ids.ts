@@ -12,6 +12,9 @@ export const ACTIONS = {
   /** `/purchases policy all <value>`: value is the Microsoft name of the value. */
   policyAllConfirm: 'policy_all_confirm',
   policyAllCancel: 'policy_all_cancel',
+  /** App Home quick buttons. */
+  homeDigest: 'home_digest_post',
+  homeRefresh: 'home_refresh',
 } as const;
 
 /** Take-over approval (value: the request id) and centralize (value: the ProductId). */

@@ -29,6 +29,7 @@ export function helpMessage(unknown?: string): SlackMessage {
             '  e.g. `/purchases centralize Power BI Pro`: give central licenses to self-service users, ask purchasers to cancel',
             `*Purchase policies* ${USAGE.policy} · ${USAGE.policyAll}`,
             '  e.g. `/purchases policy` · `/purchases policy Power BI Pro disabled` · `/purchases policy all disabled`',
+            `*Post the digest now* ${USAGE.digest} — purchases first seen since the last digest, to the admins' channel`,
             '*Help* `/purchases help`',
           ].join('\n'),
         ),

@@ -1,5 +1,6 @@
 /** `/purchases <subcommand>`: parse, call one service, render, reply ephemerally. */
 import type { App } from '@slack/bolt';
+import { digestNow } from '../../../jobs/digest.js';
 import { exportUsers } from '../../../services/export-users.js';
 import { listPolicies } from '../../../services/list-policies.js';
 import { listSubscriptions } from '../../../services/list-subscriptions.js';
@@ -11,6 +12,7 @@ import { policyDeps, type SlackDeps } from '../../deps.js';
 import { PURCHASES_COMMAND } from '../../commands.js';
 import { parsePurchasesCommand } from '../../parse-command.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
+import { digestReply } from '../../views/digest.js';
 import { helpMessage } from '../../views/help.js';
 import { licensesMessage } from '../../views/licenses.js';
 import { listMessage } from '../../views/list.js';
@@ -40,6 +42,12 @@ export function register(app: App, deps: SlackDeps): void {
         case 'licenses':
           await respond(ephemeral(licensesMessage(await productLicenses(ctx, parsed.product))));
           return;
+        case 'digest': {
+          const result = await digestNow(ctx, deps.config, { skipEmpty: true });
+          if (result.status === 'posted') deps.kickOutbox();
+          await respond(ephemeral(digestReply(result, deps.config, ctx.timeZone)));
+          return;
+        }
         case 'export': {
           const csv = await exportUsers(ctx, { slackUserId: command.user_id }, parsed.target);
           await postExport(client, respond, csv, { channelId: command.channel_id, userId: command.user_id });
