@@ -7,12 +7,18 @@ import type { Server } from 'node:http';
 import { webApi, type App, type Logger } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
+import { policyGuardDeps, runPolicyGuard } from './jobs/policy-guard.js';
 import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker } from './outbox/worker.js';
+import { scheduledJobs } from './jobs/index.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createAdminDirectory } from './slack/admins.js';
 import { createSlackApp, verifyBotToken } from './slack/app.js';
+import { refreshHomes } from './slack/home.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 import { createLocalSubscriptionTenant } from './tenant/local/subscription-tenant.js';
+import { createPolicyTenant } from './tenant/policy-tenant.js';
+import type { PolicyTenant } from './tenant/port.js';
 
 export interface BotOptions {
   /** An already open database (tests); otherwise DATABASE_URL is opened and migrated. */
@@ -26,6 +32,13 @@ export interface BotOptions {
   outboxWorker?: boolean;
   /** See SlackAppOptions.processBeforeResponse (tests only). */
   processBeforeResponse?: boolean;
+  /**
+   * TENANT=microsoft: run the policy guard once at start (default true), in the background;
+   * an error is logged, never fatal. Tests turn it off, or await `startupPolicyGuard`.
+   */
+  policyGuardAtStart?: boolean;
+  /** false: no scheduled jobs; tests call the job functions with the time they choose. */
+  scheduler?: boolean;
 }
 
 export interface RunningBot {
@@ -35,6 +48,10 @@ export interface RunningBot {
   port?: number;
   /** Delivers due outbox messages now (what the background worker does every few seconds). */
   deliverOutbox(): Promise<OutboxSummary>;
+  /** The adapter TENANT names, for jobs such as the policy guard. */
+  policyTenant: PolicyTenant;
+  /** The start-up run of the policy guard, when there is one; it never rejects. */
+  startupPolicyGuard?: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +80,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         ? undefined
         : startOutboxWorker({ deliver, clock, onError: (error) => logger.error('Outbox delivery failed', error) });
     const outboxWorker = worker;
+    const policyTenant = createPolicyTenant(config, database.prisma, logger);
     let app: App | undefined;
     const admins = createAdminDirectory({
       adminUserIds: config.ADMIN_USER_IDS,
@@ -81,6 +99,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         context: () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE }),
         kickOutbox: () => outboxWorker?.kick(),
         subscriptionTenant: createLocalSubscriptionTenant(database.prisma),
+        policyTenant,
       },
       {
         identity,
@@ -93,12 +112,46 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     const address = (server as Server | undefined)?.address?.();
     const port = address && typeof address === 'object' ? address.port : undefined;
     const running = app;
+    // Policies live at Microsoft: read them now rather than at the first scheduled sync.
+    const startupPolicyGuard =
+      config.TENANT === 'microsoft' && options.policyGuardAtStart !== false
+        ? runPolicyGuard(policyGuardDeps(config, database.prisma, policyTenant), clock()).then(
+            (summary) => {
+              logger.info('Policy guard at start', summary);
+              outboxWorker?.kick();
+            },
+            (error: unknown) => logger.error('The policy guard could not read the tenant at start; it will try again on its schedule', error),
+          )
+        : undefined;
+    let scheduler: Scheduler | undefined;
+    if (options.scheduler !== false) {
+      const context = () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE });
+      try {
+        scheduler = await startScheduler({
+          prisma: database.prisma,
+          deps: { prisma: database.prisma, config, logger, kickOutbox: () => outboxWorker?.kick(), policyTenant },
+          jobs: scheduledJobs(config),
+          clock,
+          logger,
+          // What the jobs post or change shows on App Home: publish it again for its viewers.
+          afterRun: async () => void (await refreshHomes(running.client, { admins, context })),
+        });
+      } catch (error) {
+        await worker?.stop();
+        await running.stop();
+        throw error;
+      }
+    }
     return {
       app: running,
       database,
       ...(port !== undefined ? { port } : {}),
       deliverOutbox: () => deliver(clock()),
+      policyTenant,
+      ...(startupPolicyGuard ? { startupPolicyGuard } : {}),
       async stop() {
+        await startupPolicyGuard;
+        await scheduler?.stop();
         await outboxWorker?.stop();
         await running.stop();
         if (ownsDatabase) await database.close();

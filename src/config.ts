@@ -2,7 +2,10 @@
  * One zod schema over process.env. `loadConfig` never throws a stack trace at an admin:
  * it returns either the config or one message naming each bad variable and how to fix it.
  */
+import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
+import { parsePolicyValue } from './domain/policy.js';
+import { loadMicrosoftConfig, microsoftEnvShape } from './tenant/microsoft/config.js';
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_USERGROUP_ID = /^S[A-Z0-9]{2,}$/;
@@ -19,6 +22,17 @@ function isTimeZone(value: string): boolean {
 
 const emptyAsUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** A node-cron expression (5 fields, or 6 with seconds first), read in BOT_TIMEZONE. */
+const cronExpression = (fallback: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .refine(isCronExpression, 'must be a cron expression such as "0 9 * * 1-5" (minute hour day-of-month month day-of-week)')
+      .default(fallback),
+  );
 
 const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
 
@@ -57,7 +71,40 @@ export const configSchema = z
     ),
     TENANT: z.preprocess(
       emptyAsUndefined,
-      z.enum(['local'], { error: 'must be local (the database is the tenant): the microsoft adapter is not available yet' }).default('local'),
+      z
+        .enum(['local', 'microsoft'], {
+          error: 'must be local (the database is the tenant) or microsoft (policies from the Microsoft 365 licensing service)',
+        })
+        .default('local'),
+    ),
+    ...microsoftEnvShape,
+    POLICY_GUARD: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(['off', 'report', 'enforce'], {
+          error: 'must be off, report (tell the admins about new products and outside changes) or enforce (also set new Enabled products to POLICY_DEFAULT)',
+        })
+        .default('report'),
+    ),
+    POLICY_DEFAULT: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .default('disabled')
+        .transform((value, ctx) => {
+          const policy = parsePolicyValue(value);
+          if (policy) return policy;
+          ctx.addIssue({ code: 'custom', message: 'must be enabled, trials or disabled' });
+          return z.NEVER;
+        }),
+    ),
+    POLICY_SYNC_CRON: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .trim()
+        .refine(isCronExpression, 'must be a cron expression such as 0 * * * * (every hour, on the hour)')
+        .default('0 * * * *'),
     ),
     DEMO_TENANT: z.preprocess(
       emptyAsUndefined,
@@ -83,6 +130,21 @@ export const configSchema = z
       emptyAsUndefined,
       z.enum(['true', 'false'], { error: 'must be true (another admin approves a take-over) or false (the requester may approve it)' }).default('true'),
     ).transform((value) => value === 'true'),
+    DIGEST_CRON: cronExpression('0 9 * * 1-5'),
+    REMINDER_CRON: cronExpression('0 9 * * *'),
+    REMINDER_DAYS: z
+      .preprocess(emptyAsUndefined, z.string().default('30,7,1'))
+      .transform((value) => value.split(',').map((day) => day.trim()).filter(Boolean))
+      .pipe(
+        z
+          .array(z.coerce.number<string>({ error: 'must be numbers of days, comma-separated, such as 30,7,1' }).int('must be whole numbers of days').min(0, 'must be 0 or more days').max(365, 'must be at most 365 days'), {
+            error: 'must be numbers of days, comma-separated, such as 30,7,1',
+          })
+          .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
+      ),
+    DIGEST_SKIP_EMPTY: z
+      .preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'))
+      .transform((value) => value === 'true'),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,
       z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
@@ -106,6 +168,11 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   if (!set('ADMIN_USER_IDS') && !set('ADMIN_USERGROUP_ID')) {
     problems.push('ADMIN_USER_IDS or ADMIN_USERGROUP_ID must name at least one admin, e.g. ADMIN_USER_IDS=U012ABCDEF,U034GHIJKL');
   }
+  // The MS_* variables are required only with TENANT=microsoft; the adapter names each one.
+  if ((env.TENANT ?? '').trim() === 'microsoft') {
+    const microsoft = loadMicrosoftConfig(env);
+    if (!microsoft.ok) problems.push(...microsoft.issues);
+  }
   return problems;
 }
 
@@ -114,12 +181,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const problems = crossFieldProblems(env);
   if (parsed.success && problems.length === 0) return { ok: true, config: parsed.data };
   const issues = parsed.success ? [] : parsed.error.issues;
+  // A bad MS_* value is found by both the app schema and the adapter's check: say it once.
   const lines = [
-    ...issues.map((issue) => {
-      const variable = issue.path.length > 0 ? String(issue.path[0]) : 'configuration';
-      return `  ${variable} ${issue.message}`;
-    }),
-    ...problems.map((problem) => `  ${problem}`),
+    ...new Set([
+      ...issues.map((issue) => {
+        const variable = issue.path.length > 0 ? String(issue.path[0]) : 'configuration';
+        return `  ${variable} ${issue.message}`;
+      }),
+      ...problems.map((problem) => `  ${problem}`),
+    ]),
   ];
   return {
     ok: false,

@@ -75,4 +75,55 @@ describe('configuration', () => {
     const result = loadConfig({ ...valid, PORT: '', ADMIN_CHANNEL_ID: '', BOT_TIMEZONE: '' });
     expect(result.ok).toBe(true);
   });
+
+  it('defaults the policy guard to report, new products to disabled and the sync to every hour', () => {
+    const result = loadConfig(valid);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.config).toMatchObject({ POLICY_GUARD: 'report', POLICY_DEFAULT: 'Disabled', POLICY_SYNC_CRON: '0 * * * *' });
+  });
+
+  it('accepts a policy default as a word or a Microsoft name, in any case', () => {
+    for (const [text, value] of [['trials', 'OnlyTrialsWithoutPaymentMethod'], ['ENABLED', 'Enabled'], ['OnlyTrialsWithoutPaymentMethod', 'OnlyTrialsWithoutPaymentMethod']] as const) {
+      const result = loadConfig({ ...valid, POLICY_DEFAULT: text });
+      if (!result.ok) throw new Error(result.message);
+      expect(result.config.POLICY_DEFAULT).toBe(value);
+    }
+  });
+
+  it('names a bad policy guard, default and sync schedule together', () => {
+    const result = loadConfig({ ...valid, POLICY_GUARD: 'strict', POLICY_DEFAULT: 'maybe', POLICY_SYNC_CRON: 'every hour' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('POLICY_GUARD must be off, report');
+    expect(result.message).toContain('POLICY_DEFAULT must be enabled, trials or disabled');
+    expect(result.message).toContain('POLICY_SYNC_CRON must be a cron expression');
+  });
+
+  it('needs no Microsoft variables with the local tenant', () => {
+    const result = loadConfig({ ...valid, TENANT: 'local' });
+    expect(result.ok).toBe(true);
+  });
+
+  it('names every missing Microsoft variable with TENANT=microsoft, along with the other bad ones', () => {
+    const result = loadConfig({ ...valid, TENANT: 'microsoft', MS_CLIENT_ID: 'not-a-guid', PORT: 'eighty' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('MS_TENANT_ID is required with TENANT=microsoft');
+    expect(result.message).toContain('MS_CLIENT_ID must be the Application (client) ID');
+    expect(result.message).toContain('MS_CLIENT_SECRET or MS_CLIENT_CERTIFICATE_PATH is required');
+    expect(result.message).toContain('PORT must be a port number');
+    expect(result.message.match(/MS_CLIENT_ID must be/g)).toHaveLength(1);
+  });
+
+  it('accepts TENANT=microsoft with a tenant, a client and a secret, and never echoes the secret', () => {
+    const env = { ...valid, TENANT: 'microsoft', MS_TENANT_ID: 'contoso.onmicrosoft.com', MS_CLIENT_ID: '66666666-7777-8888-9999-000000000000', MS_CLIENT_SECRET: 'sh-s3cr3t' };
+    const result = loadConfig(env);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.config).toMatchObject({ TENANT: 'microsoft', MS_LICENSING_URL: 'https://licensing.m365.microsoft.com' });
+    const bad = loadConfig({ ...env, MS_LOGIN_URL: 'http://login.example.com' });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.message).toContain('MS_LOGIN_URL must use https');
+    expect(bad.message).not.toContain('sh-s3cr3t');
+  });
 });

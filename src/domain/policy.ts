@@ -5,3 +5,44 @@ export type PolicyValue = (typeof POLICY_VALUES)[number];
 /** Third-party offer types: they take only Enabled or Disabled. */
 export const OFFER_TYPES = ['SaaS', 'POWERBIVISUALS', 'DYNAMICSCE', 'DYNAMICSBC'] as const;
 export type OfferType = (typeof OFFER_TYPES)[number];
+
+/** How admins say the values in Slack: short words, each standing for one Microsoft name. */
+export const POLICY_WORDS = ['enabled', 'trials', 'disabled'] as const;
+export type PolicyWord = (typeof POLICY_WORDS)[number];
+
+const WORD_OF: Record<PolicyValue, PolicyWord> = {
+  Enabled: 'enabled',
+  OnlyTrialsWithoutPaymentMethod: 'trials',
+  Disabled: 'disabled',
+};
+
+export function policyWord(value: PolicyValue): PolicyWord {
+  return WORD_OF[value];
+}
+
+/** A short word or a Microsoft name, in any case; undefined when it is neither. */
+export function parsePolicyValue(text: string): PolicyValue | undefined {
+  const wanted = text.trim().toLowerCase();
+  return POLICY_VALUES.find((value) => value.toLowerCase() === wanted || WORD_OF[value] === wanted);
+}
+
+export function isPolicyValue(text: string): text is PolicyValue {
+  return (POLICY_VALUES as readonly string[]).includes(text);
+}
+
+/** Offer types take only Enabled or Disabled; products take all three values. */
+export function allowedPolicyValues(kind: 'product' | 'offerType'): readonly PolicyValue[] {
+  return kind === 'offerType' ? ['Enabled', 'Disabled'] : POLICY_VALUES;
+}
+
+/** What a value means for future purchases (a change never touches existing subscriptions). */
+export function policyMeaning(value: PolicyValue): string {
+  switch (value) {
+    case 'Enabled':
+      return 'purchases and trials allowed';
+    case 'OnlyTrialsWithoutPaymentMethod':
+      return 'only free trials without a payment method';
+    case 'Disabled':
+      return 'no self-service purchases or trials';
+  }
+}

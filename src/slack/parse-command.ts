@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
+import { parsePolicyValue, type PolicyValue } from '../domain/policy.js';
 
 export const SUBSCRIPTION_STATUS_FILTERS = ['active', 'deleted', 'all'] as const;
 export type StatusFilter = (typeof SUBSCRIPTION_STATUS_FILTERS)[number];
@@ -22,7 +23,11 @@ export type PurchasesCommand =
   | { kind: 'licenses'; product: string }
   | { kind: 'export'; target: ExportTarget }
   | { kind: 'takeover'; subscription: string }
-  | { kind: 'centralize'; product: string };
+  | { kind: 'centralize'; product: string }
+  | { kind: 'policy-list' }
+  | { kind: 'policy-set'; product: string; value: PolicyValue }
+  | { kind: 'policy-all'; value: PolicyValue }
+  | { kind: 'digest' };
 
 export type ExportTarget = { kind: 'product'; product: string } | { kind: 'subscriptions'; refs: string[] };
 
@@ -33,6 +38,9 @@ export const USAGE = {
   export: '`/purchases export <product | subscription ids>`',
   takeover: '`/purchases takeover <subscription id>`',
   centralize: '`/purchases centralize <product>`',
+  policy: '`/purchases policy [<product | ProductId | offer type> <enabled|trials|disabled>]`',
+  policyAll: '`/purchases policy all <enabled|trials|disabled>`',
+  digest: '`/purchases digest`',
 } as const;
 
 /** A subscription reference: a whole id or the first 6+ characters of one (ids are GUIDs). */
@@ -119,6 +127,36 @@ function requireArgument(args: string[], usage: string, example: string): string
   return value;
 }
 
+function badPolicy(what: string): AppError {
+  return new AppError(
+    'bad_input',
+    `bad policy command: ${what}`,
+    `${what}\nThe right form: ${USAGE.policy} or ${USAGE.policyAll}\nExample: \`/purchases policy Power BI Pro disabled\``,
+  );
+}
+
+/** `policy`, `policy all <value>`, `policy <product words> <value>`: the value is the last word. */
+function parsePolicy(args: string[]): PurchasesCommand {
+  if (args.length === 0) return { kind: 'policy-list' };
+  const last = args[args.length - 1]!;
+  const value = parsePolicyValue(last);
+  if (args[0]!.toLowerCase() === 'all') {
+    if (args.length !== 2 || !value) {
+      throw badPolicy('`policy all` needs one value: enabled, trials or disabled, e.g. `/purchases policy all disabled`.');
+    }
+    return { kind: 'policy-all', value };
+  }
+  if (!value) {
+    const problem =
+      args.length === 1
+        ? `\`${last}\` needs a value after it: enabled, trials or disabled.`
+        : `\`${last}\` is not a policy value: use enabled, trials or disabled (Enabled, OnlyTrialsWithoutPaymentMethod and Disabled work too).`;
+    throw badPolicy(problem);
+  }
+  if (args.length === 1) throw badPolicy('Name the product, its ProductId or an offer type before the value.');
+  return { kind: 'policy-set', product: args.slice(0, -1).join(' '), value };
+}
+
 export function parsePurchasesCommand(text: string): PurchasesCommand {
   const [first, ...args] = tokenize(text.trim());
   const sub = first?.toLowerCase();
@@ -143,6 +181,13 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
       return { kind: 'takeover', subscription: subscriptionRef(args, USAGE.takeover, '/purchases takeover 3f2b9c1a') };
     case 'centralize':
       return { kind: 'centralize', product: requireArgument(args, USAGE.centralize, '/purchases centralize Power BI Pro') };
+    case 'policy':
+      return parsePolicy(args);
+    case 'digest':
+      if (args.length > 0) {
+        throw new AppError('bad_input', 'digest takes no argument', `\`digest\` takes no argument: ${USAGE.digest} posts the purchases first seen since the last digest.`);
+      }
+      return { kind: 'digest' };
     default:
       return { kind: 'help', unknown: first };
   }

@@ -90,4 +90,10 @@ describe('parsing /purchases', () => {
     expect(userMessageOf('takeover power bi')).toContain('is not a subscription id');
     expect(userMessageOf('centralize')).toContain('/purchases centralize <product>');
   });
+
+  it('reads digest, which takes no argument', () => {
+    expect(parsePurchasesCommand('digest')).toEqual({ kind: 'digest' });
+    expect(parsePurchasesCommand('DIGEST')).toEqual({ kind: 'digest' });
+    expect(userMessageOf('digest now')).toContain('`digest` takes no argument: `/purchases digest`');
+  });
 });

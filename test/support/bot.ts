@@ -6,10 +6,10 @@ import type { Logger } from '@slack/bolt';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
-import { startSlackEmulator, type EmulatedUser, type SlackEmulator } from '../../src/slack/emulator/index.js';
+import { startSlackEmulator, type EmulatedUser, type EmulatedView, type SlackEmulator } from '../../src/slack/emulator/index.js';
 import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { createTestDatabase, type TestProvider } from './database.js';
-import { buildBlockActionsPayload, sendInteraction, sendSlashCommand, type SlackRequestTarget } from './slack-requests.js';
+import { buildBlockActionsPayload, sendEvent, sendInteraction, sendSlashCommand, type SlackRequestTarget } from './slack-requests.js';
 
 export const ADMIN_A = 'U0ADMIN0001';
 export const ADMIN_B = 'U0ADMIN0002';
@@ -23,6 +23,15 @@ export const DEMO_USERS: EmulatedUser[] = [
   { id: NON_ADMIN, name: 'nina', real_name: 'Nina Curious', email: 'nina.curious@contoso.com' },
   { id: 'U0MEERA001', name: 'meera', real_name: 'Meera Desai', email: 'meera.desai@contoso.com' },
 ];
+
+/** The block_id of the block holding the element `actionId` with `value`. */
+function blockIdOf(blocks: unknown[], actionId: string, value: string): string | undefined {
+  type Element = { action_id?: string; value?: string };
+  const block = (blocks as Array<{ block_id?: string; accessory?: Element; elements?: Element[] }>).find(
+    (b) => (b.accessory?.action_id === actionId && b.accessory.value === value) || b.elements?.some((e) => e.action_id === actionId && e.value === value),
+  );
+  return block?.block_id;
+}
 
 /** Collects what the bot logs, so a test can check that nothing secret was logged. */
 export function recordingLogger(): Logger & { lines: string[] } {
@@ -62,6 +71,12 @@ export interface TestBot {
    * ephemeral message they can see that has it; returns what the bot answered on its response_url.
    */
   clickEphemeral(user: string, actionId: string, value?: string): Promise<{ status: number; replies: Array<Record<string, unknown>> }>;
+  /** `user` opens the app's Home tab; returns what the bot published there. */
+  openHome(user: string): Promise<EmulatedView | undefined>;
+  /** `user` clicks `actionId` on their Home tab (`value` when several elements share the action). */
+  clickHome(user: string, actionId: string, value?: string): ReturnType<typeof sendInteraction>;
+  /** `user` clicks `actionId` with `value` on a message the bot posted in `channel` (the newest that has it). */
+  clickChannel(user: string, channel: string, actionId: string, value: string): Promise<{ status: number; replies: Array<Record<string, unknown>> }>;
   close(): Promise<void>;
 }
 
@@ -71,11 +86,18 @@ export async function startTestBot(options: {
   demo?: boolean;
   env?: Record<string, string>;
   users?: EmulatedUser[];
+  /** TENANT=microsoft only: run the policy guard at start (off unless asked for). */
+  policyGuardAtStart?: boolean;
+  /** Runs the scheduled jobs as in production (default off: tests call the job functions). */
+  scheduler?: boolean;
+  /** Changes the database before the bot starts (e.g. state a scheduler finds at start-up). */
+  prepare?: (database: Database) => Promise<void>;
 }): Promise<TestBot> {
   const emulator = await startSlackEmulator({ users: options.users ?? DEMO_USERS });
   const database = await createTestDatabase(options.provider);
   let now = options.now ?? new Date('2026-11-25T09:00:00Z');
   if (options.demo !== false) await seedDemoTenant(database.prisma, now);
+  await options.prepare?.(database);
   const loaded = loadConfig({
     SLACK_BOT_TOKEN: emulator.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -95,6 +117,8 @@ export async function startTestBot(options: {
     port: 0,
     outboxWorker: false,
     processBeforeResponse: true,
+    policyGuardAtStart: options.policyGuardAtStart ?? false,
+    scheduler: options.scheduler ?? false,
   });
   const target: SlackRequestTarget = { url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET, emulator };
   return {
@@ -134,6 +158,31 @@ export async function startTestBot(options: {
         );
         if (block?.block_id) (payload.actions as Array<Record<string, unknown>>)[0]!.block_id = block.block_id;
       }
+      const before = emulator.responseUrlPosts.length;
+      const result = await sendInteraction(target, payload);
+      return { status: result.status, replies: emulator.responseUrlPosts.slice(before).map((post) => post.body) };
+    },
+    async openHome(user) {
+      await sendEvent(target, { type: 'app_home_opened', user, channel: emulator.dmChannel(user), tab: 'home' });
+      return emulator.homeView(user);
+    },
+    clickHome(user, actionId, value) {
+      const view = emulator.homeView(user);
+      if (!view) throw new Error(`${user} has no Home tab`);
+      const blockId = value === undefined ? undefined : blockIdOf(view.blocks, actionId, value);
+      return sendInteraction(
+        target,
+        buildBlockActionsPayload(emulator, { user_id: user, view, action: { action_id: actionId, ...(value !== undefined ? { value } : {}), ...(blockId ? { block_id: blockId } : {}) } }),
+      );
+    },
+    async clickChannel(user, channel, actionId, value) {
+      const message = [...emulator.messages(channel)].reverse().find((m) => blockIdOf(m.blocks ?? [], actionId, value) !== undefined);
+      if (!message) throw new Error(`No message in ${channel} has ${actionId} with ${value}`);
+      const payload = buildBlockActionsPayload(emulator, {
+        user_id: user,
+        action: { action_id: actionId, value, block_id: blockIdOf(message.blocks ?? [], actionId, value)! },
+        message: { channel, ts: message.ts },
+      });
       const before = emulator.responseUrlPosts.length;
       const result = await sendInteraction(target, payload);
       return { status: result.status, replies: emulator.responseUrlPosts.slice(before).map((post) => post.body) };

@@ -115,6 +115,8 @@ export interface FakeMicrosoft {
   requests: RecordedRequest[];
   /** The next `count` licensing requests get `failure` instead of their answer. */
   failNext(count: number, failure: FakeFailure): void;
+  /** Every `method` request to `path` (e.g. /v1.0/policies/.../products/CFQ7TTC0H9MP) gets `failure` until cleared. */
+  failRequests(method: string, path: string, failure: FakeFailure | undefined): void;
   close(): Promise<void>;
 }
 
@@ -190,6 +192,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
   const pageSize = options.pageSize ?? 100;
   const accepted = new Set(options.acceptTokens ?? []);
   const scripted: FakeFailure[] = [];
+  const failingPaths = new Map<string, FakeFailure>();
 
   const fake: Omit<FakeMicrosoft, 'url' | 'close'> = {
     tenantId,
@@ -200,6 +203,10 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     tokensIssued: [],
     counts: { openidConfiguration: 0, tokenRequests: 0, licensingRequests: 0 },
     requests: [],
+    failRequests(method, path, failure) {
+      if (failure) failingPaths.set(`${method} ${path}`, failure);
+      else failingPaths.delete(`${method} ${path}`);
+    },
     failNext(count, failure) {
       for (let i = 0; i < count; i++) scripted.push(failure);
     },
@@ -268,7 +275,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     if (!bearer || !(accepted.has(bearer) || fake.tokensIssued.includes(bearer))) {
       return send(response, 401, { error: { code: 'Unauthorized', message: 'Authentication failed.' } });
     }
-    const failure = scripted.shift();
+    const failure = failingPaths.get(`${request.method} ${url.pathname}`) ?? scripted.shift();
     if (failure) return send(response, failure.status, failure.body ?? '', failure.headers);
 
     const rest = url.pathname.slice(POLICY_PREFIX.length);

@@ -7,6 +7,14 @@ export const ACTIONS = {
   exportProduct: 'product_export',
   /** Opens the take-over modal; value: the subscription id. Shown on list rows, show, digests, reminders. */
   takeover: 'takeover_open',
+  /** The select on a row of `/purchases policy`; option value: see views/policy.ts. */
+  policySelect: 'policy_select',
+  /** `/purchases policy all <value>`: value is the Microsoft name of the value. */
+  policyAllConfirm: 'policy_all_confirm',
+  policyAllCancel: 'policy_all_cancel',
+  /** App Home quick buttons. */
+  homeDigest: 'home_digest_post',
+  homeRefresh: 'home_refresh',
 } as const;
 
 /** Take-over approval (value: the request id) and centralize (value: the ProductId). */

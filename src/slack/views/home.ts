@@ -1,31 +1,91 @@
-import type { HomeView } from './block-kit.js';
-import { mrkdwn, plain } from './text.js';
+import { formatDateTime } from '../../domain/dates.js';
+import { formatMoney, formatTotals } from '../../domain/money.js';
+import type { Dashboard } from '../../services/dashboard.js';
+import { EXPIRING_DAYS } from '../../services/dashboard.js';
+import { ACTIONS } from './action-ids.js';
+import type { HomeView, KnownBlock } from './block-kit.js';
+import { subscriptionLine } from './subscription-line.js';
+import { escapeMrkdwn, linesWithin, mrkdwn, plain } from './text.js';
 
-export function adminHome(): HomeView {
-  return {
-    type: 'home',
-    blocks: [
-      { type: 'header', text: plain('Self-service purchase governance', 150) },
-      {
-        type: 'section',
-        text: mrkdwn(
-          'Licenses that people buy for themselves with a credit card (Power BI Pro, Power Apps, Visio, Project, …) show up here for you to review.',
+const when = (date: Date | null, timeZone: string) => (date ? formatDateTime(date, timeZone) : 'never');
+
+/** The admins' dashboard. Buttons here open modals or act: a Home tab has no thread to answer in. */
+export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, notice?: string): HomeView {
+  const { counts, expiring, pending } = dashboard;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain('Self-service purchase governance', 150) },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `Updated ${formatDateTime(now, timeZone)} (${escapeMrkdwn(timeZone)}) · last digest ${when(dashboard.lastDigestAt, timeZone)} · last sync ${when(dashboard.lastSyncAt, timeZone)}`,
         ),
-      },
-      {
-        type: 'section',
-        text: mrkdwn(
-          [
-            '• `/purchases list` — the newest self-service subscriptions, with filters',
-            '• `/purchases list expiring:30` — what renews within 30 days',
-            '• `/purchases licenses Power BI Pro` — who holds licenses, grouped by purchaser',
-            '• `/purchases export Visio Plan 2` — a CSV of the licensed users',
-            '• `/purchases help` — everything else',
-          ].join('\n'),
-        ),
-      },
-    ],
-  };
+      ],
+    },
+    ...(notice ? [{ type: 'section' as const, text: mrkdwn(notice) }] : []),
+    {
+      type: 'actions',
+      block_id: 'home_quick',
+      elements: [
+        { type: 'button', action_id: ACTIONS.homeDigest, text: plain('Post the digest now'), value: 'digest' },
+        { type: 'button', action_id: ACTIONS.homeRefresh, text: plain('Refresh'), value: 'refresh' },
+      ],
+    },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Active*\n${counts.active}`),
+        mrkdwn(`*Of which trials*\n${counts.trials}`),
+        mrkdwn(`*Deleted*\n${counts.deleted}`),
+        mrkdwn(`*Monthly spend*\n${formatTotals(dashboard.spendTotal)}`),
+      ],
+    },
+    { type: 'divider' },
+    { type: 'section', text: mrkdwn('*Monthly spend by product* (active self-service subscriptions)') },
+    {
+      type: 'section',
+      text: mrkdwn(
+        dashboard.spendByProduct.length === 0
+          ? 'No active self-service subscriptions.'
+          : linesWithin(
+              dashboard.spendByProduct.map(
+                (p) => `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.map((m) => formatMoney(m)).join(' + ')} (${p.subscriptions} subscription${p.subscriptions === 1 ? '' : 's'})`,
+              ),
+              2900,
+              ' products',
+            ),
+      ),
+    },
+    { type: 'divider' },
+    { type: 'section', text: mrkdwn(`*Expiring in the next ${EXPIRING_DAYS} days* (${expiring.total})`) },
+  ];
+  if (expiring.items.length === 0) blocks.push({ type: 'section', text: mrkdwn('Nothing renews soon.') });
+  for (const item of expiring.items) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(subscriptionLine(item, now, timeZone)),
+      accessory: { type: 'button', action_id: ACTIONS.takeover, text: plain('Take over'), value: item.id },
+    });
+  }
+  if (expiring.total > expiring.items.length) {
+    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${expiring.total - expiring.items.length} more: \`/purchases list expiring:${EXPIRING_DAYS}\``)] });
+  }
+  blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(`*Pending approvals* (${pending.total})`) });
+  blocks.push({
+    type: 'section',
+    text: mrkdwn(
+      pending.items.length === 0
+        ? 'No take-over waits for approval.'
+        : linesWithin(
+            pending.items.map(
+              (p) =>
+                `• ${p.kind === 'move' ? 'Move users off' : 'Cancel'} \`${p.subscriptionShortId}\`${p.productName ? ` (${escapeMrkdwn(p.productName)})` : ''}, asked by <@${p.requestedBy}> on ${formatDateTime(p.requestedAt, timeZone)}`,
+            ),
+            2900,
+          ) + (pending.total > pending.items.length ? `\n…and ${pending.total - pending.items.length} more in the admins' channel` : ''),
+    ),
+  });
+  return { type: 'home', blocks };
 }
 
 export function nonAdminHome(): HomeView {

@@ -10,6 +10,7 @@ import { slackDirectory } from '../../directory.js';
 import { replyingErrors } from '../../reply.js';
 import { TAKEOVER_ACTIONS } from '../../views/action-ids.js';
 import { rejectModal, takeoverNotices } from '../../views/takeover.js';
+import { refreshHomesAfterChange } from '../../home.js';
 
 const requestIdValue = z.object({ value: z.uuid() });
 
@@ -26,6 +27,7 @@ export function register(app: App, deps: SlackDeps): void {
         { requireSecondApprover: deps.config.REQUIRE_SECOND_APPROVER },
       );
       deps.kickOutbox();
+      await refreshHomesAfterChange(client, deps, logger);
     });
   });
 

@@ -1,16 +1,22 @@
 /** `/purchases <subcommand>`: parse, call one service, render, reply ephemerally. */
 import type { App } from '@slack/bolt';
+import { digestNow } from '../../../jobs/digest.js';
 import { exportUsers } from '../../../services/export-users.js';
+import { listPolicies } from '../../../services/list-policies.js';
 import { listSubscriptions } from '../../../services/list-subscriptions.js';
+import { planAllPolicies } from '../../../services/set-all-policies.js';
+import { setPolicy } from '../../../services/set-policy.js';
 import { productLicenses } from '../../../services/product-licenses.js';
 import { showSubscription } from '../../../services/show-subscription.js';
-import type { SlackDeps } from '../../deps.js';
+import { policyDeps, type SlackDeps } from '../../deps.js';
 import { PURCHASES_COMMAND } from '../../commands.js';
 import { parsePurchasesCommand } from '../../parse-command.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
+import { digestReply } from '../../views/digest.js';
 import { helpMessage } from '../../views/help.js';
 import { licensesMessage } from '../../views/licenses.js';
 import { listMessage } from '../../views/list.js';
+import { policyAllConfirmMessage, policyListMessage, policyOutcomeMessage } from '../../views/policy.js';
 import { subscriptionMessage } from '../../views/subscription.js';
 import { postExport } from '../post-export.js';
 import { centralizePlan } from '../../../services/centralize.js';
@@ -36,6 +42,12 @@ export function register(app: App, deps: SlackDeps): void {
         case 'licenses':
           await respond(ephemeral(licensesMessage(await productLicenses(ctx, parsed.product))));
           return;
+        case 'digest': {
+          const result = await digestNow(ctx, deps.config, { skipEmpty: true });
+          if (result.status === 'posted') deps.kickOutbox();
+          await respond(ephemeral(digestReply(result, deps.config, ctx.timeZone)));
+          return;
+        }
         case 'export': {
           const csv = await exportUsers(ctx, { slackUserId: command.user_id }, parsed.target);
           await postExport(client, respond, csv, { channelId: command.channel_id, userId: command.user_id });
@@ -46,6 +58,18 @@ export function register(app: App, deps: SlackDeps): void {
           return;
         case 'centralize':
           await respond(ephemeral(centralizeMessage(await centralizePlan(ctx, parsed.product))));
+          return;
+        case 'policy-list':
+          await respond(ephemeral(policyListMessage(await listPolicies(ctx), deps.config.TENANT, ctx.timeZone)));
+          return;
+        case 'policy-set': {
+          const outcome = await setPolicy(ctx, policyDeps(deps), { slackUserId: command.user_id }, parsed);
+          deps.kickOutbox();
+          await respond(ephemeral(policyOutcomeMessage(outcome, deps.config.ADMIN_CHANNEL_ID)));
+          return;
+        }
+        case 'policy-all':
+          await respond(ephemeral(policyAllConfirmMessage(await planAllPolicies(ctx, policyDeps(deps), parsed.value))));
           return;
       }
     });

@@ -5,16 +5,18 @@ import { rejectTakeover } from '../../../services/takeover/decide.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../reply.js';
 import { REJECT_FIELD, REJECT_VIEW, takeoverNotices } from '../../views/takeover.js';
+import { refreshHomesAfterChange } from '../../home.js';
 
 const reasonState = z.object({ value: z.string().nullish() }).optional();
 
 export function register(app: App, deps: SlackDeps): void {
-  app.view(REJECT_VIEW, async ({ view, body, ack, logger }) => {
+  app.view(REJECT_VIEW, async ({ view, body, ack, client, logger }) => {
     try {
       const reason = reasonState.parse(view.state.values[REJECT_FIELD.block]?.[REJECT_FIELD.action])?.value ?? undefined;
       await rejectTakeover(deps.context(), takeoverNotices, { slackUserId: body.user.id }, z.uuid().parse(view.private_metadata), reason);
       await ack();
       deps.kickOutbox();
+      await refreshHomesAfterChange(client, deps, logger);
     } catch (error) {
       await ack({ response_action: 'errors', errors: { [REJECT_FIELD.block]: describeError(error, logger) } });
     }

@@ -9,6 +9,7 @@ import { requestTakeover, takeoverInput } from '../../../services/takeover/reque
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../reply.js';
 import { TAKEOVER_FIELDS, TAKEOVER_VIEW, takeoverNotices } from '../../views/takeover.js';
+import { refreshHomesAfterChange } from '../../home.js';
 
 const selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() }).optional();
 const typed = z.object({ value: z.string().nullish() }).optional();
@@ -20,7 +21,7 @@ function field<T extends z.ZodType>(values: unknown, f: TakeoverField, schema: T
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  app.view(TAKEOVER_VIEW, async ({ view, body, ack, logger }) => {
+  app.view(TAKEOVER_VIEW, async ({ view, body, ack, client, logger }) => {
     const values = view.state.values;
     const optional = (v: string | null | undefined) => v ?? undefined;
     try {
@@ -40,6 +41,7 @@ export function register(app: App, deps: SlackDeps): void {
       );
       await ack();
       deps.kickOutbox();
+      await refreshHomesAfterChange(client, deps, logger);
     } catch (error) {
       const f = isFieldError(error) ? error.field : 'kind';
       await ack({ response_action: 'errors', errors: { [TAKEOVER_FIELDS[f].block]: describeError(error, logger) } });

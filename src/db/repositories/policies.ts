@@ -1,0 +1,94 @@
+/**
+ * The record of purchase policies: Product.policyValue with when and by whom it last changed,
+ * and one PolicyChange row per change. Only values a tenant accepted (or reported) get here.
+ */
+import { randomUUID } from 'node:crypto';
+import { isPolicyValue, type PolicyValue } from '../../domain/policy.js';
+import type { TenantPolicy } from '../../tenant/port.js';
+import type { Db } from '../client.js';
+import { recordAudit } from './audit.js';
+
+export interface RecordedPolicy {
+  id: string;
+  kind: TenantPolicy['kind'];
+  name: string;
+  value: PolicyValue;
+  changedAt: Date | null;
+  /** A Slack user id, `tenant` (changed outside the bot) or `guard` (the policy guard). */
+  changedBy: string | null;
+  firstSeenAt: Date;
+}
+
+export type PolicyChangeSource = 'bot' | 'guard' | 'external';
+
+export const CHANGED_OUTSIDE = 'tenant';
+export const CHANGED_BY_GUARD = 'guard';
+
+/** Products first, then offer types; each by name. */
+export async function listRecordedPolicies(db: Db): Promise<RecordedPolicy[]> {
+  const rows = await db.product.findMany({
+    select: { id: true, kind: true, name: true, policyValue: true, policyChangedAt: true, policyChangedBy: true, firstSeenAt: true },
+    orderBy: [{ kind: 'desc' }, { name: 'asc' }],
+  });
+  return rows.map((row) => {
+    if (!isPolicyValue(row.policyValue)) throw new Error(`Product ${row.id} holds an unknown policy value ${row.policyValue}`);
+    return {
+      id: row.id,
+      kind: row.kind === 'offerType' ? 'offerType' : 'product',
+      name: row.name,
+      value: row.policyValue,
+      changedAt: row.policyChangedAt,
+      changedBy: row.policyChangedBy,
+      firstSeenAt: row.firstSeenAt,
+    };
+  });
+}
+
+export interface PolicyChangeInput {
+  policy: TenantPolicy;
+  before: PolicyValue | null;
+  source: PolicyChangeSource;
+  /** Stored on Product.policyChangedBy and PolicyChange.changedBy. */
+  changedBy: string;
+  /** Who the audit log names: the Slack user, or the job. */
+  auditActor: string;
+  detail?: string;
+  at: Date;
+}
+
+/**
+ * Writes a change the tenant accepted: the product (inserted if the record did not know it),
+ * a PolicyChange row and an audit event. Returns the PolicyChange id (a dedupe key for its
+ * announcement). Run it inside the transaction that also enqueues the announcement.
+ */
+export async function recordPolicyChange(db: Db, change: PolicyChangeInput): Promise<string> {
+  const { policy, at } = change;
+  await db.product.upsert({
+    where: { id: policy.id },
+    update: { policyValue: policy.value, policyChangedAt: at, policyChangedBy: change.changedBy },
+    create: {
+      id: policy.id,
+      kind: policy.kind,
+      name: policy.name,
+      policyValue: policy.value,
+      policyChangedAt: at,
+      policyChangedBy: change.changedBy,
+      firstSeenAt: at,
+    },
+  });
+  const id = randomUUID();
+  await db.policyChange.create({
+    data: { id, productId: policy.id, before: change.before, after: policy.value, source: change.source, changedBy: change.changedBy, at },
+  });
+  await recordAudit(db, {
+    actorId: change.auditActor,
+    action: 'policy.set',
+    subjectType: policy.kind,
+    subjectId: policy.id,
+    before: change.before === null ? undefined : { policyValue: change.before },
+    after: { policyValue: policy.value },
+    detail: change.detail ?? `source: ${change.source}`,
+    at,
+  });
+  return id;
+}

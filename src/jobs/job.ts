@@ -1,0 +1,36 @@
+/** What a scheduled job is: a plain function of its dependencies and the time, plus when to run it. */
+import type { Config } from '../config.js';
+import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PolicyTenant } from '../tenant/port.js';
+
+export interface JobLogger {
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** What jobs get. Extend it (a tenant port, ...) when a job needs more. */
+export interface JobDeps {
+  prisma: PrismaClient;
+  config: Config;
+  logger: JobLogger;
+  /** Asks the outbox worker to deliver now what a job just enqueued. */
+  kickOutbox(): void;
+  /** Where purchase policies are read (the policy guard). */
+  policyTenant: PolicyTenant;
+}
+
+export interface JobRunContext {
+  /** The scheduled instant this run was claimed for (a run caught up late still names its slot). */
+  slot: Date;
+}
+
+export interface Job<D = JobDeps> {
+  /** Stable: it keys the run-once claims and the job's state. */
+  name: string;
+  /** node-cron expression, read in `timeZone`. */
+  cron: string;
+  timeZone: string;
+  /** Does the work once and says what it did (stored with the run, JSON). */
+  run(deps: D, now: Date, context: JobRunContext): Promise<unknown>;
+}

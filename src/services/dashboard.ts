@@ -1,0 +1,90 @@
+/** What App Home shows admins: plain data, computed from the record at `now`. */
+import { addDays } from 'date-fns';
+import { readJobState } from '../db/repositories/job-state.js';
+import { subscriptionWithRelations } from '../db/repositories/subscriptions.js';
+import { multiply, sumByCurrency, type Money } from '../domain/money.js';
+import type { ServiceContext } from './context.js';
+import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
+import { digestWatermark } from './digest.js';
+import { shortId, toSummary, type SubscriptionSummary } from './subscription-summary.js';
+
+export const EXPIRING_DAYS = 30;
+export const EXPIRING_SHOWN = 10;
+export const PENDING_SHOWN = 10;
+/** The last read of the tenant: the policy guard's sync (the only sync there is today). */
+export const LAST_SYNC_KEY = LAST_POLICY_SYNC_KEY;
+
+export interface Dashboard {
+  counts: { active: number; deleted: number; trials: number };
+  spendByProduct: Array<{ product: { id: string; name: string }; subscriptions: number; monthly: Money[] }>;
+  spendTotal: Money[];
+  expiring: { total: number; items: SubscriptionSummary[] };
+  pending: {
+    total: number;
+    items: Array<{ id: string; kind: string; subscriptionShortId: string; productName: string | null; requestedBy: string; requestedAt: Date }>;
+  };
+  lastDigestAt: Date | null;
+  lastSyncAt: Date | null;
+}
+
+export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
+  const { prisma, now } = ctx;
+  const selfService = { isSelfService: true } as const;
+  const [active, deleted, trials] = await Promise.all([
+    prisma.subscription.count({ where: { ...selfService, status: 'Active' } }),
+    prisma.subscription.count({ where: { ...selfService, status: 'Deleted' } }),
+    prisma.subscription.count({ where: { ...selfService, status: 'Active', isTrial: true } }),
+  ]);
+
+  const priced = await prisma.subscription.findMany({
+    where: { ...selfService, status: 'Active' },
+    select: { licensesPurchased: true, unitPriceMinor: true, currency: true, product: { select: { id: true, name: true } } },
+  });
+  const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: number; amounts: Money[] }>();
+  for (const row of priced) {
+    const entry = byProduct.get(row.product.id) ?? { product: row.product, subscriptions: 0, amounts: [] };
+    entry.subscriptions += 1;
+    entry.amounts.push(multiply({ amountMinor: row.unitPriceMinor, currency: row.currency }, row.licensesPurchased));
+    byProduct.set(row.product.id, entry);
+  }
+  const spendByProduct = [...byProduct.values()]
+    .map(({ product, subscriptions, amounts }) => ({ product, subscriptions, monthly: sumByCurrency(amounts) }))
+    .sort((a, b) => a.product.name.localeCompare(b.product.name));
+
+  const expiringWhere = { ...selfService, status: 'Active', expiresAt: { gte: now, lt: addDays(now, EXPIRING_DAYS) } };
+  const [expiringTotal, expiringRows] = await Promise.all([
+    prisma.subscription.count({ where: expiringWhere }),
+    prisma.subscription.findMany({ where: expiringWhere, include: subscriptionWithRelations, orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }], take: EXPIRING_SHOWN }),
+  ]);
+
+  const [pendingTotal, pendingRows] = await Promise.all([
+    prisma.takeoverRequest.count({ where: { status: 'PENDING' } }),
+    prisma.takeoverRequest.findMany({ where: { status: 'PENDING' }, orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }], take: PENDING_SHOWN }),
+  ]);
+  const pendingSubscriptions = await prisma.subscription.findMany({
+    where: { id: { in: pendingRows.map((r) => r.subscriptionId) } },
+    select: { id: true, product: { select: { name: true } } },
+  });
+  const productOf = new Map(pendingSubscriptions.map((s) => [s.id, s.product.name]));
+
+  const lastSync = await readJobState(prisma, LAST_SYNC_KEY);
+  return {
+    counts: { active, deleted, trials },
+    spendByProduct,
+    spendTotal: sumByCurrency(spendByProduct.flatMap((p) => p.monthly)),
+    expiring: { total: expiringTotal, items: expiringRows.map(toSummary) },
+    pending: {
+      total: pendingTotal,
+      items: pendingRows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        subscriptionShortId: shortId(r.subscriptionId),
+        productName: productOf.get(r.subscriptionId) ?? null,
+        requestedBy: r.requestedBy,
+        requestedAt: r.requestedAt,
+      })),
+    },
+    lastDigestAt: await digestWatermark(prisma, now),
+    lastSyncAt: lastSync ? new Date(lastSync) : null,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Expiration reminders, one per subscription, threshold and expiry date.
+ *
+ * "Days before expiry" are calendar days in the bot's time zone (0 = expires today). With
+ * thresholds 30, 7 and 1, a subscription is due for the smallest threshold it has reached: one
+ * expiring in 5 days gets the 7-day reminder only, never the 30-day one as well, and never the
+ * 30-day one later (the days only go down). Today and tomorrow fall under the 1-day threshold.
+ * Expired (days < 0) and Deleted subscriptions are never reminded; central subscriptions are
+ * not either (reminders offer to take over, which only self-service purchases allow).
+ *
+ * Exactly once: the ReminderSent rows (unique subscription + threshold + expiresAt) and the
+ * outbox messages are written in one transaction. A crash loses both or neither; a second run
+ * (or a racing replica) finds the rows and leaves those subscriptions out, or fails on the
+ * unique key and rolls back. A renewal moves expiresAt, so the subscription is eligible again.
+ */
+import { randomUUID } from 'node:crypto';
+import { addDays } from 'date-fns';
+import { subscriptionWithRelations } from '../db/repositories/subscriptions.js';
+import { daysUntil } from '../domain/dates.js';
+import { enqueueParts, type ChannelMessage } from './channel-posts.js';
+import type { ServiceContext } from './context.js';
+import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
+
+export interface ReminderGroup {
+  thresholdDays: number;
+  items: Array<SubscriptionSummary & { daysLeft: number }>;
+}
+
+export interface ReminderResult {
+  /** Per threshold that had something due: how many subscriptions were reminded. */
+  reminded: Array<{ thresholdDays: number; count: number }>;
+  /** True when another run recorded the same reminders first (nothing was posted by this one). */
+  raced: boolean;
+}
+
+/** The smallest configured threshold that `days` has reached, if any. */
+export function dueThreshold(days: number, thresholds: number[]): number | undefined {
+  if (days < 0) return undefined;
+  return [...thresholds].sort((a, b) => a - b).find((t) => days <= t);
+}
+
+/** Active self-service subscriptions due a reminder now, grouped by threshold, not yet reminded. */
+export async function selectDueReminders(ctx: ServiceContext, thresholds: number[]): Promise<ReminderGroup[]> {
+  if (thresholds.length === 0) return [];
+  const longest = Math.max(...thresholds);
+  // A generous instant window (a day either side covers any zone offset); the calendar-day rule
+  // below decides.
+  const rows = await ctx.prisma.subscription.findMany({
+    where: {
+      status: 'Active',
+      isSelfService: true,
+      expiresAt: { gte: addDays(ctx.now, -1), lt: addDays(ctx.now, longest + 2) },
+    },
+    include: subscriptionWithRelations,
+    orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
+  });
+  const due = rows
+    .map((row) => ({ row, daysLeft: daysUntil(row.expiresAt, ctx.now, ctx.timeZone) }))
+    .map(({ row, daysLeft }) => ({ row, daysLeft, threshold: dueThreshold(daysLeft, thresholds) }))
+    .filter((entry): entry is typeof entry & { threshold: number } => entry.threshold !== undefined);
+  if (due.length === 0) return [];
+  const sent = await ctx.prisma.reminderSent.findMany({
+    where: { subscriptionId: { in: due.map((entry) => entry.row.id) } },
+    select: { subscriptionId: true, thresholdDays: true, expiresAt: true },
+  });
+  const sentKeys = new Set(sent.map((s) => `${s.subscriptionId}|${s.thresholdDays}|${s.expiresAt.getTime()}`));
+  const groups = new Map<number, ReminderGroup>();
+  for (const { row, daysLeft, threshold } of due) {
+    if (sentKeys.has(`${row.id}|${threshold}|${row.expiresAt.getTime()}`)) continue;
+    const group = groups.get(threshold) ?? { thresholdDays: threshold, items: [] };
+    group.items.push({ ...toSummary(row), daysLeft });
+    groups.set(threshold, group);
+  }
+  return [...groups.values()].sort((a, b) => a.thresholdDays - b.thresholdDays);
+}
+
+export function reminderKeys(thresholdDays: number, now: Date, parts: number): string[] {
+  return Array.from({ length: parts }, (_, i) => `reminder:${thresholdDays}d:${now.toISOString()}:${i + 1}/${parts}`);
+}
+
+export async function sendReminders(
+  ctx: ServiceContext,
+  options: { channel: string; thresholds: number[]; render: (group: ReminderGroup) => ChannelMessage[] },
+): Promise<ReminderResult> {
+  const groups = await selectDueReminders(ctx, options.thresholds);
+  if (groups.length === 0) return { reminded: [], raced: false };
+  // Every part of every threshold in one go, so the outbox posts them in threshold order.
+  const parts = groups.flatMap((group) => {
+    const messages = options.render(group);
+    const keys = reminderKeys(group.thresholdDays, ctx.now, messages.length);
+    return messages.map((message, i) => ({ key: keys[i]!, message }));
+  });
+  try {
+    await ctx.prisma.$transaction(async (tx) => {
+      // Insert first: a racing run fails here on the unique key and rolls back whole.
+      await tx.reminderSent.createMany({
+        data: groups.flatMap((group) =>
+          group.items.map((item) => ({
+            id: randomUUID(),
+            subscriptionId: item.id,
+            thresholdDays: group.thresholdDays,
+            expiresAt: item.expiresAt,
+            sentAt: ctx.now,
+          })),
+        ),
+      });
+      await enqueueParts(tx, options.channel, parts, ctx.now);
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2002') return { reminded: [], raced: true };
+    throw error;
+  }
+  return { reminded: groups.map((g) => ({ thresholdDays: g.thresholdDays, count: g.items.length })), raced: false };
+}

@@ -1,0 +1,105 @@
+/**
+ * The tenant-wide switch the admin center lacks: one value for every product and offer type.
+ * The plan is read from the tenant (it may know a change the record has not seen yet); each
+ * change is asked of the tenant and recorded only when accepted, so a partial failure leaves
+ * an exact account of what changed, what did not, and why.
+ */
+import { randomUUID } from 'node:crypto';
+import { listRecordedPolicies, recordPolicyChange } from '../db/repositories/policies.js';
+import { isAppError } from '../domain/errors.js';
+import { policyMeaning, policyWord, type PolicyValue } from '../domain/policy.js';
+import { enqueue } from '../outbox/enqueue.js';
+import type { TenantPolicy } from '../tenant/port.js';
+import type { Actor, ServiceContext } from './context.js';
+import type { PolicyDeps } from './policy-deps.js';
+
+/** Parallel calls to the tenant: enough to finish in seconds, few enough not to be throttled. */
+const CONCURRENCY = 4;
+
+export interface PolicyPlan {
+  value: PolicyValue;
+  toChange: TenantPolicy[];
+  unchanged: TenantPolicy[];
+  /** Offer types when the value is trials: they take only enabled or disabled. */
+  skipped: TenantPolicy[];
+}
+
+export interface AllPoliciesResult extends PolicyPlan {
+  changed: Array<{ policy: TenantPolicy; before: PolicyValue }>;
+  failed: Array<{ policy: TenantPolicy; reason: string }>;
+}
+
+export async function planAllPolicies(ctx: ServiceContext, deps: PolicyDeps, value: PolicyValue): Promise<PolicyPlan> {
+  const [tenant, recorded] = await Promise.all([deps.tenant.listPolicies(), listRecordedPolicies(ctx.prisma)]);
+  const names = new Map(recorded.map((policy) => [policy.id, policy.name]));
+  const plan: PolicyPlan = { value, toChange: [], unchanged: [], skipped: [] };
+  for (const found of tenant) {
+    const policy = { ...found, name: names.get(found.id) ?? found.name };
+    if (policy.kind === 'offerType' && value === 'OnlyTrialsWithoutPaymentMethod') plan.skipped.push(policy);
+    else if (policy.value === value) plan.unchanged.push(policy);
+    else plan.toChange.push(policy);
+  }
+  return plan;
+}
+
+async function eachWithConcurrency<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function reasonOf(error: unknown): string {
+  if (isAppError(error)) return error.userMessage;
+  return `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function allPoliciesSummary(actor: string, result: AllPoliciesResult): string {
+  const word = policyWord(result.value);
+  const lines = [
+    `:shield: <@${actor}> set every product's self-service purchase policy to *${word}* (${policyMeaning(result.value)}, for future purchases): ` +
+      `${result.changed.length} changed, ${result.unchanged.length} already ${word}` +
+      (result.skipped.length > 0 ? `, ${result.skipped.length} offer types skipped (they take only enabled or disabled)` : '') +
+      (result.failed.length > 0 ? `, ${result.failed.length} failed` : '') +
+      '.',
+    ...result.failed.map(({ policy, reason }) => `• Not changed: ${policy.name} (\`${policy.id}\`): ${reason}`),
+  ];
+  return lines.join('\n');
+}
+
+export async function setAllPolicies(ctx: ServiceContext, deps: PolicyDeps, actor: Actor, value: PolicyValue): Promise<AllPoliciesResult> {
+  const plan = await planAllPolicies(ctx, deps, value);
+  const outcomes = new Map<string, { before: PolicyValue } | { reason: string }>();
+  await eachWithConcurrency(plan.toChange, CONCURRENCY, async (policy) => {
+    try {
+      const accepted = await deps.tenant.setPolicy(policy.id, policy.kind, value);
+      await ctx.prisma.$transaction((tx) => recordPolicyChange(tx, {
+        policy: { ...accepted, name: policy.name },
+        before: policy.value,
+        source: 'bot',
+        changedBy: actor.slackUserId,
+        auditActor: actor.slackUserId,
+        detail: `source: bot, policy all ${policyWord(value)}`,
+        at: ctx.now,
+      }));
+      outcomes.set(policy.id, { before: policy.value });
+    } catch (error) {
+      outcomes.set(policy.id, { reason: reasonOf(error) });
+    }
+  });
+  const result: AllPoliciesResult = { ...plan, changed: [], failed: [] };
+  for (const policy of plan.toChange) {
+    const outcome = outcomes.get(policy.id);
+    if (outcome && 'before' in outcome) result.changed.push({ policy, before: outcome.before });
+    else result.failed.push({ policy, reason: outcome?.reason ?? 'not attempted' });
+  }
+  if (deps.adminChannelId && (result.changed.length > 0 || result.failed.length > 0)) {
+    const text = allPoliciesSummary(actor.slackUserId, result);
+    await enqueue(ctx.prisma, 'post', `policy.all.${randomUUID()}`, { channel: deps.adminChannelId, text: text.slice(0, 39_000) }, ctx.now);
+  }
+  return result;
+}

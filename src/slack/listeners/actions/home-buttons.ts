@@ -1,0 +1,30 @@
+/** App Home's quick buttons: post the pending digest now, or refresh the dashboard. */
+import type { App } from '@slack/bolt';
+import { digestNow } from '../../../jobs/digest.js';
+import type { SlackDeps } from '../../deps.js';
+import { publishHome } from '../../home.js';
+import { ACTIONS } from '../../views/action-ids.js';
+import { describeDigestResult } from '../../views/digest.js';
+
+export function register(app: App, deps: SlackDeps): void {
+  app.action(ACTIONS.homeRefresh, async ({ ack, body, client, logger }) => {
+    await ack();
+    try {
+      await publishHome(client, deps, body.user.id);
+    } catch (error) {
+      logger.error('Could not refresh the App Home', error);
+    }
+  });
+
+  app.action(ACTIONS.homeDigest, async ({ ack, body, client, logger }) => {
+    await ack();
+    try {
+      const ctx = deps.context();
+      const result = await digestNow(ctx, deps.config, { skipEmpty: true });
+      if (result.status === 'posted') deps.kickOutbox();
+      await publishHome(client, deps, body.user.id, describeDigestResult(result, deps.config, ctx.timeZone));
+    } catch (error) {
+      logger.error('Could not post the digest from App Home', error);
+    }
+  });
+}

@@ -1,0 +1,32 @@
+/** Confirm or Cancel under `/purchases policy all <value>`: the confirmation is replaced by the result. */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { POLICY_VALUES } from '../../../domain/policy.js';
+import { setAllPolicies } from '../../../services/set-all-policies.js';
+import { policyDeps, type SlackDeps } from '../../deps.js';
+import { ephemeral, replyingErrors } from '../../reply.js';
+import { ACTIONS } from '../../views/action-ids.js';
+import { policyAllResultMessage } from '../../views/policy.js';
+import { mrkdwn } from '../../views/text.js';
+
+const policyValue = z.object({ value: z.enum(POLICY_VALUES) });
+
+export function register(app: App, deps: SlackDeps): void {
+  app.action(ACTIONS.policyAllConfirm, async ({ action, body, ack, respond, logger }) => {
+    await ack();
+    await replyingErrors(respond, logger, async () => {
+      const { value } = policyValue.parse(action);
+      const result = await setAllPolicies(deps.context(), policyDeps(deps), { slackUserId: body.user.id }, value);
+      deps.kickOutbox();
+      await respond(ephemeral(policyAllResultMessage(result), { replaceOriginal: true }));
+    });
+  });
+
+  app.action(ACTIONS.policyAllCancel, async ({ ack, respond, logger }) => {
+    await ack();
+    await replyingErrors(respond, logger, async () => {
+      const text = 'Cancelled: no policy was changed.';
+      await respond(ephemeral({ text, blocks: [{ type: 'section', text: mrkdwn(text) }] }, { replaceOriginal: true }));
+    });
+  });
+}

@@ -1,0 +1,23 @@
+/** A value picked on a row of `/purchases policy`: applied at once, the outcome replied. */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { setPolicy } from '../../../services/set-policy.js';
+import { policyDeps, type SlackDeps } from '../../deps.js';
+import { ephemeral, replyingErrors } from '../../reply.js';
+import { ACTIONS } from '../../views/action-ids.js';
+import { parsePolicyOptionValue, policyOutcomeMessage } from '../../views/policy.js';
+
+const selection = z.object({ selected_option: z.object({ value: z.string() }) });
+
+export function register(app: App, deps: SlackDeps): void {
+  app.action(ACTIONS.policySelect, async ({ action, body, ack, respond, logger }) => {
+    await ack();
+    await replyingErrors(respond, logger, async () => {
+      const { id, value } = parsePolicyOptionValue(selection.parse(action).selected_option.value);
+      const ctx = deps.context();
+      const outcome = await setPolicy(ctx, policyDeps(deps), { slackUserId: body.user.id }, { product: id, value });
+      deps.kickOutbox();
+      await respond(ephemeral(policyOutcomeMessage(outcome, deps.config.ADMIN_CHANNEL_ID)));
+    });
+  });
+}

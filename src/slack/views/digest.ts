@@ -1,0 +1,74 @@
+/** The digest of new self-service purchases, as one or more channel messages. */
+import { formatDateTime } from '../../domain/dates.js';
+import { formatTotals } from '../../domain/money.js';
+import type { Config } from '../../config.js';
+import type { DigestJobResult } from '../../jobs/digest.js';
+import type { Digest } from '../../services/digest.js';
+import type { KnownBlock, SlackMessage } from './block-kit.js';
+import { splitIntoMessages } from './split.js';
+import { subscriptionWithButtons } from './subscription-buttons.js';
+import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
+
+function windowText(digest: Digest, timeZone: string): string {
+  const to = formatDateTime(digest.to, timeZone);
+  return digest.from ? `since ${formatDateTime(digest.from, timeZone)} (until ${to} ${timeZone})` : `until ${to} ${timeZone}`;
+}
+
+export function digestMessages(digest: Digest, now: Date, timeZone: string): SlackMessage[] {
+  const window = windowText(digest, timeZone);
+  if (digest.totals.count === 0) {
+    const text = `No new self-service purchases ${window}.`;
+    return [{ text, blocks: [{ type: 'section', text: mrkdwn(`:white_check_mark: ${text}`) }] }];
+  }
+  const units: KnownBlock[][] = [];
+  for (const group of digest.groups) {
+    const [first, ...rest] = group.items.map((item) => subscriptionWithButtons(item, now, timeZone));
+    const heading: KnownBlock = {
+      type: 'section',
+      text: mrkdwn(`*${escapeMrkdwn(group.product.name)}* — ${group.items.length} new`),
+    };
+    units.push([heading, ...first!], ...rest);
+  }
+  const { count, licenses, monthly } = digest.totals;
+  const totals = `*Total:* ${count} purchase${count === 1 ? '' : 's'} · ${licenses} license${licenses === 1 ? '' : 's'} · ${formatTotals(monthly)} per month`;
+  const summary = `${count} new self-service purchase${count === 1 ? '' : 's'} ${window}`;
+  return splitIntoMessages(units, {
+    headBlocks: 2,
+    head: (part, parts) => {
+      const suffix = parts > 1 ? ` (part ${part} of ${parts})` : '';
+      return {
+        text: truncate(`${summary}${suffix}`, 3000),
+        blocks: [
+          { type: 'header', text: plain(`New self-service purchases${suffix}`, 150) },
+          { type: 'context', elements: [mrkdwn(truncate(summary, 2000))] },
+        ],
+      };
+    },
+    tail: [{ type: 'divider' }, { type: 'section', text: mrkdwn(totals) }],
+  });
+}
+
+/** What `/purchases digest` (or the Home button) did, in one line for the admin who asked. */
+export function describeDigestResult(result: DigestJobResult, config: Pick<Config, 'ADMIN_CHANNEL_ID'>, timeZone: string): string {
+  const channel = config.ADMIN_CHANNEL_ID ? `<#${config.ADMIN_CHANNEL_ID}>` : 'the admins’ channel';
+  const since = (from: Date | null) => (from ? `since ${formatDateTime(from, timeZone)}` : 'so far');
+  switch (result.status) {
+    case 'posted':
+      return `:white_check_mark: Posting the digest of ${result.count} new purchase${result.count === 1 ? '' : 's'} ${since(result.from)} to ${channel}${result.messages > 1 ? ` in ${result.messages} messages` : ''}.`;
+    case 'empty':
+      return `Nothing new ${since(result.from)}: no digest posted.`;
+    case 'waiting':
+      return `The previous digest (until ${formatDateTime(result.to, timeZone)}) is still waiting for Slack to accept it; it is retried automatically, and the next digest follows once it is through.`;
+    case 'covered':
+      return `The digest until ${formatDateTime(result.watermark, timeZone)} is already posted.`;
+    case 'busy':
+      return 'Another digest is being posted right now: nothing posted twice.';
+    case 'no-channel':
+      return 'No digest: set ADMIN_CHANNEL_ID to the admins’ channel where digests go, and restart the bot.';
+  }
+}
+
+export function digestReply(result: DigestJobResult, config: Pick<Config, 'ADMIN_CHANNEL_ID'>, timeZone: string): SlackMessage {
+  const text = describeDigestResult(result, config, timeZone);
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+}

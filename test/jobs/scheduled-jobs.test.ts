@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { scheduledJobs } from '../../src/jobs/index.js';
+import { jobConfig } from './support.js';
+
+const microsoft = {
+  TENANT: 'microsoft',
+  MS_TENANT_ID: 'contoso.onmicrosoft.com',
+  MS_CLIENT_ID: '00000000-0000-4000-8000-000000000001',
+  MS_CLIENT_SECRET: 'not-a-real-secret',
+};
+
+describe('the scheduled jobs', () => {
+  it('are the digest and the reminders with the local tenant, each in the bot time zone', () => {
+    const jobs = scheduledJobs(jobConfig({ BOT_TIMEZONE: 'Europe/Berlin' }));
+    expect(jobs.map((job) => [job.name, job.cron, job.timeZone])).toEqual([
+      ['digest', '0 9 * * 1-5', 'Europe/Berlin'],
+      ['reminders', '0 9 * * *', 'Europe/Berlin'],
+    ]);
+  });
+
+  it('add the policy guard on POLICY_SYNC_CRON when policies live at Microsoft', () => {
+    const jobs = scheduledJobs(jobConfig({ ...microsoft, POLICY_SYNC_CRON: '*/15 * * * *' }));
+    expect(jobs.map((job) => job.name)).toContain('policy-guard');
+    expect(jobs.find((job) => job.name === 'policy-guard')?.cron).toBe('*/15 * * * *');
+  });
+});

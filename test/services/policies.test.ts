@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
+import { AppError } from '../../src/domain/errors.js';
+import type { ServiceContext } from '../../src/services/context.js';
+import { listPolicies } from '../../src/services/list-policies.js';
+import type { PolicyDeps } from '../../src/services/policy-deps.js';
+import { planAllPolicies, setAllPolicies } from '../../src/services/set-all-policies.js';
+import { setPolicy } from '../../src/services/set-policy.js';
+import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
+import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
+import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
+import { createTestDatabase, testProviders } from '../support/database.js';
+import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../support/fake-microsoft.js';
+
+const now = new Date('2026-11-25T09:00:00Z');
+const ADMIN = 'U0ADMIN0001';
+const CHANNEL = 'C0ADMINS01';
+const quietLogger = { debug: () => {}, warn: () => {} };
+
+async function caught(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe.each(testProviders)('purchase policies with the local tenant on %s', (provider) => {
+  let database: Database;
+  let ctx: ServiceContext;
+  let deps: PolicyDeps;
+
+  beforeEach(async () => {
+    database = await createTestDatabase(provider);
+    await seedDemoTenant(database.prisma, now);
+    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
+    deps = { tenant: createLocalPolicyTenant(database.prisma), adminChannelId: CHANNEL };
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  it('lists the 17 products and then the 4 offer types with their values and last changes', async () => {
+    const { policies, lastSync } = await listPolicies(ctx);
+    expect(policies).toHaveLength(21);
+    expect(policies.slice(0, 17).every((p) => p.kind === 'product')).toBe(true);
+    expect(policies.slice(17).map((p) => p.id).sort()).toEqual(['DYNAMICSBC', 'DYNAMICSCE', 'POWERBIVISUALS', 'SaaS']);
+    expect(policies.find((p) => p.id === 'CFQ7TTC0H9MP')).toMatchObject({ name: 'Power BI Pro', value: 'Enabled' });
+    expect(lastSync).toBeNull();
+  });
+
+  it('sets one product, recording the change, auditing before and after, and announcing it', async () => {
+    const outcome = await setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'power bi pro', value: 'Disabled' });
+    expect(outcome).toMatchObject({ policy: { id: 'CFQ7TTC0H9MP' }, before: 'Enabled', after: 'Disabled', changed: true });
+    const product = await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0H9MP' } });
+    expect(product).toMatchObject({ policyValue: 'Disabled', policyChangedAt: now, policyChangedBy: ADMIN });
+    const changes = await database.prisma.policyChange.findMany({ where: { productId: 'CFQ7TTC0H9MP' } });
+    expect(changes).toEqual([expect.objectContaining({ before: 'Enabled', after: 'Disabled', source: 'bot', changedBy: ADMIN })]);
+    const audit = await database.prisma.auditEvent.findMany({ where: { action: 'policy.set' } });
+    expect(audit).toEqual([
+      expect.objectContaining({ actorId: ADMIN, subjectId: 'CFQ7TTC0H9MP', before: '{"policyValue":"Enabled"}', after: '{"policyValue":"Disabled"}' }),
+    ]);
+    const posts = await database.prisma.outboxMessage.findMany();
+    expect(posts).toHaveLength(1);
+    expect(JSON.parse(posts[0]!.payload)).toMatchObject({ channel: CHANNEL, text: expect.stringContaining('*Power BI Pro*') });
+  });
+
+  it('finds an offer type by its id and refuses trials on it with the reason', async () => {
+    const outcome = await setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'saas', value: 'Disabled' });
+    expect(outcome.policy.id).toBe('SaaS');
+    const error = await caught(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'SaaS', value: 'OnlyTrialsWithoutPaymentMethod' }));
+    expect(error.userMessage).toContain('takes only enabled or disabled');
+    expect(await database.prisma.policyChange.count()).toBe(1);
+  });
+
+  it('records nothing when the value is already the one asked for', async () => {
+    const outcome = await setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'CFQ7TTC0LSGZ', value: 'Disabled' });
+    expect(outcome.changed).toBe(false);
+    expect(await database.prisma.policyChange.count()).toBe(0);
+    expect(await database.prisma.outboxMessage.count()).toBe(0);
+  });
+
+  it('lists the candidates when a name matches several products', async () => {
+    const error = await caught(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'visio', value: 'Disabled' }));
+    expect(error.code).toBe('ambiguous');
+    expect(error.userMessage).toContain('Visio Plan 1');
+    expect(error.userMessage).toContain('Visio Plan 2');
+  });
+
+  it('plans and sets every product to disabled, each change recorded and one summary announced', async () => {
+    const plan = await planAllPolicies(ctx, deps, 'Disabled');
+    const disabledBefore = (await database.prisma.product.count({ where: { policyValue: 'Disabled' } }));
+    expect(plan.toChange).toHaveLength(21 - disabledBefore);
+    const result = await setAllPolicies(ctx, deps, { slackUserId: ADMIN }, 'Disabled');
+    expect(result.changed).toHaveLength(plan.toChange.length);
+    expect(result.failed).toEqual([]);
+    expect(await database.prisma.product.count({ where: { policyValue: { not: 'Disabled' } } })).toBe(0);
+    expect(await database.prisma.policyChange.count()).toBe(plan.toChange.length);
+    expect(await database.prisma.outboxMessage.count()).toBe(1);
+  });
+
+  it('skips offer types when everything is set to trials, and says so', async () => {
+    const result = await setAllPolicies(ctx, deps, { slackUserId: ADMIN }, 'OnlyTrialsWithoutPaymentMethod');
+    expect(result.skipped.map((p) => p.id).sort()).toEqual(['DYNAMICSBC', 'DYNAMICSCE', 'POWERBIVISUALS', 'SaaS']);
+    expect(result.changed.every(({ policy }) => policy.kind === 'product')).toBe(true);
+    const offerTypes = await database.prisma.product.findMany({ where: { kind: 'offerType', policyValue: 'OnlyTrialsWithoutPaymentMethod' } });
+    expect(offerTypes).toEqual([]);
+  });
+});
+
+describe.each(testProviders)('purchase policies with the microsoft tenant on %s', (provider) => {
+  let database: Database;
+  let fake: FakeMicrosoft;
+  let ctx: ServiceContext;
+  let deps: PolicyDeps;
+
+  beforeEach(async () => {
+    database = await createTestDatabase(provider);
+    fake = await startFakeMicrosoft();
+    for (const product of fake.products.values()) {
+      await database.prisma.product.create({ data: { id: product.productId, kind: 'product', name: product.productName, policyValue: product.policyValue, firstSeenAt: now } });
+    }
+    for (const [type, value] of fake.offerTypes) {
+      await database.prisma.product.create({ data: { id: type, kind: 'offerType', name: type, policyValue: value, firstSeenAt: now } });
+    }
+    const loaded = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      ADMIN_USER_IDS: ADMIN,
+      TENANT: 'microsoft',
+      MS_TENANT_ID: fake.tenantId,
+      MS_CLIENT_ID: fake.clientId,
+      MS_CLIENT_SECRET: fake.clientSecret,
+      MS_LOGIN_URL: fake.url,
+      MS_LICENSING_URL: fake.url,
+      MS_MAX_RETRIES: '0',
+    });
+    if (!loaded.ok) throw new Error(loaded.message);
+    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
+    deps = { tenant: createPolicyTenant(loaded.config, database.prisma, quietLogger), adminChannelId: CHANNEL };
+  });
+  afterEach(async () => {
+    await fake.close();
+    await database.close();
+  });
+
+  it('changes the policy at Microsoft first and then records it', async () => {
+    await setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'Power Apps', value: 'OnlyTrialsWithoutPaymentMethod' });
+    expect(fake.products.get('CFQ7TTC0LH2H')?.policyValue).toBe('OnlyTrialsWithoutPaymentMethod');
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'PUT', body: '{"policyValue":"OnlyTrialsWithoutPaymentMethod"}' });
+    const product = await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0LH2H' } });
+    expect(product.policyValue).toBe('OnlyTrialsWithoutPaymentMethod');
+  });
+
+  it('leaves the record untouched when Microsoft refuses the change with 403, naming the missing role', async () => {
+    fake.failNext(1, failures.forbidden());
+    const error = await caught(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'CFQ7TTC0H9MP', value: 'Disabled' }));
+    expect(error.code).toBe('tenant_forbidden');
+    expect(error.userMessage).toContain('Policy.ReadWrite.AllowSelfServicePurchase');
+    const product = await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0H9MP' } });
+    expect(product).toMatchObject({ policyValue: 'Enabled', policyChangedAt: null });
+    expect(await database.prisma.policyChange.count()).toBe(0);
+    expect(await database.prisma.auditEvent.count()).toBe(0);
+    expect(await database.prisma.outboxMessage.count()).toBe(0);
+  });
+
+  it('sets everything to disabled and lists the one product Microsoft refused, with why', async () => {
+    fake.failRequests('PUT', '/v1.0/policies/AllowSelfServicePurchase/products/CFQ7TTC0H9MP', failures.forbidden());
+    const result = await setAllPolicies(ctx, deps, { slackUserId: ADMIN }, 'Disabled');
+    expect(result.failed).toEqual([{ policy: expect.objectContaining({ id: 'CFQ7TTC0H9MP' }), reason: expect.stringContaining('Policy.ReadWrite.AllowSelfServicePurchase') }]);
+    expect(result.changed.map(({ policy }) => policy.id).sort()).toEqual(['CFQ7TTC0HD33', 'CFQ7TTC0LH2H', 'DYNAMICSBC', 'POWERBIVISUALS', 'SaaS']);
+    expect(result.unchanged.map((p) => p.id).sort()).toEqual(['CFQ7TTC0MM8R', 'DYNAMICSCE']);
+    expect(fake.products.get('CFQ7TTC0H9MP')?.policyValue).toBe('Enabled');
+    const record = await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0H9MP' } });
+    expect(record.policyValue).toBe('Enabled');
+    expect(await database.prisma.policyChange.count()).toBe(5);
+    const [summary] = await database.prisma.outboxMessage.findMany();
+    expect(JSON.parse(summary!.payload).text).toContain('Not changed: Power BI Pro');
+  });
+});
