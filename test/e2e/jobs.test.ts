@@ -1,21 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, type TestBot } from '../support/bot.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
 import { testProviders } from '../support/database.js';
 
 const textOf = (value: unknown) => JSON.stringify(value ?? {});
 
 describe.each(testProviders)('the digest and App Home end to end on %s', (provider) => {
-  let t: TestBot;
-
-  beforeAll(async () => {
-    t = await startTestBot({ provider });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(() => {
-    t.emulator.reset();
-  });
+  const t = useTestBot({ provider });
 
   it('posts the pending digest on /purchases digest, then says there is nothing new', async () => {
     const { replies } = await t.command(ADMIN_A, 'digest');

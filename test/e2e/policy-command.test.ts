@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/views/action-ids.js';
-import { ADMIN_A, ADMIN_CHANNEL, NON_ADMIN, startTestBot, type TestBot } from '../support/bot.js';
+import { ADMIN_A, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
 import { testProviders } from '../support/database.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../support/fake-microsoft.js';
 import { buildBlockActionsPayload } from '../support/slack-requests.js';
@@ -38,17 +38,7 @@ async function selectOnRow(t: TestBot, owner: string, user: string, blockId: str
 }
 
 describe.each(testProviders)('/purchases policy end to end on %s', (provider) => {
-  let t: TestBot;
-
-  beforeAll(async () => {
-    t = await startTestBot({ provider });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(() => {
-    t.emulator.reset();
-  });
+  const t = useTestBot({ provider });
 
   it('lists every product and offer type with its value, last change and a select on each row', async () => {
     const { replies } = await t.command(ADMIN_A, 'policy');

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendEvent, sendSlashCommand } from '../support/slack-requests.js';
-import { ADMIN_A, NON_ADMIN, startTestBot, type TestBot } from '../support/bot.js';
+import { ADMIN_A, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
 import { testProviders } from '../support/database.js';
 
 type Block = { type: string; block_id?: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id: string; value: string; text: { text: string } }> };
@@ -14,17 +14,7 @@ function textOf(reply: Record<string, unknown> | undefined): string {
 }
 
 describe.each(testProviders)('/purchases end to end on %s', (provider) => {
-  let t: TestBot;
-
-  beforeAll(async () => {
-    t = await startTestBot({ provider });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(() => {
-    t.emulator.reset();
-  });
+  const t = useTestBot({ provider });
 
   it('answers an empty command and help with usage and examples, only to the asker', async () => {
     for (const text of ['', 'help']) {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_A, NON_ADMIN, startTestBot, type TestBot } from '../support/bot.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_A, NON_ADMIN, useTestBot } from '../support/bot.js';
 import { buildBlockActionsPayload } from '../support/slack-requests.js';
 import { testProviders } from '../support/database.js';
 
@@ -10,17 +10,7 @@ const CANCELLED_COPILOT = '7980739a-dd66-403b-bfca-5ba62e3cef7b';
 const text = (value: unknown) => JSON.stringify(value ?? {});
 
 describe.each(testProviders)('show, licenses and export end to end on %s', (provider) => {
-  let t: TestBot;
-
-  beforeAll(async () => {
-    t = await startTestBot({ provider });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(() => {
-    t.emulator.reset();
-  });
+  const t = useTestBot({ provider });
 
   it('shows a subscription by a short id, with its users and an Export users button', async () => {
     const { replies } = await t.command(ADMIN_A, `show ${MEERA_PBI.slice(0, 8)}`);

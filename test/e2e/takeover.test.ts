@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedMessage, EmulatedView } from '../../src/slack/emulator/index.js';
-import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, type TestBot } from '../support/bot.js';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
 import { testProviders } from '../support/database.js';
 import { buildBlockActionsPayload, buildViewSubmissionPayload, type InputValue } from '../support/slack-requests.js';
 
@@ -8,17 +8,7 @@ const MEERA = 'U0MEERA001';
 const POWER_BI_PRO = 'CFQ7TTC0H9MP';
 
 describe.each(testProviders)('take-over end to end on %s', (provider) => {
-  let t: TestBot;
-
-  beforeAll(async () => {
-    t = await startTestBot({ provider });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(() => {
-    t.emulator.reset();
-  });
+  const t = useTestBot({ provider });
 
   /** Active self-service subscriptions with users, of Meera (who is in Slack) or of people who are not. */
   async function subscriptions(of: 'meera' | 'others') {

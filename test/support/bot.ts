@@ -3,6 +3,7 @@
  * pointed at the Slack emulator (retries off), a fresh real database, and a clock the test sets.
  */
 import type { Logger } from '@slack/bolt';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
@@ -194,3 +195,29 @@ export async function startTestBot(options: {
     },
   };
 }
+
+/**
+ * One bot for a describe block: started before its tests, closed after them, with the
+ * emulator's recorded state cleared before each test. The returned object stands for that bot.
+ */
+export function useTestBot(options: Parameters<typeof startTestBot>[0]): TestBot {
+  let current: TestBot | undefined;
+  beforeAll(async () => {
+    current = await startTestBot(options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    current?.emulator.reset();
+  });
+  return new Proxy({} as TestBot, {
+    get(_target, key) {
+      if (!current) throw new Error('The test bot is used outside the tests of its describe block');
+      return Reflect.get(current, key);
+    },
+  });
+}
+
+/** A reply or blocks as one string, for `toContain` checks. */
+export const replyText = (value: unknown): string => JSON.stringify(value ?? {});
