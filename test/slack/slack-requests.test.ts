@@ -5,6 +5,7 @@ import { startSlackEmulator, type SlackEmulator } from '../../src/slack/emulator
 import {
   buildBlockActionsPayload,
   buildViewSubmissionPayload,
+  formValues,
   sendEvent,
   sendInteraction,
   sendSlashCommand,
@@ -192,6 +193,23 @@ describe('requests sent to a Bolt HTTP receiver', () => {
         values: {
           reason: { text: { type: 'plain_text_input', value: 'Bought twice' } },
           kind: { pick: { type: 'static_select', selected_option: { value: 'duplicate' } } },
+        },
+      },
+    });
+  });
+
+  it('deliver a form submission with the empty entries Slack sends for inputs left empty', async () => {
+    await sendSlashCommand(target, { command: '/purchases', text: 'modal', user_id: ana.id, channel_id: channel });
+    await vi.waitFor(() => expect(emulator.openViews(ana.id)).toHaveLength(1));
+    const [view] = emulator.openViews(ana.id);
+    if (!view) throw new Error('no modal opened');
+    const values = formValues(view, { reason: { text: '' } });
+    await sendInteraction(target, buildViewSubmissionPayload(emulator, { user_id: ana.id, view, values }));
+    expect(seen.submissions[0]).toMatchObject({
+      state: {
+        values: {
+          reason: { text: { type: 'plain_text_input', value: null } },
+          kind: { pick: { type: 'static_select', selected_option: null } },
         },
       },
     });

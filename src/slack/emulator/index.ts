@@ -14,3 +14,4 @@ export type {
   ResponseUrlPost,
   SlackEmulatorOptions,
 } from './types.js';
+export * from './requests.js';

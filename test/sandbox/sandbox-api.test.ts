@@ -1,0 +1,126 @@
+/**
+ * The sandbox's JSON API without a browser: what the page sends becomes signed Slack requests to
+ * the real bot, and the state it reads back is what each demo user would see.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { ADMIN_CHANNEL, GENERAL_CHANNEL, SANDBOX_USERS } from '../../src/sandbox/workspace.js';
+import { recordingLogger } from '../support/bot.js';
+
+const [alice, , nina] = SANDBOX_USERS;
+if (!alice || !nina) throw new Error('the sandbox has its demo users');
+
+type Message = { text: string; ephemeral: boolean; fromSlack?: boolean; blocks?: unknown[]; files?: Array<{ url: string; name: string }> };
+type State = {
+  me: string;
+  conversations: Array<{ id: string; name: string; kind: string; messages: Message[] }>;
+  calls: Array<{ method: string; ok: boolean }>;
+  rejections: Array<{ method: string; error: string; messages: string[] }>;
+};
+
+let sandbox: Sandbox;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sandbox-api-'));
+  sandbox = await startSandbox({ port: 0, databaseFile: path.join(dir, 'sandbox.db'), env: { BOT_TIMEZONE: 'UTC' }, logger: recordingLogger() });
+}, 60_000);
+
+afterAll(async () => {
+  await sandbox?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function post(route: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(new URL(route, sandbox.url.replace('localhost', '127.0.0.1')), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+async function state(user: string): Promise<State> {
+  const response = await fetch(new URL(`/api/state?user=${user}`, sandbox.url.replace('localhost', '127.0.0.1')));
+  return (await response.json()) as State;
+}
+
+function channel(s: State, id: string): Message[] {
+  return s.conversations.find((c) => c.id === id)?.messages ?? [];
+}
+
+describe('the sandbox API', () => {
+  it("gives each user the admins' channel, #general and their own DM with the app", async () => {
+    const s = await state(alice.id);
+    expect(s.conversations.map((c) => [c.kind, c.name])).toEqual([
+      ['channel', ADMIN_CHANNEL.name],
+      ['channel', GENERAL_CHANNEL.name],
+      ['app', 'Purchase Governance'],
+    ]);
+    expect(s.conversations[2]!.id).toBe(sandbox.emulator.dmChannel(alice.id));
+  });
+
+  it('sends a slash command to the bot and shows the reply only to the user who typed it', async () => {
+    expect((await post('/api/command', { user: alice.id, channel: GENERAL_CHANNEL.id, text: '/purchases list' })).status).toBe(200);
+    await vi.waitFor(async () => expect(channel(await state(alice.id), GENERAL_CHANNEL.id).map((m) => m.text)).toContainEqual(expect.stringContaining('self-service subscriptions')));
+    expect(channel(await state(nina.id), GENERAL_CHANNEL.id)).toEqual([]);
+  });
+
+  it("shows the bot's refusal of a non-admin as the app's ephemeral message", async () => {
+    await post('/api/command', { user: nina.id, channel: ADMIN_CHANNEL.id, text: '/purchases list' });
+    await vi.waitFor(async () =>
+      expect(channel(await state(nina.id), ADMIN_CHANNEL.id)).toContainEqual(expect.objectContaining({ ephemeral: true, text: expect.stringContaining('only purchase-governance admins') })),
+    );
+    expect(channel(await state(nina.id), ADMIN_CHANNEL.id).some((m) => m.fromSlack)).toBe(false);
+  });
+
+  it('answers what is not a slash command, or another command, in Slack’s words', async () => {
+    await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: 'hello' });
+    await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/giphy cats' });
+    const fromSlack = channel(await state(alice.id), ADMIN_CHANNEL.id).filter((m) => m.fromSlack).map((m) => m.text);
+    expect(fromSlack).toEqual([expect.stringContaining('Only slash commands reach the app'), expect.stringContaining('`/giphy` is not a valid command')]);
+  });
+
+  it('refuses a request for a user who is not in the sandbox, saying why', async () => {
+    const { status, json } = await post('/api/command', { user: 'U0STRANGER1', channel: ADMIN_CHANNEL.id, text: '/purchases list' });
+    expect(status).toBe(400);
+    expect(String(json.error)).toContain('user');
+  });
+
+  it('refuses a click on a message that does not exist instead of inventing one', async () => {
+    const { status, json } = await post('/api/action', {
+      user: alice.id,
+      container: { type: 'message', channel: ADMIN_CHANNEL.id, ts: '1.000001', ephemeral: false },
+      action: { action_id: 'subscription_show' },
+    });
+    expect(status).toBe(400);
+    expect(json.error).toBe(`No message 1.000001 in ${ADMIN_CHANNEL.id}`);
+  });
+
+  it('serves an exported file with its bytes and name', async () => {
+    await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/purchases export Visio Plan 2' });
+    let url = '';
+    await vi.waitFor(async () => {
+      url = channel(await state(alice.id), ADMIN_CHANNEL.id).flatMap((m) => m.files ?? [])[0]?.url ?? '';
+      expect(url).not.toBe('');
+    });
+    const response = await fetch(new URL(url, sandbox.url.replace('localhost', '127.0.0.1')));
+    expect(response.headers.get('content-type')).toBe('text/csv');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
+    expect((await response.text()).length).toBeGreaterThan(0);
+  });
+
+  it('lists the Web API calls the bot made and flags a payload the emulator refused', async () => {
+    await fetch(`${sandbox.emulator.url}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.emulator.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: ADMIN_CHANNEL.id, text: 'too many', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) }),
+    });
+    const s = await state(alice.id);
+    expect(s.calls.map((c) => c.method)).toEqual(expect.arrayContaining(['auth.test', 'files.getUploadURLExternal', 'chat.postMessage']));
+    expect(s.rejections).toEqual([expect.objectContaining({ method: 'chat.postMessage', error: 'invalid_blocks', messages: [expect.stringContaining('51')] })]);
+  });
+});
