@@ -149,7 +149,9 @@ function whatItDoes(r: TakeoverDescription): string {
     return `${users} move to ${target}${free}; then this subscription is cancelled.`;
   }
   const why = [r.reason, r.comment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ');
-  return `${users} lose access to ${escapeMrkdwn(r.subscription.product.name)}, and the subscription is cancelled. Reason: ${why || 'none given'}.`;
+  const sentence = why || 'none given';
+  // A comment that already ends a sentence gets no second full stop.
+  return `${users} lose access to ${escapeMrkdwn(r.subscription.product.name)}, and the subscription is cancelled. Reason: ${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}`;
 }
 
 function purchaserLine(r: TakeoverDescription): string | undefined {
