@@ -14,7 +14,9 @@ import { scheduledJobs } from './jobs/index.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createAdminDirectory } from './slack/admins.js';
 import { createSlackApp, verifyBotToken } from './slack/app.js';
+import { slackDirectory } from './slack/directory.js';
 import { refreshHomes } from './slack/home.js';
+import { takeoverNotices } from './slack/views/takeover.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 import { createLocalSubscriptionTenant } from './tenant/local/subscription-tenant.js';
 import { createPolicyTenant } from './tenant/policy-tenant.js';
@@ -81,6 +83,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         : startOutboxWorker({ deliver, clock, onError: (error) => logger.error('Outbox delivery failed', error) });
     const outboxWorker = worker;
     const policyTenant = createPolicyTenant(config, database.prisma, logger);
+    const subscriptionTenant = createLocalSubscriptionTenant(database.prisma);
     let app: App | undefined;
     const admins = createAdminDirectory({
       adminUserIds: config.ADMIN_USER_IDS,
@@ -98,7 +101,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         admins,
         context: () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE }),
         kickOutbox: () => outboxWorker?.kick(),
-        subscriptionTenant: createLocalSubscriptionTenant(database.prisma),
+        subscriptionTenant,
         policyTenant,
       },
       {
@@ -129,7 +132,14 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       try {
         scheduler = await startScheduler({
           prisma: database.prisma,
-          deps: { prisma: database.prisma, config, logger, kickOutbox: () => outboxWorker?.kick(), policyTenant },
+          deps: {
+            prisma: database.prisma,
+            config,
+            logger,
+            kickOutbox: () => outboxWorker?.kick(),
+            policyTenant,
+            takeovers: { tenant: subscriptionTenant, directory: slackDirectory(running.client), notices: takeoverNotices },
+          },
           jobs: scheduledJobs(config),
           clock,
           logger,

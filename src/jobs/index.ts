@@ -3,9 +3,10 @@ import type { Config } from '../config.js';
 import { digestJob } from './digest.js';
 import type { Job, JobDeps } from './job.js';
 import { policyGuardJob } from './policy-guard.js';
+import { takeoverResumeJob } from './takeover-resume.js';
 import { reminderJob } from './reminders.js';
 
 export function scheduledJobs(config: Config): Array<Job<JobDeps>> {
   // With the local tenant the record is the tenant: there is nothing outside it to watch.
-  return [digestJob(config), reminderJob(config), ...(config.TENANT === 'microsoft' ? [policyGuardJob(config)] : [])];
+  return [digestJob(config), reminderJob(config), takeoverResumeJob(config), ...(config.TENANT === 'microsoft' ? [policyGuardJob(config)] : [])];
 }

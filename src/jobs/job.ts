@@ -1,6 +1,7 @@
 /** What a scheduled job is: a plain function of its dependencies and the time, plus when to run it. */
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { DecisionDeps } from '../services/takeover/decide.js';
 import type { PolicyTenant } from '../tenant/port.js';
 
 export interface JobLogger {
@@ -18,6 +19,8 @@ export interface JobDeps {
   kickOutbox(): void;
   /** Where purchase policies are read (the policy guard). */
   policyTenant: PolicyTenant;
+  /** What finishing an approved take-over needs (the resume job). */
+  takeovers: DecisionDeps;
 }
 
 export interface JobRunContext {

@@ -10,11 +10,12 @@ const microsoft = {
 };
 
 describe('the scheduled jobs', () => {
-  it('are the digest and the reminders with the local tenant, each in the bot time zone', () => {
+  it('are the digest, the reminders and the take-over resume with the local tenant, in the bot time zone', () => {
     const jobs = scheduledJobs(jobConfig({ BOT_TIMEZONE: 'Europe/Berlin' }));
     expect(jobs.map((job) => [job.name, job.cron, job.timeZone])).toEqual([
       ['digest', '0 9 * * 1-5', 'Europe/Berlin'],
       ['reminders', '0 9 * * *', 'Europe/Berlin'],
+      ['takeover-resume', '*/5 * * * *', 'Europe/Berlin'],
     ]);
   });
 

@@ -4,7 +4,9 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { JobDeps } from '../../src/jobs/job.js';
 import { deliverOutbox } from '../../src/outbox/deliver.js';
+import { takeoverNotices } from '../../src/slack/views/takeover.js';
 import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
+import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
 import type { SlackEmulator } from '../../src/slack/emulator/index.js';
 
 export const CHANNEL = 'C0ADMINS01';
@@ -32,6 +34,11 @@ export function jobDeps(database: Database, config: Config): JobDeps & { kicks: 
     kicks: 0,
     kickOutbox: () => void (deps.kicks += 1),
     policyTenant: createLocalPolicyTenant(database.prisma),
+    takeovers: {
+      tenant: createLocalSubscriptionTenant(database.prisma),
+      directory: { userIdByEmail: async () => undefined },
+      notices: takeoverNotices,
+    },
   };
   return deps;
 }

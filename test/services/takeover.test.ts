@@ -3,7 +3,7 @@ import { webApi } from '@slack/bolt';
 import { createDatabase } from '../../src/db/client.js';
 import { isFieldError } from '../../src/domain/takeover.js';
 import type { ServiceContext } from '../../src/services/context.js';
-import { approveTakeover, rejectTakeover } from '../../src/services/takeover/decide.js';
+import { approveTakeover, rejectTakeover, resumeStuckTakeovers } from '../../src/services/takeover/decide.js';
 import { takeoverOptions } from '../../src/services/takeover/options.js';
 import { requestTakeover, type TakeoverInput } from '../../src/services/takeover/request.js';
 import { slackDirectory } from '../../src/slack/directory.js';
@@ -158,6 +158,45 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     const update = await database.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `takeover:${stored.id}:outcome` } });
     expect(update.payload).toContain('is not in Slack');
     expect(await database.prisma.outboxMessage.count({ where: { kind: 'dm' } })).toBe(0);
+  });
+
+  /** An approval whose process stopped right after moving the request to APPROVED. */
+  async function approvedThenStopped(stored: { id: string }) {
+    await database.prisma.takeoverRequest.update({ where: { id: stored.id }, data: { status: 'APPROVED', decidedBy: APPROVER, decidedAt: now } });
+  }
+  const minutesLater = (minutes: number) => ({ ...ctx, now: new Date(now.getTime() + minutes * 60_000) });
+
+  it('finishes an approval whose process stopped before the tenant change, once, and not too early', async () => {
+    const stored = await request({ kind: 'cancel', reason: 'No longer needed' });
+    await approvedThenStopped(stored);
+    expect(await resumeStuckTakeovers(minutesLater(5), deps())).toEqual({ resumed: [] });
+    expect(await resumeStuckTakeovers(minutesLater(11), deps())).toEqual({ resumed: [stored.id] });
+    expect(await resumeStuckTakeovers(minutesLater(11), deps())).toEqual({ resumed: [] });
+    expect(await database.prisma.takeoverRequest.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({
+      status: 'EXECUTED',
+      usersAffected: 3,
+      decidedBy: APPROVER,
+    });
+    expect(await database.prisma.subscription.findUniqueOrThrow({ where: { id: ids.own } })).toMatchObject({ status: 'Deleted', cancelledBy: APPROVER });
+    expect(await database.prisma.outboxMessage.count({ where: { dedupeKey: `takeover:${stored.id}:outcome` } })).toBe(1);
+  });
+
+  it('records a tenant change made just before the process stopped instead of failing it', async () => {
+    const stored = await request({ kind: 'cancel', reason: 'Bought by mistake' });
+    await approvedThenStopped(stored);
+    const change = await createLocalSubscriptionTenant(database.prisma).cancelSubscription({
+      subscriptionId: ids.own,
+      actor: APPROVER,
+      reason: 'Bought by mistake',
+      comment: null,
+      now: minutesLater(0.5).now,
+    });
+    expect(change.ok).toBe(true);
+    expect(await resumeStuckTakeovers(minutesLater(11), deps())).toEqual({ resumed: [stored.id] });
+    expect(await database.prisma.takeoverRequest.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({
+      status: 'EXECUTED',
+      usersAffected: 3,
+    });
   });
 
   it('lets the requester approve alone when the four-eyes rule is off', async () => {

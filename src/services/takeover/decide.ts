@@ -86,6 +86,54 @@ async function purchaserNotice(directory: SlackDirectory, request: TakeoverDescr
   }
 }
 
+/** The tenant change of an APPROVED request, when it was already made (see executeApproved). */
+async function changeAlreadyMade(prisma: Db, requestId: string): Promise<TenantChange<{ count: number }> | undefined> {
+  const request = await prisma.takeoverRequest.findUniqueOrThrow({
+    where: { id: requestId },
+    select: { subscriptionId: true, decidedBy: true, decidedAt: true },
+  });
+  const subscription = await prisma.subscription.findUniqueOrThrow({
+    where: { id: request.subscriptionId },
+    select: { status: true, cancelledBy: true, cancelledAt: true },
+  });
+  const madeByThisApproval =
+    subscription.status === 'Deleted' &&
+    subscription.cancelledBy === request.decidedBy &&
+    subscription.cancelledAt !== null &&
+    request.decidedAt !== null &&
+    subscription.cancelledAt >= request.decidedAt;
+  if (!madeByThisApproval) return undefined;
+  const count = await prisma.licenseAssignment.count({ where: { subscriptionId: request.subscriptionId, removedAt: subscription.cancelledAt } });
+  return { ok: true, count };
+}
+
+/** How long an approval may stay unfinished before another run takes it over. */
+export const RESUME_AFTER_MS = 10 * 60_000;
+
+/**
+ * Finishes approvals whose process died between APPROVED and EXECUTED/FAILED. Each is claimed
+ * by a conditional update of its executedAt (a lease while APPROVED), so one replica resumes it.
+ */
+export async function resumeStuckTakeovers(ctx: ServiceContext, deps: DecisionDeps): Promise<{ resumed: string[] }> {
+  const cutoff = new Date(ctx.now.getTime() - RESUME_AFTER_MS);
+  const stuck = await ctx.prisma.takeoverRequest.findMany({
+    where: { status: 'APPROVED', decidedAt: { lt: cutoff }, OR: [{ executedAt: null }, { executedAt: { lt: cutoff } }] },
+    select: { id: true, decidedBy: true, executedAt: true },
+  });
+  const resumed: string[] = [];
+  for (const request of stuck) {
+    const claimed = await ctx.prisma.takeoverRequest.updateMany({
+      where: { id: request.id, status: 'APPROVED', executedAt: request.executedAt },
+      data: { executedAt: ctx.now },
+    });
+    if (claimed.count === 0 || !request.decidedBy) continue;
+    await recordAudit(ctx.prisma, { actorId: request.decidedBy, action: 'takeover.resumed', subjectType: 'takeover', subjectId: request.id, at: ctx.now });
+    await executeApproved(ctx, deps, { slackUserId: request.decidedBy }, request.id);
+    resumed.push(request.id);
+  }
+  return { resumed };
+}
+
 export async function approveTakeover(
   ctx: ServiceContext,
   deps: DecisionDeps,
@@ -114,9 +162,18 @@ export async function approveTakeover(
   if (claimed.count === 0) throw decidedError(await statusOf(ctx.prisma, requestId));
   await recordAudit(ctx.prisma, { actorId: actor.slackUserId, action: 'takeover.approved', subjectType: 'takeover', subjectId: requestId, at: ctx.now });
 
+  return executeApproved(ctx, deps, actor, requestId);
+}
+
+/**
+ * The tenant change and its record, for a request this process moved to APPROVED (or resumed).
+ * A subscription already cancelled by the request's approver since the approval means the
+ * tenant change went through before a crash: it is recorded, not attempted twice.
+ */
+async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: Actor, requestId: string): Promise<TakeoverDescription> {
   const approved = await describeTakeover(ctx.prisma, requestId);
   const before = approved.subscription;
-  const result = await runOnTenant(deps.tenant, approved, actor, ctx.now);
+  const result = (await changeAlreadyMade(ctx.prisma, requestId)) ?? (await runOnTenant(deps.tenant, approved, actor, ctx.now));
   const notice = result.ok ? await purchaserNotice(deps.directory, approved) : { notice: 'none' as const };
   return ctx.prisma.$transaction(async (tx) => {
     const finished = await tx.takeoverRequest.updateMany({
