@@ -85,7 +85,7 @@ describe.each(testProviders)('the scheduler in the running bot on %s', (provider
     });
     await t.bot.deliverOutbox();
     expect(t.emulator.messages(ADMIN_CHANNEL).length).toBeGreaterThan(1);
-    const runs = await t.database.prisma.jobRun.findMany({ select: { job: true, slot: true, status: true } });
+    const runs = await t.database.prisma.jobRun.findMany({ where: { job: 'digest' }, select: { job: true, slot: true, status: true } });
     expect(runs).toEqual([{ job: 'digest', slot: new Date('2026-11-25T09:00:00Z'), status: 'done' }]);
     expect(textOf(t.emulator.homeView(ADMIN_A)?.blocks)).toContain('Expiring in the next 30 days');
     expect(t.emulator.homeView(NON_ADMIN)).toBeUndefined();
