@@ -134,3 +134,13 @@ export function findAssignedUsers(prisma: PrismaClient, subscriptionId: string, 
     take: limit,
   });
 }
+
+/** Subscriptions by id, with what summaries need (rows for unknown ids are simply absent). */
+export function findSubscriptionsByIds(prisma: Pick<PrismaClient, 'subscription'>, ids: string[]): Promise<SubscriptionRow[]> {
+  return prisma.subscription.findMany({ where: { id: { in: ids } }, include: subscriptionWithRelations });
+}
+
+/** Licenses of a subscription removed at one instant (all those one cancellation removed). */
+export function countLicensesRemovedAt(prisma: Pick<PrismaClient, 'licenseAssignment'>, subscriptionId: string, at: Date): Promise<number> {
+  return prisma.licenseAssignment.count({ where: { subscriptionId, removedAt: at } });
+}

@@ -5,6 +5,8 @@
  */
 import type { Db } from '../../db/client.js';
 import { recordAudit } from '../../db/repositories/audit.js';
+import { countLicensesRemovedAt } from '../../db/repositories/subscriptions.js';
+import { findStuckApproved, findTakeoverState, leaseStuckTakeover, transitionTakeover } from '../../db/repositories/takeovers.js';
 import { AppError } from '../../domain/errors.js';
 import { alreadyDecided, REJECT_REASON_MAX, type PurchaserNotice } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
@@ -22,7 +24,7 @@ export interface DecisionDeps {
 }
 
 async function statusOf(prisma: Db, id: string) {
-  const request = await prisma.takeoverRequest.findUnique({ where: { id }, select: { status: true, decidedBy: true, requestedBy: true } });
+  const request = await findTakeoverState(prisma, id);
   if (!request) throw requestNotFound(id);
   return request;
 }
@@ -86,25 +88,20 @@ async function purchaserNotice(directory: SlackDirectory, request: TakeoverDescr
   }
 }
 
-/** The tenant change of an APPROVED request, when it was already made (see executeApproved). */
-async function changeAlreadyMade(prisma: Db, requestId: string): Promise<TenantChange<{ count: number }> | undefined> {
-  const request = await prisma.takeoverRequest.findUniqueOrThrow({
-    where: { id: requestId },
-    select: { subscriptionId: true, decidedBy: true, decidedAt: true },
-  });
-  const subscription = await prisma.subscription.findUniqueOrThrow({
-    where: { id: request.subscriptionId },
-    select: { status: true, cancelledBy: true, cancelledAt: true },
-  });
+/**
+ * The tenant change of an APPROVED request, when it was already made: the subscription was
+ * cancelled by the request's approver since the approval (see executeApproved).
+ */
+async function changeAlreadyMade(prisma: Db, request: TakeoverDescription): Promise<TenantChange<{ count: number }> | undefined> {
+  const { subscription, decidedBy, decidedAt } = request;
   const madeByThisApproval =
     subscription.status === 'Deleted' &&
-    subscription.cancelledBy === request.decidedBy &&
+    subscription.cancelledBy === decidedBy &&
     subscription.cancelledAt !== null &&
-    request.decidedAt !== null &&
-    subscription.cancelledAt >= request.decidedAt;
+    decidedAt !== null &&
+    subscription.cancelledAt >= decidedAt;
   if (!madeByThisApproval) return undefined;
-  const count = await prisma.licenseAssignment.count({ where: { subscriptionId: request.subscriptionId, removedAt: subscription.cancelledAt } });
-  return { ok: true, count };
+  return { ok: true, count: await countLicensesRemovedAt(prisma, subscription.id, subscription.cancelledAt!) };
 }
 
 /** How long an approval may stay unfinished before another run takes it over. */
@@ -116,17 +113,10 @@ export const RESUME_AFTER_MS = 10 * 60_000;
  */
 export async function resumeStuckTakeovers(ctx: ServiceContext, deps: DecisionDeps): Promise<{ resumed: string[] }> {
   const cutoff = new Date(ctx.now.getTime() - RESUME_AFTER_MS);
-  const stuck = await ctx.prisma.takeoverRequest.findMany({
-    where: { status: 'APPROVED', decidedAt: { lt: cutoff }, OR: [{ executedAt: null }, { executedAt: { lt: cutoff } }] },
-    select: { id: true, decidedBy: true, executedAt: true },
-  });
+  const stuck = await findStuckApproved(ctx.prisma, cutoff);
   const resumed: string[] = [];
   for (const request of stuck) {
-    const claimed = await ctx.prisma.takeoverRequest.updateMany({
-      where: { id: request.id, status: 'APPROVED', executedAt: request.executedAt },
-      data: { executedAt: ctx.now },
-    });
-    if (claimed.count === 0 || !request.decidedBy) continue;
+    if (!request.decidedBy || !(await leaseStuckTakeover(ctx.prisma, request.id, request.executedAt, ctx.now))) continue;
     await recordAudit(ctx.prisma, { actorId: request.decidedBy, action: 'takeover.resumed', subjectType: 'takeover', subjectId: request.id, at: ctx.now });
     await executeApproved(ctx, deps, { slackUserId: request.decidedBy }, request.id);
     resumed.push(request.id);
@@ -155,11 +145,8 @@ export async function approveTakeover(
     });
     throw new AppError('forbidden', 'self-approval', 'You asked for this take-over, so another admin has to approve it (four-eyes rule).');
   }
-  const claimed = await ctx.prisma.takeoverRequest.updateMany({
-    where: { id: requestId, status: 'PENDING' },
-    data: { status: 'APPROVED', decidedBy: actor.slackUserId, decidedAt: ctx.now },
-  });
-  if (claimed.count === 0) throw decidedError(await statusOf(ctx.prisma, requestId));
+  const claimed = await transitionTakeover(ctx.prisma, requestId, 'PENDING', { status: 'APPROVED', decidedBy: actor.slackUserId, decidedAt: ctx.now });
+  if (!claimed) throw decidedError(await statusOf(ctx.prisma, requestId));
   await recordAudit(ctx.prisma, { actorId: actor.slackUserId, action: 'takeover.approved', subjectType: 'takeover', subjectId: requestId, at: ctx.now });
 
   return executeApproved(ctx, deps, actor, requestId);
@@ -173,16 +160,18 @@ export async function approveTakeover(
 async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: Actor, requestId: string): Promise<TakeoverDescription> {
   const approved = await describeTakeover(ctx.prisma, requestId);
   const before = approved.subscription;
-  const result = (await changeAlreadyMade(ctx.prisma, requestId)) ?? (await runOnTenant(deps.tenant, approved, actor, ctx.now));
+  const result = (await changeAlreadyMade(ctx.prisma, approved)) ?? (await runOnTenant(deps.tenant, approved, actor, ctx.now));
   const notice = result.ok ? await purchaserNotice(deps.directory, approved) : { notice: 'none' as const };
   return ctx.prisma.$transaction(async (tx) => {
-    const finished = await tx.takeoverRequest.updateMany({
-      where: { id: requestId, status: 'APPROVED' },
-      data: result.ok
+    const finished = await transitionTakeover(
+      tx,
+      requestId,
+      'APPROVED',
+      result.ok
         ? { status: 'EXECUTED', executedAt: ctx.now, usersAffected: result.count, purchaserNotice: notice.notice }
         : { status: 'FAILED', executedAt: ctx.now, failureReason: result.reason, purchaserNotice: 'none' },
-    });
-    if (finished.count === 0) throw decidedError(await statusOf(tx, requestId));
+    );
+    if (!finished) throw decidedError(await statusOf(tx, requestId));
     const outcome = await describeTakeover(tx, requestId);
     await recordAudit(tx, {
       actorId: actor.slackUserId,
@@ -224,11 +213,8 @@ export async function rejectTakeover(
     throw new AppError('bad_input', 'reject reason too long', `Keep the reason under ${REJECT_REASON_MAX} characters.`);
   }
   return ctx.prisma.$transaction(async (tx) => {
-    const rejected = await tx.takeoverRequest.updateMany({
-      where: { id: requestId, status: 'PENDING' },
-      data: { status: 'REJECTED', decidedBy: actor.slackUserId, decidedAt: ctx.now, rejectReason: why },
-    });
-    if (rejected.count === 0) throw decidedError(await statusOf(tx, requestId));
+    const rejected = await transitionTakeover(tx, requestId, 'PENDING', { status: 'REJECTED', decidedBy: actor.slackUserId, decidedAt: ctx.now, rejectReason: why });
+    if (!rejected) throw decidedError(await statusOf(tx, requestId));
     const outcome = await describeTakeover(tx, requestId);
     await recordAudit(tx, {
       actorId: actor.slackUserId,

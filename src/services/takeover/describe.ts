@@ -1,6 +1,7 @@
 /** A take-over request as plain data, with both subscriptions as they are now. */
 import type { Db } from '../../db/client.js';
-import { subscriptionWithRelations } from '../../db/repositories/subscriptions.js';
+import { findSubscriptionsByIds } from '../../db/repositories/subscriptions.js';
+import { findTakeover } from '../../db/repositories/takeovers.js';
 import { AppError } from '../../domain/errors.js';
 import type { PurchaserNotice, TakeoverKind, TakeoverStatus } from '../../domain/takeover.js';
 import { toSummary, type SubscriptionSummary } from '../subscription-summary.js';
@@ -30,10 +31,10 @@ export function requestNotFound(id: string): AppError {
 }
 
 export async function describeTakeover(prisma: Db, id: string): Promise<TakeoverDescription> {
-  const request = await prisma.takeoverRequest.findUnique({ where: { id } });
+  const request = await findTakeover(prisma, id);
   if (!request) throw requestNotFound(id);
   const ids = [request.subscriptionId, ...(request.targetSubscriptionId ? [request.targetSubscriptionId] : [])];
-  const rows = await prisma.subscription.findMany({ where: { id: { in: ids } }, include: subscriptionWithRelations });
+  const rows = await findSubscriptionsByIds(prisma, ids);
   const byId = new Map(rows.map((row) => [row.id, toSummary(row)]));
   const subscription = byId.get(request.subscriptionId);
   if (!subscription) throw requestNotFound(id);

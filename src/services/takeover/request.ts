@@ -3,6 +3,7 @@
  * open for a while), a PENDING request is stored and its approval message queued for the admins'
  * channel, in one transaction.
  */
+import { findOpenTakeover, insertTakeover } from '../../db/repositories/takeovers.js';
 import { plural } from '../../domain/plural.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -44,9 +45,7 @@ async function validate(ctx: ServiceContext, input: TakeoverInput) {
     if (error instanceof AppError) throw new FieldError('kind', error.userMessage);
     throw error;
   }
-  const open = await ctx.prisma.takeoverRequest.findFirst({
-    where: { subscriptionId: subscription.id, status: { in: ['PENDING', 'APPROVED'] } },
-  });
+  const open = await findOpenTakeover(ctx.prisma, subscription.id);
   if (open) {
     throw new FieldError('kind', `A take-over of this subscription is already waiting (asked by <@${open.requestedBy}>): approve or reject that one first.`);
   }
@@ -92,20 +91,17 @@ export async function requestTakeover(
   const valid = await validate(ctx, input);
   const id = randomUUID();
   return ctx.prisma.$transaction(async (tx) => {
-    await tx.takeoverRequest.create({
-      data: {
-        id,
-        subscriptionId: valid.subscription.id,
-        kind: valid.kind,
-        targetSubscriptionId: valid.targetSubscriptionId,
-        reason: valid.reason,
-        comment: valid.comment,
-        status: 'PENDING',
-        requestedBy: actor.slackUserId,
-        requestedAt: ctx.now,
-        usersAffected: valid.subscription.assigned,
-        approvalChannel: channel,
-      },
+    await insertTakeover(tx, {
+      id,
+      subscriptionId: valid.subscription.id,
+      kind: valid.kind,
+      targetSubscriptionId: valid.targetSubscriptionId,
+      reason: valid.reason,
+      comment: valid.comment,
+      requestedBy: actor.slackUserId,
+      requestedAt: ctx.now,
+      usersAffected: valid.subscription.assigned,
+      approvalChannel: channel,
     });
     const request = await describeTakeover(tx, id);
     await recordAudit(tx, {

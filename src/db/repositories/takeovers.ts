@@ -1,0 +1,71 @@
+/**
+ * Take-over requests. Every change of status goes through `transitionTakeover`, a conditional
+ * update on the status it leaves: of two callers racing, exactly one sees `true`.
+ */
+import type { Db } from '../client.js';
+
+export type TakeoverStatusValue = 'PENDING' | 'APPROVED' | 'EXECUTED' | 'FAILED' | 'REJECTED';
+
+export interface NewTakeover {
+  id: string;
+  subscriptionId: string;
+  kind: 'move' | 'cancel';
+  targetSubscriptionId: string | null;
+  reason: string | null;
+  comment: string | null;
+  requestedBy: string;
+  requestedAt: Date;
+  usersAffected: number;
+  approvalChannel: string;
+}
+
+export interface TakeoverChanges {
+  status?: TakeoverStatusValue;
+  decidedBy?: string;
+  decidedAt?: Date;
+  rejectReason?: string | null;
+  executedAt?: Date;
+  usersAffected?: number;
+  failureReason?: string;
+  purchaserNotice?: string;
+}
+
+export function insertTakeover(db: Db, request: NewTakeover) {
+  return db.takeoverRequest.create({ data: { ...request, status: 'PENDING' } });
+}
+
+export function findTakeover(db: Db, id: string) {
+  return db.takeoverRequest.findUnique({ where: { id } });
+}
+
+export function findTakeoverState(db: Db, id: string) {
+  return db.takeoverRequest.findUnique({ where: { id }, select: { status: true, decidedBy: true, requestedBy: true } });
+}
+
+/** A request of this subscription still waiting for its decision or its execution. */
+export function findOpenTakeover(db: Db, subscriptionId: string) {
+  return db.takeoverRequest.findFirst({ where: { subscriptionId, status: { in: ['PENDING', 'APPROVED'] } } });
+}
+
+/** Applies `changes` only if the request is still in `from`; says whether it did. */
+export async function transitionTakeover(db: Db, id: string, from: TakeoverStatusValue, changes: TakeoverChanges): Promise<boolean> {
+  const { count } = await db.takeoverRequest.updateMany({ where: { id, status: from }, data: changes });
+  return count === 1;
+}
+
+/** APPROVED requests not finished since `cutoff` (their executedAt, while APPROVED, is a lease). */
+export function findStuckApproved(db: Db, cutoff: Date) {
+  return db.takeoverRequest.findMany({
+    where: { status: 'APPROVED', decidedAt: { lt: cutoff }, OR: [{ executedAt: null }, { executedAt: { lt: cutoff } }] },
+    select: { id: true, decidedBy: true, executedAt: true },
+  });
+}
+
+/** Takes the lease of a stuck request; false when another run took it first. */
+export async function leaseStuckTakeover(db: Db, id: string, previousLease: Date | null, now: Date): Promise<boolean> {
+  const { count } = await db.takeoverRequest.updateMany({
+    where: { id, status: 'APPROVED', executedAt: previousLease },
+    data: { executedAt: now },
+  });
+  return count === 1;
+}
