@@ -8,11 +8,14 @@
  * a conditional update, so a rerun or a second replica finds nothing left to report.
  * POLICY_GUARD=off keeps the record in step and reports nothing.
  */
+import { writeJobState } from '../db/repositories/job-state.js';
 import {
   CHANGED_BY_GUARD,
   CHANGED_OUTSIDE,
+  insertProductPolicy,
   listRecordedPolicies,
   recordPolicyChange,
+  updatePolicyChangedOutside,
   type RecordedPolicy,
 } from '../db/repositories/policies.js';
 import type { PrismaClient, Tx } from '../db/client.js';
@@ -75,11 +78,7 @@ export async function runPolicyGuard(deps: PolicyGuardDeps, now: Date): Promise<
       `:shield: The policy guard read the tenant for the first time and recorded ${policies.length} products and offer types. From now on it reports new products and changes made outside the bot.`,
     );
   }
-  await prisma.jobState.upsert({
-    where: { key: LAST_POLICY_SYNC_KEY },
-    update: { value: now.toISOString(), updatedAt: now },
-    create: { key: LAST_POLICY_SYNC_KEY, value: now.toISOString(), updatedAt: now },
-  });
+  await writeJobState(prisma, LAST_POLICY_SYNC_KEY, now.toISOString(), now);
   return summary;
 }
 
@@ -103,7 +102,7 @@ async function newProduct(deps: PolicyGuardDeps, policy: TenantPolicy, summary: 
   }
   try {
     await deps.prisma.$transaction(async (tx) => {
-      await tx.product.create({ data: { id: policy.id, kind: policy.kind, name: policy.name, policyValue: policy.value, firstSeenAt: now } });
+      await insertProductPolicy(tx, policy, now);
       if (summary.baseline) return;
       const arrived = `:new: New in the tenant: ${name(policy)}, self-service purchases *${policyWord(policy.value)}* (${policyMeaning(policy.value)}).`;
       if (accepted) {
@@ -143,11 +142,7 @@ async function changedOutside(
   now: Date,
 ): Promise<void> {
   const recordedIt = await deps.prisma.$transaction(async (tx) => {
-    const claimed = await tx.product.updateMany({
-      where: { id: known.id, policyValue: known.value },
-      data: { policyValue: policy.value, policyChangedAt: now, policyChangedBy: CHANGED_OUTSIDE },
-    });
-    if (claimed.count === 0) return false;
+    if (!(await updatePolicyChangedOutside(tx, known.id, known.value, policy.value, now))) return false;
     const changeId = await recordPolicyChange(tx, {
       policy: { ...policy, name: known.name },
       before: known.value,

@@ -6,7 +6,7 @@
 import { listProducts } from '../db/repositories/catalog.js';
 import { plural } from '../domain/plural.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
+import { findHolders, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
@@ -40,11 +40,7 @@ export interface CentralizePlan {
 export async function centralizePlan(ctx: ServiceContext, productQuery: string): Promise<CentralizePlan> {
   const product = matchProduct(productQuery, await listProducts(ctx.prisma));
   const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, 'Active')).map(toSummary);
-  const assignments = await ctx.prisma.licenseAssignment.findMany({
-    where: { subscriptionId: { in: subscriptions.map((s) => s.id) }, removedAt: null },
-    include: { user: { select: { id: true, name: true, email: true } } },
-    orderBy: [{ user: { name: 'asc' } }, { id: 'asc' }],
-  });
+  const assignments = await findHolders(ctx.prisma, subscriptions.map((s) => s.id));
   const bySubscription = new Map<string, Holder[]>();
   for (const a of assignments) bySubscription.set(a.subscriptionId, [...(bySubscription.get(a.subscriptionId) ?? []), a.user]);
   const selfService = subscriptions.filter((s) => s.isSelfService).map((s) => ({ subscription: s, users: bySubscription.get(s.id) ?? [] }));

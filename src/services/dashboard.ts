@@ -1,7 +1,13 @@
 /** What App Home shows admins: plain data, computed from the record at `now`. */
 import { addDays } from 'date-fns';
 import { readJobState } from '../db/repositories/job-state.js';
-import { subscriptionWithRelations } from '../db/repositories/subscriptions.js';
+import {
+  countActiveSelfServiceExpiring,
+  countSelfService,
+  findActiveSelfServiceExpiring,
+  findActiveSelfServicePrices,
+} from '../db/repositories/subscriptions.js';
+import { findPendingTakeovers } from '../db/repositories/takeovers.js';
 import { multiply, sumByCurrency, type Money } from '../domain/money.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
@@ -29,19 +35,10 @@ export interface Dashboard {
 
 export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const { prisma, now } = ctx;
-  const selfService = { isSelfService: true } as const;
-  const [active, deleted, trials] = await Promise.all([
-    prisma.subscription.count({ where: { ...selfService, status: 'Active' } }),
-    prisma.subscription.count({ where: { ...selfService, status: 'Deleted' } }),
-    prisma.subscription.count({ where: { ...selfService, status: 'Active', isTrial: true } }),
-  ]);
+  const counts = await countSelfService(prisma);
 
-  const priced = await prisma.subscription.findMany({
-    where: { ...selfService, status: 'Active' },
-    select: { licensesPurchased: true, unitPriceMinor: true, currency: true, product: { select: { id: true, name: true } } },
-  });
   const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: number; amounts: Money[] }>();
-  for (const row of priced) {
+  for (const row of await findActiveSelfServicePrices(prisma)) {
     const entry = byProduct.get(row.product.id) ?? { product: row.product, subscriptions: 0, amounts: [] };
     entry.subscriptions += 1;
     entry.amounts.push(multiply({ amountMinor: row.unitPriceMinor, currency: row.currency }, row.licensesPurchased));
@@ -51,35 +48,25 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
     .map(({ product, subscriptions, amounts }) => ({ product, subscriptions, monthly: sumByCurrency(amounts) }))
     .sort((a, b) => a.product.name.localeCompare(b.product.name));
 
-  const expiringWhere = { ...selfService, status: 'Active', expiresAt: { gte: now, lt: addDays(now, EXPIRING_DAYS) } };
+  const until = addDays(now, EXPIRING_DAYS);
   const [expiringTotal, expiringRows] = await Promise.all([
-    prisma.subscription.count({ where: expiringWhere }),
-    prisma.subscription.findMany({ where: expiringWhere, include: subscriptionWithRelations, orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }], take: EXPIRING_SHOWN }),
+    countActiveSelfServiceExpiring(prisma, now, until),
+    findActiveSelfServiceExpiring(prisma, now, until, EXPIRING_SHOWN),
   ]);
-
-  const [pendingTotal, pendingRows] = await Promise.all([
-    prisma.takeoverRequest.count({ where: { status: 'PENDING' } }),
-    prisma.takeoverRequest.findMany({ where: { status: 'PENDING' }, orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }], take: PENDING_SHOWN }),
-  ]);
-  const pendingSubscriptions = await prisma.subscription.findMany({
-    where: { id: { in: pendingRows.map((r) => r.subscriptionId) } },
-    select: { id: true, product: { select: { name: true } } },
-  });
-  const productOf = new Map(pendingSubscriptions.map((s) => [s.id, s.product.name]));
-
+  const pending = await findPendingTakeovers(prisma, PENDING_SHOWN);
   const lastSync = await readJobState(prisma, LAST_SYNC_KEY);
   return {
-    counts: { active, deleted, trials },
+    counts,
     spendByProduct,
     spendTotal: sumByCurrency(spendByProduct.flatMap((p) => p.monthly)),
     expiring: { total: expiringTotal, items: expiringRows.map(toSummary) },
     pending: {
-      total: pendingTotal,
-      items: pendingRows.map((r) => ({
+      total: pending.total,
+      items: pending.items.map((r) => ({
         id: r.id,
         kind: r.kind,
         subscriptionShortId: shortId(r.subscriptionId),
-        productName: productOf.get(r.subscriptionId) ?? null,
+        productName: r.productName,
         requestedBy: r.requestedBy,
         requestedAt: r.requestedAt,
       })),

@@ -25,8 +25,9 @@
  */
 import { z } from 'zod';
 import type { PrismaClient } from '../db/generated/sqlite/client.js';
-import { subscriptionWithRelations } from '../db/repositories/subscriptions.js';
-import { deleteJobStateIf, readJobState, writeJobState } from '../db/repositories/job-state.js';
+import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
+import { findOutboxStatuses } from '../db/repositories/outbox.js';
+import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';
 import { sumByCurrency, type Money } from '../domain/money.js';
 import { enqueueParts, type ChannelMessage } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
@@ -84,7 +85,7 @@ export async function settleDigest(prisma: PrismaClient, now: Date): Promise<{ o
     return { outcome: 'failed' };
   }
   const pending = parsed.data;
-  const messages = await prisma.outboxMessage.findMany({ where: { dedupeKey: { in: pending.keys } }, select: { status: true } });
+  const messages = await findOutboxStatuses(prisma, pending.keys);
   if (messages.length === pending.keys.length && messages.every((m) => m.status === 'sent')) {
     await prisma.$transaction(async (tx) => {
       if (await deleteJobStateIf(tx, DIGEST_PENDING, raw)) await writeJobState(tx, DIGEST_WATERMARK, pending.to, now);
@@ -107,11 +108,7 @@ export async function digestWatermark(prisma: PrismaClient, now: Date): Promise<
 
 /** Self-service subscriptions first seen in (from, to], grouped by product name. */
 export async function selectDigest(prisma: PrismaClient, from: Date | null, to: Date): Promise<Digest> {
-  const rows = await prisma.subscription.findMany({
-    where: { isSelfService: true, firstSeenAt: { ...(from ? { gt: from } : {}), lte: to } },
-    include: subscriptionWithRelations,
-    orderBy: [{ product: { name: 'asc' } }, { productId: 'asc' }, { firstSeenAt: 'asc' }, { id: 'asc' }],
-  });
+  const rows = await findSelfServiceFirstSeen(prisma, from, to);
   const items = rows.map(toSummary);
   const groups: DigestGroup[] = [];
   for (const item of items) {
@@ -164,7 +161,7 @@ export async function postDigest(
     await ctx.prisma.$transaction(async (tx) => {
       // The pending row is the lock: a second window racing this one fails on its unique key
       // and rolls back with its messages.
-      await tx.jobState.create({ data: { key: DIGEST_PENDING, value: JSON.stringify(pending), updatedAt: ctx.now } });
+      await insertJobState(tx, DIGEST_PENDING, JSON.stringify(pending), ctx.now);
       await enqueueParts(tx, options.channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now);
     });
   } catch (error) {

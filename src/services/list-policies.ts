@@ -1,4 +1,5 @@
 /** Every product and offer type with its value and its last change, from the record. */
+import { readJobState } from '../db/repositories/job-state.js';
 import { listRecordedPolicies, type RecordedPolicy } from '../db/repositories/policies.js';
 import type { ServiceContext } from './context.js';
 
@@ -13,7 +14,7 @@ export interface PolicyList {
 export async function listPolicies(ctx: ServiceContext): Promise<PolicyList> {
   const [policies, lastSync] = await Promise.all([
     listRecordedPolicies(ctx.prisma),
-    ctx.prisma.jobState.findUnique({ where: { key: LAST_POLICY_SYNC_KEY } }),
+    readJobState(ctx.prisma, LAST_POLICY_SYNC_KEY),
   ]);
-  return { policies, lastSync: lastSync ? new Date(lastSync.value) : null };
+  return { policies, lastSync: lastSync ? new Date(lastSync) : null };
 }

@@ -13,9 +13,9 @@
  * (or a racing replica) finds the rows and leaves those subscriptions out, or fails on the
  * unique key and rolls back. A renewal moves expiresAt, so the subscription is eligible again.
  */
-import { randomUUID } from 'node:crypto';
 import { addDays } from 'date-fns';
-import { subscriptionWithRelations } from '../db/repositories/subscriptions.js';
+import { findRemindersSent, insertRemindersSent } from '../db/repositories/reminders.js';
+import { findActiveSelfServiceExpiring } from '../db/repositories/subscriptions.js';
 import { daysUntil } from '../domain/dates.js';
 import { enqueueParts, type ChannelMessage } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
@@ -45,24 +45,13 @@ export async function selectDueReminders(ctx: ServiceContext, thresholds: number
   const longest = Math.max(...thresholds);
   // A generous instant window (a day either side covers any zone offset); the calendar-day rule
   // below decides.
-  const rows = await ctx.prisma.subscription.findMany({
-    where: {
-      status: 'Active',
-      isSelfService: true,
-      expiresAt: { gte: addDays(ctx.now, -1), lt: addDays(ctx.now, longest + 2) },
-    },
-    include: subscriptionWithRelations,
-    orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
-  });
+  const rows = await findActiveSelfServiceExpiring(ctx.prisma, addDays(ctx.now, -1), addDays(ctx.now, longest + 2));
   const due = rows
     .map((row) => ({ row, daysLeft: daysUntil(row.expiresAt, ctx.now, ctx.timeZone) }))
     .map(({ row, daysLeft }) => ({ row, daysLeft, threshold: dueThreshold(daysLeft, thresholds) }))
     .filter((entry): entry is typeof entry & { threshold: number } => entry.threshold !== undefined);
   if (due.length === 0) return [];
-  const sent = await ctx.prisma.reminderSent.findMany({
-    where: { subscriptionId: { in: due.map((entry) => entry.row.id) } },
-    select: { subscriptionId: true, thresholdDays: true, expiresAt: true },
-  });
+  const sent = await findRemindersSent(ctx.prisma, due.map((entry) => entry.row.id));
   const sentKeys = new Set(sent.map((s) => `${s.subscriptionId}|${s.thresholdDays}|${s.expiresAt.getTime()}`));
   const groups = new Map<number, ReminderGroup>();
   for (const { row, daysLeft, threshold } of due) {
@@ -93,17 +82,11 @@ export async function sendReminders(
   try {
     await ctx.prisma.$transaction(async (tx) => {
       // Insert first: a racing run fails here on the unique key and rolls back whole.
-      await tx.reminderSent.createMany({
-        data: groups.flatMap((group) =>
-          group.items.map((item) => ({
-            id: randomUUID(),
-            subscriptionId: item.id,
-            thresholdDays: group.thresholdDays,
-            expiresAt: item.expiresAt,
-            sentAt: ctx.now,
-          })),
-        ),
-      });
+      await insertRemindersSent(
+        tx,
+        groups.flatMap((group) => group.items.map((item) => ({ subscriptionId: item.id, thresholdDays: group.thresholdDays, expiresAt: item.expiresAt }))),
+        ctx.now,
+      );
       await enqueueParts(tx, options.channel, parts, ctx.now);
     });
   } catch (error) {

@@ -28,3 +28,8 @@ export async function deleteJobStateIf(prisma: Db, key: string, value: string): 
   const { count } = await prisma.jobState.deleteMany({ where: { key, value } });
   return count === 1;
 }
+
+/** Inserts the key; a row already there fails with Prisma's unique violation (P2002). */
+export async function insertJobState(prisma: Db, key: string, value: string, now: Date): Promise<void> {
+  await prisma.jobState.create({ data: { key, value, updatedAt: now } });
+}

@@ -110,3 +110,7 @@ export async function markOutboxFailed(prisma: OutboxStore, id: string, error: s
 export function findOutboxByKey(prisma: OutboxStore, dedupeKey: string) {
   return prisma.outboxMessage.findUnique({ where: { dedupeKey } });
 }
+
+export function findOutboxStatuses(prisma: OutboxStore, dedupeKeys: string[]) {
+  return prisma.outboxMessage.findMany({ where: { dedupeKey: { in: dedupeKeys } }, select: { status: true } });
+}

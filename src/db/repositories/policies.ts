@@ -92,3 +92,17 @@ export async function recordPolicyChange(db: Db, change: PolicyChangeInput): Pro
   });
   return id;
 }
+
+/** A product or offer type seen in the tenant for the first time. */
+export async function insertProductPolicy(db: Db, policy: { id: string; kind: string; name: string; value: string }, now: Date): Promise<void> {
+  await db.product.create({ data: { id: policy.id, kind: policy.kind, name: policy.name, policyValue: policy.value, firstSeenAt: now } });
+}
+
+/** Records a value changed outside the bot, only if the record still holds `from`; says whether it did. */
+export async function updatePolicyChangedOutside(db: Db, id: string, from: string, to: string, now: Date): Promise<boolean> {
+  const { count } = await db.product.updateMany({
+    where: { id, policyValue: from },
+    data: { policyValue: to, policyChangedAt: now, policyChangedBy: CHANGED_OUTSIDE },
+  });
+  return count === 1;
+}

@@ -144,3 +144,58 @@ export function findSubscriptionsByIds(prisma: Pick<PrismaClient, 'subscription'
 export function countLicensesRemovedAt(prisma: Pick<PrismaClient, 'licenseAssignment'>, subscriptionId: string, at: Date): Promise<number> {
   return prisma.licenseAssignment.count({ where: { subscriptionId, removedAt: at } });
 }
+
+/** Self-service subscriptions first seen in (from, to], by product name (the digest's order). */
+export function findSelfServiceFirstSeen(prisma: Pick<PrismaClient, 'subscription'>, from: Date | null, to: Date): Promise<SubscriptionRow[]> {
+  return prisma.subscription.findMany({
+    where: { isSelfService: true, firstSeenAt: { ...(from ? { gt: from } : {}), lte: to } },
+    include: subscriptionWithRelations,
+    orderBy: [{ product: { name: 'asc' } }, { productId: 'asc' }, { firstSeenAt: 'asc' }, { id: 'asc' }],
+  });
+}
+
+/** Active self-service subscriptions expiring in [from, to), soonest first (`limit` of them). */
+export function findActiveSelfServiceExpiring(
+  prisma: Pick<PrismaClient, 'subscription'>,
+  from: Date,
+  to: Date,
+  limit?: number,
+): Promise<SubscriptionRow[]> {
+  return prisma.subscription.findMany({
+    where: { status: 'Active', isSelfService: true, expiresAt: { gte: from, lt: to } },
+    include: subscriptionWithRelations,
+    orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
+    ...(limit !== undefined ? { take: limit } : {}),
+  });
+}
+
+export function countActiveSelfServiceExpiring(prisma: Pick<PrismaClient, 'subscription'>, from: Date, to: Date): Promise<number> {
+  return prisma.subscription.count({ where: { status: 'Active', isSelfService: true, expiresAt: { gte: from, lt: to } } });
+}
+
+/** Self-service subscriptions by status, and active trials among them. */
+export async function countSelfService(prisma: Pick<PrismaClient, 'subscription'>): Promise<{ active: number; deleted: number; trials: number }> {
+  const [active, deleted, trials] = await Promise.all([
+    prisma.subscription.count({ where: { isSelfService: true, status: 'Active' } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: 'Deleted' } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: 'Active', isTrial: true } }),
+  ]);
+  return { active, deleted, trials };
+}
+
+/** What active self-service subscriptions cost: licenses, unit price and product of each. */
+export function findActiveSelfServicePrices(prisma: Pick<PrismaClient, 'subscription'>) {
+  return prisma.subscription.findMany({
+    where: { isSelfService: true, status: 'Active' },
+    select: { licensesPurchased: true, unitPriceMinor: true, currency: true, product: { select: { id: true, name: true } } },
+  });
+}
+
+/** Everyone holding a license of these subscriptions now, by name. */
+export function findHolders(prisma: Pick<PrismaClient, 'licenseAssignment'>, subscriptionIds: string[]) {
+  return prisma.licenseAssignment.findMany({
+    where: { subscriptionId: { in: subscriptionIds }, removedAt: null },
+    include: { user: { select: { id: true, name: true, email: true } } },
+    orderBy: [{ user: { name: 'asc' } }, { id: 'asc' }],
+  });
+}

@@ -69,3 +69,17 @@ export async function leaseStuckTakeover(db: Db, id: string, previousLease: Date
   });
   return count === 1;
 }
+
+/** The oldest pending requests (`limit` of them) with their product's name, and how many there are. */
+export async function findPendingTakeovers(db: Db, limit: number) {
+  const [total, rows] = await Promise.all([
+    db.takeoverRequest.count({ where: { status: 'PENDING' } }),
+    db.takeoverRequest.findMany({ where: { status: 'PENDING' }, orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }], take: limit }),
+  ]);
+  const subscriptions = await db.subscription.findMany({
+    where: { id: { in: rows.map((r) => r.subscriptionId) } },
+    select: { id: true, product: { select: { name: true } } },
+  });
+  const productOf = new Map(subscriptions.map((s) => [s.id, s.product.name]));
+  return { total, items: rows.map((row) => ({ ...row, productName: productOf.get(row.subscriptionId) ?? null })) };
+}

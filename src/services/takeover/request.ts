@@ -3,11 +3,11 @@
  * open for a while), a PENDING request is stored and its approval message queued for the admins'
  * channel, in one transaction.
  */
-import { findOpenTakeover, insertTakeover } from '../../db/repositories/takeovers.js';
 import { plural } from '../../domain/plural.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '../../db/repositories/audit.js';
+import { findOpenTakeover, insertTakeover } from '../../db/repositories/takeovers.js';
 import { AppError } from '../../domain/errors.js';
 import { CANCEL_COMMENT_MAX, CANCEL_REASONS, FieldError, TAKEOVER_KINDS } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
