@@ -6,33 +6,23 @@ import { describeDigestResult, digestMessages } from '../../src/slack/views/dige
 import { adminHome, nonAdminHome } from '../../src/slack/views/home.js';
 import { checkBlockKit } from '../../src/slack/views/limits.js';
 import { reminderMessages } from '../../src/slack/views/reminders.js';
+import { aSubscriptionSummary } from '../support/builders.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const huge = 'Ｗ'.repeat(3000);
 
 function aSummary(n: number, overrides: Partial<SubscriptionSummary> = {}): SubscriptionSummary {
-  const id = `3f2b9c1a-0000-4000-8000-${String(n).padStart(12, '0')}`;
-  return {
-    id,
-    shortId: id.slice(0, 8),
+  return aSubscriptionSummary(n, {
     product: { id: 'CFQ7TTC0H9MP', name: huge },
-    isSelfService: true,
     purchaser: { id: `p${n}`, name: huge, email: `${'x'.repeat(200)}@contoso.com`, slackUserId: null },
     licensesPurchased: 99_999,
     assigned: 99_999,
-    purchasedAt: new Date('2026-06-01T00:00:00Z'),
-    expiresAt: new Date('2026-11-30T00:00:00Z'),
     unitPrice: { amountMinor: 999_999_99, currency: 'EUR' },
     monthlyPrice: { amountMinor: 999_999_99 * 99_999, currency: 'EUR' },
     isTrial: n % 2 === 0,
-    status: 'Active',
-    cancelledAt: null,
-    cancelledBy: null,
-    cancelReason: null,
-    cancelComment: null,
     firstSeenAt: now,
     ...overrides,
-  };
+  });
 }
 
 const valid = (surface: 'message' | 'home', payload: { blocks: unknown[]; text?: string; type?: string }) => checkBlockKit(surface, payload);

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/domain/errors.js';
+import { refusalOf } from '../support/parse.js';
 import { parsePurchasesCommand, tokenize } from '../../src/slack/parse-command.js';
-
-function userMessageOf(text: string): string {
-  try {
-    parsePurchasesCommand(text);
-  } catch (error) {
-    if (error instanceof AppError) return error.userMessage;
-    throw error;
-  }
-  throw new Error(`expected "${text}" to be refused`);
-}
 
 describe('parsing /purchases', () => {
   it('gives help for an empty command and for help', () => {
@@ -39,29 +29,29 @@ describe('parsing /purchases', () => {
   });
 
   it('names a bad status and shows the right form', () => {
-    const message = userMessageOf('list status:gone');
+    const message = refusalOf('list status:gone');
     expect(message).toContain('`status:gone` is not a status');
     expect(message).toContain('/purchases list [product]');
   });
 
   it('names a bad expiring value', () => {
-    expect(userMessageOf('list expiring:soon')).toContain('`expiring:soon` needs a number of days');
-    expect(userMessageOf('list expiring:-3')).toContain('needs a number of days');
+    expect(refusalOf('list expiring:soon')).toContain('`expiring:soon` needs a number of days');
+    expect(refusalOf('list expiring:-3')).toContain('needs a number of days');
   });
 
   it('names an unknown filter', () => {
-    expect(userMessageOf('list owner:ana')).toContain('`owner:ana` is not a filter I know');
+    expect(refusalOf('list owner:ana')).toContain('`owner:ana` is not a filter I know');
   });
 
   it('needs a subscription id for show', () => {
     expect(parsePurchasesCommand('show 3F2B9C1A')).toEqual({ kind: 'show', subscription: '3F2B9C1A' });
-    expect(userMessageOf('show')).toContain('/purchases show <subscription id>');
-    expect(userMessageOf('show power bi')).toContain('is not a subscription id');
+    expect(refusalOf('show')).toContain('/purchases show <subscription id>');
+    expect(refusalOf('show power bi')).toContain('is not a subscription id');
   });
 
   it('needs a product for licenses', () => {
     expect(parsePurchasesCommand('licenses Visio Plan 2')).toEqual({ kind: 'licenses', product: 'Visio Plan 2' });
-    expect(userMessageOf('licenses')).toContain('/purchases licenses <product>');
+    expect(refusalOf('licenses')).toContain('/purchases licenses <product>');
   });
 
   it('exports a product, or subscriptions when every argument is an id', () => {
@@ -77,7 +67,7 @@ describe('parsing /purchases', () => {
       kind: 'export',
       target: { kind: 'product', product: 'CFQ7TTC0H9MP' },
     });
-    expect(userMessageOf('export')).toContain('/purchases export <product | subscription ids>');
+    expect(refusalOf('export')).toContain('/purchases export <product | subscription ids>');
   });
 
   it('reads takeover with a subscription id and centralize with a product', () => {
@@ -86,14 +76,14 @@ describe('parsing /purchases', () => {
   });
 
   it('refuses takeover without a subscription id, or with something else, showing the right form', () => {
-    expect(userMessageOf('takeover')).toContain('/purchases takeover <subscription id>');
-    expect(userMessageOf('takeover power bi')).toContain('is not a subscription id');
-    expect(userMessageOf('centralize')).toContain('/purchases centralize <product>');
+    expect(refusalOf('takeover')).toContain('/purchases takeover <subscription id>');
+    expect(refusalOf('takeover power bi')).toContain('is not a subscription id');
+    expect(refusalOf('centralize')).toContain('/purchases centralize <product>');
   });
 
   it('reads digest, which takes no argument', () => {
     expect(parsePurchasesCommand('digest')).toEqual({ kind: 'digest' });
     expect(parsePurchasesCommand('DIGEST')).toEqual({ kind: 'digest' });
-    expect(userMessageOf('digest now')).toContain('`digest` takes no argument: `/purchases digest`');
+    expect(refusalOf('digest now')).toContain('`digest` takes no argument: `/purchases digest`');
   });
 });

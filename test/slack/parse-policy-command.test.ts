@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/domain/errors.js';
+import { refusalOf } from '../support/parse.js';
 import { parsePurchasesCommand } from '../../src/slack/parse-command.js';
-
-function userMessageOf(text: string): string {
-  try {
-    parsePurchasesCommand(text);
-  } catch (error) {
-    if (error instanceof AppError) return error.userMessage;
-    throw error;
-  }
-  throw new Error(`expected "${text}" to be refused`);
-}
 
 describe('parsing /purchases policy', () => {
   it('lists every policy when given nothing else', () => {
@@ -29,19 +19,19 @@ describe('parsing /purchases policy', () => {
   });
 
   it('names a value it does not know and shows the right form', () => {
-    const message = userMessageOf('policy Power BI Pro off');
+    const message = refusalOf('policy Power BI Pro off');
     expect(message).toContain('`off` is not a policy value');
     expect(message).toContain('/purchases policy [<product | ProductId | offer type> <enabled|trials|disabled>]');
   });
 
   it('asks for a value after a lone product, and for a product before a lone value', () => {
-    expect(userMessageOf('policy CFQ7TTC0H9MP')).toContain('`CFQ7TTC0H9MP` needs a value after it');
-    expect(userMessageOf('policy disabled')).toContain('Name the product');
+    expect(refusalOf('policy CFQ7TTC0H9MP')).toContain('`CFQ7TTC0H9MP` needs a value after it');
+    expect(refusalOf('policy disabled')).toContain('Name the product');
   });
 
   it('needs exactly one value after all', () => {
-    expect(userMessageOf('policy all')).toContain('`policy all` needs one value');
-    expect(userMessageOf('policy all off')).toContain('`policy all` needs one value');
-    expect(userMessageOf('policy all disabled now')).toContain('`policy all` needs one value');
+    expect(refusalOf('policy all')).toContain('`policy all` needs one value');
+    expect(refusalOf('policy all off')).toContain('`policy all` needs one value');
+    expect(refusalOf('policy all disabled now')).toContain('`policy all` needs one value');
   });
 });

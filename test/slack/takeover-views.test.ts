@@ -14,33 +14,21 @@ import {
   rejectModal,
   takeoverModal,
 } from '../../src/slack/views/takeover.js';
+import { aSubscriptionSummary } from '../support/builders.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const longName = 'Ｍ'.repeat(400);
 
 function aSummary(n: number, overrides: Partial<SubscriptionSummary> = {}): SubscriptionSummary {
-  const id = `3f2b9c1a-0000-4000-8000-${String(n).padStart(12, '0')}`;
-  return {
-    id,
-    shortId: id.slice(0, 8),
+  return aSubscriptionSummary(n, {
     product: { id: 'CFQ7TTC0H9MP', name: longName },
-    isSelfService: true,
     purchaser: { id: `p${n}`, name: `${longName} <@U1>`, email: `${longName}@contoso.com`, slackUserId: null },
     licensesPurchased: 100_000,
     assigned: 99_999,
-    purchasedAt: new Date('2026-06-01T00:00:00Z'),
     expiresAt: new Date('2027-06-01T00:00:00Z'),
-    unitPrice: { amountMinor: 1400, currency: 'USD' },
     monthlyPrice: { amountMinor: 140_000_000, currency: 'USD' },
-    isTrial: false,
-    status: 'Active',
-    cancelledAt: null,
-    cancelledBy: null,
-    cancelReason: null,
-    cancelComment: null,
-    firstSeenAt: new Date('2026-06-01T00:00:00Z'),
     ...overrides,
-  };
+  });
 }
 
 function aRequest(overrides: Partial<TakeoverDescription> = {}): TakeoverDescription {

@@ -7,32 +7,16 @@ import { licensesMessage } from '../../src/slack/views/licenses.js';
 import { checkBlockKit } from '../../src/slack/views/limits.js';
 import { listMessage } from '../../src/slack/views/list.js';
 import { subscriptionMessage } from '../../src/slack/views/subscription.js';
+import { aSubscriptionSummary } from '../support/builders.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const longName = 'Ａ'.repeat(400);
 
 function aSummary(overrides: Partial<SubscriptionSummary> = {}): SubscriptionSummary {
-  return {
-    id: '3f2b9c1a-0000-4000-8000-000000000001',
-    shortId: '3f2b9c1a',
-    product: { id: 'CFQ7TTC0H9MP', name: 'Power BI Pro' },
-    isSelfService: true,
+  return aSubscriptionSummary(1, {
     purchaser: { id: 'p1', name: 'Ana <López> & Co', email: 'ana.lopez@contoso.com', slackUserId: null },
-    licensesPurchased: 5,
-    assigned: 3,
-    purchasedAt: new Date('2026-06-01T00:00:00Z'),
-    expiresAt: new Date('2026-11-30T00:00:00Z'),
-    unitPrice: { amountMinor: 1400, currency: 'USD' },
-    monthlyPrice: { amountMinor: 7000, currency: 'USD' },
-    isTrial: false,
-    status: 'Active',
-    cancelledAt: null,
-    cancelledBy: null,
-    cancelReason: null,
-    cancelComment: null,
-    firstSeenAt: new Date('2026-06-01T00:00:00Z'),
     ...overrides,
-  };
+  });
 }
 
 function violations(message: { text: string; blocks: unknown[] }) {

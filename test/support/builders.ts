@@ -1,6 +1,7 @@
 /** Test data with sensible defaults: a test states only what it is about. */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../src/db/generated/sqlite/client.js';
+import type { SubscriptionSummary } from '../../src/services/subscription-summary.js';
 
 let sequence = 0;
 const next = () => ++sequence;
@@ -74,4 +75,30 @@ export async function assign(prisma: PrismaClient, subscriptionId: string, userI
   await prisma.licenseAssignment.createMany({
     data: userIds.map((userId) => ({ id: randomUUID(), subscriptionId, userId, assignedAt })),
   });
+}
+
+/** A subscription as views get it; `n` makes its id (and purchaser) distinct. */
+export function aSubscriptionSummary(n = 1, overrides: Partial<SubscriptionSummary> = {}): SubscriptionSummary {
+  const id = `3f2b9c1a-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  return {
+    id,
+    shortId: id.slice(0, 8),
+    product: { id: 'CFQ7TTC0H9MP', name: 'Power BI Pro' },
+    isSelfService: true,
+    purchaser: { id: `p${n}`, name: 'Ana López', email: 'ana.lopez@contoso.com', slackUserId: null },
+    licensesPurchased: 5,
+    assigned: 3,
+    purchasedAt: new Date('2026-06-01T00:00:00Z'),
+    expiresAt: new Date('2026-11-30T00:00:00Z'),
+    unitPrice: { amountMinor: 1400, currency: 'USD' },
+    monthlyPrice: { amountMinor: 7000, currency: 'USD' },
+    isTrial: false,
+    status: 'Active',
+    cancelledAt: null,
+    cancelledBy: null,
+    cancelReason: null,
+    cancelComment: null,
+    firstSeenAt: new Date('2026-06-01T00:00:00Z'),
+    ...overrides,
+  };
 }
