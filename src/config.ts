@@ -20,7 +20,7 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const emptyAsUndefined = (value: unknown) =>
+export const emptyAsUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 /** A node-cron expression (5 fields, or 6 with seconds first), read in BOT_TIMEZONE. */
@@ -33,6 +33,19 @@ const cronExpression = (fallback: string) =>
       .refine(isCronExpression, 'must be a cron expression such as "0 9 * * 1-5" (minute hour day-of-month month day-of-week)')
       .default(fallback),
   );
+
+/** A TCP port from an environment variable (empty means the default). */
+export function portNumber(defaultPort: number) {
+  return z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole number')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535')
+      .default(defaultPort),
+  );
+}
 
 const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
 
@@ -53,15 +66,7 @@ export const configSchema = z
       emptyAsUndefined,
       z.url({ error: 'must be a URL such as https://slack.com/api/' }).optional(),
     ),
-    PORT: z.preprocess(
-      emptyAsUndefined,
-      z.coerce
-        .number({ error: 'must be a port number' })
-        .int('must be a whole number')
-        .min(0, 'must be between 0 and 65535')
-        .max(65535, 'must be between 0 and 65535')
-        .default(3000),
-    ),
+    PORT: portNumber(3000),
     DATABASE_URL: z.preprocess(
       emptyAsUndefined,
       z

@@ -1,18 +1,9 @@
 /** The sandbox's own settings, from the environment; the bot's Slack settings are not read. */
 import { z } from 'zod';
-
-const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+import { emptyAsUndefined, portNumber } from '../config.js';
 
 export const sandboxConfigSchema = z.object({
-  SANDBOX_PORT: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: 'must be a port number' })
-      .int('must be a whole number')
-      .min(0, 'must be between 0 and 65535')
-      .max(65535, 'must be between 0 and 65535')
-      .default(3000),
-  ),
+  SANDBOX_PORT: portNumber(3000),
   SANDBOX_DB: z.preprocess(emptyAsUndefined, z.string().default('./data/sandbox.db')),
 });
 
