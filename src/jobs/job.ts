@@ -36,4 +36,6 @@ export interface Job<D = JobDeps> {
   timeZone: string;
   /** Does the work once and says what it did (stored with the run, JSON). */
   run(deps: D, now: Date, context: JobRunContext): Promise<unknown>;
+  /** True when a run's summary says it changed nothing: the after-run hook is then skipped. */
+  changedNothing?(summary: unknown): boolean;
 }

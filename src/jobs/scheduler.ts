@@ -80,7 +80,8 @@ export async function sweepJobs<D>(options: SchedulerOptions<D> & { holder: stri
   for (const job of options.jobs) {
     const report = await runIfDue(options, job, options.clock());
     reports.push(report);
-    if (report.outcome !== 'skipped') await options.afterRun?.(report);
+    if (report.outcome === 'skipped' || (report.outcome === 'ran' && job.changedNothing?.(report.summary))) continue;
+    await options.afterRun?.(report);
   }
   return reports;
 }

@@ -18,5 +18,6 @@ export function takeoverResumeJob(config: Config): Job<JobDeps> {
       }
       return result;
     },
+    changedNothing: (summary) => (summary as Awaited<ReturnType<typeof resumeStuckTakeovers>>).resumed.length === 0,
   };
 }

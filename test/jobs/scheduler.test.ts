@@ -48,6 +48,19 @@ describe.each(testProviders)('the scheduler on %s', (provider) => {
     expect(recorded.runs).toEqual([{ holder: 'a', now: '2026-11-26T08:00:00.000Z', slot: '2026-11-26T08:00:00.000Z' }]);
   });
 
+  it('calls the after-run hook for a run that changed something, and skips it for one that says it changed nothing', async () => {
+    const hooked: string[] = [];
+    const afterRun = (report: { job: string }) => void hooked.push(report.job);
+    const quiet = { ...job(async () => ({ changed: 0 })), name: 'quiet', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
+    const busy = { ...job(async () => ({ changed: 2 })), name: 'busy', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
+    const options = { ...replica('a'), jobs: [quiet, busy], afterRun };
+    now = at('2026-11-25T10:00:00Z');
+    await sweepJobs(options);
+    now = at('2026-11-26T08:00:00Z');
+    expect((await sweepJobs(options)).map((r) => r.outcome)).toEqual(['ran', 'ran']);
+    expect(hooked).toEqual(['busy']);
+  });
+
   it('runs a slot on one of two replicas racing for it', async () => {
     now = at('2026-11-25T10:00:00Z');
     await sweepJobs(replica('a'));
