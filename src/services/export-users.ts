@@ -14,13 +14,12 @@ import { listProducts } from '../db/repositories/catalog.js';
 import { findCurrentAssignments, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { neutralizeCell } from '../domain/csv.js';
-import { formatDateTime } from '../domain/dates.js';
+import { formatDateTime, formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
 import type { ExportTarget } from '../slack/parse-command.js';
 import type { Actor, ServiceContext } from './context.js';
 import { findSubscription } from './show-subscription.js';
-import type { SubscriptionSummary } from './subscription-summary.js';
-import { toSummary } from './subscription-summary.js';
+import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const CSV_COLUMNS = ['Subscription id', 'Product', 'Purchaser', 'User name', 'Email / UPN', 'Assigned at'] as const;
 const BATCH = 1000;
@@ -81,7 +80,7 @@ function fileSlug(text: string): string {
 export async function exportUsers(ctx: ServiceContext, actor: Actor, target: ExportTarget): Promise<CsvExport> {
   const { label, slug, subscriptions } = await subscriptionsOf(ctx, target);
   const dir = await mkdtemp(join(tmpdir(), 'purchases-export-'));
-  const day = formatDateTime(ctx.now, ctx.timeZone).slice(0, 10);
+  const day = formatDay(ctx.now, ctx.timeZone);
   const filename = `licensed-users-${fileSlug(slug)}-${day}.csv`;
   const path = join(dir, filename);
   const counter = { rows: 0 };
