@@ -8,7 +8,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Node reads extra CAs only when a process starts: forked workers get the test CA that
-    // signs the local fake Microsoft sign-in and licensing server (test/fixtures/tls).
-    env: { NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('./test/fixtures/tls/ca.pem', import.meta.url)) },
+    // signs the local fake Microsoft sign-in and licensing server (src/devkit/microsoft-fake/tls).
+    env: { NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('./src/devkit/microsoft-fake/tls/ca.pem', import.meta.url)) },
   },
 });

@@ -1,10 +1,10 @@
 /** Every scheduled job: adding one is one entry here. */
 import type { Config } from '../config.js';
-import { digestJob } from './digest.js';
+import { digestJob } from './digest-job.js';
 import type { Job, JobDeps } from './job.js';
-import { policyGuardJob } from './policy-guard.js';
-import { takeoverResumeJob } from './takeover-resume.js';
-import { reminderJob } from './reminders.js';
+import { policyGuardJob } from './policy-guard-job.js';
+import { takeoverResumeJob } from './takeover-resume-job.js';
+import { reminderJob } from './reminder-job.js';
 
 export function scheduledJobs(config: Config): Array<Job<JobDeps>> {
   // With the local tenant the record is the tenant: there is nothing outside it to watch.

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '@slack/bolt';
 import { startBot, type RunningBot } from '../bot.js';
 import { loadConfig } from '../config.js';
-import { startSlackEmulator, type SlackEmulator } from '../slack/emulator/index.js';
+import { startSlackEmulator, type SlackEmulator } from '../devkit/slack-emulator/index.js';
 import { createPageServer } from './server.js';
 import { ADMIN_CHANNEL, SANDBOX_ADMINS, SANDBOX_USERS } from './workspace.js';
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { PURCHASES_COMMAND } from '../slack/commands.js';
-import { readBody } from '../slack/emulator/body.js';
+import { readBody } from '../devkit/slack-emulator/body.js';
 import {
   buildBlockActionsPayload,
   buildViewSubmissionPayload,
@@ -18,7 +18,7 @@ import {
   viewStateValues,
   type SlackEmulator,
   type SlackRequestTarget,
-} from '../slack/emulator/index.js';
+} from '../devkit/slack-emulator/index.js';
 import { sandboxState, type LocalState, type Notice } from './state.js';
 import { SANDBOX_USERS } from './workspace.js';
 

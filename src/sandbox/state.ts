@@ -3,8 +3,8 @@
  * messages they see, their open modal, their Home tab, the files, the Web API calls the bot made,
  * and every payload the emulator refused because it breaks Slack's Block Kit limits.
  */
-import type { EmulatedFile, EmulatedView, RecordedCall, ResponseUrlPost, SlackEmulator } from '../slack/emulator/index.js';
-import { checkBlockKit } from '../slack/views/limits.js';
+import type { EmulatedFile, EmulatedView, RecordedCall, ResponseUrlPost, SlackEmulator } from '../devkit/slack-emulator/index.js';
+import { checkBlockKit } from '../slack/blocks/limits.js';
 import { SANDBOX_ADMINS, SANDBOX_CHANNELS, SANDBOX_USERS } from './workspace.js';
 
 /** What the page keeps per user besides the emulator: field errors of modals and Slack's own notices. */

@@ -2,7 +2,7 @@
  * Who and what is in the sandbox's Slack workspace: two admins, a non-admin, a purchaser from the
  * demo tenant (so the DMs the bot sends her have somewhere to land), and two channels.
  */
-import type { EmulatedUser } from '../slack/emulator/index.js';
+import type { EmulatedUser } from '../devkit/slack-emulator/index.js';
 
 export interface SandboxUser extends EmulatedUser {
   email: string;

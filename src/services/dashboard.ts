@@ -11,7 +11,7 @@ import { findPendingTakeovers } from '../db/repositories/takeovers.js';
 import { multiply, sumByCurrency, type Money } from '../domain/money.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
-import { digestWatermark } from './digest.js';
+import { digestWatermark } from './post-digest.js';
 import { shortId, toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const EXPIRING_DAYS = 30;

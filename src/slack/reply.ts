@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, RespondFn } from '@slack/bolt';
 import { isAppError } from '../domain/errors.js';
-import type { SlackMessage } from './views/block-kit.js';
-import { errorMessage } from './views/help.js';
+import type { SlackMessage } from './blocks/block-kit.js';
+import { errorMessage } from './blocks/help.js';
 
 export function ephemeral(message: SlackMessage, options: { replaceOriginal?: boolean } = {}) {
   return {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../src/slack/views/action-ids.js';
+import { ACTIONS } from '../../src/slack/blocks/action-ids.js';
 import { ADMIN_A, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
 import { testProviders } from '../support/database.js';
-import { startFakeMicrosoft, type FakeMicrosoft } from '../support/fake-microsoft.js';
+import { startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 import { buildBlockActionsPayload } from '../support/slack-requests.js';
 
 type Option = { value: string; text: { text: string } };

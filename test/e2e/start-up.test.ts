@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/slack/emulator/index.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { recordingLogger } from '../support/bot.js';
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmulatedMessage, EmulatedView } from '../../src/slack/emulator/index.js';
+import type { EmulatedMessage, EmulatedView } from '../../src/devkit/slack-emulator/index.js';
 import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
 import { testProviders } from '../support/database.js';
 import { buildBlockActionsPayload, buildViewSubmissionPayload, type InputValue } from '../support/slack-requests.js';

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { digestJob, digestNow } from '../../src/jobs/digest.js';
-import { digestWatermark, DIGEST_PENDING } from '../../src/services/digest.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/slack/emulator/index.js';
-import { checkBlockKit } from '../../src/slack/views/limits.js';
+import { digestJob, digestNow } from '../../src/jobs/digest-job.js';
+import { digestWatermark, DIGEST_PENDING } from '../../src/services/post-digest.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
+import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
 import { createTestDatabase, testProviders } from '../support/database.js';
 import { at, CHANNEL, deliver, jobConfig, jobDeps } from './support.js';

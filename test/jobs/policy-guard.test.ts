@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
-import { runPolicyGuard, type PolicyGuardDeps } from '../../src/jobs/policy-guard.js';
+import { runPolicyGuard, type PolicyGuardDeps } from '../../src/jobs/policy-guard-job.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
 import { createTestDatabase, testProviders } from '../support/database.js';
-import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../support/fake-microsoft.js';
+import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 
 const CHANNEL = 'C0ADMINS01';
 const firstRun = new Date('2026-11-25T08:00:00Z');

@@ -4,10 +4,10 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { JobDeps } from '../../src/jobs/job.js';
 import { deliverOutbox } from '../../src/outbox/deliver.js';
-import { takeoverNotices } from '../../src/slack/views/takeover.js';
+import { takeoverNotices } from '../../src/slack/blocks/takeover.js';
 import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
-import type { SlackEmulator } from '../../src/slack/emulator/index.js';
+import type { SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 
 export const CHANNEL = 'C0ADMINS01';
 

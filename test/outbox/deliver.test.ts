@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Database } from '../../src/db/client.js';
 import { deliverOutbox, type OutboxDeps } from '../../src/outbox/deliver.js';
 import { enqueue } from '../../src/outbox/enqueue.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/slack/emulator/index.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { createTestDatabase, testProviders } from '../support/database.js';
 
 const t0 = new Date('2026-11-25T09:00:00Z');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/services/context.js';
 import { askPurchasersToCancel, assignCentralLicenses, centralizePlan } from '../../src/services/centralize.js';
-import { takeoverNotices } from '../../src/slack/views/takeover.js';
+import { takeoverNotices } from '../../src/slack/blocks/takeover.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
 import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
 import { createTestDatabase, testProviders, type Database } from '../support/database.js';

@@ -11,7 +11,7 @@ import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js
 import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
 import { createTestDatabase, testProviders } from '../support/database.js';
-import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../support/fake-microsoft.js';
+import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const ADMIN = 'U0ADMIN0001';

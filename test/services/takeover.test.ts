@@ -7,8 +7,8 @@ import { approveTakeover, rejectTakeover, resumeStuckTakeovers } from '../../src
 import { takeoverOptions } from '../../src/services/takeover/options.js';
 import { requestTakeover, type TakeoverInput } from '../../src/services/takeover/request.js';
 import { slackDirectory } from '../../src/slack/directory.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/slack/emulator/index.js';
-import { takeoverNotices } from '../../src/slack/views/takeover.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
+import { takeoverNotices } from '../../src/slack/blocks/takeover.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
 import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
 import { createTestDatabase, testProviders, type Database } from '../support/database.js';

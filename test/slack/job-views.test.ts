@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Dashboard } from '../../src/services/dashboard.js';
-import type { Digest } from '../../src/services/digest.js';
+import type { Digest } from '../../src/services/post-digest.js';
 import type { SubscriptionSummary } from '../../src/services/subscription-summary.js';
-import { describeDigestResult, digestMessages } from '../../src/slack/views/digest.js';
-import { adminHome, nonAdminHome } from '../../src/slack/views/home.js';
-import { checkBlockKit } from '../../src/slack/views/limits.js';
-import { reminderMessages } from '../../src/slack/views/reminders.js';
+import { describeDigestResult, digestMessages } from '../../src/slack/blocks/digest.js';
+import { adminHome, nonAdminHome } from '../../src/slack/blocks/home.js';
+import { checkBlockKit } from '../../src/slack/blocks/limits.js';
+import { reminderMessages } from '../../src/slack/blocks/reminders.js';
 import { aSubscriptionSummary } from '../support/builders.js';
 
 const now = new Date('2026-11-25T09:00:00Z');

@@ -6,7 +6,7 @@ import {
   checkBlockKit,
   type BlockKitPayload,
   type BlockKitSurface,
-} from '../../src/slack/views/limits.js';
+} from '../../src/slack/blocks/limits.js';
 
 const x = (n: number): string => 'x'.repeat(n);
 const plain = (text: string) => ({ type: 'plain_text', text });

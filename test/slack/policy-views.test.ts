@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecordedPolicy } from '../../src/db/repositories/policies.js';
 import { POLICY_VALUES } from '../../src/domain/policy.js';
 import type { AllPoliciesResult, PolicyPlan } from '../../src/services/set-all-policies.js';
-import { checkBlockKit } from '../../src/slack/views/limits.js';
+import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import {
   MAX_POLICY_ROWS,
   parsePolicyOptionValue,
@@ -11,7 +11,7 @@ import {
   policyListMessage,
   policyOptionValue,
   policyOutcomeMessage,
-} from '../../src/slack/views/policy.js';
+} from '../../src/slack/blocks/policy.js';
 import type { TenantPolicy } from '../../src/tenant/port.js';
 
 const longName = 'Ａ<&>'.repeat(200);

@@ -1,7 +1,7 @@
 import type { AddressInfo, Server } from 'node:net';
 import { App, LogLevel, verifySlackRequest } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startSlackEmulator, type SlackEmulator } from '../../src/slack/emulator/index.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import {
   buildBlockActionsPayload,
   buildViewSubmissionPayload,

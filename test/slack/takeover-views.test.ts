@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { CentralizePlan } from '../../src/services/centralize.js';
 import type { SubscriptionSummary } from '../../src/services/subscription-summary.js';
 import type { TakeoverDescription } from '../../src/services/takeover/describe.js';
-import { centralizeMessage, centralLicensesAssignedMessage, purchasersAskedMessage } from '../../src/slack/views/centralize.js';
-import { checkBlockKit } from '../../src/slack/views/limits.js';
-import { listMessage } from '../../src/slack/views/list.js';
-import { subscriptionMessage } from '../../src/slack/views/subscription.js';
+import { centralizeMessage, centralLicensesAssignedMessage, purchasersAskedMessage } from '../../src/slack/blocks/centralize.js';
+import { checkBlockKit } from '../../src/slack/blocks/limits.js';
+import { listMessage } from '../../src/slack/blocks/list.js';
+import { subscriptionMessage } from '../../src/slack/blocks/subscription.js';
 import {
   approvalMessage,
   askToCancelMessage,
@@ -13,7 +13,7 @@ import {
   rejectedMessage,
   rejectModal,
   takeoverModal,
-} from '../../src/slack/views/takeover.js';
+} from '../../src/slack/blocks/takeover.js';
 import { aSubscriptionSummary } from '../support/builders.js';
 
 const now = new Date('2026-11-25T09:00:00Z');

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { SubscriptionPage } from '../../src/services/list-subscriptions.js';
 import type { ProductLicenses } from '../../src/services/product-licenses.js';
 import type { SubscriptionSummary } from '../../src/services/subscription-summary.js';
-import { helpMessage, errorMessage } from '../../src/slack/views/help.js';
-import { licensesMessage } from '../../src/slack/views/licenses.js';
-import { checkBlockKit } from '../../src/slack/views/limits.js';
-import { listMessage } from '../../src/slack/views/list.js';
-import { subscriptionMessage } from '../../src/slack/views/subscription.js';
+import { helpMessage, errorMessage } from '../../src/slack/blocks/help.js';
+import { licensesMessage } from '../../src/slack/blocks/licenses.js';
+import { checkBlockKit } from '../../src/slack/blocks/limits.js';
+import { listMessage } from '../../src/slack/blocks/list.js';
+import { subscriptionMessage } from '../../src/slack/blocks/subscription.js';
 import { aSubscriptionSummary } from '../support/builders.js';
 
 const now = new Date('2026-11-25T09:00:00Z');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
-import { startSlackEmulator, type EmulatedUser, type EmulatedView, type SlackEmulator } from '../../src/slack/emulator/index.js';
+import { startSlackEmulator, type EmulatedUser, type EmulatedView, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { createTestDatabase, type TestProvider } from './database.js';
 import { buildBlockActionsPayload, sendEvent, sendInteraction, sendSlashCommand, type SlackRequestTarget } from './slack-requests.js';

@@ -10,7 +10,7 @@ import { findStuckApproved, findTakeoverState, leaseStuckTakeover, transitionTak
 import { AppError } from '../../domain/errors.js';
 import { alreadyDecided, REJECT_REASON_MAX, type PurchaserNotice } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
-import type { SlackMessage } from '../../slack/views/block-kit.js';
+import type { SlackMessage } from '../../slack/blocks/block-kit.js';
 import type { SubscriptionTenant, TenantChange } from '../../tenant/port.js';
 import type { Actor, ServiceContext } from '../context.js';
 import { describeTakeover, requestNotFound, type TakeoverDescription } from './describe.js';

@@ -2,7 +2,7 @@
  * What a take-over tells people, rendered by the Slack layer and handed to the services (which
  * store it in the outbox in the same transaction as the change it reports).
  */
-import type { SlackMessage } from '../../slack/views/block-kit.js';
+import type { SlackMessage } from '../../slack/blocks/block-kit.js';
 import type { SubscriptionSummary } from '../subscription-summary.js';
 import type { TakeoverDescription } from './describe.js';
 

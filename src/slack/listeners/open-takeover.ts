@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import { takeoverOptions } from '../../services/takeover/options.js';
 import { NO_ADMIN_CHANNEL } from '../../services/takeover/request.js';
 import type { SlackDeps } from '../deps.js';
-import { takeoverModal } from '../views/takeover.js';
+import { takeoverModal } from '../blocks/takeover.js';
 
 export async function openTakeoverModal(client: webApi.WebClient, deps: SlackDeps, triggerId: string, subscriptionRef: string): Promise<void> {
   if (!deps.config.ADMIN_CHANNEL_ID) throw new AppError('conflict', 'ADMIN_CHANNEL_ID unset', NO_ADMIN_CHANNEL);

@@ -1,7 +1,7 @@
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { CsvExport } from '../../services/export-users.js';
 import { ephemeral } from '../reply.js';
-import { mrkdwn } from '../views/text.js';
+import { mrkdwn } from '../blocks/text.js';
 import { uploadFile } from '../upload.js';
 
 /** Uploads a prepared CSV to the conversation it was asked in, then removes the temporary file. */

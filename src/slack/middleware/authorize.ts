@@ -7,7 +7,7 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { recordAccessDenied } from '../../services/audit.js';
 import type { SlackDeps } from '../deps.js';
-import { mrkdwn, plain } from '../views/text.js';
+import { mrkdwn, plain } from '../blocks/text.js';
 
 export const REFUSAL =
   'Sorry, only purchase-governance admins can use this. Ask an admin of the bot if you need access.';

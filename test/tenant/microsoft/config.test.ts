@@ -5,7 +5,7 @@ import {
   loadMicrosoftConfig,
   microsoftEnvShape,
 } from '../../../src/tenant/microsoft/config.js';
-import { TEST_CA_PATH, TEST_CLIENT_CERTIFICATE_PATH } from '../../support/fake-microsoft.js';
+import { TEST_CA_PATH, TEST_CLIENT_CERTIFICATE_PATH } from '../../../src/devkit/microsoft-fake/index.js';
 
 const TENANT_ID = '11111111-2222-3333-4444-555555555555';
 const CLIENT_ID = '66666666-7777-8888-9999-000000000000';

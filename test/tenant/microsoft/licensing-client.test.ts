@@ -8,7 +8,7 @@ import {
   type LicensingLogEntry,
 } from '../../../src/tenant/microsoft/licensing-client.js';
 import { LICENSING_SCOPE } from '../../../src/tenant/microsoft/token.js';
-import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../support/fake-microsoft.js';
+import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../../src/devkit/microsoft-fake/index.js';
 
 const TOKEN = 'static-test-token-5f1c9a';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -5,7 +5,7 @@ import { createLicensingClient, type LicensingLogEntry } from '../../../src/tena
 import { createMicrosoftPolicyTenant } from '../../../src/tenant/microsoft/policy-tenant.js';
 import { createMicrosoftCredential } from '../../../src/tenant/microsoft/token.js';
 import type { PolicyTenant } from '../../../src/tenant/port.js';
-import { startFakeMicrosoft, type FakeMicrosoft } from '../../support/fake-microsoft.js';
+import { startFakeMicrosoft, type FakeMicrosoft } from '../../../src/devkit/microsoft-fake/index.js';
 
 /** Wires the adapter the way the composition root will: env -> config -> credential -> client. */
 function tenantFor(fake: FakeMicrosoft, env: Record<string, string> = {}) {

@@ -7,7 +7,7 @@ import {
   TEST_CLIENT_CERTIFICATE_PATH,
   startFakeMicrosoft,
   type FakeMicrosoft,
-} from '../../support/fake-microsoft.js';
+} from '../../../src/devkit/microsoft-fake/index.js';
 
 describe('the Microsoft credential', () => {
   let fake: FakeMicrosoft;

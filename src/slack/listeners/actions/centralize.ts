@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { askPurchasersToCancel, assignCentralLicenses } from '../../../services/centralize.js';
 import type { SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
-import { TAKEOVER_ACTIONS } from '../../views/action-ids.js';
-import { centralLicensesAssignedMessage, purchasersAskedMessage } from '../../views/centralize.js';
-import { takeoverNotices } from '../../views/takeover.js';
+import { TAKEOVER_ACTIONS } from '../../blocks/action-ids.js';
+import { centralLicensesAssignedMessage, purchasersAskedMessage } from '../../blocks/centralize.js';
+import { takeoverNotices } from '../../blocks/takeover.js';
 
 const productValue = z.object({ value: z.string().regex(/^[A-Za-z0-9]{1,40}$/) });
 

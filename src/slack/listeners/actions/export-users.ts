@@ -6,7 +6,7 @@ import { exportUsers } from '../../../services/export-users.js';
 import type { ExportTarget } from '../../parse-command.js';
 import type { SlackDeps } from '../../deps.js';
 import { replyingErrors } from '../../reply.js';
-import { ACTIONS } from '../../views/action-ids.js';
+import { ACTIONS } from '../../blocks/action-ids.js';
 import { postExport } from '../post-export.js';
 
 const subscriptionValue = z.object({ value: z.uuid() });

@@ -1,10 +1,10 @@
 /** App Home's quick buttons: post the pending digest now, or refresh the dashboard. */
 import type { App } from '@slack/bolt';
-import { digestNow } from '../../../jobs/digest.js';
+import { digestNow } from '../../../jobs/digest-job.js';
 import type { SlackDeps } from '../../deps.js';
-import { publishHome } from '../../home.js';
-import { ACTIONS } from '../../views/action-ids.js';
-import { describeDigestResult } from '../../views/digest.js';
+import { publishHome } from '../../app-home.js';
+import { ACTIONS } from '../../blocks/action-ids.js';
+import { describeDigestResult } from '../../blocks/digest.js';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.homeRefresh, async ({ ack, body, client, logger }) => {

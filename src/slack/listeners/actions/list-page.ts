@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { listSubscriptions } from '../../../services/list-subscriptions.js';
 import type { SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
-import { ACTIONS } from '../../views/action-ids.js';
-import { listMessage } from '../../views/list.js';
+import { ACTIONS } from '../../blocks/action-ids.js';
+import { listMessage } from '../../blocks/list.js';
 
 const cursorValue = z.object({ value: z.string().min(1).max(2000) });
 

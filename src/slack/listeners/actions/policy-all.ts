@@ -5,9 +5,9 @@ import { POLICY_VALUES } from '../../../domain/policy.js';
 import { setAllPolicies } from '../../../services/set-all-policies.js';
 import { policyDeps, type SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
-import { ACTIONS } from '../../views/action-ids.js';
-import { policyAllResultMessage } from '../../views/policy.js';
-import { mrkdwn } from '../../views/text.js';
+import { ACTIONS } from '../../blocks/action-ids.js';
+import { policyAllResultMessage } from '../../blocks/policy.js';
+import { mrkdwn } from '../../blocks/text.js';
 
 const policyValue = z.object({ value: z.enum(POLICY_VALUES) });
 

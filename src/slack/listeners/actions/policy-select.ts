@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { setPolicy } from '../../../services/set-policy.js';
 import { policyDeps, type SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
-import { ACTIONS } from '../../views/action-ids.js';
-import { parsePolicyOptionValue, policyOutcomeMessage } from '../../views/policy.js';
+import { ACTIONS } from '../../blocks/action-ids.js';
+import { parsePolicyOptionValue, policyOutcomeMessage } from '../../blocks/policy.js';
 
 const selection = z.object({ selected_option: z.object({ value: z.string() }) });
 

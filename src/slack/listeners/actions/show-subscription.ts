@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { showSubscription } from '../../../services/show-subscription.js';
 import type { SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
-import { ACTIONS } from '../../views/action-ids.js';
-import { subscriptionMessage } from '../../views/subscription.js';
+import { ACTIONS } from '../../blocks/action-ids.js';
+import { subscriptionMessage } from '../../blocks/subscription.js';
 
 export const subscriptionIdValue = z.object({ value: z.uuid() });
 

@@ -8,9 +8,9 @@ import { approveTakeover, assertPending } from '../../../services/takeover/decid
 import type { SlackDeps } from '../../deps.js';
 import { slackDirectory } from '../../directory.js';
 import { replyingErrors } from '../../reply.js';
-import { TAKEOVER_ACTIONS } from '../../views/action-ids.js';
-import { rejectModal, takeoverNotices } from '../../views/takeover.js';
-import { refreshHomesAfterChange } from '../../home.js';
+import { TAKEOVER_ACTIONS } from '../../blocks/action-ids.js';
+import { rejectModal, takeoverNotices } from '../../blocks/takeover.js';
+import { refreshHomesAfterChange } from '../../app-home.js';
 
 const requestIdValue = z.object({ value: z.uuid() });
 

@@ -2,7 +2,7 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.js';
 import { replyingErrors } from '../../reply.js';
-import { ACTIONS } from '../../views/action-ids.js';
+import { ACTIONS } from '../../blocks/action-ids.js';
 import { openTakeoverModal } from '../open-takeover.js';
 import { subscriptionIdValue } from './show-subscription.js';
 

@@ -1,6 +1,6 @@
 /** `/purchases <subcommand>`: parse, call one service, render, reply ephemerally. */
 import type { App } from '@slack/bolt';
-import { digestNow } from '../../../jobs/digest.js';
+import { digestNow } from '../../../jobs/digest-job.js';
 import { exportUsers } from '../../../services/export-users.js';
 import { listPolicies } from '../../../services/list-policies.js';
 import { listSubscriptions } from '../../../services/list-subscriptions.js';
@@ -12,15 +12,15 @@ import { policyDeps, type SlackDeps } from '../../deps.js';
 import { PURCHASES_COMMAND } from '../../commands.js';
 import { parsePurchasesCommand } from '../../parse-command.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
-import { digestReply } from '../../views/digest.js';
-import { helpMessage } from '../../views/help.js';
-import { licensesMessage } from '../../views/licenses.js';
-import { listMessage } from '../../views/list.js';
-import { policyAllConfirmMessage, policyListMessage, policyOutcomeMessage } from '../../views/policy.js';
-import { subscriptionMessage } from '../../views/subscription.js';
+import { digestReply } from '../../blocks/digest.js';
+import { helpMessage } from '../../blocks/help.js';
+import { licensesMessage } from '../../blocks/licenses.js';
+import { listMessage } from '../../blocks/list.js';
+import { policyAllConfirmMessage, policyListMessage, policyOutcomeMessage } from '../../blocks/policy.js';
+import { subscriptionMessage } from '../../blocks/subscription.js';
 import { postExport } from '../post-export.js';
 import { centralizePlan } from '../../../services/centralize.js';
-import { centralizeMessage } from '../../views/centralize.js';
+import { centralizeMessage } from '../../blocks/centralize.js';
 import { openTakeoverModal } from '../open-takeover.js';
 
 export function register(app: App, deps: SlackDeps): void {

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { rejectTakeover } from '../../../services/takeover/decide.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../reply.js';
-import { REJECT_FIELD, REJECT_VIEW, takeoverNotices } from '../../views/takeover.js';
-import { refreshHomesAfterChange } from '../../home.js';
+import { REJECT_FIELD, REJECT_VIEW, takeoverNotices } from '../../blocks/takeover.js';
+import { refreshHomesAfterChange } from '../../app-home.js';
 
 const reasonState = z.object({ value: z.string().nullish() }).optional();
 

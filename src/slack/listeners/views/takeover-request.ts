@@ -8,8 +8,8 @@ import { isFieldError, type TakeoverField } from '../../../domain/takeover.js';
 import { requestTakeover, takeoverInput } from '../../../services/takeover/request.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../reply.js';
-import { TAKEOVER_FIELDS, TAKEOVER_VIEW, takeoverNotices } from '../../views/takeover.js';
-import { refreshHomesAfterChange } from '../../home.js';
+import { TAKEOVER_FIELDS, TAKEOVER_VIEW, takeoverNotices } from '../../blocks/takeover.js';
+import { refreshHomesAfterChange } from '../../app-home.js';
 
 const selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() }).optional();
 const typed = z.object({ value: z.string().nullish() }).optional();

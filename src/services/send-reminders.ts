@@ -14,7 +14,7 @@
  * unique key and rolls back. A renewal moves expiresAt, so the subscription is eligible again.
  */
 import { addDays } from 'date-fns';
-import { findRemindersSent, insertRemindersSent } from '../db/repositories/reminders.js';
+import { findRemindersSent, insertRemindersSent } from '../db/repositories/reminders-sent.js';
 import { findActiveSelfServiceExpiring } from '../db/repositories/subscriptions.js';
 import { daysUntil } from '../domain/dates.js';
 import { enqueueParts, type ChannelMessage } from './channel-posts.js';

@@ -1,5 +1,5 @@
 /** One expiration reminder message (or several, within Slack's limits) per threshold. */
-import type { ReminderGroup } from '../../services/reminders.js';
+import type { ReminderGroup } from '../../services/send-reminders.js';
 import type { SlackMessage } from './block-kit.js';
 import { subscriptionWithButtons } from './subscription-buttons.js';
 import { splitIntoMessages } from './split.js';

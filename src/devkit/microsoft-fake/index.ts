@@ -3,9 +3,9 @@
  * the Entra ID token authority (OpenID configuration + client-credentials token endpoint) and
  * the licensing endpoint of the AllowSelfServicePurchase policy, with a mutable policy table.
  *
- * It speaks https by default, with the certificate of test/fixtures/tls (127.0.0.1), because
+ * It speaks https by default, with the certificate of src/devkit/microsoft-fake/tls (127.0.0.1), because
  * @azure/identity refuses a plain-http authority; vitest must start its workers with
- * NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.pem. Tests that never sign in can use http.
+ * NODE_EXTRA_CA_CERTS=src/devkit/microsoft-fake/tls/ca.pem. Tests that never sign in can use http.
  */
 import { constants, createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const TLS_DIR = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
+const TLS_DIR = fileURLToPath(new URL('./tls/', import.meta.url));
 export const TEST_CA_PATH = `${TLS_DIR}ca.pem`;
 /** Certificate + private key of the fake app registration (MS_CLIENT_CERTIFICATE_PATH). */
 export const TEST_CLIENT_CERTIFICATE_PATH = `${TLS_DIR}client.pem`;
@@ -175,7 +175,7 @@ function assertTestCaTrusted(): void {
   if (!trusted.includes(testCa)) {
     throw new Error(
       `The fake Microsoft endpoints speak https with a test CA, but NODE_EXTRA_CA_CERTS is ${configured ?? 'not set'}. ` +
-        'Start the test workers with NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.pem (vitest.config.ts: test.env); ' +
+        'Start the test workers with NODE_EXTRA_CA_CERTS=src/devkit/microsoft-fake/tls/ca.pem (vitest.config.ts: test.env); ' +
         'setting it inside a running test is too late.',
     );
   }

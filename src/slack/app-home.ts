@@ -8,7 +8,7 @@ import type { webApi } from '@slack/bolt';
 import { loadDashboard } from '../services/dashboard.js';
 import { homeViewers, rememberHomeViewer } from '../services/home-viewers.js';
 import type { SlackDeps } from './deps.js';
-import { adminHome, nonAdminHome } from './views/home.js';
+import { adminHome, nonAdminHome } from './blocks/home.js';
 
 export type HomeDeps = Pick<SlackDeps, 'admins' | 'context'>;
 

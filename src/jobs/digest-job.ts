@@ -1,15 +1,15 @@
 /** The daily digest as a scheduled job (and as `/purchases digest`, which calls `digestNow`). */
 import type { Config } from '../config.js';
-import { postDigest, type DigestResult } from '../services/digest.js';
+import { postDigest, type DigestResult } from '../services/post-digest.js';
 import type { ServiceContext } from '../services/context.js';
-import { digestMessages } from '../slack/views/digest.js';
+import { digestMessages } from '../slack/blocks/digest.js';
 import type { Job, JobDeps } from './job.js';
 
 export const DIGEST_JOB = 'digest';
 
 export type DigestJobResult = DigestResult | { status: 'no-channel' };
 
-/** Posts the pending digest (see services/digest.ts for how it happens exactly once). */
+/** Posts the pending digest (see services/post-digest.ts for how it happens exactly once). */
 export async function digestNow(
   ctx: ServiceContext,
   config: Pick<Config, 'ADMIN_CHANNEL_ID' | 'DIGEST_SKIP_EMPTY'>,

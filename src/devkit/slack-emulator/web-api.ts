@@ -2,7 +2,7 @@
  * The Web API methods the emulator answers, with Slack's documented reply shapes and error codes.
  * Each handler takes the parsed arguments and the workspace and returns the JSON body to send.
  */
-import { checkBlockKit, type BlockKitViolation } from '../views/limits.js';
+import { checkBlockKit, type BlockKitViolation } from '../../slack/blocks/limits.js';
 import type { EmulatedFile, EmulatedMessage, EmulatedUser, EmulatedView } from './types.js';
 import type { Workspace } from './workspace.js';
 

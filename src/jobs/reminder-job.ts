@@ -1,7 +1,7 @@
 /** Expiration reminders as a scheduled job. */
 import type { Config } from '../config.js';
-import { sendReminders, type ReminderResult } from '../services/reminders.js';
-import { reminderMessages } from '../slack/views/reminders.js';
+import { sendReminders, type ReminderResult } from '../services/send-reminders.js';
+import { reminderMessages } from '../slack/blocks/reminders.js';
 import type { Job, JobDeps } from './job.js';
 
 export const REMINDER_JOB = 'reminders';

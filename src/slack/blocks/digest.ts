@@ -2,8 +2,8 @@
 import { formatDateTime } from '../../domain/dates.js';
 import { formatTotals } from '../../domain/money.js';
 import type { Config } from '../../config.js';
-import type { DigestJobResult } from '../../jobs/digest.js';
-import type { Digest } from '../../services/digest.js';
+import type { DigestJobResult } from '../../jobs/digest-job.js';
+import type { Digest } from '../../services/post-digest.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { splitIntoMessages } from './split.js';
 import { subscriptionWithButtons } from './subscription-buttons.js';

@@ -1,6 +1,6 @@
 import { LogLevel, webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator, type SlackEmulator } from '../../src/slack/emulator/index.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 
 const ana = { id: 'U0ANA00001', name: 'ana', real_name: 'Ana López', email: 'ana.lopez@contoso.com' };
 const ben = { id: 'U0BEN00001', name: 'ben', real_name: 'Ben Ito', email: 'ben.ito@contoso.com' };
