@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { LICENSING_SCOPE } from '../../tenant/microsoft/token.js';
 import { createFakeGraph, type FakeFailure, type FakeGraph, type FakeGraphTenant } from './graph.js';
 
+export { DEMO_GROUP_ID, DEMO_USERS, demoGraphTenant } from './demo.js';
 export { graphFailures, graphTenant } from './graph.js';
 export type { FakeCompanySubscription, FakeFailure, FakeGraph, FakeGraphTenant, FakeLicenseState, FakeSku, FakeUser } from './graph.js';
 
