@@ -4,7 +4,7 @@
  * sign in with one credential (the app registration of MS_CLIENT_ID), each with its own scope.
  */
 import type { PolicyTenant, TenantDirectory, TenantLicenses } from '../port.js';
-import { toMicrosoftConfig, type MicrosoftEnv } from './config.js';
+import type { MicrosoftConfig } from './config.js';
 import { createMicrosoftTenantDirectory, createMicrosoftTenantLicenses } from './directory.js';
 import { createGraphClient, type GraphLogEntry } from './graph-client.js';
 import { createLicensingClient, type LicensingLogEntry } from './licensing-client.js';
@@ -22,9 +22,7 @@ export interface MicrosoftTenant {
   licenses: TenantLicenses;
 }
 
-/** For an env that passed the app's config check with TENANT=microsoft. */
-export function createMicrosoftTenant(env: MicrosoftEnv, logger: TenantLogger): MicrosoftTenant {
-  const config = toMicrosoftConfig(env);
+export function createMicrosoftTenant(config: MicrosoftConfig, logger: TenantLogger): MicrosoftTenant {
   const credential = createMicrosoftCredential(config);
   const common = { credential, timeoutMs: config.httpTimeoutMs, maxRetries: config.maxRetries };
   const licensing = createLicensingClient({
