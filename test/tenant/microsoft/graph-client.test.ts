@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/domain/errors.js';
 import { loadMicrosoftConfig, type MicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
 import { createGraphClient, type GraphClientOptions, type GraphLogEntry } from '../../../src/tenant/microsoft/graph-client.js';
 import { createLicensingClient } from '../../../src/tenant/microsoft/licensing-client.js';
@@ -12,21 +11,12 @@ import {
   startFakeMicrosoft,
   type FakeMicrosoft,
 } from '../../../src/devkit/microsoft-fake/index.js';
+import { appErrorOf } from '../../support/app-error.js';
 
 const NOW = new Date('2025-06-02T09:00:00Z');
 const POWER_BI_PRO = 'f8a1db68-be16-40ed-86d5-cb42ce701560';
 const PROJECT_PLAN_3 = '53818b1b-4a27-454b-8896-0dba576410e6';
 const VISIO_PLAN_2 = 'c5928f49-12ba-48f7-ada3-0d743a3601d5';
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('the Graph client', () => {
   let fake: FakeMicrosoft;
@@ -154,8 +144,8 @@ describe('the Graph client', () => {
       fake.graph.failNext('GET', '/v1.0/users', graphFailures.notJson());
       const api = client();
 
-      const wrongShape = await caught(api.listSubscribedSkus());
-      const notJson = await caught(api.listUsers());
+      const wrongShape = await appErrorOf(api.listSubscribedSkus());
+      const notJson = await appErrorOf(api.listUsers());
 
       expect(wrongShape.code).toBe('tenant_unavailable');
       expect(wrongShape.userMessage).toMatch(/^Microsoft Graph answered something unexpected \(ref [0-9a-f-]{36}\)\. Try again later/);
@@ -166,7 +156,7 @@ describe('the Graph client', () => {
     it('refuses to follow an @odata.nextLink to another host', async () => {
       fake.graph.failNext('GET', '/v1.0/users', graphFailures.page([], 'https://elsewhere.example/v1.0/users?$skiptoken=abc'));
 
-      const error = await caught(client().listUsers());
+      const error = await appErrorOf(client().listUsers());
 
       expect(error.code).toBe('tenant_unavailable');
       expect(error.message).toContain('https://elsewhere.example');
@@ -188,7 +178,7 @@ describe('the Graph client', () => {
     it('gives up on a 429 storm after MS_MAX_RETRIES with a message that says when to try again', async () => {
       fake.graph.failAlways('GET', '/v1.0/directory/subscriptions', graphFailures.throttled('2'));
 
-      const error = await caught(client().listSubscriptions());
+      const error = await appErrorOf(client().listSubscriptions());
 
       expect(error.code).toBe('tenant_unavailable');
       expect(error.userMessage).toMatch(/^Microsoft is throttling the bot's requests to Microsoft Graph; the bot gave up after 5 tries\. Try again in 2 s\./);
@@ -207,7 +197,7 @@ describe('the Graph client', () => {
     it('does not retry a 500 and says Graph failed', async () => {
       fake.graph.failNext('GET', '/v1.0/subscribedSkus', graphFailures.serverError());
 
-      const error = await caught(client().listSubscribedSkus());
+      const error = await appErrorOf(client().listSubscribedSkus());
 
       expect(error.code).toBe('tenant_unavailable');
       expect(error.userMessage).toMatch(/^Microsoft Graph failed \(HTTP 500\)\. Try again in a few minutes\./);
@@ -221,7 +211,7 @@ describe('the Graph client', () => {
     ] as const)('names the permission to grant when Graph refuses %s', async (path, method, permission, without) => {
       fake.graph.failNext('GET', path, graphFailures.forbidden());
 
-      const error = await caught(client()[method]());
+      const error = await appErrorOf(client()[method]());
 
       expect(error.code).toBe('tenant_forbidden');
       expect(error.userMessage).toContain(`the Microsoft Graph application permission ${permission}, with admin consent`);
@@ -235,7 +225,7 @@ describe('the Graph client', () => {
       const licensingToken = fake.tokensIssued[0] ?? '';
       const borrowed = { getToken: async () => ({ token: licensingToken, expiresOnTimestamp: NOW.getTime() + 3_600_000 }) };
 
-      const error = await caught(client({ credential: borrowed }).listSubscribedSkus());
+      const error = await appErrorOf(client({ credential: borrowed }).listSubscribedSkus());
 
       expect(error.code).toBe('tenant_forbidden');
       expect(error.message).toContain('Invalid audience');
@@ -246,7 +236,7 @@ describe('the Graph client', () => {
       fake.graph.failNext('GET', '/v1.0/subscribedSkus', graphFailures.forbidden());
       const api = client();
       await api.listUsers();
-      const forbidden = await caught(api.listSubscribedSkus());
+      const forbidden = await appErrorOf(api.listSubscribedSkus());
 
       const token = fake.tokensIssued[0] ?? 'no token issued';
       const everything = JSON.stringify([logs, forbidden.message, forbidden.userMessage]);
@@ -334,7 +324,7 @@ describe('the Graph client', () => {
     });
 
     it('refuses a change that names no license before asking Graph', async () => {
-      const error = await caught(client().assignLicense({ userId: DEMO_USERS.kim.id, add: [], remove: [] }));
+      const error = await appErrorOf(client().assignLicense({ userId: DEMO_USERS.kim.id, add: [], remove: [] }));
 
       expect(error.code).toBe('bad_input');
       expect(fake.counts.graphRequests).toBe(0);
