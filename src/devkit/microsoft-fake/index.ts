@@ -1,7 +1,9 @@
 /**
- * An in-process fake of the two Microsoft endpoints the `microsoft` tenant adapter talks to:
- * the Entra ID token authority (OpenID configuration + client-credentials token endpoint) and
- * the licensing endpoint of the AllowSelfServicePurchase policy, with a mutable policy table.
+ * An in-process fake of the Microsoft endpoints the `microsoft` tenant adapter talks to: the
+ * Entra ID token authority (OpenID configuration + client-credentials token endpoint), the
+ * licensing endpoint of the AllowSelfServicePurchase policy with a mutable policy table, and
+ * Microsoft Graph v1.0 (graph.ts) with a mutable tenant. Each token remembers the scope it was
+ * issued for: the licensing endpoint takes only licensing tokens, Graph only Graph tokens.
  *
  * It speaks https by default, with the certificate of src/devkit/microsoft-fake/tls (127.0.0.1), because
  * @azure/identity refuses a plain-http authority; vitest must start its workers with
@@ -13,6 +15,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { LICENSING_SCOPE } from '../../tenant/microsoft/token.js';
+import { createFakeGraph, type FakeFailure, type FakeGraph, type FakeGraphTenant } from './graph.js';
+
+export { DEMO_GROUP_ID, DEMO_USERS, demoGraphTenant } from './demo.js';
+export { graphFailures, graphTenant } from './graph.js';
+export type { FakeCompanySubscription, FakeFailure, FakeGraph, FakeGraphTenant, FakeLicenseState, FakeSku, FakeUser } from './graph.js';
 
 const TLS_DIR = fileURLToPath(new URL('./tls/', import.meta.url));
 export const TEST_CA_PATH = `${TLS_DIR}ca.pem`;
@@ -30,13 +38,6 @@ export interface FakeProduct {
   productId: string;
   productName: string;
   policyValue: string;
-}
-
-/** A scripted answer that replaces the next licensing responses. */
-export interface FakeFailure {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
 }
 
 export const failures = {
@@ -77,6 +78,7 @@ export const DEFAULT_OFFER_TYPES: Record<string, string> = {
 };
 
 export interface RecordedRequest {
+  service: 'licensing' | 'graph';
   method: string;
   path: string;
   correlationId: string | undefined;
@@ -92,7 +94,7 @@ export interface FakeMicrosoftOptions {
   clientSecret?: string;
   /** PEM whose certificate verifies client assertions (ClientCertificateCredential). */
   clientCertificatePath?: string;
-  /** Tokens accepted besides those the fake issued (for tests with a static credential). */
+  /** Tokens accepted by every endpoint besides those the fake issued (for tests with a static credential). */
   acceptTokens?: string[];
   /** Above 300 s, or the library treats the token as already expired. */
   tokenLifetimeSeconds?: number;
@@ -100,10 +102,16 @@ export interface FakeMicrosoftOptions {
   offerTypes?: Record<string, string>;
   /** Page size of the product listing; more products are served with @odata.nextLink. */
   pageSize?: number;
+  /** The tenant Graph serves (empty by default; `demoGraphTenant` is a small realistic one). */
+  graph?: FakeGraphTenant;
+  /** Page size of Graph's users and subscriptions (Graph's default is 100). */
+  graphPageSize?: number;
+  /** Graph's clock, for the times it writes (license states). */
+  now?: () => Date;
 }
 
 export interface FakeMicrosoft {
-  /** Both the authority host (MS_LOGIN_URL) and the licensing base URL (MS_LICENSING_URL). */
+  /** The authority host (MS_LOGIN_URL), the licensing base URL (MS_LICENSING_URL) and Graph (MS_GRAPH_URL). */
   url: string;
   tenantId: string;
   clientId: string;
@@ -111,8 +119,12 @@ export interface FakeMicrosoft {
   products: Map<string, FakeProduct>;
   offerTypes: Map<string, string>;
   tokensIssued: string[];
-  counts: { openidConfiguration: number; tokenRequests: number; licensingRequests: number };
+  /** The scope each issued token was asked for. */
+  tokenScopes: Map<string, string>;
+  counts: { openidConfiguration: number; tokenRequests: number; licensingRequests: number; graphRequests: number };
+  /** Every licensing and Graph request, in order. */
   requests: RecordedRequest[];
+  graph: FakeGraph;
   /** The next `count` licensing requests get `failure` instead of their answer. */
   failNext(count: number, failure: FakeFailure): void;
   /** Every `method` request to `path` (e.g. /v1.0/policies/.../products/CFQ7TTC0H9MP) gets `failure` until cleared. */
@@ -193,6 +205,12 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
   const accepted = new Set(options.acceptTokens ?? []);
   const scripted: FakeFailure[] = [];
   const failingPaths = new Map<string, FakeFailure>();
+  let baseUrl = '';
+  const fakeGraph = createFakeGraph(options.graph ?? { skus: [], subscriptions: [], users: [] }, {
+    pageSize: options.graphPageSize ?? 100,
+    baseUrl: () => baseUrl,
+    now: options.now ?? (() => new Date()),
+  });
 
   const fake: Omit<FakeMicrosoft, 'url' | 'close'> = {
     tenantId,
@@ -201,8 +219,10 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     products: new Map((options.products ?? DEFAULT_PRODUCTS).map((product) => [product.productId, { ...product }])),
     offerTypes: new Map(Object.entries(options.offerTypes ?? DEFAULT_OFFER_TYPES)),
     tokensIssued: [],
-    counts: { openidConfiguration: 0, tokenRequests: 0, licensingRequests: 0 },
+    tokenScopes: new Map(),
+    counts: { openidConfiguration: 0, tokenRequests: 0, licensingRequests: 0, graphRequests: 0 },
     requests: [],
+    graph: fakeGraph.graph,
     failRequests(method, path, failure) {
       if (failure) failingPaths.set(`${method} ${path}`, failure);
       else failingPaths.delete(`${method} ${path}`);
@@ -211,8 +231,6 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
       for (let i = 0; i < count; i++) scripted.push(failure);
     },
   };
-
-  let baseUrl = '';
 
   function openidConfiguration(response: ServerResponse): void {
     fake.counts.openidConfiguration++;
@@ -245,6 +263,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     }
     const accessToken = `fake-access-token-${fake.tokensIssued.length + 1}-${randomBytes(12).toString('hex')}`;
     fake.tokensIssued.push(accessToken);
+    fake.tokenScopes.set(accessToken, form.get('scope') ?? '');
     send(response, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken });
   }
 
@@ -256,25 +275,39 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     return { policyId: 'AllowSelfServicePurchase', ...product };
   }
 
-  async function licensing(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    fake.counts.licensingRequests++;
-    const body = await readBody(request);
+  /** Records the request and checks its token was issued for `scopes`; false when refused (401 sent). */
+  function admitted(service: RecordedRequest['service'], request: IncomingMessage, response: ServerResponse, url: URL, body: string, scopes: string[]): boolean {
     const header = (name: string) => {
       const value = request.headers[name];
       return Array.isArray(value) ? value.join(',') : value;
     };
     fake.requests.push({
+      service,
       method: request.method ?? '',
       path: `${url.pathname}${url.search}`,
-      correlationId: header('x-ms-correlation-id'),
+      correlationId: header('x-ms-correlation-id') ?? header('client-request-id'),
       authorization: header('authorization'),
       contentType: header('content-type'),
       body,
     });
     const bearer = /^Bearer (.+)$/.exec(header('authorization') ?? '')?.[1];
-    if (!bearer || !(accepted.has(bearer) || fake.tokensIssued.includes(bearer))) {
-      return send(response, 401, { error: { code: 'Unauthorized', message: 'Authentication failed.' } });
+    if (bearer && accepted.has(bearer)) return true;
+    const scope = bearer === undefined ? undefined : fake.tokenScopes.get(bearer);
+    if (scope === undefined) {
+      send(response, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Authentication failed.' } });
+      return false;
     }
+    if (!scope.split(' ').some((asked) => scopes.includes(asked))) {
+      send(response, 401, { error: { code: 'InvalidAuthenticationToken', message: `Access token validation failure. Invalid audience: the token was issued for ${scope}.` } });
+      return false;
+    }
+    return true;
+  }
+
+  async function licensing(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    fake.counts.licensingRequests++;
+    const body = await readBody(request);
+    if (!admitted('licensing', request, response, url, body, [LICENSING_SCOPE])) return;
     const failure = failingPaths.get(`${request.method} ${url.pathname}`) ?? scripted.shift();
     if (failure) return send(response, failure.status, failure.body ?? '', failure.headers);
 
@@ -337,6 +370,12 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
       return send(response, 200, { items: [{ id: 'AllowSelfServicePurchase', description: 'Allow self-service purchase', defaultValue: 'Enabled' }] });
     }
     if (path.startsWith(POLICY_PREFIX)) return licensing(request, response, url);
+    if (path.startsWith('/v1.0/')) {
+      fake.counts.graphRequests++;
+      const body = await readBody(request);
+      if (!admitted('graph', request, response, url, body, [`${baseUrl}/.default`, 'https://graph.microsoft.com/.default'])) return;
+      return fakeGraph.handle(request, response, url, body);
+    }
     send(response, 404, { error: { code: 'NotFound', message: `No fake route for ${request.method} ${path}` } });
   }
 

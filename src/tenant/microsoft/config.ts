@@ -3,7 +3,7 @@
  * `microsoftEnvShape` so the app schema can merge them and stay valid with TENANT=local;
  * `addMicrosoftEnvIssues` then says, per variable, what TENANT=microsoft still needs.
  * `microsoftConfigSchema` is the strict form: it checks and turns the variables into the
- * `MicrosoftConfig` that token.ts and licensing-client.ts take.
+ * `MicrosoftConfig` that token.ts, licensing-client.ts and graph-client.ts take.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -61,6 +61,14 @@ export const microsoftEnvShape = {
       .url({ error: 'must be a URL such as https://licensing.m365.microsoft.com' })
       .refine(isHttpsOrLoopback, 'must use https (http is accepted only for 127.0.0.1 or localhost)')
       .default('https://licensing.m365.microsoft.com'),
+  ),
+  MS_GRAPH_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({ error: 'must be a URL such as https://graph.microsoft.com' })
+      .refine(isHttpsOrLoopback, 'must use https (http is accepted only for 127.0.0.1 or localhost)')
+      .refine((value) => ['', '/'].includes(new URL(value).pathname), 'must be the host only, such as https://graph.microsoft.com (the bot adds /v1.0)')
+      .default('https://graph.microsoft.com'),
   ),
   MS_LOGIN_URL: z.preprocess(
     emptyAsUndefined,
@@ -127,6 +135,8 @@ export interface MicrosoftConfig {
   clientId: string;
   auth: MicrosoftAuth;
   licensingUrl: string;
+  /** Microsoft Graph's origin; tokens for it are asked with the scope `<graphUrl>/.default`. */
+  graphUrl: string;
   loginUrl: string;
   httpTimeoutMs: number;
   maxRetries: number;
@@ -149,6 +159,7 @@ export function toMicrosoftConfig(env: MicrosoftEnv): MicrosoftConfig {
     clientId: env.MS_CLIENT_ID,
     auth,
     licensingUrl: env.MS_LICENSING_URL.replace(/\/+$/, ''),
+    graphUrl: new URL(env.MS_GRAPH_URL).origin,
     loginUrl: env.MS_LOGIN_URL.replace(/\/+$/, ''),
     httpTimeoutMs: env.MS_HTTP_TIMEOUT_MS,
     maxRetries: env.MS_MAX_RETRIES,

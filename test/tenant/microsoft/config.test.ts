@@ -26,6 +26,7 @@ describe('the Microsoft configuration', () => {
         clientId: CLIENT_ID,
         auth: { kind: 'secret', clientSecret: 's3cret' },
         licensingUrl: 'https://licensing.m365.microsoft.com',
+        graphUrl: 'https://graph.microsoft.com',
         loginUrl: 'https://login.microsoftonline.com',
         httpTimeoutMs: 30_000,
         maxRetries: 4,
@@ -90,6 +91,19 @@ describe('the Microsoft configuration', () => {
     });
 
     expect(result.ok && result.config.licensingUrl).toBe('http://127.0.0.1:8080');
+  });
+
+  it('takes Microsoft Graph as a host, and refuses a path or plain http to another machine', () => {
+    const base = { MS_TENANT_ID: TENANT_ID, MS_CLIENT_ID: CLIENT_ID, MS_CLIENT_SECRET: 's3cret' };
+
+    const local = loadMicrosoftConfig({ ...base, MS_GRAPH_URL: 'https://127.0.0.1:8443/' });
+    expect(local.ok && local.config.graphUrl).toBe('https://127.0.0.1:8443');
+    expect(issuesOf({ ...base, MS_GRAPH_URL: 'https://graph.microsoft.com/v1.0' })).toEqual([
+      'MS_GRAPH_URL must be the host only, such as https://graph.microsoft.com (the bot adds /v1.0)',
+    ]);
+    expect(issuesOf({ ...base, MS_GRAPH_URL: 'http://graph.example' })).toEqual([
+      'MS_GRAPH_URL must use https (http is accepted only for 127.0.0.1 or localhost)',
+    ]);
   });
 
   it('wants exactly one way to sign in', () => {
