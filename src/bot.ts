@@ -7,7 +7,6 @@ import type { Server } from 'node:http';
 import { webApi, type App, type Logger } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
-import { policyGuardDeps, runPolicyGuard } from './jobs/policy-guard-job.js';
 import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker } from './outbox/worker.js';
 import { scheduledJobs } from './jobs/index.js';
@@ -16,7 +15,8 @@ import { createAdminDirectory } from './slack/admins.js';
 import { createSlackApp, verifyBotToken } from './slack/app.js';
 import { slackDirectory } from './slack/directory.js';
 import { refreshHomes } from './slack/app-home.js';
-import { takeoverNotices } from './slack/blocks/takeover.js';
+import { slackNotices } from './slack/blocks/notices.js';
+import { policyGuardDeps, runPolicyGuard } from './services/policy-guard.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 import { createLocalSubscriptionTenant } from './tenant/local/subscription-tenant.js';
 import { createPolicyTenant } from './tenant/policy-tenant.js';
@@ -103,6 +103,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         kickOutbox: () => outboxWorker?.kick(),
         subscriptionTenant,
         policyTenant,
+        notices: slackNotices,
       },
       {
         identity,
@@ -118,7 +119,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     // Policies live at Microsoft: read them now rather than at the first scheduled sync.
     const startupPolicyGuard =
       config.TENANT === 'microsoft' && options.policyGuardAtStart !== false
-        ? runPolicyGuard(policyGuardDeps(config, database.prisma, policyTenant), clock()).then(
+        ? runPolicyGuard(policyGuardDeps(config, database.prisma, policyTenant, slackNotices.policyGuard), clock()).then(
             (summary) => {
               logger.info('Policy guard at start', summary);
               outboxWorker?.kick();
@@ -138,7 +139,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
             logger,
             kickOutbox: () => outboxWorker?.kick(),
             policyTenant,
-            takeovers: { tenant: subscriptionTenant, directory: slackDirectory(running.client), notices: takeoverNotices },
+            notices: slackNotices,
+            takeovers: { tenant: subscriptionTenant, directory: slackDirectory(running.client), notices: slackNotices.takeover },
           },
           jobs: scheduledJobs(config),
           clock,

@@ -6,7 +6,6 @@ import type { SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
 import { TAKEOVER_ACTIONS } from '../../blocks/action-ids.js';
 import { centralLicensesAssignedMessage, purchasersAskedMessage } from '../../blocks/centralize.js';
-import { takeoverNotices } from '../../blocks/takeover.js';
 
 const productValue = z.object({ value: z.string().regex(/^[A-Za-z0-9]{1,40}$/) });
 
@@ -24,7 +23,7 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
     await replyingErrors(respond, logger, async () => {
       const { value } = productValue.parse(action);
-      const { asked, alreadyAskedToday } = await askPurchasersToCancel(deps.context(), takeoverNotices, { slackUserId: body.user.id }, value);
+      const { asked, alreadyAskedToday } = await askPurchasersToCancel(deps.context(), deps.notices.centralize, { slackUserId: body.user.id }, value);
       deps.kickOutbox();
       await respond(ephemeral(purchasersAskedMessage(asked, alreadyAskedToday)));
     });

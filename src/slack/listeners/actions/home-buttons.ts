@@ -1,7 +1,7 @@
 /** App Home's quick buttons: post the pending digest now, or refresh the dashboard. */
 import type { App } from '@slack/bolt';
-import { digestNow } from '../../../jobs/digest-job.js';
-import type { SlackDeps } from '../../deps.js';
+import { postDigest } from '../../../services/post-digest.js';
+import { digestDeps, type SlackDeps } from '../../deps.js';
 import { publishHome } from '../../app-home.js';
 import { ACTIONS } from '../../blocks/action-ids.js';
 import { describeDigestResult } from '../../blocks/digest.js';
@@ -20,7 +20,7 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
     try {
       const ctx = deps.context();
-      const result = await digestNow(ctx, deps.config, { skipEmpty: true });
+      const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true });
       if (result.status === 'posted') deps.kickOutbox();
       await publishHome(client, deps, body.user.id, describeDigestResult(result, deps.config, ctx.timeZone));
     } catch (error) {

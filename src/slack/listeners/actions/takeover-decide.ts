@@ -9,7 +9,7 @@ import type { SlackDeps } from '../../deps.js';
 import { slackDirectory } from '../../directory.js';
 import { replyingErrors } from '../../reply.js';
 import { TAKEOVER_ACTIONS } from '../../blocks/action-ids.js';
-import { rejectModal, takeoverNotices } from '../../blocks/takeover.js';
+import { rejectModal } from '../../blocks/takeover.js';
 import { refreshHomesAfterChange } from '../../app-home.js';
 
 const requestIdValue = z.object({ value: z.uuid() });
@@ -21,7 +21,7 @@ export function register(app: App, deps: SlackDeps): void {
       const { value } = requestIdValue.parse(action);
       await approveTakeover(
         deps.context(),
-        { tenant: deps.subscriptionTenant, directory: slackDirectory(client), notices: takeoverNotices },
+        { tenant: deps.subscriptionTenant, directory: slackDirectory(client), notices: deps.notices.takeover },
         { slackUserId: body.user.id },
         value,
         { requireSecondApprover: deps.config.REQUIRE_SECOND_APPROVER },

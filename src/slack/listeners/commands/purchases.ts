@@ -1,14 +1,14 @@
 /** `/purchases <subcommand>`: parse, call one service, render, reply ephemerally. */
 import type { App } from '@slack/bolt';
-import { digestNow } from '../../../jobs/digest-job.js';
 import { exportUsers } from '../../../services/export-users.js';
+import { postDigest } from '../../../services/post-digest.js';
 import { listPolicies } from '../../../services/list-policies.js';
 import { listSubscriptions } from '../../../services/list-subscriptions.js';
 import { planAllPolicies } from '../../../services/set-all-policies.js';
 import { setPolicy } from '../../../services/set-policy.js';
 import { productLicenses } from '../../../services/product-licenses.js';
 import { showSubscription } from '../../../services/show-subscription.js';
-import { policyDeps, type SlackDeps } from '../../deps.js';
+import { digestDeps, policyDeps, type SlackDeps } from '../../deps.js';
 import { PURCHASES_COMMAND } from '../../commands.js';
 import { parsePurchasesCommand } from '../../parse-command.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
@@ -43,7 +43,7 @@ export function register(app: App, deps: SlackDeps): void {
           await respond(ephemeral(licensesMessage(await productLicenses(ctx, parsed.product))));
           return;
         case 'digest': {
-          const result = await digestNow(ctx, deps.config, { skipEmpty: true });
+          const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true });
           if (result.status === 'posted') deps.kickOutbox();
           await respond(ephemeral(digestReply(result, deps.config, ctx.timeZone)));
           return;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { rejectTakeover } from '../../../services/takeover/decide.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../reply.js';
-import { REJECT_FIELD, REJECT_VIEW, takeoverNotices } from '../../blocks/takeover.js';
+import { REJECT_FIELD, REJECT_VIEW } from '../../blocks/takeover.js';
 import { refreshHomesAfterChange } from '../../app-home.js';
 
 const reasonState = z.object({ value: z.string().nullish() }).optional();
@@ -13,7 +13,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.view(REJECT_VIEW, async ({ view, body, ack, client, logger }) => {
     try {
       const reason = reasonState.parse(view.state.values[REJECT_FIELD.block]?.[REJECT_FIELD.action])?.value ?? undefined;
-      await rejectTakeover(deps.context(), takeoverNotices, { slackUserId: body.user.id }, z.uuid().parse(view.private_metadata), reason);
+      await rejectTakeover(deps.context(), deps.notices.takeover, { slackUserId: body.user.id }, z.uuid().parse(view.private_metadata), reason);
       await ack();
       deps.kickOutbox();
       await refreshHomesAfterChange(client, deps, logger);

@@ -8,7 +8,7 @@ import { isFieldError, type TakeoverField } from '../../../domain/takeover.js';
 import { requestTakeover, takeoverInput } from '../../../services/takeover/request.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../reply.js';
-import { TAKEOVER_FIELDS, TAKEOVER_VIEW, takeoverNotices } from '../../blocks/takeover.js';
+import { TAKEOVER_FIELDS, TAKEOVER_VIEW } from '../../blocks/takeover.js';
 import { refreshHomesAfterChange } from '../../app-home.js';
 
 const selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() }).optional();
@@ -28,7 +28,7 @@ export function register(app: App, deps: SlackDeps): void {
       const ctx = deps.context();
       await requestTakeover(
         ctx,
-        takeoverNotices,
+        deps.notices.takeover,
         { slackUserId: body.user.id },
         takeoverInput.parse({
           subscriptionId: view.private_metadata,
