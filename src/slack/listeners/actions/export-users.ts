@@ -2,8 +2,7 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors.js';
-import { exportUsers } from '../../../services/export-users.js';
-import type { ExportTarget } from '../../parse-command.js';
+import { exportUsers, type ExportTarget } from '../../../services/export-users.js';
 import type { SlackDeps } from '../../deps.js';
 import { replyingErrors } from '../../reply.js';
 import { ACTIONS } from '../../blocks/action-ids.js';
