@@ -1,7 +1,7 @@
 /**
  * Every port through which the services speak, in one place: the Slack layer implements it
- * (slack/blocks/notices.ts), the composition root hands it to the listeners and the jobs, and
- * each service takes only its own part.
+ * (slack/blocks/notices.ts), the composition root (wiring.ts) hands it to the listeners and the
+ * jobs, and each service takes only its own part.
  */
 import type { CentralizeNotices } from './centralize.js';
 import type { PolicyNotices } from './policy-deps.js';

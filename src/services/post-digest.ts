@@ -15,9 +15,10 @@
  * - otherwise (Slack is down or rate-limiting): nothing new is posted; the outbox keeps trying
  *   and a later run settles it. Nothing is lost, and nothing is posted twice, because a window
  *   never changes its dedupe keys.
- * Then it selects the subscriptions first seen in (watermark, now], renders them (split across
- * messages within Slack's limits) and, in one transaction, enqueues the messages and records the
- * pending window. A crash before the commit leaves no trace; after it, the outbox delivers.
+ * Then it selects the subscriptions first seen in (watermark, now], has the notices port word
+ * them (split across messages within Slack's limits) and, in one transaction, enqueues the
+ * messages and records the pending window. A crash before the commit leaves no trace; after
+ * it, the outbox delivers.
  *
  * A scheduled run passes its slot: if the watermark or the window in flight already reaches the
  * slot, that slot was covered (a run taken over after its first holder died) and nothing is
