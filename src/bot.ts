@@ -1,26 +1,21 @@
 /**
- * The composition root as a function: config -> database -> services -> Slack app.
+ * The bot's lifecycle: verify the token, open the database (and seed the demo tenant), wire the
+ * object graph (wiring.ts), then start the Slack app and the background work: the outbox
+ * worker, the policy guard's start-up read and the scheduler; and stop them again in order.
  * main.ts runs it for real; end-to-end tests (and the sandbox) run it with their own database,
  * clock and Slack Web API URL.
  */
 import type { Server } from 'node:http';
-import { webApi, type App, type Logger } from '@slack/bolt';
+import type { App, Logger } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
-import { policyGuardDeps, runPolicyGuard } from './jobs/policy-guard-job.js';
-import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
-import { startOutboxWorker } from './outbox/worker.js';
-import { scheduledJobs } from './jobs/index.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
-import { createAdminDirectory } from './slack/admins.js';
-import { createSlackApp, verifyBotToken } from './slack/app.js';
-import { slackDirectory } from './slack/directory.js';
-import { refreshHomes } from './slack/app-home.js';
-import { takeoverNotices } from './slack/blocks/takeover.js';
+import type { OutboxSummary } from './outbox/deliver.js';
+import { startOutboxWorker, type OutboxWorker } from './outbox/worker.js';
+import { verifyBotToken } from './slack/app.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
-import { createLocalSubscriptionTenant } from './tenant/local/subscription-tenant.js';
-import { createPolicyTenant } from './tenant/policy-tenant.js';
 import type { PolicyTenant } from './tenant/port.js';
+import { wireBot } from './wiring.js';
 
 export interface BotOptions {
   /** An already open database (tests); otherwise DATABASE_URL is opened and migrated. */
@@ -62,108 +57,75 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const identity = await verifyBotToken(config, options.retries);
   const database = options.database ?? (await createDatabase(config.DATABASE_URL));
   const ownsDatabase = options.database === undefined;
-  let worker: ReturnType<typeof startOutboxWorker> | undefined;
+  let worker: OutboxWorker | undefined;
   const logger = options.logger ?? console;
   try {
     if (config.TENANT === 'local' && config.DEMO_TENANT && ownsDatabase) {
       const seeded = await seedDemoTenant(database.prisma, clock());
       if (seeded.seeded) logger.info('Seeded the demo tenant into an empty database.');
     }
-    // Outbox delivery waits out 429s itself, persisted in the database: its client must
-    // reject rate-limited calls instead of sleeping, and must not retry on its own.
-    const outboxClient = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
-      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-    });
-    const deliver = (now: Date) => deliverOutbox({ prisma: database.prisma, client: outboxClient, logger }, now);
-    worker =
-      options.outboxWorker === false
-        ? undefined
-        : startOutboxWorker({ deliver, clock, onError: (error) => logger.error('Outbox delivery failed', error) });
-    const outboxWorker = worker;
-    const policyTenant = createPolicyTenant(config, database.prisma, logger);
-    const subscriptionTenant = createLocalSubscriptionTenant(database.prisma);
-    let app: App | undefined;
-    const admins = createAdminDirectory({
-      adminUserIds: config.ADMIN_USER_IDS,
-      usergroupId: config.ADMIN_USERGROUP_ID,
+    const bot = wireBot(config, {
+      database,
       clock,
-      fetchGroupMembers: async (usergroup) => {
-        const result = await app!.client.usergroups.users.list({ usergroup });
-        return result.users ?? [];
-      },
-    });
-    app = createSlackApp(
-      config,
-      {
-        config,
-        admins,
-        context: () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE }),
-        kickOutbox: () => outboxWorker?.kick(),
-        subscriptionTenant,
-        policyTenant,
-      },
-      {
+      logger,
+      kickOutbox: () => worker?.kick(),
+      slackApp: {
         identity,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.processBeforeResponse !== undefined ? { processBeforeResponse: options.processBeforeResponse } : {}),
       },
-    );
+    });
+    worker =
+      options.outboxWorker === false
+        ? undefined
+        : startOutboxWorker({ deliver: bot.deliverOutbox, clock, onError: (error) => logger.error('Outbox delivery failed', error) });
+    const { app } = bot;
     const server = config.SLACK_APP_TOKEN ? await app.start() : await app.start(options.port ?? config.PORT);
     const address = (server as Server | undefined)?.address?.();
     const port = address && typeof address === 'object' ? address.port : undefined;
-    const running = app;
     // Policies live at Microsoft: read them now rather than at the first scheduled sync.
     const startupPolicyGuard =
       config.TENANT === 'microsoft' && options.policyGuardAtStart !== false
-        ? runPolicyGuard(policyGuardDeps(config, database.prisma, policyTenant), clock()).then(
+        ? bot.runPolicyGuard(clock()).then(
             (summary) => {
               logger.info('Policy guard at start', summary);
-              outboxWorker?.kick();
+              worker?.kick();
             },
             (error: unknown) => logger.error('The policy guard could not read the tenant at start; it will try again on its schedule', error),
           )
         : undefined;
     let scheduler: Scheduler | undefined;
     if (options.scheduler !== false) {
-      const context = () => ({ prisma: database.prisma, now: clock(), timeZone: config.BOT_TIMEZONE });
       try {
         scheduler = await startScheduler({
           prisma: database.prisma,
-          deps: {
-            prisma: database.prisma,
-            config,
-            logger,
-            kickOutbox: () => outboxWorker?.kick(),
-            policyTenant,
-            takeovers: { tenant: subscriptionTenant, directory: slackDirectory(running.client), notices: takeoverNotices },
-          },
-          jobs: scheduledJobs(config),
+          deps: bot.jobDeps,
+          jobs: bot.jobs,
           clock,
           logger,
           // What the jobs post or change shows on App Home: publish it again for its viewers.
-          afterRun: async () => void (await refreshHomes(running.client, { admins, context })),
+          afterRun: async () => void (await bot.refreshHomes()),
         });
       } catch (error) {
         await worker?.stop();
-        await running.stop();
+        await app.stop();
         throw error;
       }
     }
+    const outboxWorker = worker;
     return {
-      app: running,
+      app,
       database,
       ...(port !== undefined ? { port } : {}),
-      deliverOutbox: () => deliver(clock()),
-      policyTenant,
+      deliverOutbox: () => bot.deliverOutbox(clock()),
+      policyTenant: bot.policyTenant,
       ...(startupPolicyGuard ? { startupPolicyGuard } : {}),
       async stop() {
         await startupPolicyGuard;
         await scheduler?.stop();
         await outboxWorker?.stop();
-        await running.stop();
+        await app.stop();
         if (ownsDatabase) await database.close();
       },
     };

@@ -2,6 +2,9 @@
 export const POLICY_VALUES = ['Enabled', 'OnlyTrialsWithoutPaymentMethod', 'Disabled'] as const;
 export type PolicyValue = (typeof POLICY_VALUES)[number];
 
+/** A Microsoft product (by ProductId), or a third-party offer type. */
+export type PolicyKind = 'product' | 'offerType';
+
 /** Third-party offer types: they take only Enabled or Disabled. */
 export const OFFER_TYPES = ['SaaS', 'POWERBIVISUALS', 'DYNAMICSCE', 'DYNAMICSBC'] as const;
 export type OfferType = (typeof OFFER_TYPES)[number];
@@ -31,7 +34,7 @@ export function isPolicyValue(text: string): text is PolicyValue {
 }
 
 /** Offer types take only Enabled or Disabled; products take all three values. */
-export function allowedPolicyValues(kind: 'product' | 'offerType'): readonly PolicyValue[] {
+export function allowedPolicyValues(kind: PolicyKind): readonly PolicyValue[] {
   return kind === 'offerType' ? ['Enabled', 'Disabled'] : POLICY_VALUES;
 }
 
@@ -45,4 +48,20 @@ export function policyMeaning(value: PolicyValue): string {
     case 'Disabled':
       return 'no self-service purchases or trials';
   }
+}
+
+/** Who changed a policy when it was not an admin: outside the bot, or the policy guard. */
+export const CHANGED_OUTSIDE = 'tenant';
+export const CHANGED_BY_GUARD = 'guard';
+
+/** A product's or offer type's policy as the bot's record holds it. */
+export interface RecordedPolicy {
+  id: string;
+  kind: PolicyKind;
+  name: string;
+  value: PolicyValue;
+  changedAt: Date | null;
+  /** A Slack user id, CHANGED_OUTSIDE or CHANGED_BY_GUARD. */
+  changedBy: string | null;
+  firstSeenAt: Date;
 }

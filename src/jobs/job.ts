@@ -1,6 +1,7 @@
 /** What a scheduled job is: a plain function of its dependencies and the time, plus when to run it. */
 import type { Config } from '../config.js';
-import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../db/client.js';
+import type { Notices } from '../services/notices.js';
 import type { DecisionDeps } from '../services/takeover/decide.js';
 import type { PolicyTenant } from '../tenant/port.js';
 
@@ -17,6 +18,8 @@ export interface JobDeps {
   logger: JobLogger;
   /** Asks the outbox worker to deliver now what a job just enqueued. */
   kickOutbox(): void;
+  /** What the jobs' posts say: the Slack layer's wording, handed in by the composition root. */
+  notices: Notices;
   /** Where purchase policies are read (the policy guard). */
   policyTenant: PolicyTenant;
   /** What finishing an approved take-over needs (the resume job). */

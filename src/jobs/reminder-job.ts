@@ -1,7 +1,6 @@
-/** Expiration reminders as a scheduled job. */
+/** Expiration reminders (services/send-reminders.ts) on REMINDER_CRON. */
 import type { Config } from '../config.js';
 import { sendReminders, type ReminderResult } from '../services/send-reminders.js';
-import { reminderMessages } from '../slack/blocks/reminders.js';
 import type { Job, JobDeps } from './job.js';
 
 export const REMINDER_JOB = 'reminders';
@@ -20,7 +19,7 @@ export function reminderJob(config: Config): Job<JobDeps> {
       const timeZone = deps.config.BOT_TIMEZONE;
       const result = await sendReminders(
         { prisma: deps.prisma, now, timeZone },
-        { channel, thresholds: deps.config.REMINDER_DAYS, render: (group) => reminderMessages(group, now, timeZone) },
+        { channel, thresholds: deps.config.REMINDER_DAYS, notices: deps.notices.reminders },
       );
       if (result.reminded.length > 0) deps.kickOutbox();
       return result;

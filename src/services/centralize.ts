@@ -14,12 +14,18 @@ import { enqueue } from '../outbox/enqueue.js';
 import type { SubscriptionTenant } from '../tenant/port.js';
 import type { Actor, ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
-import type { TakeoverNotices } from './takeover/notices.js';
+import { outboxContent, type Message } from './messages.js';
 
 export interface Holder {
   id: string;
   name: string;
   email: string;
+}
+
+/** What centralizing tells people: a port the Slack layer implements. */
+export interface CentralizeNotices {
+  /** To a purchaser whose users now hold central licenses: please cancel your own subscription. */
+  askToCancel(subscription: SubscriptionSummary, askedBy: string, timeZone: string): Message;
 }
 
 export interface CentralizePlan {
@@ -96,7 +102,7 @@ export async function assignCentralLicenses(ctx: ServiceContext, tenant: Subscri
 /** DMs each purchaser of an active self-service subscription of the product, at most once a day each. */
 export async function askPurchasersToCancel(
   ctx: ServiceContext,
-  notices: TakeoverNotices,
+  notices: CentralizeNotices,
   actor: Actor,
   productId: string,
 ): Promise<{ asked: number; alreadyAskedToday: number }> {
@@ -109,7 +115,7 @@ export async function askPurchasersToCancel(
     if (!purchaser) continue;
     const message = notices.askToCancel(subscription, actor.slackUserId, ctx.timeZone);
     const to = purchaser.slackUserId ? { user: purchaser.slackUserId } : { email: purchaser.email };
-    const fresh = await enqueue(ctx.prisma, 'dm', `centralize:${subscription.id}:ask:${day}`, { ...to, text: message.text, blocks: message.blocks as never }, ctx.now);
+    const fresh = await enqueue(ctx.prisma, 'dm', `centralize:${subscription.id}:ask:${day}`, { ...to, ...outboxContent(message) }, ctx.now);
     if (fresh) asked += 1;
     else alreadyAskedToday += 1;
   }

@@ -1,20 +1,14 @@
 /** Posts of several parts (a long digest, a long reminder), enqueued together in the caller's transaction. */
 import type { Tx } from '../db/client.js';
 import { enqueue } from '../outbox/enqueue.js';
-
-/** A rendered message, as the outbox posts it. */
-export interface ChannelMessage {
-  text: string;
-  blocks: unknown[];
-}
+import { outboxContent, type Message } from './messages.js';
 
 /**
  * The outbox delivers in order of creation: parts are stored a millisecond apart, the last one
  * at `now`, so that all of them are due at once and go out in order.
  */
-export async function enqueueParts(tx: Tx, channel: string, parts: Array<{ key: string; message: ChannelMessage }>, now: Date): Promise<void> {
+export async function enqueueParts(tx: Tx, channel: string, parts: Array<{ key: string; message: Message }>, now: Date): Promise<void> {
   for (const [i, { key, message }] of parts.entries()) {
-    const blocks = message.blocks as Array<Record<string, unknown>>;
-    await enqueue(tx, 'post', key, { channel, text: message.text, blocks }, new Date(now.getTime() - (parts.length - 1 - i)));
+    await enqueue(tx, 'post', key, { channel, ...outboxContent(message) }, new Date(now.getTime() - (parts.length - 1 - i)));
   }
 }

@@ -16,13 +16,15 @@ import { recordAudit } from '../db/repositories/audit.js';
 import { neutralizeCell } from '../domain/csv.js';
 import { formatDateTime, formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
-import type { ExportTarget } from '../slack/parse-command.js';
 import type { Actor, ServiceContext } from './context.js';
 import { findSubscription } from './show-subscription.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const CSV_COLUMNS = ['Subscription id', 'Product', 'Purchaser', 'User name', 'Email / UPN', 'Assigned at'] as const;
 const BATCH = 1000;
+
+/** Whose users to export: every subscription of a product, or the given subscriptions (ids or prefixes). */
+export type ExportTarget = { kind: 'product'; product: string } | { kind: 'subscriptions'; refs: string[] };
 
 export interface CsvExport {
   path: string;

@@ -1,6 +1,7 @@
 /** Every product and offer type with its value and its last change, from the record. */
 import { readJobState } from '../db/repositories/job-state.js';
-import { listRecordedPolicies, type RecordedPolicy } from '../db/repositories/policies.js';
+import { listRecordedPolicies } from '../db/repositories/policies.js';
+import type { RecordedPolicy } from '../domain/policy.js';
 import type { ServiceContext } from './context.js';
 
 export const LAST_POLICY_SYNC_KEY = 'policy.lastSync';

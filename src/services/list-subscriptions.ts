@@ -13,11 +13,21 @@ import {
 } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { matchProduct } from '../domain/products.js';
-import type { ListFilters, StatusFilter } from '../slack/parse-command.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const PAGE_SIZE = 20;
+
+export const SUBSCRIPTION_STATUS_FILTERS = ['active', 'deleted', 'all'] as const;
+export type StatusFilter = (typeof SUBSCRIPTION_STATUS_FILTERS)[number];
+
+/** What to list: a product (name, ProductId or part of a name), a purchaser, a status, an expiry horizon. */
+export interface ListFilters {
+  product?: string;
+  purchaser?: string;
+  status: StatusFilter;
+  expiringDays?: number;
+}
 
 const cursorSchema = z.object({
   v: z.literal(1),
@@ -25,7 +35,7 @@ const cursorSchema = z.object({
     productId: z.string().max(40).optional(),
     productName: z.string().max(200).optional(),
     purchaser: z.string().max(200).optional(),
-    status: z.enum(['active', 'deleted', 'all']),
+    status: z.enum(SUBSCRIPTION_STATUS_FILTERS),
     expiringDays: z.number().int().min(0).max(3650).optional(),
   }),
   a: z.object({ p: z.iso.datetime(), i: z.string().max(64) }),

@@ -15,22 +15,24 @@
  * - otherwise (Slack is down or rate-limiting): nothing new is posted; the outbox keeps trying
  *   and a later run settles it. Nothing is lost, and nothing is posted twice, because a window
  *   never changes its dedupe keys.
- * Then it selects the subscriptions first seen in (watermark, now], renders them (split across
- * messages within Slack's limits) and, in one transaction, enqueues the messages and records the
- * pending window. A crash before the commit leaves no trace; after it, the outbox delivers.
+ * Then it selects the subscriptions first seen in (watermark, now], has the notices port word
+ * them (split across messages within Slack's limits) and, in one transaction, enqueues the
+ * messages and records the pending window. A crash before the commit leaves no trace; after
+ * it, the outbox delivers.
  *
  * A scheduled run passes its slot: if the watermark or the window in flight already reaches the
  * slot, that slot was covered (a run taken over after its first holder died) and nothing is
- * posted again.
+ * posted again. The digest job and `/purchases digest` (and App Home's button) both post here.
  */
 import { z } from 'zod';
-import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../db/client.js';
 import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { findOutboxStatuses } from '../db/repositories/outbox.js';
 import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';
 import { sumByCurrency, type Money } from '../domain/money.js';
-import { enqueueParts, type ChannelMessage } from './channel-posts.js';
+import { enqueueParts } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
+import type { Message } from './messages.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const DIGEST_WATERMARK = 'digest.watermark';
@@ -57,12 +59,25 @@ export interface Digest {
   totals: { count: number; licenses: number; monthly: Money[] };
 }
 
+/** What the digest tells the admins' channel: a port the Slack layer implements. */
+export interface DigestNotices {
+  /** The digest as one or more messages (a long one is split within Slack's limits). */
+  messages(digest: Digest, now: Date, timeZone: string): Message[];
+}
+
+export interface DigestDeps {
+  notices: DigestNotices;
+  /** ADMIN_CHANNEL_ID: where digests go; without it none is posted. */
+  adminChannelId: string | undefined;
+}
+
 export type DigestResult =
   | { status: 'posted'; from: Date | null; to: Date; count: number; messages: number }
   | { status: 'empty'; from: Date | null; to: Date }
   | { status: 'waiting'; from: Date | null; to: Date; messages: number }
   | { status: 'covered'; watermark: Date }
-  | { status: 'busy' };
+  | { status: 'busy' }
+  | { status: 'no-channel' };
 
 export type SettleOutcome = 'none' | 'sent' | 'failed' | 'waiting';
 
@@ -132,16 +147,19 @@ export function digestKeys(from: Date | null, to: Date, parts: number): string[]
   return Array.from({ length: parts }, (_, i) => `digest:${from?.toISOString() ?? 'start'}:${to.toISOString()}:${i + 1}/${parts}`);
 }
 
+/** Posts the pending digest to the admins' channel, exactly once (see above). */
 export async function postDigest(
   ctx: ServiceContext,
+  deps: DigestDeps,
   options: {
-    channel: string;
+    /** Post nothing when nothing is new (DIGEST_SKIP_EMPTY; always for an admin asking). */
     skipEmpty: boolean;
-    render: (digest: Digest) => ChannelMessage[];
     /** The scheduled slot of this run, if it is one. */
     slot?: Date;
   },
 ): Promise<DigestResult> {
+  const channel = deps.adminChannelId;
+  if (!channel) return { status: 'no-channel' };
   const settled = await settleDigest(ctx.prisma, ctx.now);
   if (settled.outcome === 'waiting') {
     const pending = settled.pending!;
@@ -154,7 +172,7 @@ export async function postDigest(
   const to = ctx.now;
   const digest = await selectDigest(ctx.prisma, from, to);
   if (digest.totals.count === 0 && options.skipEmpty) return { status: 'empty', from, to };
-  const messages = options.render(digest);
+  const messages = deps.notices.messages(digest, ctx.now, ctx.timeZone);
   const keys = digestKeys(from, to, messages.length);
   const pending: PendingWindow = { from: from?.toISOString() ?? null, to: to.toISOString(), keys };
   try {
@@ -162,7 +180,7 @@ export async function postDigest(
       // The pending row is the lock: a second window racing this one fails on its unique key
       // and rolls back with its messages.
       await insertJobState(tx, DIGEST_PENDING, JSON.stringify(pending), ctx.now);
-      await enqueueParts(tx, options.channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now);
+      await enqueueParts(tx, channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now);
     });
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') return { status: 'busy' };

@@ -17,13 +17,20 @@ import { addDays } from 'date-fns';
 import { findRemindersSent, insertRemindersSent } from '../db/repositories/reminders-sent.js';
 import { findActiveSelfServiceExpiring } from '../db/repositories/subscriptions.js';
 import { daysUntil } from '../domain/dates.js';
-import { enqueueParts, type ChannelMessage } from './channel-posts.js';
+import { enqueueParts } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
+import type { Message } from './messages.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export interface ReminderGroup {
   thresholdDays: number;
   items: Array<SubscriptionSummary & { daysLeft: number }>;
+}
+
+/** What reminders tell the admins' channel: a port the Slack layer implements. */
+export interface ReminderNotices {
+  /** One threshold's reminder as one or more messages (split within Slack's limits). */
+  messages(group: ReminderGroup, now: Date, timeZone: string): Message[];
 }
 
 export interface ReminderResult {
@@ -69,13 +76,13 @@ export function reminderKeys(thresholdDays: number, now: Date, parts: number): s
 
 export async function sendReminders(
   ctx: ServiceContext,
-  options: { channel: string; thresholds: number[]; render: (group: ReminderGroup) => ChannelMessage[] },
+  options: { channel: string; thresholds: number[]; notices: ReminderNotices },
 ): Promise<ReminderResult> {
   const groups = await selectDueReminders(ctx, options.thresholds);
   if (groups.length === 0) return { reminded: [], raced: false };
   // Every part of every threshold in one go, so the outbox posts them in threshold order.
   const parts = groups.flatMap((group) => {
-    const messages = options.render(group);
+    const messages = options.notices.messages(group, ctx.now, ctx.timeZone);
     const keys = reminderKeys(group.thresholdDays, ctx.now, messages.length);
     return messages.map((message, i) => ({ key: keys[i]!, message }));
   });

@@ -7,27 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { listRecordedPolicies, recordPolicyChange } from '../db/repositories/policies.js';
 import { isAppError } from '../domain/errors.js';
-import { policyMeaning, policyWord, type PolicyValue } from '../domain/policy.js';
+import { policyWord, type PolicyValue } from '../domain/policy.js';
 import { enqueue } from '../outbox/enqueue.js';
-import type { TenantPolicy } from '../tenant/port.js';
 import type { Actor, ServiceContext } from './context.js';
-import type { PolicyDeps } from './policy-deps.js';
+import { outboxContent } from './messages.js';
+import type { AllPoliciesResult, PolicyDeps, PolicyPlan } from './policy-deps.js';
 
 /** Parallel calls to the tenant: enough to finish in seconds, few enough not to be throttled. */
 const CONCURRENCY = 4;
-
-export interface PolicyPlan {
-  value: PolicyValue;
-  toChange: TenantPolicy[];
-  unchanged: TenantPolicy[];
-  /** Offer types when the value is trials: they take only enabled or disabled. */
-  skipped: TenantPolicy[];
-}
-
-export interface AllPoliciesResult extends PolicyPlan {
-  changed: Array<{ policy: TenantPolicy; before: PolicyValue }>;
-  failed: Array<{ policy: TenantPolicy; reason: string }>;
-}
 
 export async function planAllPolicies(ctx: ServiceContext, deps: PolicyDeps, value: PolicyValue): Promise<PolicyPlan> {
   const [tenant, recorded] = await Promise.all([deps.tenant.listPolicies(), listRecordedPolicies(ctx.prisma)]);
@@ -58,19 +45,6 @@ function reasonOf(error: unknown): string {
   return `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-function allPoliciesSummary(actor: string, result: AllPoliciesResult): string {
-  const word = policyWord(result.value);
-  const lines = [
-    `:shield: <@${actor}> set every product's self-service purchase policy to *${word}* (${policyMeaning(result.value)}, for future purchases): ` +
-      `${result.changed.length} changed, ${result.unchanged.length} already ${word}` +
-      (result.skipped.length > 0 ? `, ${result.skipped.length} offer types skipped (they take only enabled or disabled)` : '') +
-      (result.failed.length > 0 ? `, ${result.failed.length} failed` : '') +
-      '.',
-    ...result.failed.map(({ policy, reason }) => `• Not changed: ${policy.name} (\`${policy.id}\`): ${reason}`),
-  ];
-  return lines.join('\n');
-}
-
 export async function setAllPolicies(ctx: ServiceContext, deps: PolicyDeps, actor: Actor, value: PolicyValue): Promise<AllPoliciesResult> {
   const plan = await planAllPolicies(ctx, deps, value);
   const outcomes = new Map<string, { before: PolicyValue } | { reason: string }>();
@@ -98,8 +72,8 @@ export async function setAllPolicies(ctx: ServiceContext, deps: PolicyDeps, acto
     else result.failed.push({ policy, reason: outcome?.reason ?? 'not attempted' });
   }
   if (deps.adminChannelId && (result.changed.length > 0 || result.failed.length > 0)) {
-    const text = allPoliciesSummary(actor.slackUserId, result);
-    await enqueue(ctx.prisma, 'post', `policy.all.${randomUUID()}`, { channel: deps.adminChannelId, text: text.slice(0, 39_000) }, ctx.now);
+    const message = deps.notices.allChanged(actor.slackUserId, result);
+    await enqueue(ctx.prisma, 'post', `policy.all.${randomUUID()}`, { channel: deps.adminChannelId, ...outboxContent(message) }, ctx.now);
   }
   return result;
 }

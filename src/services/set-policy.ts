@@ -2,22 +2,16 @@
  * One product's or offer type's policy. The tenant is asked first; only what it accepted is
  * recorded (product, PolicyChange, audit) and announced in the admins' channel, together.
  */
-import { listRecordedPolicies, recordPolicyChange, type RecordedPolicy } from '../db/repositories/policies.js';
+import { listRecordedPolicies, recordPolicyChange } from '../db/repositories/policies.js';
 import { AppError } from '../domain/errors.js';
-import { policyMeaning, policyWord, type PolicyValue } from '../domain/policy.js';
+import type { PolicyKind, PolicyValue, RecordedPolicy } from '../domain/policy.js';
 import { matchProduct } from '../domain/products.js';
 import { enqueue } from '../outbox/enqueue.js';
 import type { Actor, ServiceContext } from './context.js';
-import type { PolicyDeps } from './policy-deps.js';
+import { outboxContent } from './messages.js';
+import type { PolicyDeps, PolicyOutcome } from './policy-deps.js';
 
-export interface PolicyOutcome {
-  policy: { id: string; kind: RecordedPolicy['kind']; name: string };
-  before: PolicyValue;
-  after: PolicyValue;
-  changed: boolean;
-}
-
-function refuseTrialsOnOfferType(policy: { id: string; kind: RecordedPolicy['kind'] }, value: PolicyValue): void {
+function refuseTrialsOnOfferType(policy: { id: string; kind: PolicyKind }, value: PolicyValue): void {
   if (policy.kind === 'offerType' && value === 'OnlyTrialsWithoutPaymentMethod') {
     throw new AppError(
       'bad_input',
@@ -32,10 +26,6 @@ function findPolicy(policies: RecordedPolicy[], query: string): RecordedPolicy {
   return matchProduct(query, policies);
 }
 
-function announcementText(actor: string, policy: PolicyOutcome['policy'], before: PolicyValue, after: PolicyValue): string {
-  return `:shield: <@${actor}> set the self-service purchase policy of *${policy.name}* (\`${policy.id}\`) to *${policyWord(after)}* (was ${policyWord(before)}): ${policyMeaning(after)}, for future purchases.`;
-}
-
 export async function setPolicy(
   ctx: ServiceContext,
   deps: PolicyDeps,
@@ -47,6 +37,7 @@ export async function setPolicy(
   const accepted = await deps.tenant.setPolicy(target.id, target.kind, request.value);
   const policy = { id: target.id, kind: target.kind, name: target.name };
   if (accepted.value === target.value) return { policy, before: target.value, after: accepted.value, changed: false };
+  const outcome: PolicyOutcome = { policy, before: target.value, after: accepted.value, changed: true };
   await ctx.prisma.$transaction(async (tx) => {
     const changeId = await recordPolicyChange(tx, {
       policy: { ...accepted, name: target.name },
@@ -57,9 +48,9 @@ export async function setPolicy(
       at: ctx.now,
     });
     if (deps.adminChannelId) {
-      const text = announcementText(actor.slackUserId, policy, target.value, accepted.value);
-      await enqueue(tx, 'post', `policy.change.${changeId}`, { channel: deps.adminChannelId, text }, ctx.now);
+      const message = deps.notices.changed(actor.slackUserId, outcome);
+      await enqueue(tx, 'post', `policy.change.${changeId}`, { channel: deps.adminChannelId, ...outboxContent(message) }, ctx.now);
     }
   });
-  return { policy, before: target.value, after: accepted.value, changed: true };
+  return outcome;
 }

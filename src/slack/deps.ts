@@ -1,9 +1,10 @@
 import type { Logger } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { ServiceContext } from '../services/context.js';
-import type { SubscriptionTenant } from '../tenant/port.js';
+import type { Notices } from '../services/notices.js';
 import type { PolicyDeps } from '../services/policy-deps.js';
-import type { PolicyTenant } from '../tenant/port.js';
+import type { DigestDeps } from '../services/post-digest.js';
+import type { PolicyTenant, SubscriptionTenant } from '../tenant/port.js';
 import type { AdminDirectory } from './admins.js';
 
 /** What listeners need. `context()` stamps the current time: listeners never read the clock. */
@@ -18,8 +19,14 @@ export interface SlackDeps {
   subscriptionTenant: SubscriptionTenant;
   /** Where purchase policies are read and changed: the database or Microsoft 365 (TENANT). */
   policyTenant: PolicyTenant;
+  /** How the services word what they post: handed to them, never imported by them. */
+  notices: Notices;
 }
 
 export function policyDeps(deps: SlackDeps): PolicyDeps {
-  return { tenant: deps.policyTenant, adminChannelId: deps.config.ADMIN_CHANNEL_ID };
+  return { tenant: deps.policyTenant, adminChannelId: deps.config.ADMIN_CHANNEL_ID, notices: deps.notices.policies };
+}
+
+export function digestDeps(deps: SlackDeps): DigestDeps {
+  return { notices: deps.notices.digest, adminChannelId: deps.config.ADMIN_CHANNEL_ID };
 }

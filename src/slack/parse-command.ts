@@ -5,16 +5,8 @@
 import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
 import { parsePolicyValue, type PolicyValue } from '../domain/policy.js';
-
-export const SUBSCRIPTION_STATUS_FILTERS = ['active', 'deleted', 'all'] as const;
-export type StatusFilter = (typeof SUBSCRIPTION_STATUS_FILTERS)[number];
-
-export interface ListFilters {
-  product?: string;
-  purchaser?: string;
-  status: StatusFilter;
-  expiringDays?: number;
-}
+import type { ExportTarget } from '../services/export-users.js';
+import { SUBSCRIPTION_STATUS_FILTERS, type ListFilters } from '../services/list-subscriptions.js';
 
 export type PurchasesCommand =
   | { kind: 'help'; unknown?: string }
@@ -28,8 +20,6 @@ export type PurchasesCommand =
   | { kind: 'policy-set'; product: string; value: PolicyValue }
   | { kind: 'policy-all'; value: PolicyValue }
   | { kind: 'digest' };
-
-export type ExportTarget = { kind: 'product'; product: string } | { kind: 'subscriptions'; refs: string[] };
 
 export const USAGE = {
   list: '`/purchases list [product] [purchaser:<name>] [status:active|deleted|all] [expiring:<days>]`',

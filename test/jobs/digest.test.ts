@@ -1,12 +1,19 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { digestJob, digestNow } from '../../src/jobs/digest-job.js';
-import { digestWatermark, DIGEST_PENDING } from '../../src/services/post-digest.js';
+import type { Config } from '../../src/config.js';
+import { digestJob } from '../../src/jobs/digest-job.js';
+import type { ServiceContext } from '../../src/services/context.js';
+import { digestWatermark, DIGEST_PENDING, postDigest } from '../../src/services/post-digest.js';
+import { slackNotices } from '../../src/slack/blocks/notices.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
 import { createTestDatabase, testProviders } from '../support/database.js';
 import { at, CHANNEL, deliver, jobConfig, jobDeps } from './support.js';
+
+/** Posts the pending digest as the job does, with `config`'s channel and DIGEST_SKIP_EMPTY. */
+const digestNow = (ctx: ServiceContext, config: Config) =>
+  postDigest(ctx, { notices: slackNotices.digest, adminChannelId: config.ADMIN_CHANNEL_ID }, { skipEmpty: config.DIGEST_SKIP_EMPTY });
 
 describe.each(testProviders)('the digest on %s', (provider) => {
   let emulator: SlackEmulator;

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { JobDeps } from '../../src/jobs/job.js';
 import { deliverOutbox } from '../../src/outbox/deliver.js';
-import { takeoverNotices } from '../../src/slack/blocks/takeover.js';
+import { slackNotices } from '../../src/slack/blocks/notices.js';
 import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
 import type { SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
@@ -33,11 +33,12 @@ export function jobDeps(database: Database, config: Config): JobDeps & { kicks: 
     logger: quietLogger,
     kicks: 0,
     kickOutbox: () => void (deps.kicks += 1),
+    notices: slackNotices,
     policyTenant: createLocalPolicyTenant(database.prisma),
     takeovers: {
       tenant: createLocalSubscriptionTenant(database.prisma),
       directory: { userIdByEmail: async () => undefined },
-      notices: takeoverNotices,
+      notices: slackNotices.takeover,
     },
   };
   return deps;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/services/context.js';
 import { askPurchasersToCancel, assignCentralLicenses, centralizePlan } from '../../src/services/centralize.js';
-import { takeoverNotices } from '../../src/slack/blocks/takeover.js';
+import { centralizeNotices } from '../../src/slack/blocks/centralize.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
 import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
 import { createTestDatabase, testProviders, type Database } from '../support/database.js';
@@ -56,8 +56,8 @@ describe.each(testProviders)('centralize on %s', (provider) => {
   });
 
   it('asks each purchaser once a day to cancel, by email, saying what they bought and who asks', async () => {
-    expect(await askPurchasersToCancel(ctx, takeoverNotices, { slackUserId: ADMIN }, ids.product)).toEqual({ asked: 2, alreadyAskedToday: 0 });
-    expect(await askPurchasersToCancel(ctx, takeoverNotices, { slackUserId: ADMIN }, ids.product)).toEqual({ asked: 0, alreadyAskedToday: 2 });
+    expect(await askPurchasersToCancel(ctx, centralizeNotices, { slackUserId: ADMIN }, ids.product)).toEqual({ asked: 2, alreadyAskedToday: 0 });
+    expect(await askPurchasersToCancel(ctx, centralizeNotices, { slackUserId: ADMIN }, ids.product)).toEqual({ asked: 0, alreadyAskedToday: 2 });
     const dms = await database.prisma.outboxMessage.findMany({ where: { kind: 'dm' } });
     expect(dms.map((m) => JSON.parse(m.payload).email).sort()).toEqual(['ana@contoso.com', 'ben@contoso.com']);
     expect(dms[0]!.payload).toContain('3 licenses, renews');

@@ -10,6 +10,7 @@ import { setPolicy } from '../../src/services/set-policy.js';
 import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
 import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
+import { slackNotices } from '../../src/slack/blocks/notices.js';
 import { createTestDatabase, testProviders } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 
@@ -37,7 +38,7 @@ describe.each(testProviders)('purchase policies with the local tenant on %s', (p
     database = await createTestDatabase(provider);
     await seedDemoTenant(database.prisma, now);
     ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
-    deps = { tenant: createLocalPolicyTenant(database.prisma), adminChannelId: CHANNEL };
+    deps = { tenant: createLocalPolicyTenant(database.prisma), adminChannelId: CHANNEL, notices: slackNotices.policies };
   });
   afterEach(async () => {
     await database.close();
@@ -140,7 +141,7 @@ describe.each(testProviders)('purchase policies with the microsoft tenant on %s'
     });
     if (!loaded.ok) throw new Error(loaded.message);
     ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
-    deps = { tenant: createPolicyTenant(loaded.config, database.prisma, quietLogger), adminChannelId: CHANNEL };
+    deps = { tenant: createPolicyTenant(loaded.config, database.prisma, quietLogger), adminChannelId: CHANNEL, notices: slackNotices.policies };
   });
   afterEach(async () => {
     await fake.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordedPolicy } from '../../src/db/repositories/policies.js';
+import type { RecordedPolicy } from '../../src/domain/policy.js';
 import { POLICY_VALUES } from '../../src/domain/policy.js';
-import type { AllPoliciesResult, PolicyPlan } from '../../src/services/set-all-policies.js';
+import type { AllPoliciesResult, PolicyPlan } from '../../src/services/policy-deps.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import {
   MAX_POLICY_ROWS,

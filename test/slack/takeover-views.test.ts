@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { CentralizePlan } from '../../src/services/centralize.js';
 import type { SubscriptionSummary } from '../../src/services/subscription-summary.js';
 import type { TakeoverDescription } from '../../src/services/takeover/describe.js';
-import { centralizeMessage, centralLicensesAssignedMessage, purchasersAskedMessage } from '../../src/slack/blocks/centralize.js';
+import { askToCancelMessage, centralizeMessage, centralLicensesAssignedMessage, purchasersAskedMessage } from '../../src/slack/blocks/centralize.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { listMessage } from '../../src/slack/blocks/list.js';
 import { subscriptionMessage } from '../../src/slack/blocks/subscription.js';
 import {
   approvalMessage,
-  askToCancelMessage,
   purchaserNoticeMessage,
   rejectedMessage,
   rejectModal,

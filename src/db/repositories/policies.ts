@@ -3,26 +3,12 @@
  * and one PolicyChange row per change. Only values a tenant accepted (or reported) get here.
  */
 import { randomUUID } from 'node:crypto';
-import { isPolicyValue, type PolicyValue } from '../../domain/policy.js';
+import { CHANGED_OUTSIDE, isPolicyValue, type PolicyValue, type RecordedPolicy } from '../../domain/policy.js';
 import type { TenantPolicy } from '../../tenant/port.js';
 import type { Db } from '../client.js';
 import { recordAudit } from './audit.js';
 
-export interface RecordedPolicy {
-  id: string;
-  kind: TenantPolicy['kind'];
-  name: string;
-  value: PolicyValue;
-  changedAt: Date | null;
-  /** A Slack user id, `tenant` (changed outside the bot) or `guard` (the policy guard). */
-  changedBy: string | null;
-  firstSeenAt: Date;
-}
-
 export type PolicyChangeSource = 'bot' | 'guard' | 'external';
-
-export const CHANGED_OUTSIDE = 'tenant';
-export const CHANGED_BY_GUARD = 'guard';
 
 /** Products first, then offer types; each by name. */
 export async function listRecordedPolicies(db: Db): Promise<RecordedPolicy[]> {

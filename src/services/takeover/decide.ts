@@ -10,9 +10,9 @@ import { findStuckApproved, findTakeoverState, leaseStuckTakeover, transitionTak
 import { AppError } from '../../domain/errors.js';
 import { alreadyDecided, REJECT_REASON_MAX, type PurchaserNotice } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
-import type { SlackMessage } from '../../slack/blocks/block-kit.js';
 import type { SubscriptionTenant, TenantChange } from '../../tenant/port.js';
 import type { Actor, ServiceContext } from '../context.js';
+import { outboxContent } from '../messages.js';
 import { describeTakeover, requestNotFound, type TakeoverDescription } from './describe.js';
 import type { SlackDirectory, TakeoverNotices } from './notices.js';
 import { approvalMessageKey } from './request.js';
@@ -39,14 +39,9 @@ export async function assertPending(ctx: ServiceContext, id: string): Promise<vo
   if (request.status !== 'PENDING') throw decidedError(request);
 }
 
-/** A rendered message as an outbox payload (blocks are stored as plain JSON). */
-function contentOf(message: SlackMessage) {
-  return { text: message.text, blocks: message.blocks as never };
-}
-
 /** Replaces the approval message with the request's outcome (once: one key per request). */
 async function queueOutcome(tx: Db, notices: TakeoverNotices, request: TakeoverDescription, ctx: ServiceContext): Promise<void> {
-  await enqueue(tx, 'update', `takeover:${request.id}:outcome`, { ref: approvalMessageKey(request.id), ...contentOf(notices.approval(request, ctx.timeZone)) }, ctx.now);
+  await enqueue(tx, 'update', `takeover:${request.id}:outcome`, { ref: approvalMessageKey(request.id), ...outboxContent(notices.approval(request, ctx.timeZone)) }, ctx.now);
 }
 
 async function runOnTenant(tenant: SubscriptionTenant, request: TakeoverDescription, actor: Actor, now: Date): Promise<TenantChange<{ count: number }>> {
@@ -195,7 +190,7 @@ async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: A
     if (result.ok && purchaser && notice.notice === 'sent') {
       const dm = deps.notices.purchaserNotice(outcome, ctx.timeZone);
       const to = notice.userId ? { user: notice.userId } : { email: purchaser.email };
-      await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...contentOf(dm) }, ctx.now);
+      await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...outboxContent(dm) }, ctx.now);
     }
     return outcome;
   });
@@ -225,7 +220,7 @@ export async function rejectTakeover(
       at: ctx.now,
     });
     await queueOutcome(tx, notices, outcome, ctx);
-    await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...contentOf(notices.rejected(outcome)) }, ctx.now);
+    await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...outboxContent(notices.rejected(outcome)) }, ctx.now);
     return outcome;
   });
 }

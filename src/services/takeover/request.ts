@@ -12,6 +12,7 @@ import { AppError } from '../../domain/errors.js';
 import { CANCEL_COMMENT_MAX, CANCEL_REASONS, FieldError, TAKEOVER_KINDS } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import type { Actor, ServiceContext } from '../context.js';
+import { outboxContent } from '../messages.js';
 import { findSubscription } from '../show-subscription.js';
 import { describeTakeover, type TakeoverDescription } from './describe.js';
 import type { TakeoverNotices } from './notices.js';
@@ -113,7 +114,7 @@ export async function requestTakeover(
       at: ctx.now,
     });
     const message = notices.approval(request, ctx.timeZone);
-    await enqueue(tx, 'post', approvalMessageKey(id), { channel, text: message.text, blocks: message.blocks as never }, ctx.now);
+    await enqueue(tx, 'post', approvalMessageKey(id), { channel, ...outboxContent(message) }, ctx.now);
     return request;
   });
 }

@@ -7,7 +7,7 @@ export const ACTIONS = {
   exportProduct: 'product_export',
   /** Opens the take-over modal; value: the subscription id. Shown on list rows, show, digests, reminders. */
   takeover: 'takeover_open',
-  /** The select on a row of `/purchases policy`; option value: see views/policy.ts. */
+  /** The select on a row of `/purchases policy`; option value: see blocks/policy.ts. */
   policySelect: 'policy_select',
   /** `/purchases policy all <value>`: value is the Microsoft name of the value. */
   policyAllConfirm: 'policy_all_confirm',

@@ -1,5 +1,6 @@
 /** Block Kit types, through Bolt's re-export of @slack/types (no second copy to keep in step). */
 import type { types } from '@slack/bolt';
+import type { Message } from '../../services/messages.js';
 
 export type KnownBlock = types.KnownBlock;
 export type SectionBlock = types.SectionBlock;
@@ -10,8 +11,5 @@ export type MrkdwnElement = types.MrkdwnElement;
 export type ModalView = types.ModalView;
 export type HomeView = types.HomeView;
 
-/** A message as the bot sends it: blocks plus the notification/fallback text. */
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
+/** A message as the bot sends it (the services' Message), its blocks checked as Block Kit. */
+export type SlackMessage = Message<KnownBlock>;

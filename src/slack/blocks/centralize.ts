@@ -1,6 +1,11 @@
-/** `/purchases centralize <product>`: the plan, with Assign and Ask-purchasers buttons. */
+/**
+ * `/purchases centralize <product>`: the plan, with Assign and Ask-purchasers buttons, what they
+ * did, and the direct message that asks a purchaser to cancel.
+ */
+import { formatDay } from '../../domain/dates.js';
 import { plural } from '../../domain/plural.js';
-import type { CentralizePlan } from '../../services/centralize.js';
+import type { CentralizeNotices, CentralizePlan } from '../../services/centralize.js';
+import type { SubscriptionSummary } from '../../services/subscription-summary.js';
 import { TAKEOVER_ACTIONS } from './action-ids.js';
 import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
 import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
@@ -90,3 +95,13 @@ export function purchasersAskedMessage(asked: number, alreadyAskedToday: number)
   const again = alreadyAskedToday > 0 ? ` ${plural(alreadyAskedToday, 'purchaser')} had already been asked today and are not messaged again.` : '';
   return note(`:envelope: ${plural(asked, 'purchaser')} will get a direct message asking them to cancel their subscription.${again}`);
 }
+
+export function askToCancelMessage(s: SubscriptionSummary, askedBy: string, timeZone: string): SlackMessage {
+  const text =
+    `Hello${s.purchaser ? ` ${escapeMrkdwn(s.purchaser.name)}` : ''}, the people who use your ${escapeMrkdwn(s.product.name)} licenses now have licenses paid by the organisation. ` +
+    `Please cancel the subscription you bought: *${escapeMrkdwn(s.product.name)}*, ${plural(s.licensesPurchased, 'license')}, renews ${formatDay(s.expiresAt, timeZone)} (\`${s.shortId}\`). ` +
+    `You can do it in the Microsoft 365 admin center under Billing > Your products. Asked by <@${askedBy}>.`;
+  return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
+export const centralizeNotices: CentralizeNotices = { askToCancel: askToCancelMessage };

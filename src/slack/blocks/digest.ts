@@ -2,8 +2,7 @@
 import { formatDateTime } from '../../domain/dates.js';
 import { formatTotals } from '../../domain/money.js';
 import type { Config } from '../../config.js';
-import type { DigestJobResult } from '../../jobs/digest-job.js';
-import type { Digest } from '../../services/post-digest.js';
+import type { Digest, DigestNotices, DigestResult } from '../../services/post-digest.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { splitIntoMessages } from './split.js';
 import { subscriptionWithButtons } from './subscription-buttons.js';
@@ -49,7 +48,7 @@ export function digestMessages(digest: Digest, now: Date, timeZone: string): Sla
 }
 
 /** What `/purchases digest` (or the Home button) did, in one line for the admin who asked. */
-export function describeDigestResult(result: DigestJobResult, config: Pick<Config, 'ADMIN_CHANNEL_ID'>, timeZone: string): string {
+export function describeDigestResult(result: DigestResult, config: Pick<Config, 'ADMIN_CHANNEL_ID'>, timeZone: string): string {
   const channel = config.ADMIN_CHANNEL_ID ? `<#${config.ADMIN_CHANNEL_ID}>` : 'the admins’ channel';
   const since = (from: Date | null) => (from ? `since ${formatDateTime(from, timeZone)}` : 'so far');
   switch (result.status) {
@@ -68,7 +67,9 @@ export function describeDigestResult(result: DigestJobResult, config: Pick<Confi
   }
 }
 
-export function digestReply(result: DigestJobResult, config: Pick<Config, 'ADMIN_CHANNEL_ID'>, timeZone: string): SlackMessage {
+export function digestReply(result: DigestResult, config: Pick<Config, 'ADMIN_CHANNEL_ID'>, timeZone: string): SlackMessage {
   const text = describeDigestResult(result, config, timeZone);
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
+
+export const digestNotices: DigestNotices = { messages: digestMessages };

@@ -5,15 +5,21 @@
  */
 import { z } from 'zod';
 import { formatDateTime } from '../../domain/dates.js';
-import { allowedPolicyValues, POLICY_VALUES, policyMeaning, policyWord, type PolicyValue } from '../../domain/policy.js';
-import type { RecordedPolicy } from '../../db/repositories/policies.js';
-import { CHANGED_BY_GUARD, CHANGED_OUTSIDE } from '../../db/repositories/policies.js';
+import {
+  allowedPolicyValues,
+  CHANGED_BY_GUARD,
+  CHANGED_OUTSIDE,
+  POLICY_VALUES,
+  policyMeaning,
+  policyWord,
+  type PolicyValue,
+  type RecordedPolicy,
+} from '../../domain/policy.js';
 import type { PolicyList } from '../../services/list-policies.js';
-import type { AllPoliciesResult, PolicyPlan } from '../../services/set-all-policies.js';
-import type { PolicyOutcome } from '../../services/set-policy.js';
+import type { AllPoliciesResult, PolicyNotices, PolicyOutcome, PolicyPlan } from '../../services/policy-deps.js';
 import { ACTIONS } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
+import { escapeMrkdwn, linesWithin, mrkdwn, plain, textOnly, truncate } from './text.js';
 
 /** Rows shown before "…and N more": header, context and notes take the other blocks of 50. */
 export const MAX_POLICY_ROWS = 44;
@@ -182,3 +188,28 @@ export function policyAllResultMessage(result: AllPoliciesResult): SlackMessage 
   }
   return { text: summary, blocks };
 }
+
+/** The announcement in the admins' channel of one policy changed by an admin (text only). */
+export function policyChangedAnnouncement(actor: string, outcome: PolicyOutcome): SlackMessage {
+  const { policy, before, after } = outcome;
+  return textOnly(
+    `:shield: <@${actor}> set the self-service purchase policy of *${policy.name}* (\`${policy.id}\`) to *${policyWord(after)}* (was ${policyWord(before)}): ${policyMeaning(after)}, for future purchases.`,
+  );
+}
+
+/** The announcement of the tenant-wide switch: counts, then each failure with its reason (text only). */
+export function allPoliciesAnnouncement(actor: string, result: AllPoliciesResult): SlackMessage {
+  const word = policyWord(result.value);
+  const lines = [
+    `:shield: <@${actor}> set every product's self-service purchase policy to *${word}* (${policyMeaning(result.value)}, for future purchases): ` +
+      `${result.changed.length} changed, ${result.unchanged.length} already ${word}` +
+      (result.skipped.length > 0 ? `, ${result.skipped.length} offer types skipped (they take only enabled or disabled)` : '') +
+      (result.failed.length > 0 ? `, ${result.failed.length} failed` : '') +
+      '.',
+    ...result.failed.map(({ policy, reason }) => `• Not changed: ${policy.name} (\`${policy.id}\`): ${reason}`),
+  ];
+  // Well within Slack's 40,000 characters of message text, however many products failed.
+  return textOnly(lines.join('\n').slice(0, 39_000));
+}
+
+export const policyNotices: PolicyNotices = { changed: policyChangedAnnouncement, allChanged: allPoliciesAnnouncement };

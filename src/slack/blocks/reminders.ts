@@ -1,5 +1,5 @@
 /** One expiration reminder message (or several, within Slack's limits) per threshold. */
-import type { ReminderGroup } from '../../services/send-reminders.js';
+import type { ReminderGroup, ReminderNotices } from '../../services/send-reminders.js';
 import type { SlackMessage } from './block-kit.js';
 import { subscriptionWithButtons } from './subscription-buttons.js';
 import { splitIntoMessages } from './split.js';
@@ -27,3 +27,5 @@ export function reminderMessages(group: ReminderGroup, now: Date, timeZone: stri
     },
   );
 }
+
+export const reminderNotices: ReminderNotices = { messages: reminderMessages };

@@ -249,17 +249,8 @@ export function rejectedMessage(r: TakeoverDescription): SlackMessage {
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }
 
-export function askToCancelMessage(s: SubscriptionSummary, askedBy: string, timeZone: string): SlackMessage {
-  const text =
-    `Hello${s.purchaser ? ` ${escapeMrkdwn(s.purchaser.name)}` : ''}, the people who use your ${escapeMrkdwn(s.product.name)} licenses now have licenses paid by the organisation. ` +
-    `Please cancel the subscription you bought: *${escapeMrkdwn(s.product.name)}*, ${plural(s.licensesPurchased, 'license')}, renews ${formatDay(s.expiresAt, timeZone)} (\`${s.shortId}\`). ` +
-    `You can do it in the Microsoft 365 admin center under Billing > Your products. Asked by <@${askedBy}>.`;
-  return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
-}
-
 export const takeoverNotices: TakeoverNotices = {
   approval: approvalMessage,
   purchaserNotice: purchaserNoticeMessage,
   rejected: rejectedMessage,
-  askToCancel: askToCancelMessage,
 };

@@ -1,5 +1,5 @@
 /** Text helpers that keep Block Kit payloads within Slack's limits. */
-import type { MrkdwnElement, PlainTextElement } from './block-kit.js';
+import type { MrkdwnElement, PlainTextElement, SlackMessage } from './block-kit.js';
 
 /** Shortens to `max` characters with an ellipsis; never cuts a surrogate pair in half. */
 export function truncate(text: string, max: number): string {
@@ -36,4 +36,9 @@ export function linesWithin(lines: string[], max: number, moreSuffix = ''): stri
     used += line.length + 1;
   }
   return out.join('\n');
+}
+
+/** A message of text alone, without blocks: Slack shows the text as it is (mrkdwn and all). */
+export function textOnly(text: string): SlackMessage {
+  return { text, blocks: [] };
 }

@@ -1,32 +1,32 @@
 /** The buttons under `/purchases centralize`: assign central licenses; ask purchasers to cancel. */
-import type { App, BlockAction } from '@slack/bolt';
 import { z } from 'zod';
 import { askPurchasersToCancel, assignCentralLicenses } from '../../../services/centralize.js';
+import { centralLicensesAssignedMessage, purchasersAskedMessage } from '../../blocks/centralize.js';
 import type { SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
-import { TAKEOVER_ACTIONS } from '../../blocks/action-ids.js';
-import { centralLicensesAssignedMessage, purchasersAskedMessage } from '../../blocks/centralize.js';
-import { takeoverNotices } from '../../blocks/takeover.js';
+import type { ActionArgs } from '../args.js';
 
 const productValue = z.object({ value: z.string().regex(/^[A-Za-z0-9]{1,40}$/) });
 
-export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockAction>(TAKEOVER_ACTIONS.centralizeAssign, async ({ action, body, ack, respond, logger }) => {
+export function centralizeAssignCallback(deps: SlackDeps) {
+  return async ({ action, body, ack, respond, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
       const { value } = productValue.parse(action);
       const { plan, assigned } = await assignCentralLicenses(deps.context(), deps.subscriptionTenant, { slackUserId: body.user.id }, value);
       await respond(ephemeral(centralLicensesAssignedMessage(plan.product.name, assigned, plan.skipped.length)));
     });
-  });
+  };
+}
 
-  app.action<BlockAction>(TAKEOVER_ACTIONS.centralizeAsk, async ({ action, body, ack, respond, logger }) => {
+export function centralizeAskCallback(deps: SlackDeps) {
+  return async ({ action, body, ack, respond, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
       const { value } = productValue.parse(action);
-      const { asked, alreadyAskedToday } = await askPurchasersToCancel(deps.context(), takeoverNotices, { slackUserId: body.user.id }, value);
+      const { asked, alreadyAskedToday } = await askPurchasersToCancel(deps.context(), deps.notices.centralize, { slackUserId: body.user.id }, value);
       deps.kickOutbox();
       await respond(ephemeral(purchasersAskedMessage(asked, alreadyAskedToday)));
     });
-  });
+  };
 }

@@ -1,12 +1,11 @@
 /** Export users buttons (on a subscription and on a product's licenses). */
-import type { App, BlockAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors.js';
-import { exportUsers } from '../../../services/export-users.js';
-import type { ExportTarget } from '../../parse-command.js';
+import { exportUsers, type ExportTarget } from '../../../services/export-users.js';
 import type { SlackDeps } from '../../deps.js';
 import { replyingErrors } from '../../reply.js';
-import { ACTIONS } from '../../blocks/action-ids.js';
+import type { ActionArgs } from '../args.js';
 import { postExport } from '../post-export.js';
 
 const subscriptionValue = z.object({ value: z.uuid() });
@@ -20,19 +19,18 @@ function channelOf(body: BlockAction): string {
   return channel;
 }
 
-export function register(app: App, deps: SlackDeps): void {
-  const targets: Array<[string, (action: unknown) => ExportTarget]> = [
-    [ACTIONS.exportSubscription, (action) => ({ kind: 'subscriptions', refs: [subscriptionValue.parse(action).value] })],
-    [ACTIONS.exportProduct, (action) => ({ kind: 'product', product: productValue.parse(action).value })],
-  ];
-  for (const [actionId, targetOf] of targets) {
-    app.action<BlockAction>(actionId, async ({ action, body, ack, respond, client, logger }) => {
-      await ack();
-      await replyingErrors(respond, logger, async () => {
-        const target = targetOf(action);
-        const csv = await exportUsers(deps.context(), { slackUserId: body.user.id }, target);
-        await postExport(client, respond, csv, { channelId: channelOf(body), userId: body.user.id });
-      });
+function exportCallback(deps: SlackDeps, targetOf: (action: unknown) => ExportTarget) {
+  return async ({ action, body, ack, respond, client, logger }: ActionArgs) => {
+    await ack();
+    await replyingErrors(respond, logger, async () => {
+      const target = targetOf(action);
+      const csv = await exportUsers(deps.context(), { slackUserId: body.user.id }, target);
+      await postExport(client, respond, csv, { channelId: channelOf(body), userId: body.user.id });
     });
-  }
+  };
 }
+
+export const exportSubscriptionCallback = (deps: SlackDeps) =>
+  exportCallback(deps, (action) => ({ kind: 'subscriptions', refs: [subscriptionValue.parse(action).value] }));
+
+export const exportProductCallback = (deps: SlackDeps) => exportCallback(deps, (action) => ({ kind: 'product', product: productValue.parse(action).value }));

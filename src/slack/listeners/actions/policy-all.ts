@@ -1,18 +1,17 @@
 /** Confirm or Cancel under `/purchases policy all <value>`: the confirmation is replaced by the result. */
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { POLICY_VALUES } from '../../../domain/policy.js';
 import { setAllPolicies } from '../../../services/set-all-policies.js';
-import { policyDeps, type SlackDeps } from '../../deps.js';
-import { ephemeral, replyingErrors } from '../../reply.js';
-import { ACTIONS } from '../../blocks/action-ids.js';
 import { policyAllResultMessage } from '../../blocks/policy.js';
 import { mrkdwn } from '../../blocks/text.js';
+import { policyDeps, type SlackDeps } from '../../deps.js';
+import { ephemeral, replyingErrors } from '../../reply.js';
+import type { ActionArgs } from '../args.js';
 
 const policyValue = z.object({ value: z.enum(POLICY_VALUES) });
 
-export function register(app: App, deps: SlackDeps): void {
-  app.action(ACTIONS.policyAllConfirm, async ({ action, body, ack, respond, logger }) => {
+export function policyAllConfirmCallback(deps: SlackDeps) {
+  return async ({ action, body, ack, respond, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
       const { value } = policyValue.parse(action);
@@ -20,13 +19,13 @@ export function register(app: App, deps: SlackDeps): void {
       deps.kickOutbox();
       await respond(ephemeral(policyAllResultMessage(result), { replaceOriginal: true }));
     });
-  });
+  };
+}
 
-  app.action(ACTIONS.policyAllCancel, async ({ ack, respond, logger }) => {
-    await ack();
-    await replyingErrors(respond, logger, async () => {
-      const text = 'Cancelled: no policy was changed.';
-      await respond(ephemeral({ text, blocks: [{ type: 'section', text: mrkdwn(text) }] }, { replaceOriginal: true }));
-    });
+export async function policyAllCancelCallback({ ack, respond, logger }: ActionArgs): Promise<void> {
+  await ack();
+  await replyingErrors(respond, logger, async () => {
+    const text = 'Cancelled: no policy was changed.';
+    await respond(ephemeral({ text, blocks: [{ type: 'section', text: mrkdwn(text) }] }, { replaceOriginal: true }));
   });
 }

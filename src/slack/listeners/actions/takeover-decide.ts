@@ -2,26 +2,25 @@
  * Approve and Reject on a take-over request in the admins' channel. Approve runs the take-over
  * (once, whoever clicks how often); Reject opens a modal for an optional reason.
  */
-import type { App, BlockAction } from '@slack/bolt';
 import { z } from 'zod';
 import { approveTakeover, assertPending } from '../../../services/takeover/decide.js';
+import { refreshHomesAfterChange } from '../../app-home.js';
+import { rejectModal } from '../../blocks/takeover.js';
 import type { SlackDeps } from '../../deps.js';
 import { slackDirectory } from '../../directory.js';
 import { replyingErrors } from '../../reply.js';
-import { TAKEOVER_ACTIONS } from '../../blocks/action-ids.js';
-import { rejectModal, takeoverNotices } from '../../blocks/takeover.js';
-import { refreshHomesAfterChange } from '../../app-home.js';
+import type { ActionArgs } from '../args.js';
 
 const requestIdValue = z.object({ value: z.uuid() });
 
-export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockAction>(TAKEOVER_ACTIONS.approve, async ({ action, body, ack, respond, client, logger }) => {
+export function takeoverApproveCallback(deps: SlackDeps) {
+  return async ({ action, body, ack, respond, client, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
       const { value } = requestIdValue.parse(action);
       await approveTakeover(
         deps.context(),
-        { tenant: deps.subscriptionTenant, directory: slackDirectory(client), notices: takeoverNotices },
+        { tenant: deps.subscriptionTenant, directory: slackDirectory(client), notices: deps.notices.takeover },
         { slackUserId: body.user.id },
         value,
         { requireSecondApprover: deps.config.REQUIRE_SECOND_APPROVER },
@@ -29,14 +28,16 @@ export function register(app: App, deps: SlackDeps): void {
       deps.kickOutbox();
       await refreshHomesAfterChange(client, deps, logger);
     });
-  });
+  };
+}
 
-  app.action<BlockAction>(TAKEOVER_ACTIONS.reject, async ({ action, body, ack, respond, client, logger }) => {
+export function takeoverRejectCallback(deps: SlackDeps) {
+  return async ({ action, body, ack, respond, client, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
       const { value } = requestIdValue.parse(action);
       await assertPending(deps.context(), value);
       await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(value) });
     });
-  });
+  };
 }

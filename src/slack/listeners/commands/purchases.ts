@@ -1,15 +1,13 @@
 /** `/purchases <subcommand>`: parse, call one service, render, reply ephemerally. */
-import type { App } from '@slack/bolt';
-import { digestNow } from '../../../jobs/digest-job.js';
 import { exportUsers } from '../../../services/export-users.js';
+import { postDigest } from '../../../services/post-digest.js';
 import { listPolicies } from '../../../services/list-policies.js';
 import { listSubscriptions } from '../../../services/list-subscriptions.js';
 import { planAllPolicies } from '../../../services/set-all-policies.js';
 import { setPolicy } from '../../../services/set-policy.js';
 import { productLicenses } from '../../../services/product-licenses.js';
 import { showSubscription } from '../../../services/show-subscription.js';
-import { policyDeps, type SlackDeps } from '../../deps.js';
-import { PURCHASES_COMMAND } from '../../commands.js';
+import { digestDeps, policyDeps, type SlackDeps } from '../../deps.js';
 import { parsePurchasesCommand } from '../../parse-command.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
 import { digestReply } from '../../blocks/digest.js';
@@ -22,9 +20,10 @@ import { postExport } from '../post-export.js';
 import { centralizePlan } from '../../../services/centralize.js';
 import { centralizeMessage } from '../../blocks/centralize.js';
 import { openTakeoverModal } from '../open-takeover.js';
+import type { CommandArgs } from '../args.js';
 
-export function register(app: App, deps: SlackDeps): void {
-  app.command(PURCHASES_COMMAND, async ({ command, ack, respond, client, logger }) => {
+export function purchasesCallback(deps: SlackDeps) {
+  return async ({ command, ack, respond, client, logger }: CommandArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
       const parsed = parsePurchasesCommand(command.text);
@@ -43,7 +42,7 @@ export function register(app: App, deps: SlackDeps): void {
           await respond(ephemeral(licensesMessage(await productLicenses(ctx, parsed.product))));
           return;
         case 'digest': {
-          const result = await digestNow(ctx, deps.config, { skipEmpty: true });
+          const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true });
           if (result.status === 'posted') deps.kickOutbox();
           await respond(ephemeral(digestReply(result, deps.config, ctx.timeZone)));
           return;
@@ -73,5 +72,5 @@ export function register(app: App, deps: SlackDeps): void {
           return;
       }
     });
-  });
+  };
 }

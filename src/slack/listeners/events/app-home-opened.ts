@@ -1,15 +1,15 @@
 /** App Home: admins get the dashboard; anyone else a short explanation and no data. */
-import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../../deps.js';
 import { publishHome } from '../../app-home.js';
+import type { SlackDeps } from '../../deps.js';
+import type { EventArgs } from '../args.js';
 
-export function register(app: App, deps: SlackDeps): void {
-  app.event('app_home_opened', async ({ event, client, logger }) => {
+export function appHomeOpenedCallback(deps: SlackDeps) {
+  return async ({ event, client, logger }: EventArgs<'app_home_opened'>) => {
     if (event.tab !== 'home') return;
     try {
       await publishHome(client, deps, event.user);
     } catch (error) {
       logger.error('Could not publish the App Home', error);
     }
-  });
+  };
 }

@@ -1,24 +1,24 @@
 /** Submitting the reject modal: private_metadata holds only the request id. */
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { rejectTakeover } from '../../../services/takeover/decide.js';
+import { refreshHomesAfterChange } from '../../app-home.js';
+import { REJECT_FIELD } from '../../blocks/takeover.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../reply.js';
-import { REJECT_FIELD, REJECT_VIEW, takeoverNotices } from '../../blocks/takeover.js';
-import { refreshHomesAfterChange } from '../../app-home.js';
+import type { ViewArgs } from '../args.js';
 
 const reasonState = z.object({ value: z.string().nullish() }).optional();
 
-export function register(app: App, deps: SlackDeps): void {
-  app.view(REJECT_VIEW, async ({ view, body, ack, client, logger }) => {
+export function takeoverRejectSubmitCallback(deps: SlackDeps) {
+  return async ({ view, body, ack, client, logger }: ViewArgs) => {
     try {
       const reason = reasonState.parse(view.state.values[REJECT_FIELD.block]?.[REJECT_FIELD.action])?.value ?? undefined;
-      await rejectTakeover(deps.context(), takeoverNotices, { slackUserId: body.user.id }, z.uuid().parse(view.private_metadata), reason);
+      await rejectTakeover(deps.context(), deps.notices.takeover, { slackUserId: body.user.id }, z.uuid().parse(view.private_metadata), reason);
       await ack();
       deps.kickOutbox();
       await refreshHomesAfterChange(client, deps, logger);
     } catch (error) {
       await ack({ response_action: 'errors', errors: { [REJECT_FIELD.block]: describeError(error, logger) } });
     }
-  });
+  };
 }

@@ -2,14 +2,14 @@
  * Submitting the take-over modal. private_metadata holds only the subscription id; the service
  * reloads and re-checks everything. Problems are shown on the modal's fields.
  */
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { isFieldError, type TakeoverField } from '../../../domain/takeover.js';
 import { requestTakeover, takeoverInput } from '../../../services/takeover/request.js';
 import type { SlackDeps } from '../../deps.js';
 import { describeError } from '../../reply.js';
-import { TAKEOVER_FIELDS, TAKEOVER_VIEW, takeoverNotices } from '../../blocks/takeover.js';
+import { TAKEOVER_FIELDS } from '../../blocks/takeover.js';
 import { refreshHomesAfterChange } from '../../app-home.js';
+import type { ViewArgs } from '../args.js';
 
 const selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() }).optional();
 const typed = z.object({ value: z.string().nullish() }).optional();
@@ -20,15 +20,15 @@ function field<T extends z.ZodType>(values: unknown, f: TakeoverField, schema: T
   return schema.parse(blockValues?.[action]);
 }
 
-export function register(app: App, deps: SlackDeps): void {
-  app.view(TAKEOVER_VIEW, async ({ view, body, ack, client, logger }) => {
+export function takeoverRequestSubmitCallback(deps: SlackDeps) {
+  return async ({ view, body, ack, client, logger }: ViewArgs) => {
     const values = view.state.values;
     const optional = (v: string | null | undefined) => v ?? undefined;
     try {
       const ctx = deps.context();
       await requestTakeover(
         ctx,
-        takeoverNotices,
+        deps.notices.takeover,
         { slackUserId: body.user.id },
         takeoverInput.parse({
           subscriptionId: view.private_metadata,
@@ -46,5 +46,5 @@ export function register(app: App, deps: SlackDeps): void {
       const f = isFieldError(error) ? error.field : 'kind';
       await ack({ response_action: 'errors', errors: { [TAKEOVER_FIELDS[f].block]: describeError(error, logger) } });
     }
-  });
+  };
 }

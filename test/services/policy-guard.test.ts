@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
-import { runPolicyGuard, type PolicyGuardDeps } from '../../src/jobs/policy-guard-job.js';
+import { runPolicyGuard, type PolicyGuardDeps } from '../../src/services/policy-guard.js';
+import { slackNotices } from '../../src/slack/blocks/notices.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
 import { createTestDatabase, testProviders } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
@@ -31,7 +32,7 @@ describe.each(testProviders)('the policy guard against Microsoft on %s', (provid
     });
     if (!loaded.ok) throw new Error(loaded.message);
     const tenant = createPolicyTenant(loaded.config, database.prisma, { debug: () => {}, warn: () => {} });
-    return { prisma: database.prisma, tenant, mode, defaultValue: 'Disabled', adminChannelId: CHANNEL };
+    return { prisma: database.prisma, tenant, mode, defaultValue: 'Disabled', adminChannelId: CHANNEL, notices: slackNotices.policyGuard };
   }
 
   async function posts(): Promise<string[]> {

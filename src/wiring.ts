@@ -1,0 +1,96 @@
+/**
+ * What talks to what: the bot's object graph, built from the configuration, an open database
+ * and a clock. Tenants, the Slack app with its listeners, the outbox's Web API client, the
+ * notices the services speak through, the scheduled jobs and what they get. Nothing here
+ * starts, listens or schedules: that is bot.ts (the lifecycle).
+ */
+import { webApi, type App } from '@slack/bolt';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { scheduledJobs } from './jobs/index.js';
+import type { Job, JobDeps, JobLogger } from './jobs/job.js';
+import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
+import type { ServiceContext } from './services/context.js';
+import { policyGuardDeps, runPolicyGuard, type PolicyGuardSummary } from './services/policy-guard.js';
+import { createAdminDirectory } from './slack/admins.js';
+import { refreshHomes } from './slack/app-home.js';
+import { createSlackApp, type SlackAppOptions } from './slack/app.js';
+import { slackNotices } from './slack/blocks/notices.js';
+import { slackDirectory } from './slack/directory.js';
+import { createLocalSubscriptionTenant } from './tenant/local/subscription-tenant.js';
+import { createPolicyTenant, type PolicyTenantLogger } from './tenant/policy-tenant.js';
+import type { PolicyTenant } from './tenant/port.js';
+
+export interface WiringInput {
+  database: Database;
+  clock: () => Date;
+  /** Where the outbox, the jobs and the tenants log (the Slack app has its own, see slackApp). */
+  logger: JobLogger & PolicyTenantLogger;
+  /** Asks the outbox worker (which the lifecycle owns) to deliver now what was just enqueued. */
+  kickOutbox(): void;
+  /** How the Slack app is built (its own logger, retries, the identity verified at start-up). */
+  slackApp: SlackAppOptions;
+}
+
+export interface Wiring {
+  /** The Bolt app with its middleware and listeners, not started. */
+  app: App;
+  /** The adapter TENANT names. */
+  policyTenant: PolicyTenant;
+  /** Delivers the outbox messages due at `now`, once each (what the outbox worker runs). */
+  deliverOutbox(now: Date): Promise<OutboxSummary>;
+  /** The jobs to schedule, and what each run gets. */
+  jobs: Array<Job<JobDeps>>;
+  jobDeps: JobDeps;
+  /** Reads every policy from the tenant once (TENANT=microsoft, at start-up). */
+  runPolicyGuard(now: Date): Promise<PolicyGuardSummary>;
+  /** Publishes App Home again for the admins who opened it; how many. */
+  refreshHomes(): Promise<number>;
+}
+
+export function wireBot(config: Config, input: WiringInput): Wiring {
+  const { database, clock, logger, kickOutbox } = input;
+  const { prisma } = database;
+  const context = (): ServiceContext => ({ prisma, now: clock(), timeZone: config.BOT_TIMEZONE });
+  const policyTenant = createPolicyTenant(config, prisma, logger);
+  const subscriptionTenant = createLocalSubscriptionTenant(prisma);
+
+  // Outbox delivery waits out 429s itself, persisted in the database: its client must
+  // reject rate-limited calls instead of sleeping, and must not retry on its own.
+  const outboxClient = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
+
+  let app: App | undefined;
+  const admins = createAdminDirectory({
+    adminUserIds: config.ADMIN_USER_IDS,
+    usergroupId: config.ADMIN_USERGROUP_ID,
+    clock,
+    fetchGroupMembers: async (usergroup) => {
+      const result = await app!.client.usergroups.users.list({ usergroup });
+      return result.users ?? [];
+    },
+  });
+  app = createSlackApp(config, { config, admins, context, kickOutbox, subscriptionTenant, policyTenant, notices: slackNotices }, input.slackApp);
+  const client = app.client;
+
+  return {
+    app,
+    policyTenant,
+    deliverOutbox: (now) => deliverOutbox({ prisma, client: outboxClient, logger }, now),
+    jobs: scheduledJobs(config),
+    jobDeps: {
+      prisma,
+      config,
+      logger,
+      kickOutbox,
+      notices: slackNotices,
+      policyTenant,
+      takeovers: { tenant: subscriptionTenant, directory: slackDirectory(client), notices: slackNotices.takeover },
+    },
+    runPolicyGuard: (now) => runPolicyGuard(policyGuardDeps(config, prisma, policyTenant, slackNotices.policyGuard), now),
+    refreshHomes: () => refreshHomes(client, { admins, context }),
+  };
+}
