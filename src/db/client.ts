@@ -14,9 +14,14 @@ import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js
 import { migratePostgres, migrateSqlite, postgresTargetFromUrl, providerOfUrl, sqliteFilenameFromUrl } from './migrate.js';
 import type { DatabaseProvider } from './migrate.js';
 
-/** The API every caller uses: the SQLite client's type (the PostgreSQL client has the same API). */
+/**
+ * The API every caller uses: the SQLite client's type (the PostgreSQL client has the same API).
+ * Only src/db imports the generated clients; everything else takes these types from here.
+ */
 export type PrismaClient = SqlitePrismaClient;
 export type { DatabaseProvider };
+/** Prisma's input and payload types (`Prisma.SubscriptionWhereInput`, ...) and the row types. */
+export type { LicenseAssignment, Person, Prisma, Product, Subscription } from './generated/sqlite/client.js';
 
 /** The client handed to `prisma.$transaction(async (tx) => ...)` callbacks. */
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

@@ -1,6 +1,6 @@
 /** What a scheduled job is: a plain function of its dependencies and the time, plus when to run it. */
 import type { Config } from '../config.js';
-import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../db/client.js';
 import type { DecisionDeps } from '../services/takeover/decide.js';
 import type { PolicyTenant } from '../tenant/port.js';
 

@@ -24,7 +24,7 @@
  * posted again.
  */
 import { z } from 'zod';
-import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../db/client.js';
 import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { findOutboxStatuses } from '../db/repositories/outbox.js';
 import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';

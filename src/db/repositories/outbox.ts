@@ -5,7 +5,7 @@
  * replica) stores it once.
  */
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../generated/sqlite/client.js';
+import type { PrismaClient } from '../client.js';
 
 type OutboxStore = Pick<PrismaClient, 'outboxMessage'>;
 
