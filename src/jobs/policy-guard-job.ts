@@ -19,6 +19,7 @@ import {
   type RecordedPolicy,
 } from '../db/repositories/policies.js';
 import type { PrismaClient, Tx } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { isAppError } from '../domain/errors.js';
 import { policyMeaning, policyWord, type PolicyValue } from '../domain/policy.js';
 import { enqueue } from '../outbox/enqueue.js';
@@ -49,10 +50,6 @@ export interface PolicyGuardSummary {
 
 function name(policy: { id: string; name: string }): string {
   return `*${policy.name}* (\`${policy.id}\`)`;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === 'P2002';
 }
 
 export async function runPolicyGuard(deps: PolicyGuardDeps, now: Date): Promise<PolicyGuardSummary> {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../client.js';
+import { isUniqueViolation } from '../errors.js';
 
 export interface Claim {
   id: string;
@@ -27,7 +28,7 @@ export async function claimJobRun(
       });
       return { id, job: run.job, slot: run.slot };
     } catch (error) {
-      if ((error as { code?: string }).code !== 'P2002') throw error;
+      if (!isUniqueViolation(error)) throw error;
       return undefined;
     }
   }

@@ -1,5 +1,6 @@
 /** JobState: small durable values of the scheduled jobs (watermarks, pending windows, times). */
 import type { Db } from '../client.js';
+import { isUniqueViolation } from '../errors.js';
 
 export async function readJobState(prisma: Db, key: string): Promise<string | undefined> {
   const row = await prisma.jobState.findUnique({ where: { key } });
@@ -18,7 +19,7 @@ export async function createJobStateIfAbsent(prisma: Db, key: string, value: str
     await prisma.jobState.create({ data: { key, value, updatedAt: now } });
     return true;
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') return false;
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }
@@ -29,7 +30,7 @@ export async function deleteJobStateIf(prisma: Db, key: string, value: string): 
   return count === 1;
 }
 
-/** Inserts the key; a row already there fails with Prisma's unique violation (P2002). */
+/** Inserts the key; a row already there fails with a unique violation (`isUniqueViolation`). */
 export async function insertJobState(prisma: Db, key: string, value: string, now: Date): Promise<void> {
   await prisma.jobState.create({ data: { key, value, updatedAt: now } });
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../client.js';
+import { isUniqueViolation } from '../errors.js';
 
 type OutboxStore = Pick<PrismaClient, 'outboxMessage'>;
 
@@ -50,7 +51,7 @@ export async function enqueueOutbox(
     return true;
   } catch (error) {
     // A concurrent enqueue of the same key won the unique index: that is the point of the key.
-    if ((error as { code?: string }).code === 'P2002') return false;
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }

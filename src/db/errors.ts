@@ -1,0 +1,10 @@
+/** Prisma's error code for a unique constraint violation, the same on SQLite and PostgreSQL. */
+const UNIQUE_VIOLATION = 'P2002';
+
+/**
+ * Whether a Prisma call failed because a row with the same unique key exists already: how the
+ * database tells a state change that must happen once that another caller made it first.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
+}
