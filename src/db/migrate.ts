@@ -61,11 +61,11 @@ export class MigrationError extends Error {
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The repository's migrations folder for a provider. */
-export function migrationsDirFor(provider: DatabaseProvider): string {
+/** The migrations folder for a provider, in the repository or in another copy of its prisma/ folder. */
+export function migrationsDirFor(provider: DatabaseProvider, root: string = repoRoot): string {
   return provider === 'sqlite'
-    ? path.join(repoRoot, 'prisma', 'migrations')
-    : path.join(repoRoot, 'prisma', 'postgresql', 'migrations');
+    ? path.join(root, 'prisma', 'migrations')
+    : path.join(root, 'prisma', 'postgresql', 'migrations');
 }
 
 export function checksumOf(sql: string): string {
@@ -246,8 +246,15 @@ export interface PostgresTarget {
 }
 
 /**
- * pg settings for a postgres(ql):// URL. A `schema` query parameter (as in Prisma URLs) is taken
+ * pg settings for a postgres(ql):// URL: the one parser of PostgreSQL URLs, for the bot, the
+ * migrator, the scripts and the tests. A `schema` query parameter (as in Prisma URLs) is taken
  * out of the URL, which pg would not understand, and applied through the search_path.
+ *
+ * The settings keep the URL as pg's `connectionString`, so pg reads everything else a URL may say
+ * (sslmode, application_name, ...) and falls back to its own defaults (PGUSER, PGPASSWORD, ...)
+ * for what it does not say. The price: a `database`, `host` or `user` field added to these
+ * settings is ignored, as pg lets the connection string win; to reach another database or
+ * schema, change the URL (`postgresUrlWithSchema`).
  */
 export function postgresTargetFromUrl(url: string): PostgresTarget {
   const parsed = new URL(url);
@@ -256,6 +263,13 @@ export function postgresTargetFromUrl(url: string): PostgresTarget {
   const config: pg.ClientConfig = { connectionString: parsed.toString() };
   if (schema) config.options = `-c search_path=${quoteIdentifier(schema)}`;
   return schema ? { config, schema } : { config };
+}
+
+/** The same PostgreSQL URL naming another schema (`?schema=`, Prisma's convention). */
+export function postgresUrlWithSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('schema', schema);
+  return parsed.toString();
 }
 
 function quoteIdentifier(name: string): string {
