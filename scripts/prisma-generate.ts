@@ -2,7 +2,7 @@
 // and generates both Prisma clients (src/db/generated/sqlite and src/db/generated/postgresql).
 //
 // Runs as `postinstall`, so it works on a fresh clone with no network beyond the npm registry
-// (docs/decisions/0001-engine-free-prisma.md).
+// (docs/decisions/engine-free-prisma.md).
 //
 //   npm run db:generate                          derive the Postgres schema, then generate both clients
 //   npm run db:generate -- --check               only check that the derived schema is up to date (exit 1 if not)

@@ -1,6 +1,6 @@
 // Creates a migration for BOTH providers from the difference between the state the existing
 // migrations produce and prisma/schema.prisma, without Prisma's native schema engine, which this
-// machine, CI and users' servers cannot download (docs/decisions/0001-engine-free-prisma.md).
+// machine, CI and users' servers cannot download (docs/decisions/engine-free-prisma.md).
 //
 //   npm run db:migration -- <name>        write prisma/migrations/<ts>_<name>/migration.sql and
 //                                         prisma/postgresql/migrations/<ts>_<name>/migration.sql

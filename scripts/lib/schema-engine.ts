@@ -1,6 +1,6 @@
 // Prisma's schema engine compiled to WASM (@prisma/schema-engine-wasm), loaded on Node 20 without
 // the native binary that Prisma would download. Why, and the pitfalls numbered below:
-// docs/decisions/0001-engine-free-prisma.md. A development tool: the bot never loads it.
+// docs/decisions/engine-free-prisma.md. A development tool: the bot never loads it.
 //
 // What scripts/prisma-migration.ts needs is `diffDatabaseToSchema`, which compares a live
 // database (reached through a Prisma driver adapter, as the WASM engine cannot open connections

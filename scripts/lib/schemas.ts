@@ -1,7 +1,7 @@
 /**
  * The two Prisma schemas and their clients. prisma/schema.prisma (SQLite) is the one people edit;
  * prisma/postgresql/schema.prisma is derived from it (provider and client output swapped), as
- * Prisma cannot switch a schema's provider by environment (docs/decisions/0002).
+ * Prisma cannot switch a schema's provider by environment (docs/decisions/one-schema-two-providers.md).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -74,7 +74,7 @@ function harmlessExecutable(): string {
 /**
  * `prisma generate` for one schema. It does not use the schema engine but would still download
  * it from Prisma's binaries host unless PRISMA_SCHEMA_ENGINE_BINARY names an existing executable
- * (docs/decisions/0001).
+ * (docs/decisions/engine-free-prisma.md).
  */
 function prismaGenerate(schemaPath: string): Promise<string> {
   const require = createRequire(import.meta.url);

@@ -84,7 +84,7 @@ async function withScratchPostgres<T>(migrationsDir: string, fn: (scratch: Scrat
         'start one, or set MIGRATION_POSTGRES_URL to a server and database where this user may CREATE SCHEMA.',
     );
   }
-  // A temporary schema rather than a temporary database (docs/decisions/0003-postgres-schemas-not-databases.md);
+  // A temporary schema rather than a temporary database (docs/decisions/postgres-schemas-not-databases.md);
   // the migrator creates it, the engine sees it through the adapter's `schema` option.
   const schema = `prisma_migration_${randomBytes(6).toString('hex')}`;
   const url = postgresUrlWithSchema(serverUrl, schema);

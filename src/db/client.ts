@@ -1,8 +1,9 @@
 /**
  * Opens the database named by DATABASE_URL: SQLite (`file:./data/x.db`) through better-sqlite3,
  * or PostgreSQL (`postgres://` / `postgresql://`) through pg, each with its own generated Prisma
- * client (a client generated for one provider refuses the other's adapter). Pending migrations
- * are applied first unless `migrate: false`.
+ * client (a client generated for one provider refuses the other's adapter:
+ * docs/decisions/one-schema-two-providers.md). Pending migrations are applied first unless
+ * `migrate: false`.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';

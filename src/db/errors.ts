@@ -3,7 +3,8 @@ const UNIQUE_VIOLATION = 'P2002';
 
 /**
  * Whether a Prisma call failed because a row with the same unique key exists already: how the
- * database tells a state change that must happen once that another caller made it first.
+ * database tells a state change that must happen once that another caller made it first
+ * (docs/decisions/unique-keys-guard-once-only-changes.md).
  */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;

@@ -5,7 +5,7 @@
  * `_prisma_migrations` exactly as Prisma's schema engine records it (same table, same columns,
  * checksum = sha256 hex of migration.sql, started_at / finished_at, applied_steps_count = 1), so
  * `prisma migrate deploy` and `prisma migrate status` on a machine that has the native engine
- * agree with what was done here.
+ * agree with what was done here. Why no engine: docs/decisions/engine-free-prisma.md.
  *
  * - A migration whose file changed after it was applied, or one recorded as failed, stops
  *   everything with a MigrationError that says what to do.
@@ -254,7 +254,7 @@ export interface PostgresTarget {
  * (sslmode, application_name, ...) and falls back to its own defaults (PGUSER, PGPASSWORD, ...)
  * for what it does not say. The price: a `database`, `host` or `user` field added to these
  * settings is ignored, as pg lets the connection string win; to reach another database or
- * schema, change the URL (`postgresUrlWithSchema`).
+ * schema, change the URL (`postgresUrlWithSchema`). See docs/decisions/postgres-schemas-not-databases.md.
  */
 export function postgresTargetFromUrl(url: string): PostgresTarget {
   const parsed = new URL(url);
