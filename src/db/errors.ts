@@ -9,3 +9,17 @@ const UNIQUE_VIOLATION = 'P2002';
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
+
+/**
+ * Runs an insert that a unique key guards: true when this call inserted the row, false when a row
+ * with the key was there first. Any other failure is thrown.
+ */
+export async function insertedFirst(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isUniqueViolation } from '../../src/db/errors.js';
+import { insertedFirst, isUniqueViolation } from '../../src/db/errors.js';
 import { createTestDatabase, testProviders, type Database } from '../support/database.js';
 
 describe.each(testProviders)('isUniqueViolation on %s', (provider) => {
@@ -32,6 +32,26 @@ describe.each(testProviders)('isUniqueViolation on %s', (provider) => {
     });
 
     await expect(insert).rejects.toSatisfy((error: unknown) => !isUniqueViolation(error));
+  });
+
+  it('tells an insert that took the key from one that found it taken', async () => {
+    const insert = (key: string) => () => database.prisma.jobState.create({ data: { key, value: '2', updatedAt: new Date() } });
+
+    expect(await insertedFirst(insert('reminders'))).toBe(true);
+    expect(await insertedFirst(insert('digest'))).toBe(false);
+    expect(await database.prisma.jobState.findMany({ orderBy: { key: 'asc' }, select: { key: true, value: true } })).toEqual([
+      { key: 'digest', value: '1' },
+      { key: 'reminders', value: '2' },
+    ]);
+  });
+
+  it('lets any other failure of the insert through', async () => {
+    const insert = () =>
+      database.prisma.licenseAssignment.create({
+        data: { id: 'a1', subscriptionId: 'missing', userId: 'missing', assignedAt: new Date() },
+      });
+
+    await expect(insertedFirst(insert)).rejects.toMatchObject({ code: 'P2003' });
   });
 });
 

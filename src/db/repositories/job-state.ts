@@ -1,6 +1,6 @@
 /** JobState: small durable values of the scheduled jobs (watermarks, pending windows, times). */
 import type { Db } from '../client.js';
-import { isUniqueViolation } from '../errors.js';
+import { insertedFirst } from '../errors.js';
 
 export async function readJobState(prisma: Db, key: string): Promise<string | undefined> {
   const row = await prisma.jobState.findUnique({ where: { key } });
@@ -15,13 +15,7 @@ export async function writeJobState(prisma: Db, key: string, value: string, now:
 export async function createJobStateIfAbsent(prisma: Db, key: string, value: string, now: Date): Promise<boolean> {
   const existing = await prisma.jobState.findUnique({ where: { key }, select: { key: true } });
   if (existing) return false;
-  try {
-    await prisma.jobState.create({ data: { key, value, updatedAt: now } });
-    return true;
-  } catch (error) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
+  return insertedFirst(() => prisma.jobState.create({ data: { key, value, updatedAt: now } }));
 }
 
 /** Deletes the key only while it still holds `value`; returns whether it did. */
