@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { AppError } from '../domain/errors.js';
 
 export type DatabaseProvider = 'sqlite' | 'postgresql';
 
@@ -336,10 +337,26 @@ export function sqliteFilenameFromUrl(url: string): string {
   return withoutQuery === ':memory:' ? withoutQuery : path.resolve(withoutQuery);
 }
 
+/** The provider of a DATABASE_URL; undefined for anything else, including a `file:` URL naming no file. */
 export function providerOfUrl(url: string): DatabaseProvider | undefined {
-  if (url.startsWith('file:')) return 'sqlite';
+  if (url.startsWith('file:')) {
+    const filename = sqliteFilenameFromUrl(url);
+    return filename === '' || filename === path.resolve('') ? undefined : 'sqlite';
+  }
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
   return undefined;
+}
+
+/** The error for a DATABASE_URL that names no database the bot can open, saying what would. */
+export function unsupportedDatabaseUrl(url: string): AppError {
+  const scheme = url.includes(':') ? `${url.split(':')[0]}:` : `"${url}"`;
+  return new AppError(
+    'bad_input',
+    `Unsupported DATABASE_URL scheme ${scheme}`,
+    'DATABASE_URL must be a SQLite file such as `file:./data/purchases.db` (relative to the working ' +
+      'directory) or a PostgreSQL URL such as `postgresql://user:password@host:5432/database` ' +
+      `(\`postgres://\` works too). The value given starts with ${scheme}`,
+  );
 }
 
 /** Migrates the database at a DATABASE_URL (`file:...` or `postgres(ql)://...`). */
@@ -347,5 +364,5 @@ export async function migrate(url: string, options: MigrateOptions = {}): Promis
   const provider = providerOfUrl(url);
   if (provider === 'sqlite') return migrateSqlite(sqliteFilenameFromUrl(url), options);
   if (provider === 'postgresql') return migratePostgres(url, options);
-  throw new Error(`Cannot migrate ${url.split(':')[0]}: URLs: only file: (SQLite) and postgres(ql):// are supported.`);
+  throw unsupportedDatabaseUrl(url);
 }

@@ -264,3 +264,12 @@ describe.each(testProviders)('the runtime migrator on %s', (provider) => {
     expect(applied).toEqual({ appliedMigrationNames: [] });
   });
 });
+
+describe('migrate', () => {
+  it.each(['mysql://root@localhost/db', 'file:'])('refuses the DATABASE_URL %j with the message the bot shows for it', async (url) => {
+    const error = await migrate(url).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'bad_input' });
+    expect((error as { userMessage: string }).userMessage).toContain('DATABASE_URL must be a SQLite file such as `file:');
+  });
+});
