@@ -1,22 +1,27 @@
 /**
  * Opens the database named by DATABASE_URL: SQLite (`file:./data/x.db`) through better-sqlite3,
  * or PostgreSQL (`postgres://` / `postgresql://`) through pg, each with its own generated Prisma
- * client (a client generated for one provider refuses the other's adapter). Pending migrations
- * are applied first unless `migrate: false`.
+ * client (a client generated for one provider refuses the other's adapter:
+ * docs/decisions/one-schema-two-providers.md). Pending migrations are applied first unless
+ * `migrate: false`.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { AppError } from '../domain/errors.js';
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.js';
 import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
-import { migratePostgres, migrateSqlite, postgresTargetFromUrl, providerOfUrl, sqliteFilenameFromUrl } from './migrate.js';
+import { migrate, postgresTargetFromUrl, providerOfUrl, sqliteFilenameFromUrl, unsupportedDatabaseUrl } from './migrate.js';
 import type { DatabaseProvider } from './migrate.js';
 
-/** The API every caller uses: the SQLite client's type (the PostgreSQL client has the same API). */
+/**
+ * The API every caller uses: the SQLite client's type (the PostgreSQL client has the same API).
+ * Only src/db imports the generated clients; everything else takes these types from here.
+ */
 export type PrismaClient = SqlitePrismaClient;
 export type { DatabaseProvider };
+/** Prisma's input and payload types (`Prisma.SubscriptionWhereInput`, ...) and the row types. */
+export type { LicenseAssignment, Person, Prisma, Product, Subscription } from './generated/sqlite/client.js';
 
 /** The client handed to `prisma.$transaction(async (tx) => ...)` callbacks. */
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -41,28 +46,14 @@ export interface CreateDatabaseOptions {
 /** SQLite busy timeout: how long a writer waits for another one before SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
-function badUrl(url: string): AppError {
-  const scheme = url.includes(':') ? `${url.split(':')[0]}:` : `"${url}"`;
-  return new AppError(
-    'bad_input',
-    `Unsupported DATABASE_URL scheme ${scheme}`,
-    'DATABASE_URL must be a SQLite file such as `file:./data/purchases.db` (relative to the working ' +
-      'directory) or a PostgreSQL URL such as `postgresql://user:password@host:5432/database` ' +
-      `(\`postgres://\` works too). The value given starts with ${scheme}`,
-  );
-}
-
 export async function createDatabase(url: string, options: CreateDatabaseOptions = {}): Promise<Database> {
   const provider = providerOfUrl(url);
-  if (provider === undefined) throw badUrl(url);
-  const shouldMigrate = options.migrate ?? true;
-  const migrateOptions = options.log ? { log: options.log } : {};
+  if (provider === undefined) throw unsupportedDatabaseUrl(url);
+  if (options.migrate ?? true) await migrate(url, options.log ? { log: options.log } : {});
 
   if (provider === 'sqlite') {
     const filename = sqliteFilenameFromUrl(url);
-    if (filename === '' || filename === path.resolve('')) throw badUrl(url);
     if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true });
-    if (shouldMigrate) await migrateSqlite(filename, migrateOptions);
     // The adapter passes every option but `url` to better-sqlite3's constructor: `timeout` is
     // the busy timeout. better-sqlite3 is built with foreign keys on by default; WAL is a
     // property of the file (the migrator sets it). Both are asserted below all the same, on the
@@ -79,7 +70,6 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
     return withClose(prisma, 'sqlite');
   }
 
-  if (shouldMigrate) await migratePostgres(url, migrateOptions);
   // `?schema=name` (Prisma's URL convention) qualifies the client's queries and, through the
   // search_path, raw SQL too.
   const { config, schema } = postgresTargetFromUrl(url);

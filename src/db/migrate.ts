@@ -5,7 +5,7 @@
  * `_prisma_migrations` exactly as Prisma's schema engine records it (same table, same columns,
  * checksum = sha256 hex of migration.sql, started_at / finished_at, applied_steps_count = 1), so
  * `prisma migrate deploy` and `prisma migrate status` on a machine that has the native engine
- * agree with what was done here.
+ * agree with what was done here. Why no engine: docs/decisions/engine-free-prisma.md.
  *
  * - A migration whose file changed after it was applied, or one recorded as failed, stops
  *   everything with a MigrationError that says what to do.
@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { AppError } from '../domain/errors.js';
 
 export type DatabaseProvider = 'sqlite' | 'postgresql';
 
@@ -61,11 +62,11 @@ export class MigrationError extends Error {
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The repository's migrations folder for a provider. */
-export function migrationsDirFor(provider: DatabaseProvider): string {
+/** The migrations folder for a provider, in the repository or in another copy of its prisma/ folder. */
+export function migrationsDirFor(provider: DatabaseProvider, root: string = repoRoot): string {
   return provider === 'sqlite'
-    ? path.join(repoRoot, 'prisma', 'migrations')
-    : path.join(repoRoot, 'prisma', 'postgresql', 'migrations');
+    ? path.join(root, 'prisma', 'migrations')
+    : path.join(root, 'prisma', 'postgresql', 'migrations');
 }
 
 export function checksumOf(sql: string): string {
@@ -246,8 +247,15 @@ export interface PostgresTarget {
 }
 
 /**
- * pg settings for a postgres(ql):// URL. A `schema` query parameter (as in Prisma URLs) is taken
+ * pg settings for a postgres(ql):// URL: the one parser of PostgreSQL URLs, for the bot, the
+ * migrator, the scripts and the tests. A `schema` query parameter (as in Prisma URLs) is taken
  * out of the URL, which pg would not understand, and applied through the search_path.
+ *
+ * The settings keep the URL as pg's `connectionString`, so pg reads everything else a URL may say
+ * (sslmode, application_name, ...) and falls back to its own defaults (PGUSER, PGPASSWORD, ...)
+ * for what it does not say. The price: a `database`, `host` or `user` field added to these
+ * settings is ignored, as pg lets the connection string win; to reach another database or
+ * schema, change the URL (`postgresUrlWithSchema`). See docs/decisions/postgres-schemas-not-databases.md.
  */
 export function postgresTargetFromUrl(url: string): PostgresTarget {
   const parsed = new URL(url);
@@ -256,6 +264,13 @@ export function postgresTargetFromUrl(url: string): PostgresTarget {
   const config: pg.ClientConfig = { connectionString: parsed.toString() };
   if (schema) config.options = `-c search_path=${quoteIdentifier(schema)}`;
   return schema ? { config, schema } : { config };
+}
+
+/** The same PostgreSQL URL naming another schema (`?schema=`, Prisma's convention). */
+export function postgresUrlWithSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('schema', schema);
+  return parsed.toString();
 }
 
 function quoteIdentifier(name: string): string {
@@ -322,10 +337,26 @@ export function sqliteFilenameFromUrl(url: string): string {
   return withoutQuery === ':memory:' ? withoutQuery : path.resolve(withoutQuery);
 }
 
+/** The provider of a DATABASE_URL; undefined for anything else, including a `file:` URL naming no file. */
 export function providerOfUrl(url: string): DatabaseProvider | undefined {
-  if (url.startsWith('file:')) return 'sqlite';
+  if (url.startsWith('file:')) {
+    const filename = sqliteFilenameFromUrl(url);
+    return filename === '' || filename === path.resolve('') ? undefined : 'sqlite';
+  }
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
   return undefined;
+}
+
+/** The error for a DATABASE_URL that names no database the bot can open, saying what would. */
+export function unsupportedDatabaseUrl(url: string): AppError {
+  const scheme = url.includes(':') ? `${url.split(':')[0]}:` : `"${url}"`;
+  return new AppError(
+    'bad_input',
+    `Unsupported DATABASE_URL scheme ${scheme}`,
+    'DATABASE_URL must be a SQLite file such as `file:./data/purchases.db` (relative to the working ' +
+      'directory) or a PostgreSQL URL such as `postgresql://user:password@host:5432/database` ' +
+      `(\`postgres://\` works too). The value given starts with ${scheme}`,
+  );
 }
 
 /** Migrates the database at a DATABASE_URL (`file:...` or `postgres(ql)://...`). */
@@ -333,5 +364,5 @@ export async function migrate(url: string, options: MigrateOptions = {}): Promis
   const provider = providerOfUrl(url);
   if (provider === 'sqlite') return migrateSqlite(sqliteFilenameFromUrl(url), options);
   if (provider === 'postgresql') return migratePostgres(url, options);
-  throw new Error(`Cannot migrate ${url.split(':')[0]}: URLs: only file: (SQLite) and postgres(ql):// are supported.`);
+  throw unsupportedDatabaseUrl(url);
 }

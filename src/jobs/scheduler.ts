@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { schedule, type ScheduledTask } from 'node-cron';
-import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../db/client.js';
 import { claimJobRun, finishJobRun } from '../db/repositories/job-runs.js';
 import { createJobStateIfAbsent, readJobState } from '../db/repositories/job-state.js';
 import type { Job, JobLogger } from './job.js';

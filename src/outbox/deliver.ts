@@ -6,7 +6,7 @@
  * (`rejectRateLimitedCalls: true`, `retries: 0`): waiting is this worker's job, in the database.
  */
 import type { webApi } from '@slack/bolt';
-import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../db/client.js';
 import {
   claimDueOutbox,
   findOutboxByKey,

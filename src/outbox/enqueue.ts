@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../db/client.js';
 import { enqueueOutbox } from '../db/repositories/outbox.js';
 import type { OutboxKind, OutboxPayload } from './messages.js';
 

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../db/client.js';
 
 /** What every use case gets: the database, the time (a parameter, never Date.now) and the zone. */
 export interface ServiceContext {

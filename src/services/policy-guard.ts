@@ -13,6 +13,7 @@
 import { writeJobState } from '../db/repositories/job-state.js';
 import { insertProductPolicy, listRecordedPolicies, recordPolicyChange, updatePolicyChangedOutside } from '../db/repositories/policies.js';
 import type { PrismaClient, Tx } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { isAppError } from '../domain/errors.js';
 import { CHANGED_BY_GUARD, CHANGED_OUTSIDE, type PolicyValue, type RecordedPolicy } from '../domain/policy.js';
 import { enqueue } from '../outbox/enqueue.js';
@@ -55,10 +56,6 @@ export interface PolicyGuardSummary {
   enforced: string[];
   enforceFailed: Array<{ id: string; reason: string }>;
   external: string[];
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === 'P2002';
 }
 
 export async function runPolicyGuard(deps: PolicyGuardDeps, now: Date): Promise<PolicyGuardSummary> {

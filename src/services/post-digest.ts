@@ -26,6 +26,7 @@
  */
 import { z } from 'zod';
 import type { PrismaClient } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { findOutboxStatuses } from '../db/repositories/outbox.js';
 import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';
@@ -183,7 +184,7 @@ export async function postDigest(
       await enqueueParts(tx, channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now);
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') return { status: 'busy' };
+    if (isUniqueViolation(error)) return { status: 'busy' };
     throw error;
   }
   return { status: 'posted', from, to, count: digest.totals.count, messages: messages.length };

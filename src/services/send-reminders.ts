@@ -14,6 +14,7 @@
  * unique key and rolls back. A renewal moves expiresAt, so the subscription is eligible again.
  */
 import { addDays } from 'date-fns';
+import { isUniqueViolation } from '../db/errors.js';
 import { findRemindersSent, insertRemindersSent } from '../db/repositories/reminders-sent.js';
 import { findActiveSelfServiceExpiring } from '../db/repositories/subscriptions.js';
 import { daysUntil } from '../domain/dates.js';
@@ -97,7 +98,7 @@ export async function sendReminders(
       await enqueueParts(tx, options.channel, parts, ctx.now);
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') return { reminded: [], raced: true };
+    if (isUniqueViolation(error)) return { reminded: [], raced: true };
     throw error;
   }
   return { reminded: groups.map((g) => ({ thresholdDays: g.thresholdDays, count: g.items.length })), raced: false };

@@ -1,6 +1,6 @@
 /** Picks the policy adapter that TENANT names. */
 import type { Config } from '../config.js';
-import type { PrismaClient } from '../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../db/client.js';
 import { createLocalPolicyTenant } from './local/policy-tenant.js';
 import { toMicrosoftConfig } from './microsoft/config.js';
 import { createMicrosoftTenant, type TenantLogger } from './microsoft/index.js';

@@ -17,6 +17,7 @@ import {
   sqliteFilenameFromUrl,
   type DatabaseProvider,
 } from '../../src/db/migrate.js';
+import { withSchemaEngine } from '../../scripts/lib/schema-engine.js';
 import { createEmptyTestDatabase, testProviders, type EmptyTestDatabase } from '../support/database.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -227,10 +228,6 @@ describe.each(testProviders)('the runtime migrator on %s', (provider) => {
     await migrate(database.url);
 
     // The WASM build of Prisma's schema engine, reading the history this migrator wrote.
-    const engineModule = pathToFileURL(path.join(repoRoot, 'scripts/lib/schema-engine.mjs')).href;
-    const { withSchemaEngine } = (await import(engineModule)) as {
-      withSchemaEngine: (options: object, fn: (engine: any) => Promise<unknown>) => Promise<any>;
-    };
     const schemaPath = path.join(repoRoot, 'prisma', ...(provider === 'postgresql' ? ['postgresql'] : []), 'schema.prisma');
     const adapterFactory =
       provider === 'sqlite'
@@ -245,7 +242,7 @@ describe.each(testProviders)('the runtime migrator on %s', (provider) => {
       shadowDbInitScript: '',
       migrationDirectories: repoMigrations.map((m) => ({
         path: m.name,
-        migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: m.sql } },
+        migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: m.sql } },
       })),
     };
     const filters = { externalTables: [], externalEnums: [] };
@@ -265,5 +262,14 @@ describe.each(testProviders)('the runtime migrator on %s', (provider) => {
       history: null,
     });
     expect(applied).toEqual({ appliedMigrationNames: [] });
+  });
+});
+
+describe('migrate', () => {
+  it.each(['mysql://root@localhost/db', 'file:'])('refuses the DATABASE_URL %j with the message the bot shows for it', async (url) => {
+    const error = await migrate(url).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'bad_input' });
+    expect((error as { userMessage: string }).userMessage).toContain('DATABASE_URL must be a SQLite file such as `file:');
   });
 });

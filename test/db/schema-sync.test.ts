@@ -13,12 +13,12 @@ interface Run {
   output: string;
 }
 
-/** Runs a script of scripts/ with plain node, as npm would; never throws. */
+/** Runs a script of scripts/ with tsx, as npm would; never throws. */
 function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [path.join(repoRoot, 'scripts', script), ...args],
+      ['--import', 'tsx', path.join(repoRoot, 'scripts', script), ...args],
       { cwd: repoRoot, env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -32,14 +32,14 @@ const providerArgs = testProviders.length === 2 ? [] : ['--provider', 'sqlite'];
 
 describe('the Prisma schema and the migrations', () => {
   it('derives prisma/postgresql/schema.prisma from prisma/schema.prisma and the committed copy is up to date', async () => {
-    const run = await runScript('prisma-generate.mjs', ['--check']);
+    const run = await runScript('prisma-generate.ts', ['--check']);
 
     expect(run.output).toContain('up to date');
     expect(run.code).toBe(0);
   });
 
   it(`has migrations that produce exactly prisma/schema.prisma on ${testProviders.join(' and ')}`, async () => {
-    const run = await runScript('prisma-migration.mjs', ['--check', ...providerArgs]);
+    const run = await runScript('prisma-migration.ts', ['--check', ...providerArgs]);
 
     expect(run.output).toContain('Migrations match prisma/schema.prisma');
     expect(run.code).toBe(0);
@@ -70,7 +70,7 @@ describe('npm run db:migration', () => {
     const root = copyOfPrisma();
     const before = migrationFolders(path.join(root, 'prisma', 'migrations'));
 
-    const run = await runScript('prisma-migration.mjs', ['nothing', '--no-generate', ...providerArgs], {
+    const run = await runScript('prisma-migration.ts', ['nothing', '--no-generate', ...providerArgs], {
       PRISMA_TOOLS_ROOT: root,
     });
 
@@ -89,12 +89,12 @@ describe('npm run db:migration', () => {
     expect(readFileSync(schemaFile, 'utf8')).toContain('nickname');
     const env = { PRISMA_TOOLS_ROOT: root };
 
-    const stale = await runScript('prisma-migration.mjs', ['--check', ...providerArgs], env);
+    const stale = await runScript('prisma-migration.ts', ['--check', ...providerArgs], env);
     expect(stale.code).toBe(1);
     expect(stale.output).toContain('out of sync');
     expect(stale.output).toContain('nickname');
 
-    const created = await runScript('prisma-migration.mjs', ['Add nickname', '--no-generate', ...providerArgs], env);
+    const created = await runScript('prisma-migration.ts', ['Add nickname', '--no-generate', ...providerArgs], env);
     expect(created.output).toContain('Created');
     expect(created.code).toBe(0);
 
@@ -114,7 +114,7 @@ describe('npm run db:migration', () => {
       );
     }
 
-    const check = await runScript('prisma-migration.mjs', ['--check', ...providerArgs], env);
+    const check = await runScript('prisma-migration.ts', ['--check', ...providerArgs], env);
     expect(check.output).toContain('Migrations match');
     expect(check.code).toBe(0);
   });
@@ -122,7 +122,7 @@ describe('npm run db:migration', () => {
   it('refuses a run without a migration name', async () => {
     const root = copyOfPrisma();
 
-    const run = await runScript('prisma-migration.mjs', ['--no-generate'], { PRISMA_TOOLS_ROOT: root });
+    const run = await runScript('prisma-migration.ts', ['--no-generate'], { PRISMA_TOOLS_ROOT: root });
 
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('A migration name is required');

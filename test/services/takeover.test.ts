@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
 import { createDatabase } from '../../src/db/client.js';
+import { postgresUrlWithSchema } from '../../src/db/migrate.js';
 import { isFieldError } from '../../src/domain/takeover.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { approveTakeover, rejectTakeover, resumeStuckTakeovers } from '../../src/services/takeover/decide.js';
@@ -255,7 +256,5 @@ async function sqliteUrlOf(database: Database): Promise<string> {
 
 async function postgresUrlOf(database: Database): Promise<string> {
   const rows = await database.prisma.$queryRawUnsafe<Array<{ schema: string }>>('SELECT current_schema() AS schema');
-  const url = new URL(process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test');
-  url.searchParams.set('schema', rows[0]!.schema);
-  return url.toString();
+  return postgresUrlWithSchema(process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test', rows[0]!.schema);
 }

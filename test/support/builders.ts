@@ -1,6 +1,6 @@
 /** Test data with sensible defaults: a test states only what it is about. */
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../../src/db/generated/sqlite/client.js';
+import type { PrismaClient } from '../../src/db/client.js';
 import type { SubscriptionSummary } from '../../src/services/subscription-summary.js';
 
 let sequence = 0;

@@ -21,21 +21,13 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.js';
+import { postgresTargetFromUrl } from '../../src/db/migrate.js';
 
 export type TestProvider = 'sqlite' | 'postgresql';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 
-function pgConfig(database?: string): pg.ClientConfig {
-  const url = new URL(POSTGRES_URL);
-  return {
-    host: decodeURIComponent(url.hostname),
-    port: url.port ? Number(url.port) : 5432,
-    user: decodeURIComponent(url.username) || 'postgres',
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    database: database ?? (decodeURIComponent(url.pathname.slice(1)) || 'postgres'),
-  };
-}
+const pgConfig = (): pg.ClientConfig => postgresTargetFromUrl(POSTGRES_URL).config;
 
 async function postgresProblem(): Promise<string | undefined> {
   const client = new pg.Client({ ...pgConfig(), connectionTimeoutMillis: 1500 });

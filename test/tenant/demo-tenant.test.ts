@@ -6,8 +6,8 @@ const NOW = new Date('2025-06-15T09:00:00.000Z');
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** The catalogue exactly as PRODUCT.md lists it. */
-const PRODUCT_MD = {
+/** Microsoft's self-service purchase catalogue: each product's 12-character ProductId and name. */
+const SELF_SERVICE_CATALOGUE = {
   CFQ7TTC0H9MP: 'Power BI Pro',
   CFQ7TTC0LH2H: 'Power Apps per user',
   CFQ7TTC0LH3L: 'Power Automate per user',
@@ -56,9 +56,9 @@ describe('buildDemoTenant', () => {
     expect(later.subscriptions[0]?.expiresAt.getTime()).toBe((tenant.subscriptions[0]?.expiresAt.getTime() ?? 0) + 40 * DAY_MS);
   });
 
-  it('lists the 17 products of PRODUCT.md with their exact ids and names', () => {
+  it('lists the 17 products of the self-service catalogue with their exact ids and names', () => {
     const products = tenant.products.filter((p) => p.kind === 'product');
-    expect(Object.fromEntries(products.map((p) => [p.id, p.name]))).toEqual(PRODUCT_MD);
+    expect(Object.fromEntries(products.map((p) => [p.id, p.name]))).toEqual(SELF_SERVICE_CATALOGUE);
     expect(products).toHaveLength(17);
     for (const product of products) expect(product.id).toMatch(/^[A-Z0-9]{12}$/);
   });

@@ -1,6 +1,6 @@
 /** The audit log: append-only. Before/after are stored as JSON text so both providers agree. */
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../generated/sqlite/client.js';
+import type { PrismaClient } from '../client.js';
 
 export interface AuditEntry {
   actorId: string;

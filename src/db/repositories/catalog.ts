@@ -1,5 +1,5 @@
 /** Products and people: small, read whole for loose matching by name. */
-import type { PrismaClient } from '../generated/sqlite/client.js';
+import type { PrismaClient } from '../client.js';
 
 export function listProducts(prisma: PrismaClient, kind: 'product' | 'offerType' = 'product') {
   return prisma.product.findMany({ where: { kind }, select: { id: true, name: true, policyValue: true }, orderBy: { name: 'asc' } });

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../client.js';
+import { insertedFirst } from '../errors.js';
 
 export interface Claim {
   id: string;
@@ -20,16 +21,13 @@ export async function claimJobRun(
   const leaseUntil = new Date(run.now.getTime() + run.leaseMs);
   const existing = await prisma.jobRun.findUnique({ where: { job_slot: { job: run.job, slot: run.slot } } });
   if (!existing) {
-    try {
-      const id = randomUUID();
-      await prisma.jobRun.create({
+    const id = randomUUID();
+    const claimed = await insertedFirst(() =>
+      prisma.jobRun.create({
         data: { id, job: run.job, slot: run.slot, claimedBy: run.holder, claimedAt: run.now, leaseUntil, status: 'running' },
-      });
-      return { id, job: run.job, slot: run.slot };
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'P2002') throw error;
-      return undefined;
-    }
+      }),
+    );
+    return claimed ? { id, job: run.job, slot: run.slot } : undefined;
   }
   if (existing.status === 'done' || existing.leaseUntil > run.now) return undefined;
   // Expired or failed: take it over, conditional on the row being as we read it.

@@ -1,5 +1,6 @@
 /** JobState: small durable values of the scheduled jobs (watermarks, pending windows, times). */
 import type { Db } from '../client.js';
+import { insertedFirst } from '../errors.js';
 
 export async function readJobState(prisma: Db, key: string): Promise<string | undefined> {
   const row = await prisma.jobState.findUnique({ where: { key } });
@@ -14,13 +15,7 @@ export async function writeJobState(prisma: Db, key: string, value: string, now:
 export async function createJobStateIfAbsent(prisma: Db, key: string, value: string, now: Date): Promise<boolean> {
   const existing = await prisma.jobState.findUnique({ where: { key }, select: { key: true } });
   if (existing) return false;
-  try {
-    await prisma.jobState.create({ data: { key, value, updatedAt: now } });
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') return false;
-    throw error;
-  }
+  return insertedFirst(() => prisma.jobState.create({ data: { key, value, updatedAt: now } }));
 }
 
 /** Deletes the key only while it still holds `value`; returns whether it did. */
@@ -29,7 +24,7 @@ export async function deleteJobStateIf(prisma: Db, key: string, value: string): 
   return count === 1;
 }
 
-/** Inserts the key; a row already there fails with Prisma's unique violation (P2002). */
+/** Inserts the key; a row already there fails with a unique violation (`isUniqueViolation`). */
 export async function insertJobState(prisma: Db, key: string, value: string, now: Date): Promise<void> {
   await prisma.jobState.create({ data: { key, value, updatedAt: now } });
 }

@@ -5,7 +5,8 @@
  * replica) stores it once.
  */
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../generated/sqlite/client.js';
+import type { PrismaClient } from '../client.js';
+import { insertedFirst } from '../errors.js';
 
 type OutboxStore = Pick<PrismaClient, 'outboxMessage'>;
 
@@ -34,8 +35,9 @@ export async function enqueueOutbox(
 ): Promise<boolean> {
   const existing = await prisma.outboxMessage.findUnique({ where: { dedupeKey: message.dedupeKey }, select: { id: true } });
   if (existing) return false;
-  try {
-    await prisma.outboxMessage.create({
+  // A concurrent enqueue of the same key may win the unique index: that is the point of the key.
+  return insertedFirst(() =>
+    prisma.outboxMessage.create({
       data: {
         id: randomUUID(),
         kind: message.kind,
@@ -46,13 +48,8 @@ export async function enqueueOutbox(
         nextAttemptAt: message.now,
         createdAt: message.now,
       },
-    });
-    return true;
-  } catch (error) {
-    // A concurrent enqueue of the same key won the unique index: that is the point of the key.
-    if ((error as { code?: string }).code === 'P2002') return false;
-    throw error;
-  }
+    }),
+  );
 }
 
 /** Claims due messages for this worker (a lease, so a crashed worker's claims expire). */

@@ -15,7 +15,7 @@ export function findRemindersSent(db: Db, subscriptionIds: string[]): Promise<Re
   });
 }
 
-/** Records reminders; one already recorded fails the insert with Prisma's unique violation (P2002). */
+/** Records reminders; one already recorded fails the insert with a unique violation (`isUniqueViolation`). */
 export async function insertRemindersSent(db: Db, reminders: ReminderKey[], sentAt: Date): Promise<void> {
   await db.reminderSent.createMany({ data: reminders.map((r) => ({ id: randomUUID(), ...r, sentAt })) });
 }

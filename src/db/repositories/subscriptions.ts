@@ -1,5 +1,5 @@
 /** Queries over subscriptions and their license assignments. Keyset paging only: no OFFSET scans. */
-import type { Prisma, PrismaClient } from '../generated/sqlite/client.js';
+import type { Prisma, PrismaClient } from '../client.js';
 
 export type SubscriptionStatus = 'Active' | 'Deleted';
 

@@ -8,13 +8,7 @@
  * 30 days" and "first seen since the last digest" stay true whenever the demo is seeded.
  */
 import { addDays, addMonths, addYears, subDays, subMonths, subYears } from 'date-fns';
-import type {
-  LicenseAssignment,
-  Person,
-  PrismaClient,
-  Product,
-  Subscription,
-} from '../../db/generated/sqlite/client.js';
+import type { LicenseAssignment, Person, PrismaClient, Product, Subscription } from '../../db/client.js';
 import type { OfferType, PolicyValue } from '../../domain/policy.js';
 
 export type DemoProduct = Pick<

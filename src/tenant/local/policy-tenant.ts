@@ -3,7 +3,7 @@
  * Product.policyValue. Offer types refuse trials here as they do at Microsoft, so both
  * adapters answer the same request the same way.
  */
-import type { PrismaClient } from '../../db/generated/sqlite/client.js';
+import type { PrismaClient } from '../../db/client.js';
 import { AppError } from '../../domain/errors.js';
 import { isPolicyValue, type PolicyValue } from '../../domain/policy.js';
 import type { PolicyTenant, TenantPolicy } from '../port.js';
