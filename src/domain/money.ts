@@ -2,6 +2,8 @@
  * Money is an integer number of minor units (cents) and an ISO 4217 currency: never a float.
  * Formatting builds the decimal string exactly and lets Intl place symbols and separators.
  */
+import { plural } from './plural.js';
+
 export interface Money {
   amountMinor: number;
   currency: string;
@@ -45,6 +47,22 @@ export function sumByCurrency(amounts: Iterable<Money>): Money[] {
   return [...totals.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, amountMinor]) => ({ currency, amountMinor }));
+}
+
+/** Totals per currency of the amounts that are known, and how many were unknown (never counted as zero). */
+export function sumKnownByCurrency(amounts: Iterable<Money | null>): { totals: Money[]; unknown: number } {
+  const known: Money[] = [];
+  let unknown = 0;
+  for (const amount of amounts) {
+    if (amount) known.push(amount);
+    else unknown += 1;
+  }
+  return { totals: sumByCurrency(known), unknown };
+}
+
+/** "3 prices unknown", appended to a total that leaves them out; empty when every price was known. */
+export function unknownPricesNote(unknown: number): string {
+  return unknown === 0 ? '' : ` (${plural(unknown, 'price')} unknown, not counted)`;
 }
 
 export function formatTotals(amounts: Money[]): string {

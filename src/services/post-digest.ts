@@ -28,7 +28,7 @@ import type { PrismaClient } from '../db/generated/sqlite/client.js';
 import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { findOutboxStatuses } from '../db/repositories/outbox.js';
 import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';
-import { sumByCurrency, type Money } from '../domain/money.js';
+import { sumKnownByCurrency, type Money } from '../domain/money.js';
 import { enqueueParts, type ChannelMessage } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
@@ -54,7 +54,8 @@ export interface Digest {
   /** Inclusive end. */
   to: Date;
   groups: DigestGroup[];
-  totals: { count: number; licenses: number; monthly: Money[] };
+  /** `monthly` adds up the known prices; `unknownPrices` says how many were left out. */
+  totals: { count: number; licenses: number; monthly: Money[]; unknownPrices: number };
 }
 
 export type DigestResult =
@@ -116,6 +117,7 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
     if (last && last.product.id === item.product.id) last.items.push(item);
     else groups.push({ product: item.product, items: [item] });
   }
+  const monthly = sumKnownByCurrency(items.map((item) => item.monthlyPrice));
   return {
     from,
     to,
@@ -123,7 +125,8 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
     totals: {
       count: items.length,
       licenses: items.reduce((sum, item) => sum + item.licensesPurchased, 0),
-      monthly: sumByCurrency(items.map((item) => item.monthlyPrice)),
+      monthly: monthly.totals,
+      unknownPrices: monthly.unknown,
     },
   };
 }

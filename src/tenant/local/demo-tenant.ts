@@ -22,7 +22,21 @@ export type DemoProduct = Pick<
   'id' | 'kind' | 'name' | 'policyValue' | 'policyChangedAt' | 'policyChangedBy' | 'firstSeenAt'
 >;
 export type DemoPerson = Pick<Person, 'id' | 'name' | 'email'>;
-export type DemoSubscription = Omit<Subscription, 'createdAt' | 'updatedAt'>;
+/** What the seed sets: the fields a tenant sync fills stay empty; every demo subscription has a price and a renewal date. */
+export type DemoSubscription = Omit<
+  Subscription,
+  | 'createdAt'
+  | 'updatedAt'
+  | 'graphId'
+  | 'commerceSubscriptionId'
+  | 'tenantStatus'
+  | 'seenDeletedAt'
+  | 'selfServiceDecidedBy'
+  | 'selfServiceDecidedAt'
+  | 'expiresAt'
+  | 'unitPriceMinor'
+  | 'currency'
+> & { expiresAt: Date; unitPriceMinor: number; currency: string };
 export type DemoAssignment = LicenseAssignment;
 
 export interface DemoTenant {
@@ -530,6 +544,7 @@ function buildSelfService(now: Date, people: DemoPerson[], random: Random, ids: 
       id: ids.uuid(),
       productId: product.id,
       isSelfService: true,
+      selfServiceSource: 'seed',
       purchaserId: purchaser.id,
       licensesPurchased: plan.licenses,
       purchasedAt,
@@ -565,6 +580,7 @@ function buildSelfService(now: Date, people: DemoPerson[], random: Random, ids: 
         userId: person.id,
         assignedAt: between(random, purchasedAt, assignedUntil),
         removedAt: cancelledAt,
+        source: 'seed',
       });
     }
   }
@@ -603,6 +619,7 @@ function buildCentral(
       id: ids.uuid(),
       productId: product.id,
       isSelfService: false,
+      selfServiceSource: 'seed',
       purchaserId: null,
       licensesPurchased: plan.licenses,
       purchasedAt,
@@ -632,6 +649,7 @@ function buildCentral(
         userId: person.id,
         assignedAt: between(random, purchasedAt, now),
         removedAt: null,
+        source: 'seed',
       });
     }
   }
