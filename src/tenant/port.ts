@@ -58,3 +58,36 @@ export interface SubscriptionTenant {
   cancelSubscription(input: CancelSubscriptionInput): Promise<TenantChange<{ removed: number }>>;
   assignLicenses(input: AssignLicensesInput): Promise<TenantChange<{ assigned: number }>>;
 }
+
+export interface TenantSku { skuId: string; skuPartNumber: string; enabledUnits: number; consumedUnits: number; subscriptionIds: string[] /* commerce ids */; }
+export interface TenantSubscription {
+  id: string;                      // companySubscription.id
+  commerceSubscriptionId: string | null;
+  skuId: string; skuPartNumber: string;
+  status: 'Enabled' | 'Warning' | 'Suspended' | 'Deleted' | 'LockedOut';
+  totalLicenses: number; isTrial: boolean;
+  createdAt: Date; nextLifecycleAt: Date | null;
+  ownerId: string | null; ownerType: string | null;
+}
+export interface TenantUserLicense { skuId: string; direct: boolean; viaGroups: string[]; state: string | null; error: string | null; }
+export interface TenantUser {
+  id: string; displayName: string; mail: string | null; userPrincipalName: string;
+  accountEnabled: boolean | null; licenses: TenantUserLicense[];
+}
+/** Items Graph sent that failed validation: skipped, counted and reported, never fatal. */
+export interface SkippedItem { what: 'sku' | 'subscription' | 'user'; id?: string; reason: string; }
+export interface TenantDirectorySnapshot { skus: TenantSku[]; subscriptions: TenantSubscription[]; users: TenantUser[]; skipped: SkippedItem[]; }
+
+export interface TenantDirectory {
+  /** Everything a sync needs, read whole (every page); throws AppError on failure. */
+  readSnapshot(): Promise<TenantDirectorySnapshot>;
+}
+
+export interface LicenseChange { userId: string /* Graph user id */; add?: string[]; remove?: string[] /* skuIds */; }
+export type LicenseChangeResult = { ok: true } | { ok: false; code: 'no_licenses' | 'usage_location' | 'group_assigned' | 'not_found' | 'forbidden' | 'throttled' | 'other'; message: string };
+export interface TenantLicenses {
+  /** One POST /users/{id}/assignLicense, retried on 429/5xx within MS_MAX_RETRIES; a refusal is a result, not a throw. */
+  changeLicenses(change: LicenseChange): Promise<LicenseChangeResult>;
+  /** Fresh seat counts of one SKU (GET /subscribedSkus, filtered), for the move check at approval. */
+  seats(skuId: string): Promise<{ enabledUnits: number; consumedUnits: number } | undefined>;
+}
