@@ -16,6 +16,7 @@ import type {
   Subscription,
 } from '../../db/generated/sqlite/client.js';
 import type { OfferType, PolicyValue } from '../../domain/policy.js';
+import { chunks } from '../../db/repositories/batches.js';
 
 export type DemoProduct = Pick<
   Product,
@@ -670,15 +671,6 @@ export function buildDemoTenant(now: Date): DemoTenant {
     subscriptions: [...selfService.subscriptions, ...central.subscriptions],
     assignments: [...selfService.assignments, ...central.assignments],
   };
-}
-
-/** Rows per createMany: well under SQLite's and Postgres' bind-parameter limits. */
-const CHUNK_SIZE = 500;
-
-function chunks<T>(rows: readonly T[]): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK_SIZE) result.push(rows.slice(i, i + CHUNK_SIZE));
-  return result;
 }
 
 /**
