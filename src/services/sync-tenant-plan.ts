@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../db/repositories/audit.js';
 import type { HoldingRow, HoldingWrites } from '../db/repositories/holdings.js';
 import type { SubscriptionCreate, SubscriptionData, SyncRecord, SyncSubscriptionRow, SyncWrites } from '../db/repositories/sync.js';
+import { changedFields, hasChanges, valuesBefore } from '../domain/changes.js';
 import { plural } from '../domain/plural.js';
 import type { TenantDirectorySnapshot, TenantSubscription } from '../tenant/port.js';
 
@@ -79,21 +80,6 @@ function note(tally: SyncTally, kind: Exclude<keyof SyncTally, 'names'>, name: s
 
 const lower = (value: string) => value.trim().toLowerCase();
 
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-  return a === b;
-}
-
-/** The fields of `wanted` whose value differs from `current`; empty when nothing changes. */
-function differences<T extends object>(current: T, wanted: Partial<T>): Partial<T> {
-  const changed: Partial<T> = {};
-  for (const key of Object.keys(wanted) as Array<keyof T>) {
-    if (!sameValue(current[key], wanted[key])) changed[key] = wanted[key];
-  }
-  return changed;
-}
-
-const isEmpty = (value: object) => Object.keys(value).length === 0;
 
 function viaGroupsValue(groups: string[]): string | null {
   const unique = [...new Set(groups.map(lower))].sort();
@@ -199,14 +185,14 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
     const name = user.displayName.trim() || (email ?? person!.email);
     if (email) claimedEmails.set(email, personId);
     if (person) {
-      const data = differences(person, {
+      const data = changedFields(person, {
         name,
         ...(email ? { email } : {}),
         graphId,
         ...(user.accountEnabled === null ? {} : { accountEnabled: user.accountEnabled }),
         goneFromTenantAt: null,
       });
-      if (!isEmpty(data)) {
+      if (!!hasChanges(data)) {
         writes.people.update.push({ id: person.id, data });
         note(summary.changed, 'people', name);
       }
@@ -305,11 +291,11 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
       audits.push({ actorId, action: 'subscription.first_seen', subjectType: 'subscription', subjectId: id, after: created, detail: 'source: tenant sync', at: now });
       continue;
     }
-    const data = differences(current, wanted as Partial<SyncSubscriptionRow>);
-    if (isEmpty(data)) continue;
+    const data = changedFields(current, wanted as Partial<SyncSubscriptionRow>);
+    if (!hasChanges(data)) continue;
     writes.subscriptions.update.push({ id, data });
     const name = label(productName(data.productId ?? current.productId), id, data.purchaserId !== undefined ? data.purchaserId : current.purchaserId);
-    const before = Object.fromEntries(Object.keys(data).map((key) => [key, current[key as keyof SyncSubscriptionRow]]));
+    const before = valuesBefore(current, data);
     if (data.status === 'Deleted') note(summary.gone, 'subscriptions', name);
     else note(summary.changed, 'subscriptions', name);
     audits.push({
@@ -341,8 +327,8 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
       if (seenGraphIds.has(graphId) || skippedSubscriptions.has(graphId)) continue;
       liveInTenant.set(current.id, false);
       deletedInRecord.set(current.id, true);
-      const data = differences(current, deletedFields(current) as Partial<SyncSubscriptionRow>);
-      if (isEmpty(data)) continue;
+      const data = changedFields(current, deletedFields(current) as Partial<SyncSubscriptionRow>);
+      if (!hasChanges(data)) continue;
       writes.subscriptions.update.push({ id: current.id, data });
       const name = label(productName(current.productId), current.id, current.purchaserId);
       note(summary.gone, 'subscriptions', name);
@@ -351,7 +337,7 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
         action: 'subscription.seen_deleted',
         subjectType: 'subscription',
         subjectId: current.id,
-        before: Object.fromEntries(Object.keys(data).map((key) => [key, current[key as keyof SyncSubscriptionRow]])),
+        before: valuesBefore(current, data),
         after: data,
         detail: 'source: tenant sync; no longer listed by the tenant',
         at: now,
@@ -399,9 +385,9 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
         note(summary.new, 'licenses', `${productName(want.productId)}: ${who}`);
         continue;
       }
-      const data = differences(row, { direct: want.direct, viaGroups: want.viaGroups, removedAt: null });
+      const data = changedFields(row, { direct: want.direct, viaGroups: want.viaGroups, removedAt: null });
       if (row.removedAt) data.firstSeenAt = now;
-      if (isEmpty(data)) continue;
+      if (!hasChanges(data)) continue;
       writes.holdings.update.push({ id: row.id, data });
       note(row.removedAt ? summary.new : summary.changed, 'licenses', `${productName(want.productId)}: ${who}`);
     }

@@ -17,7 +17,8 @@ import { recordAudits } from '../db/repositories/audit.js';
 import { writeHoldings } from '../db/repositories/holdings.js';
 import { readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { acquireLease, releaseLease } from '../db/repositories/leases.js';
-import { readSyncRecord, writeAssignments, writePeople, writeProducts, writeSubscriptions } from '../db/repositories/sync.js';
+import { writeAssignments } from '../db/repositories/assignments.js';
+import { readSyncRecord, writePeople, writeProducts, writeSubscriptions } from '../db/repositories/sync.js';
 import { isAppError } from '../domain/errors.js';
 import type { TenantDirectory } from '../tenant/port.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -53,7 +54,7 @@ export async function syncTenant(ctx: ServiceContext, deps: SyncDeps): Promise<S
       await writePeople(tx, plan.writes.people, ctx.now);
       await writeSubscriptions(tx, plan.writes.subscriptions);
       await writeHoldings(tx, plan.writes.holdings, ctx.now);
-      await writeAssignments(tx, plan.writes.assignments, ctx.now);
+      await writeAssignments(tx, plan.writes.assignments, ctx.now, 'graph');
       await recordAudits(tx, plan.audits);
       return plan.summary;
     },

@@ -4,6 +4,7 @@
  * parameters grow with the tenant. The caller runs everything in one transaction.
  */
 import type { Db } from '../client.js';
+import type { AssignmentWrites } from './assignments.js';
 import { chunks, readAllById } from './batches.js';
 import { readAllHoldings, type HoldingRow } from './holdings.js';
 
@@ -143,13 +144,9 @@ export interface SyncWrites {
   products: { create: ProductCreate[]; update: Array<{ id: string; data: Partial<Pick<SyncProductRow, 'skuId' | 'skuPartNumber'>> }> };
   people: { create: PersonCreate[]; update: Array<{ id: string; data: Partial<Omit<SyncPersonRow, 'id'>> }>; gone: string[] };
   subscriptions: { create: SubscriptionCreate[]; update: Array<{ id: string; data: SubscriptionData }> };
-  assignments: {
-    create: Array<{ id: string; subscriptionId: string; userId: string; assignedAt: Date; source: 'graph' }>;
-    /** Removed rows a sync attributes again. */
-    reopen: string[];
-    remove: string[];
-  };
+  assignments: AssignmentWrites;
 }
+
 
 export async function writeProducts(db: Db, writes: SyncWrites['products']): Promise<void> {
   for (const data of chunks(writes.create)) await db.product.createMany({ data });
@@ -167,14 +164,4 @@ export async function writePeople(db: Db, writes: SyncWrites['people'], now: Dat
 export async function writeSubscriptions(db: Db, writes: SyncWrites['subscriptions']): Promise<void> {
   for (const data of chunks(writes.create)) await db.subscription.createMany({ data });
   for (const { id, data } of writes.update) await db.subscription.update({ where: { id }, data });
-}
-
-export async function writeAssignments(db: Db, writes: SyncWrites['assignments'], now: Date): Promise<void> {
-  for (const data of chunks(writes.create)) await db.licenseAssignment.createMany({ data });
-  for (const ids of chunks(writes.reopen)) {
-    await db.licenseAssignment.updateMany({ where: { id: { in: ids } }, data: { removedAt: null, assignedAt: now, source: 'graph' } });
-  }
-  for (const ids of chunks(writes.remove)) {
-    await db.licenseAssignment.updateMany({ where: { id: { in: ids }, removedAt: null }, data: { removedAt: now } });
-  }
 }

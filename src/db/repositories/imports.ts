@@ -1,0 +1,139 @@
+/**
+ * What a CSV import reads and writes. Look-ups by the file's ids and emails go a bounded chunk
+ * at a time; the caller runs everything in one transaction.
+ */
+import type { Db } from '../client.js';
+import { chunks } from './batches.js';
+
+export interface ImportProduct {
+  id: string;
+  name: string;
+  skuPartNumber: string | null;
+}
+
+/** Products subscriptions can be of (kind product or sku). */
+export function findImportProducts(db: Db): Promise<ImportProduct[]> {
+  return db.product.findMany({ where: { kind: { in: ['product', 'sku'] } }, select: { id: true, name: true, skuPartNumber: true }, orderBy: { name: 'asc' } });
+}
+
+export const importSubscriptionColumns = {
+  id: true,
+  productId: true,
+  graphId: true,
+  commerceSubscriptionId: true,
+  status: true,
+  isSelfService: true,
+  purchaserId: true,
+  selfServiceSource: true,
+  licensesPurchased: true,
+  purchasedAt: true,
+  expiresAt: true,
+  unitPriceMinor: true,
+  currency: true,
+  isTrial: true,
+  cancelledAt: true,
+  cancelledBy: true,
+  cancelReason: true,
+} as const;
+
+export interface ImportSubscription {
+  id: string;
+  productId: string;
+  graphId: string | null;
+  commerceSubscriptionId: string | null;
+  status: string;
+  isSelfService: boolean;
+  purchaserId: string | null;
+  selfServiceSource: string;
+  licensesPurchased: number;
+  purchasedAt: Date;
+  expiresAt: Date | null;
+  unitPriceMinor: number | null;
+  currency: string | null;
+  isTrial: boolean;
+  cancelledAt: Date | null;
+  cancelledBy: string | null;
+  cancelReason: string | null;
+}
+
+/** Subscriptions whose record id, Graph id or commerce id is one of `ids` (lower-case). */
+export async function findSubscriptionsByAnyId(db: Db, ids: string[]): Promise<ImportSubscription[]> {
+  const rows: ImportSubscription[] = [];
+  for (const chunk of chunks([...new Set(ids)])) {
+    rows.push(
+      ...(await db.subscription.findMany({
+        where: { OR: [{ id: { in: chunk } }, { graphId: { in: chunk } }, { commerceSubscriptionId: { in: chunk } }] },
+        select: importSubscriptionColumns,
+      })),
+    );
+  }
+  return [...new Map(rows.map((row) => [row.id, row])).values()];
+}
+
+/** Subscriptions of these products that are not Deleted: who an import may give a product's license to. */
+export async function findLiveSubscriptionsOfProducts(db: Db, productIds: string[]): Promise<Array<{ id: string; productId: string }>> {
+  const rows: Array<{ id: string; productId: string }> = [];
+  for (const chunk of chunks([...new Set(productIds)])) {
+    rows.push(...(await db.subscription.findMany({ where: { productId: { in: chunk }, status: { not: 'Deleted' } }, select: { id: true, productId: true } })));
+  }
+  return rows;
+}
+
+export async function findPeopleByEmails(db: Db, emails: string[]): Promise<Array<{ id: string; email: string; name: string }>> {
+  const rows: Array<{ id: string; email: string; name: string }> = [];
+  for (const chunk of chunks([...new Set(emails)])) {
+    rows.push(...(await db.person.findMany({ where: { email: { in: chunk } }, select: { id: true, email: true, name: true } })));
+  }
+  return rows;
+}
+
+export async function createPeople(db: Db, people: Array<{ id: string; email: string; name: string }>): Promise<void> {
+  for (const data of chunks(people)) await db.person.createMany({ data });
+}
+
+export async function findAssignmentsOfSubscriptions(
+  db: Db,
+  subscriptionIds: string[],
+): Promise<Array<{ id: string; subscriptionId: string; userId: string; removedAt: Date | null; source: string }>> {
+  const rows: Array<{ id: string; subscriptionId: string; userId: string; removedAt: Date | null; source: string }> = [];
+  for (const chunk of chunks([...new Set(subscriptionIds)])) {
+    rows.push(
+      ...(await db.licenseAssignment.findMany({
+        where: { subscriptionId: { in: chunk } },
+        select: { id: true, subscriptionId: true, userId: true, removedAt: true, source: true },
+      })),
+    );
+  }
+  return rows;
+}
+
+export type SubscriptionImportData = Partial<Omit<ImportSubscription, 'id' | 'graphId' | 'commerceSubscriptionId'>>;
+
+export async function createImportedSubscription(db: Db, data: Omit<ImportSubscription, 'graphId' | 'commerceSubscriptionId'> & { firstSeenAt: Date; source: 'csv' }): Promise<void> {
+  await db.subscription.create({ data });
+}
+
+export async function updateImportedSubscription(db: Db, id: string, data: SubscriptionImportData): Promise<void> {
+  await db.subscription.update({ where: { id }, data });
+}
+
+export interface ImportRunRow {
+  id: string;
+  at: Date;
+  by: string;
+  fileName: string;
+  sha256: string;
+  kind: string;
+  accepted: number;
+  refused: number;
+  changed: number;
+}
+
+export async function recordImportRun(db: Db, run: ImportRunRow): Promise<void> {
+  await db.importRun.create({ data: run });
+}
+
+/** The latest import of a file with these contents, if any. */
+export function findLatestImportOf(db: Db, sha256: string): Promise<ImportRunRow | null> {
+  return db.importRun.findFirst({ where: { sha256 }, orderBy: { at: 'desc' } });
+}
