@@ -4,6 +4,7 @@
  */
 import type { Db } from '../client.js';
 import { chunks } from './batches.js';
+import { syncSubscriptionColumns, type SyncSubscriptionRow } from './sync.js';
 
 export interface ImportProduct {
   id: string;
@@ -16,44 +17,11 @@ export function findImportProducts(db: Db): Promise<ImportProduct[]> {
   return db.product.findMany({ where: { kind: { in: ['product', 'sku'] } }, select: { id: true, name: true, skuPartNumber: true }, orderBy: { name: 'asc' } });
 }
 
-export const importSubscriptionColumns = {
-  id: true,
-  productId: true,
-  graphId: true,
-  commerceSubscriptionId: true,
-  status: true,
-  isSelfService: true,
-  purchaserId: true,
-  selfServiceSource: true,
-  licensesPurchased: true,
-  purchasedAt: true,
-  expiresAt: true,
-  unitPriceMinor: true,
-  currency: true,
-  isTrial: true,
-  cancelledAt: true,
-  cancelledBy: true,
-  cancelReason: true,
-} as const;
+const importSubscriptionColumns = { ...syncSubscriptionColumns, unitPriceMinor: true, currency: true } as const;
 
-export interface ImportSubscription {
-  id: string;
-  productId: string;
-  graphId: string | null;
-  commerceSubscriptionId: string | null;
-  status: string;
-  isSelfService: boolean;
-  purchaserId: string | null;
-  selfServiceSource: string;
-  licensesPurchased: number;
-  purchasedAt: Date;
-  expiresAt: Date | null;
+export interface ImportSubscription extends SyncSubscriptionRow {
   unitPriceMinor: number | null;
   currency: string | null;
-  isTrial: boolean;
-  cancelledAt: Date | null;
-  cancelledBy: string | null;
-  cancelReason: string | null;
 }
 
 /** Subscriptions whose record id, Graph id or commerce id is one of `ids` (lower-case). */
@@ -107,9 +75,12 @@ export async function findAssignmentsOfSubscriptions(
   return rows;
 }
 
-export type SubscriptionImportData = Partial<Omit<ImportSubscription, 'id' | 'graphId' | 'commerceSubscriptionId'>>;
+export type SubscriptionImportData = Partial<Omit<ImportSubscription, 'id' | 'graphId' | 'commerceSubscriptionId' | 'tenantStatus' | 'seenDeletedAt'>>;
 
-export async function createImportedSubscription(db: Db, data: Omit<ImportSubscription, 'graphId' | 'commerceSubscriptionId'> & { firstSeenAt: Date; source: 'csv' }): Promise<void> {
+export async function createImportedSubscription(
+  db: Db,
+  data: Omit<ImportSubscription, 'graphId' | 'commerceSubscriptionId' | 'tenantStatus' | 'seenDeletedAt'> & { firstSeenAt: Date; source: 'csv' },
+): Promise<void> {
   await db.subscription.create({ data });
 }
 

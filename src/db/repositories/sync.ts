@@ -62,6 +62,27 @@ export interface SyncRecord {
   holdings: HoldingRow[];
 }
 
+/** What a sync compares of a subscription (an import reads these too, with the price). */
+export const syncSubscriptionColumns = {
+  id: true,
+  productId: true,
+  graphId: true,
+  commerceSubscriptionId: true,
+  status: true,
+  tenantStatus: true,
+  isSelfService: true,
+  purchaserId: true,
+  selfServiceSource: true,
+  licensesPurchased: true,
+  purchasedAt: true,
+  expiresAt: true,
+  isTrial: true,
+  seenDeletedAt: true,
+  cancelledAt: true,
+  cancelledBy: true,
+  cancelReason: true,
+} as const;
+
 const after = (afterId: string | undefined) => (afterId ? { id: { gt: afterId } } : {});
 
 export async function readSyncRecord(db: Db): Promise<SyncRecord> {
@@ -80,25 +101,7 @@ export async function readSyncRecord(db: Db): Promise<SyncRecord> {
   const subscriptions = await readAllById((afterId, take) =>
     db.subscription.findMany({
       where: after(afterId),
-      select: {
-        id: true,
-        productId: true,
-        graphId: true,
-        commerceSubscriptionId: true,
-        status: true,
-        tenantStatus: true,
-        isSelfService: true,
-        purchaserId: true,
-        selfServiceSource: true,
-        licensesPurchased: true,
-        purchasedAt: true,
-        expiresAt: true,
-        isTrial: true,
-        seenDeletedAt: true,
-        cancelledAt: true,
-        cancelledBy: true,
-        cancelReason: true,
-      },
+      select: syncSubscriptionColumns,
       orderBy: { id: 'asc' },
       take,
     }),
