@@ -165,22 +165,30 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
   const tenantUserIds = new Set(snapshot.users.map((u) => lower(u.id)));
   const personOfUser = new Map<string, { id: string; name: string }>();
   const claimedEmails = new Map<string, string>();
+  const claimedPeople = new Set<string>();
   for (const user of [...snapshot.users].sort((a, b) => lower(a.id).localeCompare(lower(b.id)))) {
     const graphId = lower(user.id);
     let person = peopleByGraphId.get(graphId);
     const candidates = [user.mail, user.userPrincipalName].filter((e): e is string => !!e && e.trim() !== '').map(lower);
     if (!person) {
-      const byEmail = candidates.map((e) => peopleByEmail.get(e)).find((p) => p && (!p.graphId || !tenantUserIds.has(lower(p.graphId))));
-      person = byEmail;
+      // Someone the record knows by email (an import, the demo) and no other user of the tenant has claimed.
+      person = candidates
+        .map((e) => peopleByEmail.get(e))
+        .find((p) => p && !claimedPeople.has(p.id) && (!p.graphId || !tenantUserIds.has(lower(p.graphId))));
     }
     const personId = person?.id ?? randomUUID();
+    claimedPeople.add(personId);
     const email = candidates.find((e) => {
       const holder = peopleByEmail.get(e);
       return (!holder || holder.id === personId) && (claimedEmails.get(e) ?? personId) === personId;
     });
     if (!email) {
       error(`${user.displayName || user.userPrincipalName}: ${candidates.join(' / ')} is already another person’s email in the record`);
-      if (!person) continue;
+      if (!person) {
+        // Not in the record this time: what depends on the user (a purchase it owns) waits too.
+        skippedUsers.add(graphId);
+        continue;
+      }
     }
     const name = user.displayName.trim() || (email ?? person!.email);
     if (email) claimedEmails.set(email, personId);
@@ -192,7 +200,7 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
         ...(user.accountEnabled === null ? {} : { accountEnabled: user.accountEnabled }),
         goneFromTenantAt: null,
       });
-      if (!!hasChanges(data)) {
+      if (hasChanges(data)) {
         writes.people.update.push({ id: person.id, data });
         note(summary.changed, 'people', name);
       }

@@ -297,6 +297,18 @@ describe.each(testProviders)('the tenant sync on %s', (provider) => {
     expect(await holders(SUB.boVisio)).toEqual(['Bo Chen (graph)', 'Cy Young (graph)']);
   });
 
+  it('records a user whose mail another user has under their UPN, and one already in the record under their Graph id', async () => {
+    const seeded = await database.prisma.person.create({ data: { id: 'p-seeded', name: 'Ana (from an import)', email: 'ana.lopez@contoso.com' } });
+    snapshot.users.find((u) => u.id === USER.bo)!.mail = 'ana.lopez@contoso.com';
+
+    const summary = await sync(first);
+
+    expect(summary.errors.count).toBe(0);
+    expect(await database.prisma.person.findUniqueOrThrow({ where: { graphId: USER.ana } })).toMatchObject({ id: seeded.id, name: 'Ana Lopez', email: 'ana.lopez@contoso.com' });
+    expect(await database.prisma.person.findUniqueOrThrow({ where: { graphId: USER.bo } })).toMatchObject({ email: 'bo.chen@contoso.onmicrosoft.com' });
+    expect(syncChangedNothing(await sync(second))).toBe(true);
+  });
+
   it('leaves the record as it was when a write fails part-way, and says so as the last sync’s result', async () => {
     await injectFailureOnHoldingsOfUnknownSkus(database);
     snapshot.users.find((u) => u.id === USER.ana)!.licenses.push({ skuId: SKU.unknown, direct: true, viaGroups: [], state: null, error: null });
