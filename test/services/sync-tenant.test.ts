@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { listProducts } from '../../src/db/repositories/catalog.js';
 import { acquireLease } from '../../src/db/repositories/leases.js';
+import { AppError } from '../../src/domain/errors.js';
 import { listRecordedPolicies } from '../../src/db/repositories/policies.js';
 import { runPolicyGuard } from '../../src/jobs/policy-guard-job.js';
 import type { ServiceContext } from '../../src/services/context.js';
@@ -319,6 +320,21 @@ describe.each(testProviders)('the tenant sync on %s', (provider) => {
 
     expect(await counts()).toEqual(before);
     expect(await readLastSync(ctx(first))).toEqual({ ok: false, at: first, error: 'an unexpected error (see the bot’s log)' });
+    expect(await database.prisma.jobState.findUnique({ where: { key: SYNC_LEASE_KEY } })).toBeNull();
+  });
+
+  it('keeps why the tenant could not be read as the last sync’s result, and changes nothing', async () => {
+    const refusing: SyncDeps = {
+      ...deps(),
+      directory: {
+        readSnapshot: async () => {
+          throw new AppError('tenant_forbidden', 'graph 403', 'Microsoft refused to list users: grant the app the User.Read.All permission.');
+        },
+      },
+    };
+    await expect(runSyncExclusive(ctx(first), refusing)).rejects.toMatchObject({ code: 'tenant_forbidden' });
+    expect(await readLastSync(ctx(first))).toEqual({ ok: false, at: first, error: 'Microsoft refused to list users: grant the app the User.Read.All permission.' });
+    expect(await database.prisma.person.count()).toBe(0);
     expect(await database.prisma.jobState.findUnique({ where: { key: SYNC_LEASE_KEY } })).toBeNull();
   });
 
