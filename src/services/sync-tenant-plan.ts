@@ -2,8 +2,9 @@
  * The differences between what Microsoft Graph reports and what the record holds: a pure
  * function of the snapshot, the record and the time, so a sync that finds nothing new plans no
  * write at all. What it decides:
- * - Products: a SKU maps onto the product whose ProductId the SKU table gives (its skuId is set),
- *   else onto a product `sku:<skuId>` of kind sku named as the table names it, or by its part number.
+ * - Products: each SKU is recorded (ProductSku) as the product whose ProductId the SKU table
+ *   gives, created as kind sku if the record lacks it; a SKU the table does not tie to a ProductId
+ *   is a product `sku:<skuId>` of its own, named as the table names it, or by its part number.
  * - People: matched by Graph id, else by email (mail, else the UPN, lower-case); a user no longer
  *   in the tenant gets goneFromTenantAt.
  * - Subscriptions: matched by Graph id, else commerce id, else record id. Graph's fields (licenses,
@@ -11,10 +12,11 @@
  *   a user of the tenant: self-service, bought by that user) unless an import or an admin decided.
  *   Deleted in the tenant, or gone from it: status Deleted with seenDeletedAt; never a row deletion,
  *   and never back to Active (the raw status still shows what the tenant says).
- * - Holdings mirror the users' licenses; a license that went away gets removedAt.
- * - Attribution: a product with exactly one subscription in the tenant has its holders as that
- *   subscription's assignments (source graph); with several, only imports attribute. A holder who
- *   lost the product, or a subscription that was deleted, loses its assignments (any source).
+ * - Holdings mirror the users' licenses, one per SKU and user; one that went away gets removedAt.
+ * - Attribution: Graph pools a SKU's seats, so a SKU with exactly one subscription in the tenant
+ *   has its holders as that subscription's assignments (source graph); with several, only imports
+ *   attribute. A holder who lost the SKU, or a subscription that was deleted, loses its
+ *   assignments (any source).
  * Items Graph sent that failed validation are never taken as "gone": what they could hide
  * (removals, attribution) is held back and said so in the summary.
  */
@@ -116,7 +118,8 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
   if (!subscriptionsComplete) error(`${plural(snapshot.skipped.filter((s) => s.what === 'subscription').length, 'subscription')} could not be read: licenses were not attributed to subscriptions this time.`);
 
   const writes: SyncPlan['writes'] = {
-    products: { create: [], update: [] },
+    products: { create: [] },
+    skus: { create: [], update: [] },
     people: { create: [], update: [], gone: [] },
     subscriptions: { create: [], update: [] },
     assignments: { create: [], reopen: [], remove: [] },
@@ -129,34 +132,34 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
   for (const sku of snapshot.skus) partNumbers.set(lower(sku.skuId), sku.skuPartNumber);
   for (const sub of snapshot.subscriptions) if (!partNumbers.has(lower(sub.skuId))) partNumbers.set(lower(sub.skuId), sub.skuPartNumber);
 
-  const productsById = new Map(record.products.map((p) => [p.id, p]));
-  const productsBySku = new Map(record.products.filter((p) => p.skuId).map((p) => [lower(p.skuId!), p]));
+  const productsById = new Map<string, { id: string; name: string }>(record.products.map((p) => [p.id, p]));
+  const recordedSkus = new Map(record.skus.map((sku) => [lower(sku.skuId), sku]));
   const productOfSku = new Map<string, { id: string; name: string }>();
   for (const [skuId, partNumber] of [...partNumbers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const known = productsBySku.get(skuId);
+    const known = recordedSkus.get(skuId);
     if (known) {
+      const product = productsById.get(known.productId)!;
       if (known.skuPartNumber !== partNumber) {
-        writes.products.update.push({ id: known.id, data: { skuPartNumber: partNumber } });
-        note(summary.changed, 'products', known.name);
+        writes.skus.update.push({ skuId: known.skuId, data: { skuPartNumber: partNumber } });
+        note(summary.changed, 'products', `${product.name} (${partNumber})`);
       }
-      productOfSku.set(skuId, known);
+      productOfSku.set(skuId, product);
       continue;
     }
+    // A SKU the table ties to a ProductId is that product (a "Dept" SKU beside the usual one too).
     const info = skus.skuBySkuId(skuId);
-    const byProductId = info?.productId ? productsById.get(info.productId) : undefined;
-    if (byProductId && !byProductId.skuId) {
-      writes.products.update.push({ id: byProductId.id, data: { skuId, skuPartNumber: partNumber } });
-      byProductId.skuId = skuId;
-      productOfSku.set(skuId, byProductId);
-      note(summary.changed, 'products', byProductId.name);
-      continue;
+    const id = info?.productId ?? `sku:${skuId}`;
+    let product = productsById.get(id);
+    if (!product) {
+      product = { id, name: info?.name ?? partNumber };
+      productsById.set(id, product);
+      writes.products.create.push({ id, kind: 'sku', name: product.name, firstSeenAt: now });
+      note(summary.new, 'products', product.name);
+    } else {
+      note(summary.changed, 'products', `${product.name} (${partNumber})`);
     }
-    // A ProductId already taken by another SKU of the same product keeps this SKU apart.
-    const id = info?.productId && !byProductId ? info.productId : `sku:${skuId}`;
-    const name = info?.name ?? partNumber;
-    writes.products.create.push({ id, kind: 'sku', name, skuId, skuPartNumber: partNumber, firstSeenAt: now });
-    productOfSku.set(skuId, { id, name });
-    note(summary.new, 'products', name);
+    writes.skus.create.push({ skuId, productId: id, skuPartNumber: partNumber, firstSeenAt: now });
+    productOfSku.set(skuId, product);
   }
 
   // --- People --------------------------------------------------------------------------------
@@ -227,13 +230,13 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
   for (const person of personOfUser.values()) personName.set(person.id, person.name);
   const label = (productName: string, id: string, purchaserId: string | null) =>
     `${productName} (${id.slice(0, 8)})${purchaserId ? ` bought by ${personName.get(purchaserId) ?? 'someone'}` : ''}`;
-  const productName = (productId: string) => productsById.get(productId)?.name ?? writes.products.create.find((p) => p.id === productId)?.name ?? productId;
+  const productName = (productId: string) => productsById.get(productId)?.name ?? productId;
 
   /** Record subscription id -> whether the tenant lists it as live (not Deleted). */
   const liveInTenant = new Map<string, boolean>();
   /** Record subscription id -> Deleted in the record once this sync is applied. */
   const deletedInRecord = new Map(record.subscriptions.map((s) => [s.id, s.status === 'Deleted']));
-  const productOfSubscription = new Map(record.subscriptions.map((s) => [s.id, s.productId]));
+  const skuOfSubscription = new Map(record.subscriptions.filter((s) => s.skuId).map((s) => [s.id, lower(s.skuId!)]));
   const seenGraphIds = new Set<string>();
 
   const deletedFields = (current: SyncSubscriptionRow | undefined): SubscriptionData => ({
@@ -253,13 +256,14 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
       (commerceId ? unclaimed(subsByCommerceId.get(commerceId)) ?? unclaimed(subsById.get(commerceId)) : undefined) ??
       unclaimed(subsById.get(graphId));
     const id = current?.id ?? graphId;
-    productOfSubscription.set(id, product.id);
+    skuOfSubscription.set(id, lower(sub.skuId));
     liveInTenant.set(id, sub.status !== 'Deleted');
     deletedInRecord.set(id, sub.status === 'Deleted' || current?.status === 'Deleted');
 
     const wanted: SubscriptionData = {
       graphId,
       commerceSubscriptionId: commerceId ?? null,
+      skuId: lower(sub.skuId),
       productId: product.id,
       licensesPurchased: sub.totalLicenses,
       purchasedAt: sub.createdAt,
@@ -276,6 +280,7 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
         productId: product.id,
         graphId,
         commerceSubscriptionId: commerceId ?? null,
+        skuId: lower(sub.skuId),
         status: 'Active',
         tenantStatus: sub.status,
         isSelfService: false,
@@ -354,75 +359,70 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
   }
 
   // --- Holdings ------------------------------------------------------------------------------
-  const holdings = planHoldings();
-  function planHoldings(): Map<string, { productId: string; userId: string }> {
-    const existing = new Map<string, HoldingRow>();
-    // Holdings of the record are read with the rest of it.
-    for (const row of record.holdings) existing.set(`${row.productId}|${row.userId}`, row);
-    const wanted = new Map<string, { productId: string; userId: string; direct: boolean; viaGroups: string | null }>();
+  /** `${skuId}|${personId}` of every license held once this sync is applied. */
+  const held = new Set<string>();
+  {
+    const existing = new Map(record.holdings.map((row) => [`${lower(row.skuId)}|${row.userId}`, row]));
+    const wanted = new Map<string, { productId: string; skuId: string; userId: string; direct: boolean; viaGroups: string | null }>();
     const unknownSkus = new Map<string, number>();
     for (const user of snapshot.users) {
       const person = personOfUser.get(lower(user.id));
       if (!person) continue;
       const bySku = new Map<string, { direct: boolean; groups: string[] }>();
       for (const license of user.licenses) {
-        const skuId = lower(license.skuId);
-        const entry = bySku.get(skuId) ?? { direct: false, groups: [] };
+        const entry = bySku.get(lower(license.skuId)) ?? { direct: false, groups: [] };
         entry.direct ||= license.direct;
         entry.groups.push(...license.viaGroups);
-        bySku.set(skuId, entry);
+        bySku.set(lower(license.skuId), entry);
       }
       for (const [skuId, { direct, groups }] of bySku) {
         const product = productOfSku.get(skuId);
-        if (!product) {
-          unknownSkus.set(skuId, (unknownSkus.get(skuId) ?? 0) + 1);
-          continue;
-        }
-        wanted.set(`${product.id}|${person.id}`, { productId: product.id, userId: person.id, direct, viaGroups: viaGroupsValue(groups) });
+        if (!product) unknownSkus.set(skuId, (unknownSkus.get(skuId) ?? 0) + 1);
+        else wanted.set(`${skuId}|${person.id}`, { productId: product.id, skuId, userId: person.id, direct, viaGroups: viaGroupsValue(groups) });
       }
     }
     for (const [skuId, users] of unknownSkus) skip(`licenses of SKU ${skuId} (${plural(users, 'user')}): the tenant lists no such SKU`);
 
-    const held = new Map<string, { productId: string; userId: string }>();
     for (const [key, want] of wanted) {
-      held.set(key, want);
+      held.add(key);
       const row = existing.get(key);
-      const who = personName.get(want.userId) ?? want.userId;
+      const what = `${productName(want.productId)}: ${personName.get(want.userId) ?? want.userId}`;
       if (!row) {
         writes.holdings.create.push({ id: randomUUID(), ...want, firstSeenAt: now, removedAt: null });
-        note(summary.new, 'licenses', `${productName(want.productId)}: ${who}`);
+        note(summary.new, 'licenses', what);
         continue;
       }
-      const data = changedFields(row, { direct: want.direct, viaGroups: want.viaGroups, removedAt: null });
+      const data: Partial<HoldingRow> = changedFields(row, { direct: want.direct, viaGroups: want.viaGroups, removedAt: null });
       if (row.removedAt) data.firstSeenAt = now;
       if (!hasChanges(data)) continue;
       writes.holdings.update.push({ id: row.id, data });
-      note(row.removedAt ? summary.new : summary.changed, 'licenses', `${productName(want.productId)}: ${who}`);
+      note(row.removedAt ? summary.new : summary.changed, 'licenses', what);
     }
     const protectedPeople = new Set([...skippedUsers].map((id) => peopleByGraphId.get(id)?.id).filter(Boolean));
     for (const [key, row] of existing) {
       if (row.removedAt || wanted.has(key)) continue;
       if (!usersComplete || protectedPeople.has(row.userId)) {
-        held.set(key, row);
+        held.add(key);
         continue;
       }
       writes.holdings.remove.push(row.id);
       note(summary.gone, 'licenses', `${productName(row.productId)}: ${personName.get(row.userId) ?? row.userId}`);
     }
-    return held;
   }
 
   // --- Attribution ---------------------------------------------------------------------------
-  const liveByProduct = new Map<string, string[]>();
+  // Graph pools a SKU's seats across its subscriptions: a SKU with one live subscription has
+  // exactly that subscription's holders; with several, nothing is guessed (imports attribute).
+  const liveBySku = new Map<string, string[]>();
   for (const [subscriptionId, live] of liveInTenant) {
-    if (!live) continue;
-    const productId = productOfSubscription.get(subscriptionId)!;
-    liveByProduct.set(productId, [...(liveByProduct.get(productId) ?? []), subscriptionId]);
+    const skuId = skuOfSubscription.get(subscriptionId);
+    if (live && skuId) liveBySku.set(skuId, [...(liveBySku.get(skuId) ?? []), subscriptionId]);
   }
   const attributed = new Set<string>();
   if (subscriptionsComplete) {
-    for (const { productId, userId } of holdings.values()) {
-      const live = liveByProduct.get(productId);
+    for (const key of held) {
+      const [skuId, userId] = key.split('|') as [string, string];
+      const live = liveBySku.get(skuId);
       // One subscription in the tenant, and not cancelled in the record (a take-over the tenant has not caught up with).
       if (live?.length === 1 && !deletedInRecord.get(live[0]!)) attributed.add(`${live[0]}|${userId}`);
     }
@@ -440,11 +440,11 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
   }
   for (const [key, row] of assignments) {
     if (row.removedAt || attributed.has(key)) continue;
-    const productId = productOfSubscription.get(row.subscriptionId);
+    const skuId = skuOfSubscription.get(row.subscriptionId);
     const deleted = liveInTenant.get(row.subscriptionId) === false || deletedInRecord.get(row.subscriptionId) === true;
-    const lostProduct = productId !== undefined && !holdings.has(`${productId}|${row.userId}`);
+    const lostLicense = skuId !== undefined && !held.has(`${skuId}|${row.userId}`);
     const noLongerSingle = row.source === 'graph' && subscriptionsComplete;
-    if (!deleted && !lostProduct && !noLongerSingle) continue;
+    if (!deleted && !lostLicense && !noLongerSingle) continue;
     writes.assignments.remove.push(row.id);
     summary.attributed.removed += 1;
   }

@@ -50,7 +50,7 @@ export async function syncTenant(ctx: ServiceContext, deps: SyncDeps): Promise<S
     async (tx) => {
       const record = await readSyncRecord(tx);
       const plan = planSync(snapshot, record, deps.skus, ctx.now, deps.actor.slackUserId);
-      await writeProducts(tx, plan.writes.products);
+      await writeProducts(tx, plan.writes.products, plan.writes.skus);
       await writePeople(tx, plan.writes.people, ctx.now);
       await writeSubscriptions(tx, plan.writes.subscriptions);
       await writeHoldings(tx, plan.writes.holdings, ctx.now);

@@ -59,32 +59,90 @@ export interface SubscriptionTenant {
   assignLicenses(input: AssignLicensesInput): Promise<TenantChange<{ assigned: number }>>;
 }
 
-export interface TenantSku { skuId: string; skuPartNumber: string; enabledUnits: number; consumedUnits: number; subscriptionIds: string[] /* commerce ids */; }
+/**
+ * What Microsoft 365 says the tenant holds, read from Microsoft Graph: products (SKUs) with
+ * their seats, subscriptions, and the users with the licenses they hold. The sync depends on
+ * this port only; the Microsoft adapter implements it (src/tenant/microsoft/directory.ts).
+ */
+export interface TenantSku {
+  skuId: string;
+  skuPartNumber: string;
+  enabledUnits: number;
+  consumedUnits: number;
+  /** Commerce ids of the subscriptions whose seats this SKU pools. */
+  subscriptionIds: string[];
+}
+
 export interface TenantSubscription {
-  id: string;                      // companySubscription.id
+  /** companySubscription.id */
+  id: string;
   commerceSubscriptionId: string | null;
-  skuId: string; skuPartNumber: string;
+  skuId: string;
+  skuPartNumber: string;
   status: 'Enabled' | 'Warning' | 'Suspended' | 'Deleted' | 'LockedOut';
-  totalLicenses: number; isTrial: boolean;
-  createdAt: Date; nextLifecycleAt: Date | null;
-  ownerId: string | null; ownerType: string | null;
+  totalLicenses: number;
+  isTrial: boolean;
+  createdAt: Date;
+  nextLifecycleAt: Date | null;
+  ownerId: string | null;
+  ownerType: string | null;
 }
-export interface TenantUserLicense { skuId: string; direct: boolean; viaGroups: string[]; state: string | null; error: string | null; }
+
+export interface TenantUserLicense {
+  skuId: string;
+  /** Assigned to the user directly (it can be removed per user). */
+  direct: boolean;
+  /** Ids of the groups that also assign it (group-based licensing). */
+  viaGroups: string[];
+  state: string | null;
+  error: string | null;
+}
+
 export interface TenantUser {
-  id: string; displayName: string; mail: string | null; userPrincipalName: string;
-  accountEnabled: boolean | null; licenses: TenantUserLicense[];
+  id: string;
+  displayName: string;
+  mail: string | null;
+  userPrincipalName: string;
+  accountEnabled: boolean | null;
+  licenses: TenantUserLicense[];
 }
+
 /** Items Graph sent that failed validation: skipped, counted and reported, never fatal. */
-export interface SkippedItem { what: 'sku' | 'subscription' | 'user'; id?: string; reason: string; }
-export interface TenantDirectorySnapshot { skus: TenantSku[]; subscriptions: TenantSubscription[]; users: TenantUser[]; skipped: SkippedItem[]; }
+export interface SkippedItem {
+  what: 'sku' | 'subscription' | 'user';
+  id?: string;
+  reason: string;
+}
+
+export interface TenantDirectorySnapshot {
+  skus: TenantSku[];
+  subscriptions: TenantSubscription[];
+  users: TenantUser[];
+  skipped: SkippedItem[];
+}
 
 export interface TenantDirectory {
   /** Everything a sync needs, read whole (every page); throws AppError on failure. */
   readSnapshot(): Promise<TenantDirectorySnapshot>;
 }
 
-export interface LicenseChange { userId: string /* Graph user id */; add?: string[]; remove?: string[] /* skuIds */; }
-export type LicenseChangeResult = { ok: true } | { ok: false; code: 'no_licenses' | 'usage_location' | 'group_assigned' | 'not_found' | 'forbidden' | 'throttled' | 'other'; message: string };
+export interface LicenseChange {
+  /** Graph user id */
+  userId: string;
+  /** skuIds */
+  add?: string[];
+  /** skuIds */
+  remove?: string[];
+}
+
+export type LicenseChangeResult =
+  | { ok: true }
+  | {
+      ok: false;
+      code: 'no_licenses' | 'usage_location' | 'group_assigned' | 'not_found' | 'forbidden' | 'throttled' | 'other';
+      message: string;
+    };
+
 export interface TenantLicenses {
   /** One POST /users/{id}/assignLicense, retried on 429/5xx within MS_MAX_RETRIES; a refusal is a result, not a throw. */
   changeLicenses(change: LicenseChange): Promise<LicenseChangeResult>;

@@ -27,6 +27,7 @@ const third = new Date('2026-11-25T10:00:00Z');
 const SKU = {
   powerBiPro: 'f8a1db68-be16-40ed-86d5-cb42ce701560',
   visioPlan2: 'c5928f49-12ba-48f7-ada3-0d743a3601d5',
+  visioPlan2Dept: '38b434d2-a15e-4cde-9a98-e737c75623e1',
   unknown: '0a1b2c3d-0000-4000-8000-00000000feed',
 };
 const skus: SkuLookup = {
@@ -34,6 +35,7 @@ const skus: SkuLookup = {
     ({
       [SKU.powerBiPro]: { skuPartNumber: 'POWER_BI_PRO', name: 'Power BI Pro', productId: 'CFQ7TTC0H9MP' },
       [SKU.visioPlan2]: { skuPartNumber: 'VISIOCLIENT', name: 'Visio Plan 2', productId: 'CFQ7TTC0HD32' },
+      [SKU.visioPlan2Dept]: { skuPartNumber: 'VISIO_PLAN2_DEPT', name: 'Visio Plan 2', productId: 'CFQ7TTC0HD32' },
     })[id],
 };
 
@@ -147,11 +149,11 @@ describe.each(testProviders)('the tenant sync on %s', (provider) => {
     expect(summary.changed).toMatchObject({ products: 1 });
     expect(summary.new.names).toContain('Power BI Pro (22222222) bought by Ana Lopez');
 
-    const products = await database.prisma.product.findMany({ orderBy: { id: 'asc' } });
-    expect(products.map((p) => [p.id, p.kind, p.name, p.skuPartNumber])).toEqual([
-      ['CFQ7TTC0H9MP', 'product', 'Power BI Pro', 'POWER_BI_PRO'],
-      ['CFQ7TTC0HD32', 'sku', 'Visio Plan 2', 'VISIOCLIENT'],
-      [`sku:${SKU.unknown}`, 'sku', 'CONTOSO_WIDGETS', 'CONTOSO_WIDGETS'],
+    const products = await database.prisma.product.findMany({ include: { skus: true }, orderBy: { id: 'asc' } });
+    expect(products.map((p) => [p.id, p.kind, p.name, p.skus.map((s) => s.skuPartNumber)])).toEqual([
+      ['CFQ7TTC0H9MP', 'product', 'Power BI Pro', ['POWER_BI_PRO']],
+      ['CFQ7TTC0HD32', 'sku', 'Visio Plan 2', ['VISIOCLIENT']],
+      [`sku:${SKU.unknown}`, 'sku', 'CONTOSO_WIDGETS', ['CONTOSO_WIDGETS']],
     ]);
     // Products known only from Graph have no policy to list, but subscriptions of them can be found.
     expect((await listRecordedPolicies(database.prisma)).map((p) => p.id)).toEqual(['CFQ7TTC0H9MP']);
@@ -286,7 +288,24 @@ describe.each(testProviders)('the tenant sync on %s', (provider) => {
     expect(await holders(SUB.boVisio)).toEqual(['Bo Chen (graph)', 'Cy Young (graph)']);
   });
 
-  it('attributes nothing once a product has a second subscription, and picks it up again when it has one', async () => {
+  it('takes a Dept SKU beside the usual one for the same product, and gives each SKU’s only subscription its holders', async () => {
+    snapshot.skus.push({ skuId: SKU.visioPlan2Dept, skuPartNumber: 'VISIO_PLAN2_DEPT', enabledUnits: 2, consumedUnits: 1, subscriptionIds: ['c-5'] });
+    const cyVisio = '22222222-bbbb-4000-8000-000000000005';
+    snapshot.subscriptions.push(subscription(cyVisio, SKU.visioPlan2Dept, 'VISIO_PLAN2_DEPT', { ownerType: 'User', ownerId: USER.cy, totalLicenses: 2 }));
+    snapshot.users.find((u) => u.id === USER.ana)!.licenses.push({ skuId: SKU.visioPlan2Dept, direct: true, viaGroups: [], state: null, error: null });
+
+    await sync(first);
+
+    expect(await database.prisma.product.count({ where: { name: 'Visio Plan 2' } })).toBe(1);
+    expect((await database.prisma.productSku.findMany({ where: { productId: 'CFQ7TTC0HD32' }, orderBy: { skuPartNumber: 'asc' } })).map((s) => s.skuPartNumber)).toEqual([
+      'VISIOCLIENT',
+      'VISIO_PLAN2_DEPT',
+    ]);
+    expect(await holders(SUB.boVisio)).toEqual(['Bo Chen (graph)', 'Cy Young (graph)']);
+    expect(await holders(cyVisio)).toEqual(['Ana Lopez (graph)']);
+  });
+
+  it('attributes nothing once a SKU has a second subscription, and picks it up again when it has one', async () => {
     await sync(first);
     snapshot.subscriptions.push(subscription('22222222-bbbb-4000-8000-000000000005', SKU.visioPlan2, 'VISIOCLIENT', { ownerType: 'User', ownerId: USER.cy }));
     await sync(second);
@@ -368,10 +387,10 @@ describe.each(testProviders)('the tenant sync on %s', (provider) => {
     };
     const summary = await runPolicyGuard({ prisma: database.prisma, tenant, mode: 'report', defaultValue: 'Disabled', adminChannelId: 'C0ADMINS01' }, second);
     expect(summary.newProducts).toEqual(['CFQ7TTC0HD32']);
-    expect(await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0HD32' } })).toMatchObject({
+    expect(await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0HD32' }, include: { skus: true } })).toMatchObject({
       kind: 'product',
       policyValue: 'Disabled',
-      skuId: SKU.visioPlan2,
+      skus: [{ skuId: SKU.visioPlan2 }],
     });
   });
 });

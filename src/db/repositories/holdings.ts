@@ -1,5 +1,5 @@
 /**
- * ProductHolding: who holds which product, as Microsoft Graph reports it. Rows are never
+ * ProductHolding: who holds which product (by SKU), as Microsoft Graph reports it. Rows are never
  * deleted: a license that went away gets removedAt, and one that comes back is reopened.
  */
 import type { Db } from '../client.js';
@@ -8,6 +8,7 @@ import { chunks, readAllById } from './batches.js';
 export interface HoldingRow {
   id: string;
   productId: string;
+  skuId: string;
   userId: string;
   direct: boolean;
   /** JSON array of group ids, or null. */
@@ -24,7 +25,7 @@ export interface HoldingWrites {
   remove: string[];
 }
 
-const columns = { id: true, productId: true, userId: true, direct: true, viaGroups: true, firstSeenAt: true, removedAt: true } as const;
+const columns = { id: true, productId: true, skuId: true, userId: true, direct: true, viaGroups: true, firstSeenAt: true, removedAt: true } as const;
 
 export function readAllHoldings(db: Db): Promise<HoldingRow[]> {
   return readAllById((afterId, take) =>

@@ -9,12 +9,18 @@ import { syncSubscriptionColumns, type SyncSubscriptionRow } from './sync.js';
 export interface ImportProduct {
   id: string;
   name: string;
-  skuPartNumber: string | null;
+  /** Graph's part numbers of its SKUs, e.g. POWER_BI_PRO. */
+  partNumbers: string[];
 }
 
-/** Products subscriptions can be of (kind product or sku). */
-export function findImportProducts(db: Db): Promise<ImportProduct[]> {
-  return db.product.findMany({ where: { kind: { in: ['product', 'sku'] } }, select: { id: true, name: true, skuPartNumber: true }, orderBy: { name: 'asc' } });
+/** Products subscriptions can be of (kind product or sku), with their SKUs' part numbers. */
+export async function findImportProducts(db: Db): Promise<ImportProduct[]> {
+  const rows = await db.product.findMany({
+    where: { kind: { in: ['product', 'sku'] } },
+    select: { id: true, name: true, skus: { select: { skuPartNumber: true } } },
+    orderBy: { name: 'asc' },
+  });
+  return rows.map(({ skus, ...product }) => ({ ...product, partNumbers: skus.map((s) => s.skuPartNumber) }));
 }
 
 const importSubscriptionColumns = { ...syncSubscriptionColumns, unitPriceMinor: true, currency: true } as const;
@@ -75,12 +81,11 @@ export async function findAssignmentsOfSubscriptions(
   return rows;
 }
 
-export type SubscriptionImportData = Partial<Omit<ImportSubscription, 'id' | 'graphId' | 'commerceSubscriptionId' | 'tenantStatus' | 'seenDeletedAt'>>;
+type GraphOnly = 'graphId' | 'commerceSubscriptionId' | 'skuId' | 'tenantStatus' | 'seenDeletedAt';
 
-export async function createImportedSubscription(
-  db: Db,
-  data: Omit<ImportSubscription, 'graphId' | 'commerceSubscriptionId' | 'tenantStatus' | 'seenDeletedAt'> & { firstSeenAt: Date; source: 'csv' },
-): Promise<void> {
+export type SubscriptionImportData = Partial<Omit<ImportSubscription, 'id' | GraphOnly>>;
+
+export async function createImportedSubscription(db: Db, data: Omit<ImportSubscription, GraphOnly> & { firstSeenAt: Date; source: 'csv' }): Promise<void> {
   await db.subscription.create({ data });
 }
 

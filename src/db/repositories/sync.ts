@@ -12,8 +12,12 @@ export interface SyncProductRow {
   id: string;
   kind: string;
   name: string;
-  skuId: string | null;
-  skuPartNumber: string | null;
+}
+
+export interface SyncSkuRow {
+  skuId: string;
+  productId: string;
+  skuPartNumber: string;
 }
 
 export interface SyncPersonRow {
@@ -30,6 +34,7 @@ export interface SyncSubscriptionRow {
   productId: string;
   graphId: string | null;
   commerceSubscriptionId: string | null;
+  skuId: string | null;
   status: string;
   tenantStatus: string | null;
   isSelfService: boolean;
@@ -55,6 +60,7 @@ export interface SyncAssignmentRow {
 
 export interface SyncRecord {
   products: SyncProductRow[];
+  skus: SyncSkuRow[];
   people: SyncPersonRow[];
   subscriptions: SyncSubscriptionRow[];
   /** License assignments of the subscriptions Graph knows (graphId set), current and removed. */
@@ -68,6 +74,7 @@ export const syncSubscriptionColumns = {
   productId: true,
   graphId: true,
   commerceSubscriptionId: true,
+  skuId: true,
   status: true,
   tenantStatus: true,
   isSelfService: true,
@@ -86,10 +93,8 @@ export const syncSubscriptionColumns = {
 const after = (afterId: string | undefined) => (afterId ? { id: { gt: afterId } } : {});
 
 export async function readSyncRecord(db: Db): Promise<SyncRecord> {
-  const products = await db.product.findMany({
-    where: { kind: { in: ['product', 'sku'] } },
-    select: { id: true, kind: true, name: true, skuId: true, skuPartNumber: true },
-  });
+  const products = await db.product.findMany({ where: { kind: { in: ['product', 'sku'] } }, select: { id: true, kind: true, name: true } });
+  const skus = await db.productSku.findMany({ select: { skuId: true, productId: true, skuPartNumber: true } });
   const people = await readAllById((afterId, take) =>
     db.person.findMany({
       where: after(afterId),
@@ -114,15 +119,13 @@ export async function readSyncRecord(db: Db): Promise<SyncRecord> {
       take,
     }),
   );
-  return { products, people, subscriptions, assignments, holdings: await readAllHoldings(db) };
+  return { products, skus, people, subscriptions, assignments, holdings: await readAllHoldings(db) };
 }
 
 export interface ProductCreate {
   id: string;
   kind: 'sku';
   name: string;
-  skuId: string;
-  skuPartNumber: string;
   firstSeenAt: Date;
 }
 
@@ -144,16 +147,18 @@ export interface SubscriptionCreate extends Omit<SyncSubscriptionRow, 'cancelled
 }
 
 export interface SyncWrites {
-  products: { create: ProductCreate[]; update: Array<{ id: string; data: Partial<Pick<SyncProductRow, 'skuId' | 'skuPartNumber'>> }> };
+  products: { create: ProductCreate[] };
+  skus: { create: Array<SyncSkuRow & { firstSeenAt: Date }>; update: Array<{ skuId: string; data: { skuPartNumber: string } }> };
   people: { create: PersonCreate[]; update: Array<{ id: string; data: Partial<Omit<SyncPersonRow, 'id'>> }>; gone: string[] };
   subscriptions: { create: SubscriptionCreate[]; update: Array<{ id: string; data: SubscriptionData }> };
   assignments: AssignmentWrites;
 }
 
 
-export async function writeProducts(db: Db, writes: SyncWrites['products']): Promise<void> {
-  for (const data of chunks(writes.create)) await db.product.createMany({ data });
-  for (const { id, data } of writes.update) await db.product.update({ where: { id }, data });
+export async function writeProducts(db: Db, products: SyncWrites['products'], skus: SyncWrites['skus']): Promise<void> {
+  for (const data of chunks(products.create)) await db.product.createMany({ data });
+  for (const data of chunks(skus.create)) await db.productSku.createMany({ data });
+  for (const { skuId, data } of skus.update) await db.productSku.update({ where: { skuId }, data });
 }
 
 export async function writePeople(db: Db, writes: SyncWrites['people'], now: Date): Promise<void> {

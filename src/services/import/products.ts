@@ -4,10 +4,10 @@ import type { ImportProduct } from '../../db/repositories/imports.js';
 export function productResolver(products: ImportProduct[]): (name: string) => ImportProduct | undefined {
   const byKey = new Map<string, ImportProduct>();
   // Ids first, then part numbers, then names: an earlier key is never overwritten.
-  for (const key of ['id', 'skuPartNumber', 'name'] as const) {
+  const keysOf = [(p: ImportProduct) => [p.id], (p: ImportProduct) => p.partNumbers, (p: ImportProduct) => [p.name]];
+  for (const keys of keysOf) {
     for (const product of products) {
-      const value = product[key]?.toLowerCase();
-      if (value && !byKey.has(value)) byKey.set(value, product);
+      for (const key of keys(product)) if (!byKey.has(key.toLowerCase())) byKey.set(key.toLowerCase(), product);
     }
   }
   return (name) => byKey.get(name.trim().toLowerCase());

@@ -30,6 +30,7 @@ export type DemoSubscription = Omit<
   | 'updatedAt'
   | 'graphId'
   | 'commerceSubscriptionId'
+  | 'skuId'
   | 'tenantStatus'
   | 'seenDeletedAt'
   | 'selfServiceDecidedBy'

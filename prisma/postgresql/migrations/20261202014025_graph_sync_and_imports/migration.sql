@@ -7,25 +7,33 @@ ADD COLUMN     "goneFromTenantAt" TIMESTAMP(3),
 ADD COLUMN     "graphId" TEXT;
 
 -- AlterTable
-ALTER TABLE "Product" ADD COLUMN     "skuId" TEXT,
-ADD COLUMN     "skuPartNumber" TEXT;
-
--- AlterTable
 ALTER TABLE "Subscription" ADD COLUMN     "commerceSubscriptionId" TEXT,
 ADD COLUMN     "graphId" TEXT,
 ADD COLUMN     "seenDeletedAt" TIMESTAMP(3),
 ADD COLUMN     "selfServiceDecidedAt" TIMESTAMP(3),
 ADD COLUMN     "selfServiceDecidedBy" TEXT,
 ADD COLUMN     "selfServiceSource" TEXT NOT NULL DEFAULT 'local',
+ADD COLUMN     "skuId" TEXT,
 ADD COLUMN     "tenantStatus" TEXT,
 ALTER COLUMN "expiresAt" DROP NOT NULL,
 ALTER COLUMN "unitPriceMinor" DROP NOT NULL,
 ALTER COLUMN "currency" DROP NOT NULL;
 
 -- CreateTable
+CREATE TABLE "ProductSku" (
+    "skuId" TEXT NOT NULL,
+    "productId" TEXT NOT NULL,
+    "skuPartNumber" TEXT NOT NULL,
+    "firstSeenAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ProductSku_pkey" PRIMARY KEY ("skuId")
+);
+
+-- CreateTable
 CREATE TABLE "ProductHolding" (
     "id" TEXT NOT NULL,
     "productId" TEXT NOT NULL,
+    "skuId" TEXT NOT NULL,
     "userId" TEXT NOT NULL,
     "direct" BOOLEAN NOT NULL,
     "viaGroups" TEXT,
@@ -51,10 +59,16 @@ CREATE TABLE "ImportRun" (
 );
 
 -- CreateIndex
+CREATE INDEX "ProductSku_productId_idx" ON "ProductSku"("productId");
+
+-- CreateIndex
+CREATE INDEX "ProductHolding_productId_userId_idx" ON "ProductHolding"("productId", "userId");
+
+-- CreateIndex
 CREATE INDEX "ProductHolding_userId_idx" ON "ProductHolding"("userId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "ProductHolding_productId_userId_key" ON "ProductHolding"("productId", "userId");
+CREATE UNIQUE INDEX "ProductHolding_skuId_userId_key" ON "ProductHolding"("skuId", "userId");
 
 -- CreateIndex
 CREATE INDEX "ImportRun_sha256_idx" ON "ImportRun"("sha256");
@@ -66,10 +80,10 @@ CREATE INDEX "ImportRun_at_idx" ON "ImportRun"("at");
 CREATE UNIQUE INDEX "Person_graphId_key" ON "Person"("graphId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "Product_skuId_key" ON "Product"("skuId");
-
--- CreateIndex
 CREATE UNIQUE INDEX "Subscription_graphId_key" ON "Subscription"("graphId");
+
+-- AddForeignKey
+ALTER TABLE "ProductSku" ADD CONSTRAINT "ProductSku_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "ProductHolding" ADD CONSTRAINT "ProductHolding_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

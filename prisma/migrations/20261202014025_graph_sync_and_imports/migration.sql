@@ -1,11 +1,17 @@
--- AlterTable
-ALTER TABLE "Product" ADD COLUMN "skuId" TEXT;
-ALTER TABLE "Product" ADD COLUMN "skuPartNumber" TEXT;
+-- CreateTable
+CREATE TABLE "ProductSku" (
+    "skuId" TEXT NOT NULL PRIMARY KEY,
+    "productId" TEXT NOT NULL,
+    "skuPartNumber" TEXT NOT NULL,
+    "firstSeenAt" DATETIME NOT NULL,
+    CONSTRAINT "ProductSku_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
 
 -- CreateTable
 CREATE TABLE "ProductHolding" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "productId" TEXT NOT NULL,
+    "skuId" TEXT NOT NULL,
     "userId" TEXT NOT NULL,
     "direct" BOOLEAN NOT NULL,
     "viaGroups" TEXT,
@@ -80,6 +86,7 @@ CREATE TABLE "new_Subscription" (
     "status" TEXT NOT NULL DEFAULT 'Active',
     "graphId" TEXT,
     "commerceSubscriptionId" TEXT,
+    "skuId" TEXT,
     "tenantStatus" TEXT,
     "seenDeletedAt" DATETIME,
     "cancelledAt" DATETIME,
@@ -106,19 +113,22 @@ PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 
 -- CreateIndex
+CREATE INDEX "ProductSku_productId_idx" ON "ProductSku"("productId");
+
+-- CreateIndex
+CREATE INDEX "ProductHolding_productId_userId_idx" ON "ProductHolding"("productId", "userId");
+
+-- CreateIndex
 CREATE INDEX "ProductHolding_userId_idx" ON "ProductHolding"("userId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "ProductHolding_productId_userId_key" ON "ProductHolding"("productId", "userId");
+CREATE UNIQUE INDEX "ProductHolding_skuId_userId_key" ON "ProductHolding"("skuId", "userId");
 
 -- CreateIndex
 CREATE INDEX "ImportRun_sha256_idx" ON "ImportRun"("sha256");
 
 -- CreateIndex
 CREATE INDEX "ImportRun_at_idx" ON "ImportRun"("at");
-
--- CreateIndex
-CREATE UNIQUE INDEX "Product_skuId_key" ON "Product"("skuId");
 
 -- Seeded subscriptions were decided self-service or central by the seed.
 UPDATE "Subscription" SET "selfServiceSource" = 'seed' WHERE "source" = 'seed';
