@@ -8,7 +8,7 @@ import {
   findActiveSelfServicePrices,
 } from '../db/repositories/subscriptions.js';
 import { findPendingTakeovers } from '../db/repositories/takeovers.js';
-import { multiply, sumByCurrency, type Money } from '../domain/money.js';
+import { multiply, sumByCurrency, sumKnownByCurrency, type Money } from '../domain/money.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { digestWatermark } from './post-digest.js';
@@ -22,8 +22,10 @@ export const LAST_SYNC_KEY = LAST_POLICY_SYNC_KEY;
 
 export interface Dashboard {
   counts: { active: number; deleted: number; trials: number };
-  spendByProduct: Array<{ product: { id: string; name: string }; subscriptions: number; monthly: Money[] }>;
+  /** Sums of the known prices; `unknownPrices` counts the subscriptions left out. */
+  spendByProduct: Array<{ product: { id: string; name: string }; subscriptions: number; monthly: Money[]; unknownPrices: number }>;
   spendTotal: Money[];
+  spendUnknownPrices: number;
   expiring: { total: number; items: SubscriptionSummary[] };
   pending: {
     total: number;
@@ -37,15 +39,19 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const { prisma, now } = ctx;
   const counts = await countSelfService(prisma);
 
-  const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: number; amounts: Money[] }>();
+  const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: number; amounts: Array<Money | null> }>();
   for (const row of await findActiveSelfServicePrices(prisma)) {
     const entry = byProduct.get(row.product.id) ?? { product: row.product, subscriptions: 0, amounts: [] };
     entry.subscriptions += 1;
-    entry.amounts.push(multiply({ amountMinor: row.unitPriceMinor, currency: row.currency }, row.licensesPurchased));
+    const known = row.unitPriceMinor !== null && row.currency !== null;
+    entry.amounts.push(known ? multiply({ amountMinor: row.unitPriceMinor!, currency: row.currency! }, row.licensesPurchased) : null);
     byProduct.set(row.product.id, entry);
   }
   const spendByProduct = [...byProduct.values()]
-    .map(({ product, subscriptions, amounts }) => ({ product, subscriptions, monthly: sumByCurrency(amounts) }))
+    .map(({ product, subscriptions, amounts }) => {
+      const { totals, unknown } = sumKnownByCurrency(amounts);
+      return { product, subscriptions, monthly: totals, unknownPrices: unknown };
+    })
     .sort((a, b) => a.product.name.localeCompare(b.product.name));
 
   const until = addDays(now, EXPIRING_DAYS);
@@ -59,6 +65,7 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
     counts,
     spendByProduct,
     spendTotal: sumByCurrency(spendByProduct.flatMap((p) => p.monthly)),
+    spendUnknownPrices: spendByProduct.reduce((sum, p) => sum + p.unknownPrices, 0),
     expiring: { total: expiringTotal, items: expiringRows.map(toSummary) },
     pending: {
       total: pending.total,

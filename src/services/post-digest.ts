@@ -30,7 +30,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { findOutboxStatuses } from '../db/repositories/outbox.js';
 import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';
-import { sumByCurrency, type Money } from '../domain/money.js';
+import { sumKnownByCurrency, type Money } from '../domain/money.js';
 import { enqueueParts } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import type { Message } from './messages.js';
@@ -57,7 +57,8 @@ export interface Digest {
   /** Inclusive end. */
   to: Date;
   groups: DigestGroup[];
-  totals: { count: number; licenses: number; monthly: Money[] };
+  /** `monthly` adds up the known prices; `unknownPrices` says how many were left out. */
+  totals: { count: number; licenses: number; monthly: Money[]; unknownPrices: number };
 }
 
 /** What the digest tells the admins' channel: a port the Slack layer implements. */
@@ -132,6 +133,7 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
     if (last && last.product.id === item.product.id) last.items.push(item);
     else groups.push({ product: item.product, items: [item] });
   }
+  const monthly = sumKnownByCurrency(items.map((item) => item.monthlyPrice));
   return {
     from,
     to,
@@ -139,7 +141,8 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
     totals: {
       count: items.length,
       licenses: items.reduce((sum, item) => sum + item.licensesPurchased, 0),
-      monthly: sumByCurrency(items.map((item) => item.monthlyPrice)),
+      monthly: monthly.totals,
+      unknownPrices: monthly.unknown,
     },
   };
 }

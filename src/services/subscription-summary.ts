@@ -11,11 +11,17 @@ export interface SubscriptionSummary {
   licensesPurchased: number;
   assigned: number;
   purchasedAt: Date;
-  expiresAt: Date;
-  unitPrice: Money;
-  monthlyPrice: Money;
+  /** null: no renewal date known. */
+  expiresAt: Date | null;
+  /** null: price unknown (a subscription read from Microsoft Graph, which has no prices). */
+  unitPrice: Money | null;
+  monthlyPrice: Money | null;
   isTrial: boolean;
   status: 'Active' | 'Deleted';
+  /** Who decided whether it is self-service: graph-owner | import | admin | seed | local. */
+  selfServiceSource: string;
+  /** When a tenant sync found it deleted in the tenant (or gone from it). */
+  seenDeletedAt: Date | null;
   cancelledAt: Date | null;
   cancelledBy: string | null;
   cancelReason: string | null;
@@ -28,7 +34,7 @@ export function shortId(id: string): string {
 }
 
 export function toSummary(row: SubscriptionRow): SubscriptionSummary {
-  const unitPrice = { amountMinor: row.unitPriceMinor, currency: row.currency };
+  const unitPrice = row.unitPriceMinor !== null && row.currency !== null ? { amountMinor: row.unitPriceMinor, currency: row.currency } : null;
   return {
     id: row.id,
     shortId: shortId(row.id),
@@ -40,9 +46,11 @@ export function toSummary(row: SubscriptionRow): SubscriptionSummary {
     purchasedAt: row.purchasedAt,
     expiresAt: row.expiresAt,
     unitPrice,
-    monthlyPrice: multiply(unitPrice, row.licensesPurchased),
+    monthlyPrice: unitPrice ? multiply(unitPrice, row.licensesPurchased) : null,
     isTrial: row.isTrial,
     status: row.status === 'Deleted' ? 'Deleted' : 'Active',
+    selfServiceSource: row.selfServiceSource,
+    seenDeletedAt: row.seenDeletedAt,
     cancelledAt: row.cancelledAt,
     cancelledBy: row.cancelledBy,
     cancelReason: row.cancelReason,

@@ -84,7 +84,7 @@ describe('npm run db:migration', () => {
     const schemaFile = path.join(root, 'prisma', 'schema.prisma');
     writeFileSync(
       schemaFile,
-      readFileSync(schemaFile, 'utf8').replace('  slackUserId   String?\n', '  slackUserId   String?\n  nickname      String?\n'),
+      readFileSync(schemaFile, 'utf8').replace(/^( {2}slackUserId +String\?\n)/m, '$1  nickname String?\n'),
     );
     expect(readFileSync(schemaFile, 'utf8')).toContain('nickname');
     const env = { PRISMA_TOOLS_ROOT: root };

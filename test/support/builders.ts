@@ -37,9 +37,9 @@ export interface SubscriptionOverrides {
   isSelfService: boolean;
   licensesPurchased: number;
   purchasedAt: Date;
-  expiresAt: Date;
-  unitPriceMinor: number;
-  currency: string;
+  expiresAt: Date | null;
+  unitPriceMinor: number | null;
+  currency: string | null;
   isTrial: boolean;
   status: 'Active' | 'Deleted';
   firstSeenAt: Date;
@@ -58,9 +58,10 @@ export async function aSubscription(prisma: PrismaClient, overrides: Partial<Sub
       isSelfService: overrides.isSelfService ?? overrides.purchaserId != null,
       licensesPurchased: overrides.licensesPurchased ?? 5,
       purchasedAt,
-      expiresAt: overrides.expiresAt ?? new Date('2027-06-01T10:00:00Z'),
-      unitPriceMinor: overrides.unitPriceMinor ?? 1400,
-      currency: overrides.currency ?? 'USD',
+      // null is a value here (unknown price or renewal date): only a missing override takes the default.
+      expiresAt: overrides.expiresAt === undefined ? new Date('2027-06-01T10:00:00Z') : overrides.expiresAt,
+      unitPriceMinor: overrides.unitPriceMinor === undefined ? 1400 : overrides.unitPriceMinor,
+      currency: overrides.currency === undefined ? 'USD' : overrides.currency,
       isTrial: overrides.isTrial ?? false,
       status: overrides.status ?? 'Active',
       firstSeenAt: overrides.firstSeenAt ?? purchasedAt,
@@ -94,6 +95,8 @@ export function aSubscriptionSummary(n = 1, overrides: Partial<SubscriptionSumma
     monthlyPrice: { amountMinor: 7000, currency: 'USD' },
     isTrial: false,
     status: 'Active',
+    selfServiceSource: 'local',
+    seenDeletedAt: null,
     cancelledAt: null,
     cancelledBy: null,
     cancelReason: null,

@@ -1,8 +1,13 @@
 /** Products and people: small, read whole for loose matching by name. */
 import type { PrismaClient } from '../client.js';
 
-export function listProducts(prisma: PrismaClient, kind: 'product' | 'offerType' = 'product') {
-  return prisma.product.findMany({ where: { kind }, select: { id: true, name: true, policyValue: true }, orderBy: { name: 'asc' } });
+/** Products that subscriptions can be of: those with a policy, and those known only from Graph or an import (kind sku). */
+export function listProducts(prisma: PrismaClient) {
+  return prisma.product.findMany({
+    where: { kind: { in: ['product', 'sku'] } },
+    select: { id: true, name: true, policyValue: true },
+    orderBy: { name: 'asc' },
+  });
 }
 
 /** People who bought at least one subscription. */

@@ -199,3 +199,16 @@ export function findHolders(prisma: Pick<PrismaClient, 'licenseAssignment'>, sub
     orderBy: [{ user: { name: 'asc' } }, { id: 'asc' }],
   });
 }
+
+/** An admin's self-service decision; false when it was already exactly that (nothing written). */
+export async function markSelfService(
+  prisma: Pick<PrismaClient, 'subscription'>,
+  id: string,
+  decision: { isSelfService: boolean; by: string; at: Date },
+): Promise<boolean> {
+  const { count } = await prisma.subscription.updateMany({
+    where: { id, NOT: { isSelfService: decision.isSelfService, selfServiceSource: 'admin' } },
+    data: { isSelfService: decision.isSelfService, selfServiceSource: 'admin', selfServiceDecidedBy: decision.by, selfServiceDecidedAt: decision.at },
+  });
+  return count === 1;
+}

@@ -2,7 +2,7 @@
  * `/purchases centralize <product>`: the plan, with Assign and Ask-purchasers buttons, what they
  * did, and the direct message that asks a purchaser to cancel.
  */
-import { formatDay } from '../../domain/dates.js';
+import { renewsLabel } from './subscription-line.js';
 import { plural } from '../../domain/plural.js';
 import type { CentralizeNotices, CentralizePlan } from '../../services/centralize.js';
 import type { SubscriptionSummary } from '../../services/subscription-summary.js';
@@ -99,7 +99,7 @@ export function purchasersAskedMessage(asked: number, alreadyAskedToday: number)
 export function askToCancelMessage(s: SubscriptionSummary, askedBy: string, timeZone: string): SlackMessage {
   const text =
     `Hello${s.purchaser ? ` ${escapeMrkdwn(s.purchaser.name)}` : ''}, the people who use your ${escapeMrkdwn(s.product.name)} licenses now have licenses paid by the organisation. ` +
-    `Please cancel the subscription you bought: *${escapeMrkdwn(s.product.name)}*, ${plural(s.licensesPurchased, 'license')}, renews ${formatDay(s.expiresAt, timeZone)} (\`${s.shortId}\`). ` +
+    `Please cancel the subscription you bought: *${escapeMrkdwn(s.product.name)}*, ${plural(s.licensesPurchased, 'license')}, ${renewsLabel(s, timeZone)} (\`${s.shortId}\`). ` +
     `You can do it in the Microsoft 365 admin center under Billing > Your products. Asked by <@${askedBy}>.`;
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }

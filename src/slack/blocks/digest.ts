@@ -1,6 +1,6 @@
 /** The digest of new self-service purchases, as one or more channel messages. */
 import { formatDateTime } from '../../domain/dates.js';
-import { formatTotals } from '../../domain/money.js';
+import { formatTotals, unknownPricesNote } from '../../domain/money.js';
 import type { Config } from '../../config.js';
 import type { Digest, DigestNotices, DigestResult } from '../../services/post-digest.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
@@ -28,8 +28,8 @@ export function digestMessages(digest: Digest, now: Date, timeZone: string): Sla
     };
     units.push([heading, ...first!], ...rest);
   }
-  const { count, licenses, monthly } = digest.totals;
-  const totals = `*Total:* ${count} purchase${count === 1 ? '' : 's'} · ${licenses} license${licenses === 1 ? '' : 's'} · ${formatTotals(monthly)} per month`;
+  const { count, licenses, monthly, unknownPrices } = digest.totals;
+  const totals = `*Total:* ${count} purchase${count === 1 ? '' : 's'} · ${licenses} license${licenses === 1 ? '' : 's'} · ${formatTotals(monthly)} per month${unknownPricesNote(unknownPrices)}`;
   const summary = `${count} new self-service purchase${count === 1 ? '' : 's'} ${window}`;
   return splitIntoMessages(units, {
     headBlocks: 2,

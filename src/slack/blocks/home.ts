@@ -1,5 +1,5 @@
 import { formatDateTime } from '../../domain/dates.js';
-import { formatMoney, formatTotals } from '../../domain/money.js';
+import { formatMoney, formatTotals, unknownPricesNote } from '../../domain/money.js';
 import type { Dashboard } from '../../services/dashboard.js';
 import { EXPIRING_DAYS } from '../../services/dashboard.js';
 import { ACTIONS } from './action-ids.js';
@@ -37,7 +37,7 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
         mrkdwn(`*Active*\n${counts.active}`),
         mrkdwn(`*Of which trials*\n${counts.trials}`),
         mrkdwn(`*Deleted*\n${counts.deleted}`),
-        mrkdwn(`*Monthly spend*\n${formatTotals(dashboard.spendTotal)}`),
+        mrkdwn(`*Monthly spend*\n${formatTotals(dashboard.spendTotal)}${unknownPricesNote(dashboard.spendUnknownPrices)}`),
       ],
     },
     { type: 'divider' },
@@ -49,7 +49,8 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
           ? 'No active self-service subscriptions.'
           : linesWithin(
               dashboard.spendByProduct.map(
-                (p) => `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.map((m) => formatMoney(m)).join(' + ')} (${p.subscriptions} subscription${p.subscriptions === 1 ? '' : 's'})`,
+                (p) =>
+                  `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.length > 0 ? p.monthly.map((m) => formatMoney(m)).join(' + ') + unknownPricesNote(p.unknownPrices) : 'price unknown'} (${p.subscriptions} subscription${p.subscriptions === 1 ? '' : 's'})`,
               ),
               2900,
               ' products',
