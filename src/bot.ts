@@ -34,6 +34,11 @@ export interface BotOptions {
    * an error is logged, never fatal. Tests turn it off, or await `startupPolicyGuard`.
    */
   policyGuardAtStart?: boolean;
+  /**
+   * TENANT=microsoft: sync the record from the tenant once at start (default true), in the
+   * background; an error is logged, never fatal. Tests turn it off, or await `startupTenantSync`.
+   */
+  tenantSyncAtStart?: boolean;
   /** false: no scheduled jobs; tests call the job functions with the time they choose. */
   scheduler?: boolean;
 }
@@ -49,6 +54,8 @@ export interface RunningBot {
   policyTenant: PolicyTenant;
   /** The start-up run of the policy guard, when there is one; it never rejects. */
   startupPolicyGuard?: Promise<void>;
+  /** The start-up sync from the tenant, when there is one; it never rejects. */
+  startupTenantSync?: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +102,19 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
             (error: unknown) => logger.error('The policy guard could not read the tenant at start; it will try again on its schedule', error),
           )
         : undefined;
+    // The record fills itself from Microsoft Graph: now, rather than at the first scheduled sync.
+    const runTenantSync = bot.runTenantSync;
+    const startupTenantSync =
+      runTenantSync && options.tenantSyncAtStart !== false
+        ? runTenantSync(clock()).then(
+            async (run) => {
+              logger.info('Tenant sync at start', run.status === 'ran' ? run.summary : run);
+              worker?.kick();
+              await bot.refreshHomes().catch((error: unknown) => logger.warn('Could not refresh App Home after the start-up sync', error));
+            },
+            (error: unknown) => logger.error('The tenant sync could not read Microsoft 365 at start; it will try again on its schedule', error),
+          )
+        : undefined;
     let scheduler: Scheduler | undefined;
     if (options.scheduler !== false) {
       try {
@@ -121,8 +141,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       deliverOutbox: () => bot.deliverOutbox(clock()),
       policyTenant: bot.policyTenant,
       ...(startupPolicyGuard ? { startupPolicyGuard } : {}),
+      ...(startupTenantSync ? { startupTenantSync } : {}),
       async stop() {
         await startupPolicyGuard;
+        await startupTenantSync;
         await scheduler?.stop();
         await outboxWorker?.stop();
         await app.stop();

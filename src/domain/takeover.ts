@@ -2,14 +2,22 @@
  * Take-over of a self-service subscription: what can be asked, and the states a request goes
  * through. PENDING -> APPROVED -> EXECUTED | FAILED, or PENDING -> REJECTED; each step is a
  * conditional update on the current status, so it happens once whoever clicks how often.
+ * On Microsoft 365, where no API cancels a subscription, APPROVED -> AWAITING_ADMIN_CENTER once
+ * the users' licenses are done, then -> DONE when an admin marks it cancelled in the admin
+ * center or a sync sees it deleted.
  */
 import { AppError } from './errors.js';
 
 export const TAKEOVER_KINDS = ['move', 'cancel'] as const;
 export type TakeoverKind = (typeof TAKEOVER_KINDS)[number];
 
-export const TAKEOVER_STATUSES = ['PENDING', 'APPROVED', 'EXECUTED', 'FAILED', 'REJECTED'] as const;
+export const TAKEOVER_STATUSES = ['PENDING', 'APPROVED', 'EXECUTED', 'FAILED', 'REJECTED', 'AWAITING_ADMIN_CENTER', 'DONE'] as const;
 export type TakeoverStatus = (typeof TAKEOVER_STATUSES)[number];
+
+/** Where an admin cancels a subscription by hand (Billing › Your products). */
+export const ADMIN_CENTER_SUBSCRIPTIONS_URL = 'https://admin.microsoft.com/#/subscriptions';
+/** Who the record names as having finished a take-over when a sync saw its subscription deleted. */
+export const COMPLETED_BY_TENANT = 'tenant';
 
 /** The reasons offered when cancelling (the list of the admin center, plus "Other"). */
 export const CANCEL_REASONS = [

@@ -41,9 +41,15 @@ export interface CentralizePlan {
   missing: number;
   /** Who gets which central subscription's license: the fullest fit first, all or nothing. */
   grants: Array<{ subscriptionId: string; userIds: string[] }>;
+  /**
+   * The tenant assigns licenses per product (Microsoft 365): the self-service holders already hold
+   * the license a central subscription would give, so nothing is assigned; what remains is the
+   * purchasers cancelling.
+   */
+  licensesPerProduct: boolean;
 }
 
-export async function centralizePlan(ctx: ServiceContext, productQuery: string): Promise<CentralizePlan> {
+export async function centralizePlan(ctx: ServiceContext, productQuery: string, options: { licensesPerProduct?: boolean } = {}): Promise<CentralizePlan> {
   const product = matchProduct(productQuery, await listProducts(ctx.prisma));
   const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, 'Active')).map(toSummary);
   const assignments = await findHolders(ctx.prisma, subscriptions.map((s) => s.id));
@@ -69,11 +75,28 @@ export async function centralizePlan(ctx: ServiceContext, productQuery: string):
     if (userIds.length > 0) grants.push({ subscriptionId: c.subscription.id, userIds });
     next += userIds.length;
   }
-  return { product: { id: product.id, name: product.name }, selfService, central, toAssign, skipped, free, missing: Math.max(0, toAssign.length - free), grants };
+  return {
+    product: { id: product.id, name: product.name },
+    selfService,
+    central,
+    toAssign,
+    skipped,
+    free,
+    missing: Math.max(0, toAssign.length - free),
+    grants,
+    licensesPerProduct: options.licensesPerProduct ?? false,
+  };
 }
 
 export async function assignCentralLicenses(ctx: ServiceContext, tenant: SubscriptionTenant, actor: Actor, productId: string): Promise<{ plan: CentralizePlan; assigned: number }> {
-  const plan = await centralizePlan(ctx, productId);
+  const plan = await centralizePlan(ctx, productId, { licensesPerProduct: tenant.licensesPerProduct });
+  if (plan.licensesPerProduct) {
+    throw new AppError(
+      'conflict',
+      'licenses are per product',
+      `Nothing to assign: in Microsoft 365 a license belongs to the product, not to a subscription, so the ${plural(plan.toAssign.length + plan.skipped.length, 'person', 'people')} holding a self-service ${plan.product.name} license already hold the license a central subscription gives. What remains is the purchasers cancelling their own subscriptions: *Ask purchasers to cancel*.`,
+    );
+  }
   if (plan.central.length === 0) {
     throw new AppError('conflict', 'no central subscription', `There is no central ${plan.product.name} subscription to assign licenses from: buy one first.`);
   }

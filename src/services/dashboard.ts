@@ -7,17 +7,18 @@ import {
   findActiveSelfServiceExpiring,
   findActiveSelfServicePrices,
 } from '../db/repositories/subscriptions.js';
-import { findPendingTakeovers } from '../db/repositories/takeovers.js';
+import { findAwaitingAdminCenter, findPendingTakeovers } from '../db/repositories/takeovers.js';
 import { multiply, sumByCurrency, sumKnownByCurrency, type Money } from '../domain/money.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { digestWatermark } from './post-digest.js';
+import { readLastSync, type LastSync } from './sync-tenant.js';
 import { shortId, toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const EXPIRING_DAYS = 30;
 export const EXPIRING_SHOWN = 10;
 export const PENDING_SHOWN = 10;
-/** The last read of the tenant: the policy guard's sync (the only sync there is today). */
+/** The policy guard's last read of the tenant's policies. */
 export const LAST_SYNC_KEY = LAST_POLICY_SYNC_KEY;
 
 export interface Dashboard {
@@ -31,8 +32,13 @@ export interface Dashboard {
     total: number;
     items: Array<{ id: string; kind: string; subscriptionShortId: string; productName: string | null; requestedBy: string; requestedAt: Date }>;
   };
+  /** Take-overs whose licenses are done, waiting for the subscription to be cancelled in the admin center. */
+  awaitingAdminCenter: { total: number; items: Array<{ id: string; kind: string; subscriptionShortId: string; since: Date | null }> };
   lastDigestAt: Date | null;
+  /** The policy guard's last read. */
   lastSyncAt: Date | null;
+  /** The last sync of the record from the tenant (TENANT=microsoft): when, and what it found or why it failed. */
+  lastTenantSync?: LastSync;
 }
 
 export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
@@ -61,6 +67,8 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   ]);
   const pending = await findPendingTakeovers(prisma, PENDING_SHOWN);
   const lastSync = await readJobState(prisma, LAST_SYNC_KEY);
+  const lastTenantSync = await readLastSync(ctx);
+  const awaiting = await findAwaitingAdminCenter(prisma, PENDING_SHOWN);
   return {
     counts,
     spendByProduct,
@@ -78,7 +86,12 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
         requestedAt: r.requestedAt,
       })),
     },
+    awaitingAdminCenter: {
+      total: awaiting.total,
+      items: awaiting.items.map((r) => ({ id: r.id, kind: r.kind, subscriptionShortId: shortId(r.subscriptionId), since: r.executedAt })),
+    },
     lastDigestAt: await digestWatermark(prisma, now),
     lastSyncAt: lastSync ? new Date(lastSync) : null,
+    ...(lastTenantSync ? { lastTenantSync } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
+import { findUnattributedHoldersPage } from '../db/repositories/attribution.js';
 import { listProducts } from '../db/repositories/catalog.js';
 import { findCurrentAssignments, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { recordAudit } from '../db/repositories/audit.js';
@@ -31,16 +32,21 @@ export interface CsvExport {
   filename: string;
   title: string;
   rows: number;
+  /** Rows of holders no subscription claims (a product's export on Microsoft 365), among `rows`. */
+  unattributed: number;
   bytes: number;
   /** Removes the temporary file. */
   dispose(): Promise<void>;
 }
 
-async function subscriptionsOf(ctx: ServiceContext, target: ExportTarget): Promise<{ label: string; slug: string; subscriptions: SubscriptionSummary[] }> {
+async function subscriptionsOf(
+  ctx: ServiceContext,
+  target: ExportTarget,
+): Promise<{ label: string; slug: string; subscriptions: SubscriptionSummary[]; product?: { id: string; name: string } }> {
   if (target.kind === 'product') {
     const product = matchProduct(target.product, await listProducts(ctx.prisma));
     const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id)).map(toSummary);
-    return { label: product.name, slug: product.name, subscriptions };
+    return { label: product.name, slug: product.name, subscriptions, product: { id: product.id, name: product.name } };
   }
   const subscriptions: SubscriptionSummary[] = [];
   for (const ref of new Set(target.refs)) {
@@ -51,7 +57,29 @@ async function subscriptionsOf(ctx: ServiceContext, target: ExportTarget): Promi
   return { label, slug: subscriptions.length === 1 ? subscriptions[0]!.shortId : 'subscriptions', subscriptions };
 }
 
-async function* csvRecords(ctx: ServiceContext, subscriptions: SubscriptionSummary[], counter: { rows: number }) {
+/**
+ * The product's holders in Microsoft 365 that no subscription claims (Graph assigns licenses per
+ * product): one row each, with no subscription id, so the file holds everyone licensed. A person
+ * holding two of its SKUs is one row per SKU.
+ */
+async function* unattributedRecords(ctx: ServiceContext, product: { id: string; name: string }, counter: { rows: number; unattributed: number }) {
+  let afterId: string | undefined;
+  for (;;) {
+    const batch = await findUnattributedHoldersPage(ctx.prisma, product.id, { limit: BATCH, ...(afterId ? { afterId } : {}) });
+    for (const row of batch) {
+      counter.rows += 1;
+      counter.unattributed += 1;
+      yield ['', product.name, NOT_ATTRIBUTED, row.user.name, row.user.email, formatDateTime(row.firstSeenAt, ctx.timeZone)].map(neutralizeCell);
+    }
+    if (batch.length < BATCH) return;
+    afterId = batch[batch.length - 1]!.id;
+  }
+}
+
+/** The purchaser column of a holder no subscription claims. */
+export const NOT_ATTRIBUTED = 'Not attributed to a subscription (Microsoft 365 assigns licenses per product)';
+
+async function* csvRecords(ctx: ServiceContext, subscriptions: SubscriptionSummary[], counter: { rows: number; unattributed: number }, product?: { id: string; name: string }) {
   yield [...CSV_COLUMNS];
   const byId = new Map(subscriptions.map((s) => [s.id, s]));
   const ids = [...byId.keys()];
@@ -70,9 +98,10 @@ async function* csvRecords(ctx: ServiceContext, subscriptions: SubscriptionSumma
         formatDateTime(row.assignedAt, ctx.timeZone),
       ].map(neutralizeCell);
     }
-    if (batch.length < BATCH) return;
+    if (batch.length < BATCH) break;
     afterId = batch[batch.length - 1]!.id;
   }
+  if (product) yield* unattributedRecords(ctx, product, counter);
 }
 
 function fileSlug(text: string): string {
@@ -80,16 +109,16 @@ function fileSlug(text: string): string {
 }
 
 export async function exportUsers(ctx: ServiceContext, actor: Actor, target: ExportTarget): Promise<CsvExport> {
-  const { label, slug, subscriptions } = await subscriptionsOf(ctx, target);
+  const { label, slug, subscriptions, product } = await subscriptionsOf(ctx, target);
   const dir = await mkdtemp(join(tmpdir(), 'purchases-export-'));
   const day = formatDay(ctx.now, ctx.timeZone);
   const filename = `licensed-users-${fileSlug(slug)}-${day}.csv`;
   const path = join(dir, filename);
-  const counter = { rows: 0 };
+  const counter = { rows: 0, unattributed: 0 };
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     await pipeline(
-      Readable.from(csvRecords(ctx, subscriptions, counter)),
+      Readable.from(csvRecords(ctx, subscriptions, counter, product)),
       stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ }),
       createWriteStream(path),
     );
@@ -103,8 +132,8 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
     action: 'export.users',
     subjectType: target.kind === 'product' ? 'product' : 'subscription',
     subjectId: target.kind === 'product' ? (subscriptions[0]?.product.id ?? null) : subscriptions.map((s) => s.id).join(','),
-    after: { rows: counter.rows, subscriptions: subscriptions.length },
+    after: { rows: counter.rows, subscriptions: subscriptions.length, unattributed: counter.unattributed },
     at: ctx.now,
   });
-  return { path, filename, title: `Licensed users: ${label}`, rows: counter.rows, bytes: size, dispose };
+  return { path, filename, title: `Licensed users: ${label}`, rows: counter.rows, unattributed: counter.unattributed, bytes: size, dispose };
 }

@@ -2,6 +2,7 @@
  * `/purchases licenses <product>`: the product's available quantity (the total of all its
  * active subscriptions, self-service and central), and its users grouped by purchaser.
  */
+import { findUnattributedHolders } from '../db/repositories/attribution.js';
 import { listProducts } from '../db/repositories/catalog.js';
 import { findAssignedUsers, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { matchProduct } from '../domain/products.js';
@@ -26,6 +27,11 @@ export interface ProductLicenses {
   assigned: number;
   free: number;
   groups: PurchaserGroup[];
+  /**
+   * People Microsoft 365 says hold the product's license, attributed to none of its subscriptions
+   * (Graph assigns licenses per product; with several subscriptions only an import attributes).
+   */
+  unattributed: { count: number; users: Array<{ name: string; email: string }> };
 }
 
 export async function productLicenses(ctx: ServiceContext, productQuery: string): Promise<ProductLicenses> {
@@ -61,5 +67,6 @@ export async function productLicenses(ctx: ServiceContext, productQuery: string)
     if (!b.purchaser) return 1;
     return b.assigned - a.assigned || a.purchaser.name.localeCompare(b.purchaser.name);
   });
-  return { product, available, assigned, free: Math.max(0, available - assigned), groups: ordered };
+  const unattributed = await findUnattributedHolders(ctx.prisma, product.id, USERS_PER_GROUP);
+  return { product, available, assigned, free: Math.max(0, available - assigned), groups: ordered, unattributed };
 }

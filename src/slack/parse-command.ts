@@ -19,7 +19,10 @@ export type PurchasesCommand =
   | { kind: 'policy-list' }
   | { kind: 'policy-set'; product: string; value: PolicyValue }
   | { kind: 'policy-all'; value: PolicyValue }
-  | { kind: 'digest' };
+  | { kind: 'digest' }
+  | { kind: 'sync' }
+  | { kind: 'mark'; subscription: string; selfService: boolean }
+  | { kind: 'import'; product?: string };
 
 export const USAGE = {
   list: '`/purchases list [product] [purchaser:<name>] [status:active|deleted|all] [expiring:<days>]`',
@@ -31,6 +34,9 @@ export const USAGE = {
   policy: '`/purchases policy [<product | ProductId | offer type> <enabled|trials|disabled>]`',
   policyAll: '`/purchases policy all <enabled|trials|disabled>`',
   digest: '`/purchases digest`',
+  sync: '`/purchases sync`',
+  mark: '`/purchases mark <subscription id> self-service|central`',
+  import: '`/purchases import [product]`',
 } as const;
 
 /** A subscription reference: a whole id or the first 6+ characters of one (ids are GUIDs). */
@@ -147,6 +153,21 @@ function parsePolicy(args: string[]): PurchasesCommand {
   return { kind: 'policy-set', product: args.slice(0, -1).join(' '), value };
 }
 
+/** `mark <subscription> self-service|central`: an admin's word on whether it is a self-service purchase. */
+function parseMark(args: string[]): PurchasesCommand {
+  const example = '/purchases mark 3f2b9c1a central';
+  const [ref, value, ...extra] = args;
+  const badMark = (what: string) => new AppError('bad_input', `bad mark command: ${what}`, `${what}\nThe right form: ${USAGE.mark}\nExample: \`${example}\``);
+  if (!ref) throw badMark('`mark` needs a subscription id and what it is: self-service or central.');
+  if (!SUBSCRIPTION_REF.test(ref)) throw badMark(`\`${ref}\` is not a subscription id: use the id shown by \`/purchases list\` (at least its first 6 characters).`);
+  if (!value) throw badMark(`Say what subscription \`${ref}\` is: self-service or central.`);
+  if (extra.length > 0) throw badMark(`\`mark\` takes a subscription id and one word, self-service or central; \`${extra.join(' ')}\` is too much.`);
+  const word = value.toLowerCase().replace(/[\s_-]/g, '');
+  if (word === 'selfservice' || word === 'self') return { kind: 'mark', subscription: ref, selfService: true };
+  if (word === 'central') return { kind: 'mark', subscription: ref, selfService: false };
+  throw badMark(`\`${value}\` is neither self-service nor central.`);
+}
+
 export function parsePurchasesCommand(text: string): PurchasesCommand {
   const [first, ...args] = tokenize(text.trim());
   const sub = first?.toLowerCase();
@@ -178,6 +199,15 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
         throw new AppError('bad_input', 'digest takes no argument', `\`digest\` takes no argument: ${USAGE.digest} posts the purchases first seen since the last digest.`);
       }
       return { kind: 'digest' };
+    case 'sync':
+      if (args.length > 0) {
+        throw new AppError('bad_input', 'sync takes no argument', `\`sync\` takes no argument: ${USAGE.sync} reads subscriptions, seats and licenses from Microsoft 365 now.`);
+      }
+      return { kind: 'sync' };
+    case 'mark':
+      return parseMark(args);
+    case 'import':
+      return args.length > 0 ? { kind: 'import', product: args.join(' ') } : { kind: 'import' };
     default:
       return { kind: 'help', unknown: first };
   }

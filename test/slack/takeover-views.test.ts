@@ -48,6 +48,9 @@ function aRequest(overrides: Partial<TakeoverDescription> = {}): TakeoverDescrip
     executedAt: null,
     failureReason: null,
     purchaserNotice: null,
+    completedAt: null,
+    completedBy: null,
+    licenseWork: null,
     ...overrides,
   };
 }
@@ -107,11 +110,16 @@ describe('take-over views stay within Slack limits', () => {
       free: 20_000,
       missing: 0,
       grants: [],
+      licensesPerProduct: false,
     };
     const rendered = centralizeMessage(plan);
     expect(message(rendered)).toEqual([]);
     expect(JSON.stringify(rendered)).toContain('centralize_assign');
     expect(JSON.stringify(centralizeMessage({ ...plan, missing: 5 }))).not.toContain('centralize_assign');
+    const perProduct = centralizeMessage({ ...plan, licensesPerProduct: true });
+    expect(message(perProduct)).toEqual([]);
+    expect(JSON.stringify(perProduct)).not.toContain('centralize_assign');
+    expect(perProduct.text).toContain('Nothing to assign in Microsoft 365');
     expect(message(centralLicensesAssignedMessage(longName, 1, 1))).toEqual([]);
     expect(centralLicensesAssignedMessage('Visio', 1, 2).text).toContain('Central Visio licenses assigned to 1 person. 2 people already held one');
     expect(message(purchasersAskedMessage(3, 2))).toEqual([]);

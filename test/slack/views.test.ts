@@ -103,8 +103,10 @@ describe('Block Kit views stay within Slack limits', () => {
         assigned: 300,
         users: Array.from({ length: 15 }, () => ({ name: longName, email: 'x@y.z' })),
       })),
+      unattributed: { count: 50_000, users: Array.from({ length: 15 }, () => ({ name: longName, email: 'x@y.z' })) },
     };
     const message = licensesMessage(licenses);
+    expect(JSON.stringify(message.blocks)).toContain('Not attributed to a subscription');
     expect(violations(message)).toEqual([]);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(message.blocks)).toContain('and 260 more purchasers');

@@ -13,6 +13,11 @@ export interface TakeoverNotices {
   purchaserNotice(request: TakeoverDescription, timeZone: string): Message;
   /** To the requester, when an admin rejected the request. */
   rejected(request: TakeoverDescription): Message;
+  /**
+   * To the requester, once the users' licenses are done on a tenant where no API cancels a
+   * subscription: cancel it in the admin center, then mark it cancelled.
+   */
+  adminCenterStep(request: TakeoverDescription, timeZone: string): Message;
 }
 
 /** Finds a Slack user by email (users.lookupByEmail); undefined when nobody in Slack has it. */

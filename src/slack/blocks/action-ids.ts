@@ -12,6 +12,8 @@ export const ACTIONS = {
   /** `/purchases policy all <value>`: value is the Microsoft name of the value. */
   policyAllConfirm: 'policy_all_confirm',
   policyAllCancel: 'policy_all_cancel',
+  /** Under a CSV an admin uploaded to the app's DM: imports it (value: the Slack file id). */
+  importFile: 'import_file',
   /** App Home quick buttons. */
   homeDigest: 'home_digest_post',
   homeRefresh: 'home_refresh',
@@ -21,6 +23,10 @@ export const ACTIONS = {
 export const TAKEOVER_ACTIONS = {
   approve: 'takeover_approve',
   reject: 'takeover_reject',
+  /** Microsoft 365: the subscription was cancelled in the admin center (value: the request id). */
+  markedCancelled: 'takeover_marked_cancelled',
+  /** The link to the admin center beside it (a URL button: its click needs only an ack). */
+  adminCenterLink: 'takeover_admin_center_link',
   centralizeAssign: 'centralize_assign',
   centralizeAsk: 'centralize_ask_purchasers',
 } as const;

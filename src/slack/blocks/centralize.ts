@@ -21,15 +21,16 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     return `• \`${s.shortId}\` ${escapeMrkdwn(s.purchaser?.name ?? 'unknown')} — ${plural(users.length, 'user')}${names.length ? `: ${names.join(', ')}${more}` : ''}`;
   });
   const centralLines = plan.central.map(({ subscription: s, free }) => `• \`${s.shortId}\` ${s.licensesPurchased} licenses, ${s.assigned} assigned, *${free} free*`);
-  const outcome =
-    plan.toAssign.length === 0
+  const outcome = plan.licensesPerProduct
+    ? `Nothing to assign in Microsoft 365: a license belongs to the product, not to a subscription, so the ${plural(plan.toAssign.length + plan.skipped.length, 'person', 'people')} holding a self-service ${name} license already hold the license a central subscription gives. What remains is the purchasers cancelling their own subscriptions, so that the central subscriptions' seats (${plural(plan.central.reduce((sum, c) => sum + c.subscription.licensesPurchased, 0), 'license')}) carry everyone.`
+    : plan.toAssign.length === 0
       ? 'Nobody needs a central license: everyone with a self-service license already holds one.'
       : plan.central.length === 0
         ? `${plural(plan.toAssign.length, 'person', 'people')} without a central license, but there is no central ${name} subscription.`
         : plan.missing > 0
           ? `${plural(plan.toAssign.length, 'person', 'people')} without a central license, and ${plural(plan.free, 'central license')} free: *${plan.missing} missing*. Nothing can be assigned until licenses are added (all or nothing).`
           : `Each of the ${plural(plan.toAssign.length, 'person', 'people')} without a central license gets one (${plural(plan.free, 'central license')} free).`;
-  const skipped = plan.skipped.length > 0 ? ` Skipped, as they already hold a central license: ${plural(plan.skipped.length, 'person', 'people')}.` : '';
+  const skipped = plan.skipped.length > 0 && !plan.licensesPerProduct ? ` Skipped, as they already hold a central license: ${plural(plan.skipped.length, 'person', 'people')}.` : '';
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Centralize ${plan.product.name}`, 150) },
     {
@@ -47,7 +48,7 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     { type: 'section', text: mrkdwn(truncate(`*What would happen*\n${outcome}${skipped}`, 3000)) },
   ];
   const buttons: ActionsBlock['elements'] = [];
-  if (plan.toAssign.length > 0 && plan.central.length > 0 && plan.missing === 0) {
+  if (!plan.licensesPerProduct && plan.toAssign.length > 0 && plan.central.length > 0 && plan.missing === 0) {
     buttons.push({
       type: 'button',
       action_id: TAKEOVER_ACTIONS.centralizeAssign,

@@ -1,6 +1,7 @@
 import type { ProductLicenses } from '../../services/product-licenses.js';
 import { ACTIONS } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
+import { plural } from '../../domain/plural.js';
 import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
 
 /** Purchaser groups shown before "and N more purchasers" keeps the message under 50 blocks. */
@@ -38,6 +39,16 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
       text: mrkdwn(
         `${title} · ${group.licenses} licenses, ${group.assigned} assigned · ${subs}\n` +
           (users.length > 0 ? `${truncate(users.join(', '), 2400)}${more}` : 'No users assigned.'),
+      ),
+    });
+  }
+  if (licenses.unattributed.count > 0) {
+    const { count, users } = licenses.unattributed;
+    const more = count > users.length ? ` …and ${count - users.length} more` : '';
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `*Not attributed to a subscription* · ${plural(count, 'person', 'people')} hold ${escapeMrkdwn(product.name)} in Microsoft 365, which assigns licenses per product: with several subscriptions, only an import of license holders says whose they are.\n${truncate(users.map((u) => escapeMrkdwn(u.name)).join(', '), 2400)}${more}`,
       ),
     });
   }

@@ -2,6 +2,7 @@ import { formatDateTime, formatDay } from '../../domain/dates.js';
 import type { SubscriptionDetails } from '../../services/show-subscription.js';
 import { ACTIONS } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
+import { decisionLine, holdersLine } from './origin.js';
 import { expiryLabel, priceLabel, purchaserLabel, statusLabel } from './subscription-line.js';
 import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
 
@@ -32,6 +33,13 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
       elements: [mrkdwn(truncate(`Cancelled ${when} by ${escapeMrkdwn(s.cancelledBy ?? 'unknown')}${why ? `: ${why}` : ''}`, 2000))],
     });
   }
+  if (details.origin) {
+    const holders = holdersLine(details.origin);
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(truncate(`*Self-service or central:* ${decisionLine(details.origin, timeZone)}${holders ? `\n*Holders:* ${holders}` : ''}`, 2000))],
+    });
+  }
   const userLines = details.users.map((u) => `• ${escapeMrkdwn(u.name)} — ${escapeMrkdwn(u.email)}`);
   const hidden = s.assigned - details.users.length;
   const more = hidden > 0 ? `\n…and ${hidden} more (Export users has them all)` : '';
@@ -39,7 +47,9 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
     type: 'section',
     text: mrkdwn(
       s.assigned === 0
-        ? '*Assigned users*\nNobody holds a license of this subscription.'
+        ? details.origin?.skuId && details.origin.liveOfSku > 1
+          ? '*Assigned users*\nNone attributed to this subscription (see *Holders* above).'
+          : '*Assigned users*\nNobody holds a license of this subscription.'
         : `*Assigned users (${s.assigned})*\n${linesWithin(userLines, 2800 - more.length)}${more}`,
     ),
   });

@@ -65,6 +65,7 @@ async function refusable<T>(work: () => Promise<T>): Promise<TenantChange<T>> {
 
 export function createLocalSubscriptionTenant(prisma: PrismaClient): SubscriptionTenant {
   return {
+    licensesPerProduct: false,
     moveUsers: (input: MoveUsersInput) =>
       refusable(() =>
         prisma.$transaction(async (tx) => {

@@ -6,7 +6,8 @@ import type { SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
 import type { ActionArgs } from '../args.js';
 
-const productValue = z.object({ value: z.string().regex(/^[A-Za-z0-9]{1,40}$/) });
+/** A ProductId, an offer type, or `sku:<skuId>` for a product known only from Microsoft Graph. */
+const productValue = z.object({ value: z.string().regex(/^([A-Za-z0-9]{1,40}|sku:[0-9a-fA-F-]{36})$/) });
 
 export function centralizeAssignCallback(deps: SlackDeps) {
   return async ({ action, body, ack, respond, logger }: ActionArgs) => {
