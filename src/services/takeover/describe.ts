@@ -76,6 +76,7 @@ function licenseWorkOf(steps: TakeoverStepRow[], stillAssigned: number): License
     const groups = step.status === 'done' || step.status === 'group' ? groupsOf(step.detail) : [];
     work[step.status].push({ name: step.user.name, email: step.user.email, reason: groups.length > 0 || step.status === 'group' ? null : step.detail, groups });
   }
+  for (const list of [work.done, work.gone, work.group, work.refused, work.waiting]) list.sort((a, b) => a.name.localeCompare(b.name));
   // Those done no longer hold the subscription's license in the record; the others still do.
   work.notYet = Math.max(0, stillAssigned - (steps.length - work.done.length));
   return work;
