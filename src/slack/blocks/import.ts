@@ -16,6 +16,7 @@ export function importOfferMessage(file: { id: string; name: string }): SlackMes
     blocks: [
       {
         type: 'section',
+        block_id: 'import_offer',
         text: mrkdwn(truncate(text, 3000)),
         accessory: { type: 'button', action_id: ACTIONS.importFile, style: 'primary', text: plain('Import this file'), value: file.id },
       },
