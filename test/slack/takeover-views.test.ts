@@ -7,6 +7,7 @@ import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { listMessage } from '../../src/slack/blocks/list.js';
 import { subscriptionMessage } from '../../src/slack/blocks/subscription.js';
 import {
+  adminCenterStepMessage,
   approvalMessage,
   purchaserNoticeMessage,
   rejectedMessage,
@@ -51,6 +52,7 @@ function aRequest(overrides: Partial<TakeoverDescription> = {}): TakeoverDescrip
     completedAt: null,
     completedBy: null,
     licenseWork: null,
+    inTenant: false,
     ...overrides,
   };
 }
@@ -97,6 +99,37 @@ describe('take-over views stay within Slack limits', () => {
     expect(message(purchaserNoticeMessage({ ...done, kind: 'move', target: aSummary(2) }, 'UTC'))).toEqual([]);
     expect(message(rejectedMessage({ ...done, status: 'REJECTED', rejectReason: 'r'.repeat(500) }))).toEqual([]);
     expect(message(askToCancelMessage(aSummary(3), 'U0ADMIN0001', 'UTC'))).toEqual([]);
+  });
+
+  it('renders a Microsoft 365 take-over in every state, with thousands of users and Microsoft’s long refusals', () => {
+    const user = (i: number, reason: string | null = null, groups: string[] = []) => ({ name: `${longName}${i}`, email: `u${i}@contoso.com`, reason, groups });
+    const many = (n: number, make: (i: number) => ReturnType<typeof user>) => Array.from({ length: n }, (_, i) => make(i));
+    const licenseWork = {
+      done: many(5000, (i) => user(i, null, i % 2 ? ['g'.repeat(36)] : [])),
+      gone: many(300, (i) => user(i, 'no longer holds this license')),
+      group: many(300, (i) => user(i, null, ['g'.repeat(36), 'h'.repeat(36)])),
+      refused: many(300, (i) => user(i, 'License assignment cannot be done for user with invalid usage location. '.repeat(20))),
+      waiting: many(300, (i) => user(i, 'Microsoft Graph is unavailable. '.repeat(20))),
+      notYet: 90_000,
+    };
+    const decided = { decidedBy: 'U0ADMIN0002', decidedAt: now, executedAt: now, inTenant: true, licenseWork };
+    const states = [
+      aRequest({ inTenant: true }),
+      aRequest({ ...decided, status: 'APPROVED' }),
+      aRequest({ ...decided, status: 'AWAITING_ADMIN_CENTER', purchaserNotice: 'sent' }),
+      aRequest({ ...decided, status: 'DONE', completedBy: 'tenant', completedAt: now }),
+      aRequest({ ...decided, status: 'DONE', completedBy: 'U0ADMIN0001', completedAt: now, kind: 'move', target: aSummary(2) }),
+    ];
+    for (const state of states) expect(message(approvalMessage(state, 'UTC'))).toEqual([]);
+    expect(JSON.stringify(approvalMessage(states[0]!, 'UTC'))).toContain('an admin cancels the subscription in the Microsoft 365 admin center');
+    expect(JSON.stringify(approvalMessage(states[1]!, 'UTC'))).toContain('Not done yet');
+    expect(JSON.stringify(approvalMessage(states[2]!, 'UTC'))).toContain('takeover_marked_cancelled');
+    expect(JSON.stringify(approvalMessage(states[3]!, 'UTC'))).not.toContain('takeover_marked_cancelled');
+    expect(message(adminCenterStepMessage(states[2]!, 'UTC'))).toEqual([]);
+    const purchaser = purchaserNoticeMessage(states[2]!, 'UTC');
+    expect(message(purchaser)).toEqual([]);
+    expect(purchaser.text).toContain('will be cancelled by an admin in the Microsoft 365 admin center');
+    expect(purchaser.text).not.toContain('Your subscription is cancelled');
   });
 
   it('renders a centralize plan with hundreds of subscriptions and users', () => {

@@ -57,6 +57,8 @@ export interface TakeoverDescription {
   completedAt: Date | null;
   completedBy: string | null;
   licenseWork: LicenseWork | null;
+  /** The subscription was read from Microsoft 365 by a sync: no public API cancels it, an admin does in the admin center. */
+  inTenant: boolean;
 }
 
 function groupsOf(detail: string | null): string[] {
@@ -95,6 +97,7 @@ export async function describeTakeover(prisma: Db, id: string): Promise<Takeover
   const subscription = byId.get(request.subscriptionId);
   if (!subscription) throw requestNotFound(id);
   const steps = await findTakeoverSteps(prisma, id);
+  const tenant = await prisma.subscription.findUnique({ where: { id: request.subscriptionId }, select: { graphId: true } });
   return {
     id: request.id,
     kind: request.kind === 'move' ? 'move' : 'cancel',
@@ -115,5 +118,6 @@ export async function describeTakeover(prisma: Db, id: string): Promise<Takeover
     completedAt: request.completedAt,
     completedBy: request.completedBy,
     licenseWork: licenseWorkOf(steps, subscription.assigned),
+    inTenant: Boolean(tenant?.graphId),
   };
 }

@@ -143,10 +143,16 @@ export function rejectModal(requestId: string): ModalView {
 
 function whatItDoes(r: TakeoverDescription): string {
   const users = plural(r.usersAffected, 'user');
+  // On Microsoft 365 no public API cancels a subscription: an admin does, in the admin center.
+  const cancelled = r.inTenant ? 'an admin cancels the subscription in the Microsoft 365 admin center (the bot asks for it)' : 'this subscription is cancelled';
   if (r.kind === 'move') {
     const target = r.target ? subscriptionName(r.target) : 'a subscription that no longer exists';
     const free = r.target ? ` (${plural(Math.max(0, r.target.licensesPurchased - r.target.assigned), 'free license')} now)` : '';
-    return `${users} move to ${target}${free}; then this subscription is cancelled.`;
+    return `${users} move to ${target}${free}; then ${cancelled}.`;
+  }
+  if (r.inTenant) {
+    const why = [r.reason, r.comment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ') || 'none given';
+    return `${users} lose access to ${escapeMrkdwn(r.subscription.product.name)} (their license is removed in Microsoft 365); then ${cancelled}. Reason: ${why}${/[.!?]$/.test(why) ? '' : '.'}`;
   }
   const why = [r.reason, r.comment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ');
   const sentence = why || 'none given';
@@ -169,12 +175,15 @@ function purchaserLine(r: TakeoverDescription): string | undefined {
 /** Names shown in one line of the license work before "and N more". */
 const NAMES_SHOWN = 10;
 
-function names(users: StepUser[], describe: (u: StepUser) => string = (u) => escapeMrkdwn(u.name)): string {
+/** A name, an email or one of Microsoft's reasons, short enough that ten of them fit a line. */
+const short = (text: string, max = 80) => escapeMrkdwn(truncate(text, max));
+
+function names(users: StepUser[], describe: (u: StepUser) => string = (u) => short(u.name)): string {
   const shown = users.slice(0, NAMES_SHOWN).map(describe);
   return users.length > NAMES_SHOWN ? `${shown.join(', ')} and ${users.length - NAMES_SHOWN} more` : shown.join(', ');
 }
 
-const groupList = (groups: string[]) => (groups.length === 0 ? 'a group' : `group${groups.length === 1 ? '' : 's'} ${groups.map((g) => `\`${g}\``).join(', ')}`);
+const groupList = (groups: string[]) => (groups.length === 0 ? 'a group' : `group${groups.length === 1 ? '' : 's'} ${groups.map((g) => `\`${short(g, 40)}\``).join(', ')}`);
 
 /** Who was done and who was not, each with Microsoft's cause: the license work of a Microsoft 365 take-over. */
 export function licenseWorkLines(work: LicenseWork, kind: TakeoverDescription['kind']): string[] {
@@ -182,19 +191,19 @@ export function licenseWorkLines(work: LicenseWork, kind: TakeoverDescription['k
   if (work.done.length > 0) {
     lines.push(`${kind === 'move' ? 'Moved' : 'License removed from'} ${plural(work.done.length, 'user')}: ${names(work.done)}.`);
     const keeping = work.done.filter((u) => u.groups.length > 0);
-    if (keeping.length > 0) lines.push(`Still licensed through their groups: ${names(keeping, (u) => `${escapeMrkdwn(u.name)} (${groupList(u.groups)})`)}.`);
+    if (keeping.length > 0) lines.push(`Still licensed through their groups: ${names(keeping, (u) => `${short(u.name)} (${groupList(u.groups)})`)}.`);
   }
   if (work.gone.length > 0) lines.push(`Nothing to change for ${plural(work.gone.length, 'user')} (no longer holding it): ${names(work.gone)}.`);
   if (work.group.length > 0) {
     lines.push(
-      `:warning: Not changed, the license comes from a group (change the group's licenses or membership): ${names(work.group, (u) => `${escapeMrkdwn(u.name)} (${groupList(u.groups)})`)}.`,
+      `:warning: Not changed, the license comes from a group (change the group's licenses or membership): ${names(work.group, (u) => `${short(u.name)} (${groupList(u.groups)})`)}.`,
     );
   }
   if (work.refused.length > 0) {
-    lines.push(`:x: Refused by Microsoft 365: ${names(work.refused, (u) => `${escapeMrkdwn(u.name)} (${escapeMrkdwn(u.email)}): ${escapeMrkdwn(u.reason ?? 'refused')}`)}`);
+    lines.push(`:x: Refused by Microsoft 365: ${names(work.refused, (u) => `${short(u.name)} (${short(u.email)}): ${short(u.reason ?? 'refused', 200)}`)}`);
   }
   if (work.waiting.length > 0 || work.notYet > 0) {
-    const waiting = work.waiting.length > 0 ? `${names(work.waiting, (u) => `${escapeMrkdwn(u.name)} (${escapeMrkdwn(u.email)}): ${escapeMrkdwn(u.reason ?? 'failed')}`)}` : '';
+    const waiting = work.waiting.length > 0 ? `${names(work.waiting, (u) => `${short(u.name)} (${short(u.email)}): ${short(u.reason ?? 'failed', 200)}`)}` : '';
     const notYet = work.notYet > 0 ? `${waiting ? '; ' : ''}${plural(work.notYet, 'user')} not tried yet` : '';
     lines.push(`:hourglass_flowing_sand: Not done yet: ${waiting}${notYet}.`);
   }
@@ -282,8 +291,9 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
       ...(r.status === 'APPROVED' && r.licenseWork ? ['The bot tries the rest again in about 15 minutes.'] : []),
       ...(r.status === 'AWAITING_ADMIN_CENTER' ? [adminCenterLine(r)] : []),
       ...(told ? [purchaserLine(r)] : []),
-    ].filter(Boolean);
-    blocks.push({ type: 'section', text: mrkdwn(truncate(lines.join('\n'), 3000)) });
+    ].filter((line): line is string => Boolean(line));
+    // One section per line: a long list of names cannot push who was not done out of the message.
+    for (const line of lines) blocks.push({ type: 'section', text: mrkdwn(truncate(line, 3000)) });
     if (r.status === 'AWAITING_ADMIN_CENTER') {
       blocks.push({
         type: 'actions',
@@ -332,8 +342,7 @@ export function adminCenterStepMessage(r: TakeoverDescription, timeZone: string)
     ...(r.licenseWork ? licenseWorkLines(r.licenseWork, r.kind) : []),
     adminCenterLine(r).replace('Then click *Marked as cancelled*', 'Then click *Marked as cancelled* on the request in the admins’ channel'),
   ];
-  const text = truncate(lines.join('\n'), 3000);
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return { text: truncate(lines.join('\n'), 3000), blocks: lines.map((line) => ({ type: 'section' as const, text: mrkdwn(truncate(line, 3000)) })) };
 }
 
 export function rejectedMessage(r: TakeoverDescription): SlackMessage {
