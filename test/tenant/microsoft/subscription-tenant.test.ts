@@ -204,6 +204,29 @@ describe('take-overs on Microsoft 365', () => {
     expect(await database.prisma.takeoverStep.count()).toBe(0);
   });
 
+  it('moves users to another SKU of the same product one call each, naming who Microsoft refused and why', async () => {
+    const DEPT = skuByPartNumber('VISIO_PLAN2_DEPT')!.skuId;
+    const dept = '5e1f0000-0000-4000-8000-00000000aa04';
+    fake.graph.skus.set(DEPT, graphTenant.sku(DEPT, 'VISIO_PLAN2_DEPT', 10, [`c-${dept}`]));
+    fake.graph.subscriptions.set(dept, { ...fake.graph.subscriptions.get(SUB.pbiCentral)!, id: dept, commerceSubscriptionId: `c-${dept}`, skuId: DEPT, skuPartNumber: 'VISIO_PLAN2_DEPT', totalLicenses: 10 });
+    fake.graph.users.get(uid(4))!.usageLocation = null;
+    await sync(minutes(1));
+    const request = await requestTakeover(ctx(minutes(2)), takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: SUB.visio, kind: 'move', targetSubscriptionId: dept }, { adminChannelId: 'C0ADMINS01' });
+
+    const moved = await approveTakeover(ctx(minutes(2)), deps, { slackUserId: APPROVER }, request.id, { requireSecondApprover: true });
+
+    expect(moved.status).toBe('AWAITING_ADMIN_CENTER');
+    expect(moved.licenseWork).toMatchObject({
+      done: [{ name: 'Ada Park' }, { name: 'Ben Ode' }, { name: 'Cy Young' }],
+      refused: [{ name: 'Dan Ruiz', reason: 'License assignment cannot be done for user with invalid usage location.' }],
+      group: [{ name: 'Gus Via' }],
+    });
+    expect(fake.graph.users.get(uid(1))!.assignedLicenses.map((l) => l.skuId)).toEqual([DEPT]);
+    expect(fake.graph.users.get(uid(4))!.assignedLicenses.map((l) => l.skuId)).toEqual([VISIO]);
+    expect(JSON.stringify(approvalMessage(moved, 'UTC'))).toContain('Dan Ruiz (dan@contoso.com): License assignment cannot be done for user with invalid usage location.');
+    expect(moved.target?.assigned).toBe(3);
+  });
+
   it('moves users within one license once the seats suffice: nothing changes at Graph, the record moves them and waits for the admin center', async () => {
     fake.graph.skus.get(PBI)!.prepaidUnits.enabled = 14;
     const request = await requestTakeover(ctx(T0), takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: SUB.pbiOwn, kind: 'move', targetSubscriptionId: SUB.pbiCentral }, { adminChannelId: 'C0ADMINS01' });
