@@ -19,6 +19,7 @@
  *   gets the other SKU's license and loses this one in one assignLicense call.
  * - Central licenses (centralize) are the same SKU's license: nothing to assign
  *   (`licensesPerProduct`).
+ * Why: docs/decisions/takeovers-on-microsoft-365.md.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PrismaClient, Tx } from '../../db/client.js';
