@@ -50,6 +50,18 @@ export function policyMeaning(value: PolicyValue): string {
   }
 }
 
+/** What a value allows, to end a sentence: "Power BI Pro now allows " + this. */
+export function policyAllows(value: PolicyValue): string {
+  switch (value) {
+    case 'Enabled':
+      return 'purchases and trials';
+    case 'OnlyTrialsWithoutPaymentMethod':
+      return 'trials only (free, without a payment method)';
+    case 'Disabled':
+      return 'no purchases and no trials';
+  }
+}
+
 /** Who changed a policy when it was not an admin: outside the bot, or the policy guard. */
 export const CHANGED_OUTSIDE = 'tenant';
 export const CHANGED_BY_GUARD = 'guard';

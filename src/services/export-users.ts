@@ -14,6 +14,8 @@ import { listProducts } from '../db/repositories/catalog.js';
 import { findCurrentAssignments, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { neutralizeCell } from '../domain/csv.js';
+import { AppError, isAppError } from '../domain/errors.js';
+import { quoteInput } from '../domain/text.js';
 import { formatDateTime, formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -43,9 +45,22 @@ async function subscriptionsOf(ctx: ServiceContext, target: ExportTarget): Promi
     return { label: product.name, slug: product.name, subscriptions };
   }
   const subscriptions: SubscriptionSummary[] = [];
+  const missing: string[] = [];
   for (const ref of new Set(target.refs)) {
-    const subscription = await findSubscription(ctx, ref);
-    if (!subscriptions.some((s) => s.id === subscription.id)) subscriptions.push(subscription);
+    try {
+      const subscription = await findSubscription(ctx, ref);
+      if (!subscriptions.some((s) => s.id === subscription.id)) subscriptions.push(subscription);
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'not_found') || target.refs.length === 1) throw error;
+      missing.push(ref);
+    }
+  }
+  if (missing.length > 0) {
+    throw new AppError(
+      'not_found',
+      `export: no subscriptions ${missing.join(', ')}`,
+      `No subscription has the id ${missing.slice(0, 5).map((ref) => quoteInput(ref)).join(', ')}${missing.length > 5 ? ` or ${missing.length - 5} more of those given` : ''}; nothing was exported. \`/purchases list status:all\` shows every subscription with its id.`,
+    );
   }
   const label = subscriptions.length === 1 ? `subscription ${subscriptions[0]!.shortId}` : `${subscriptions.length} subscriptions`;
   return { label, slug: subscriptions.length === 1 ? subscriptions[0]!.shortId : 'subscriptions', subscriptions };

@@ -12,6 +12,7 @@ import {
   type SubscriptionQuery,
 } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
+import { quoteInput } from '../domain/text.js';
 import { matchProduct } from '../domain/products.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
@@ -94,7 +95,7 @@ async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]
     throw new AppError(
       'not_found',
       `no purchaser matches ${text}`,
-      `No purchaser matches "${text}". Use part of a name or an email, e.g. \`purchaser:"Ana Lopez"\` or \`purchaser:ana.lopez@contoso.com\`.`,
+      `No purchaser matches ${quoteInput(text)}. Use part of a name or an email, e.g. \`purchaser:desai\`, \`purchaser:"Meera Desai"\` or \`purchaser:meera.desai@contoso.com\`.`,
     );
   }
   return matches.map((p) => p.id);

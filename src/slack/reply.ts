@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger, RespondFn } from '@slack/bolt';
-import { isAppError } from '../domain/errors.js';
+import { AppError, isAppError } from '../domain/errors.js';
 import type { SlackMessage } from './blocks/block-kit.js';
 import { errorMessage } from './blocks/help.js';
 
@@ -22,6 +22,19 @@ export function describeError(error: unknown, logger: Logger): string {
   const ref = randomUUID().slice(0, 8);
   logger.error(`Unexpected error (ref ${ref})`, error);
   return `Something went wrong (ref ${ref}). Please try again; if it keeps happening, give this reference to whoever runs the bot.`;
+}
+
+/**
+ * Runs `work`; an AppError it throws gets `hint` added to its user message: what the command was
+ * understood as, when that may be why it failed (e.g. an unquoted name read as a product).
+ */
+export async function withHint<T>(hint: string | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!hint || !isAppError(error)) throw error;
+    throw new AppError(error.code, error.message, `${error.userMessage}\n${hint}`, { cause: error });
+  }
 }
 
 /** Runs a listener's work; whatever it throws becomes an ephemeral reply instead of a crash. */
