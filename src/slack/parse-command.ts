@@ -44,10 +44,12 @@ export const SUBSCRIPTION_REF = /^[0-9a-f][0-9a-f-]{5,35}$/i;
 /** How to quote a name with spaces, in every reply that has to say it. */
 const HOW_TO_QUOTE = 'Put a name with spaces in quotes, e.g. `purchaser:"Meera Desai"` (double or single, straight or curly quotes).';
 
-/** One word of the command, or a quoted group of words; `quoted` says which. */
+/** One word of the command, or a quoted group of words; `quoted` says which, `keyed` whether a filter name came first. */
 export interface Token {
   text: string;
   quoted: boolean;
+  /** `purchaser:"Meera Desai"`: the words after `filter:` were quoted, not the filter's name. */
+  keyed: boolean;
 }
 
 /** Each opening quote and the quotes that close it (Slack clients may turn " into “ ” and ' into ‘ ’). */
@@ -81,6 +83,7 @@ export function tokenize(text: string): Token[] {
     if (i >= text.length) break;
     let word = '';
     let quoted = false;
+    let keyed = false;
     while (i < text.length && !/\s/.test(text[i]!)) {
       const char = text[i]!;
       const opensQuote = CLOSERS[char] !== undefined && (word === '' || /^[a-z]+:$/i.test(word));
@@ -98,11 +101,12 @@ export function tokenize(text: string): Token[] {
         }
       }
       if (end < 0) throw unclosedQuote(text.slice(i));
+      keyed = word !== '';
       word += text.slice(i + 1, end).trim().replace(/\s+/g, ' ');
       quoted = true;
       i = end + 1;
     }
-    tokens.push({ text: word, quoted });
+    tokens.push({ text: word, quoted, keyed });
   }
   return tokens;
 }
@@ -129,7 +133,7 @@ function parseList(tokens: Token[]): { kind: 'list'; filters: ListFilters; hint?
   let hint: string | undefined;
   let unquotedPurchaser: { value: string; at: number } | undefined;
   for (const [index, token] of tokens.entries()) {
-    const colon = token.quoted ? -1 : token.text.indexOf(':');
+    const colon = token.quoted && !token.keyed ? -1 : token.text.indexOf(':');
     if (colon <= 0) {
       productWords.push(token.text);
       continue;
