@@ -38,19 +38,7 @@ export function allowedPolicyValues(kind: PolicyKind): readonly PolicyValue[] {
   return kind === 'offerType' ? ['Enabled', 'Disabled'] : POLICY_VALUES;
 }
 
-/** What a value means for future purchases (a change never touches existing subscriptions). */
-export function policyMeaning(value: PolicyValue): string {
-  switch (value) {
-    case 'Enabled':
-      return 'purchases and trials allowed';
-    case 'OnlyTrialsWithoutPaymentMethod':
-      return 'only free trials without a payment method';
-    case 'Disabled':
-      return 'no self-service purchases or trials';
-  }
-}
-
-/** What a value allows, to end a sentence: "Power BI Pro now allows " + this. */
+/** What a value allows future purchases, to end a sentence: "Power BI Pro now allows " + this. */
 export function policyAllows(value: PolicyValue): string {
   switch (value) {
     case 'Enabled':

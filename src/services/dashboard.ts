@@ -8,7 +8,8 @@ import {
   findActiveSelfServicePrices,
 } from '../db/repositories/subscriptions.js';
 import { findPendingTakeovers } from '../db/repositories/takeovers.js';
-import { multiply, sumByCurrency, type Money } from '../domain/money.js';
+import { sumByCurrency, type Money } from '../domain/money.js';
+import { monthlySpend } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { digestWatermark } from './post-digest.js';
@@ -37,15 +38,15 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const { prisma, now } = ctx;
   const counts = await countSelfService(prisma);
 
-  const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: number; amounts: Money[] }>();
+  type Priced = { status: string; unitPrice: Money; licensesPurchased: number };
+  const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: Priced[] }>();
   for (const row of await findActiveSelfServicePrices(prisma)) {
-    const entry = byProduct.get(row.product.id) ?? { product: row.product, subscriptions: 0, amounts: [] };
-    entry.subscriptions += 1;
-    entry.amounts.push(multiply({ amountMinor: row.unitPriceMinor, currency: row.currency }, row.licensesPurchased));
+    const entry = byProduct.get(row.product.id) ?? { product: row.product, subscriptions: [] };
+    entry.subscriptions.push({ status: row.status, unitPrice: { amountMinor: row.unitPriceMinor, currency: row.currency }, licensesPurchased: row.licensesPurchased });
     byProduct.set(row.product.id, entry);
   }
   const spendByProduct = [...byProduct.values()]
-    .map(({ product, subscriptions, amounts }) => ({ product, subscriptions, monthly: sumByCurrency(amounts) }))
+    .map(({ product, subscriptions }) => ({ product, subscriptions: subscriptions.length, monthly: monthlySpend(subscriptions) }))
     .sort((a, b) => a.product.name.localeCompare(b.product.name));
 
   const until = addDays(now, EXPIRING_DAYS);

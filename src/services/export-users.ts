@@ -32,6 +32,8 @@ export interface CsvExport {
   path: string;
   filename: string;
   title: string;
+  /** Whose users: the product's name, `subscription 3f2b9c1a` or `3 subscriptions`. */
+  label: string;
   rows: number;
   bytes: number;
   /** Removes the temporary file. */
@@ -121,5 +123,5 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
     after: { rows: counter.rows, subscriptions: subscriptions.length },
     at: ctx.now,
   });
-  return { path, filename, title: `Licensed users: ${label}`, rows: counter.rows, bytes: size, dispose };
+  return { path, filename, title: `Licensed users: ${label}`, label, rows: counter.rows, bytes: size, dispose };
 }

@@ -14,6 +14,7 @@ import {
 import { AppError } from '../domain/errors.js';
 import { quoteInput } from '../domain/text.js';
 import { matchProduct } from '../domain/products.js';
+import { ACTIVE_STATUS, DELETED_STATUS } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
@@ -102,7 +103,7 @@ async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]
 }
 
 async function toQuery(ctx: ServiceContext, filters: ResolvedFilters): Promise<SubscriptionQuery> {
-  const statusOf: Record<StatusFilter, SubscriptionQuery['status']> = { active: 'Active', deleted: 'Deleted', all: undefined };
+  const statusOf: Record<StatusFilter, SubscriptionQuery['status']> = { active: ACTIVE_STATUS, deleted: DELETED_STATUS, all: undefined };
   const query: SubscriptionQuery = { selfServiceOnly: true };
   if (filters.productId) query.productId = filters.productId;
   if (filters.purchaser) query.purchaserIds = await purchaserIds(ctx, filters.purchaser);

@@ -30,7 +30,8 @@ import { isUniqueViolation } from '../db/errors.js';
 import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { findOutboxStatuses } from '../db/repositories/outbox.js';
 import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';
-import { sumByCurrency, type Money } from '../domain/money.js';
+import type { Money } from '../domain/money.js';
+import { isActive, monthlySpend } from '../domain/spend.js';
 import { enqueueParts } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import type { Message } from './messages.js';
@@ -57,7 +58,8 @@ export interface Digest {
   /** Inclusive end. */
   to: Date;
   groups: DigestGroup[];
-  totals: { count: number; licenses: number; monthly: Money[] };
+  /** Every new purchase; licenses and spend of those still active (domain/spend.ts). */
+  totals: { count: number; active: number; licenses: number; monthly: Money[] };
 }
 
 /** What the digest tells the admins' channel: a port the Slack layer implements. */
@@ -138,8 +140,9 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
     groups,
     totals: {
       count: items.length,
-      licenses: items.reduce((sum, item) => sum + item.licensesPurchased, 0),
-      monthly: sumByCurrency(items.map((item) => item.monthlyPrice)),
+      active: items.filter(isActive).length,
+      licenses: items.filter(isActive).reduce((sum, item) => sum + item.licensesPurchased, 0),
+      monthly: monthlySpend(items),
     },
   };
 }

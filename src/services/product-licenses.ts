@@ -5,6 +5,7 @@
 import { listProducts } from '../db/repositories/catalog.js';
 import { findAssignedUsers, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { matchProduct } from '../domain/products.js';
+import { ACTIVE_STATUS } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
@@ -30,7 +31,7 @@ export interface ProductLicenses {
 
 export async function productLicenses(ctx: ServiceContext, productQuery: string): Promise<ProductLicenses> {
   const product = matchProduct(productQuery, await listProducts(ctx.prisma));
-  const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, 'Active')).map(toSummary);
+  const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, ACTIVE_STATUS)).map(toSummary);
   const groups = new Map<string, PurchaserGroup>();
   for (const subscription of subscriptions) {
     const key = subscription.purchaser?.id ?? 'central';

@@ -1,5 +1,6 @@
 import type { SubscriptionRow } from '../db/repositories/subscriptions.js';
-import { multiply, type Money } from '../domain/money.js';
+import type { Money } from '../domain/money.js';
+import { DELETED_STATUS, monthlyCost } from '../domain/spend.js';
 
 /** What views need to show one subscription: plain data, no Prisma types. */
 export interface SubscriptionSummary {
@@ -29,6 +30,7 @@ export function shortId(id: string): string {
 
 export function toSummary(row: SubscriptionRow): SubscriptionSummary {
   const unitPrice = { amountMinor: row.unitPriceMinor, currency: row.currency };
+  const status = row.status === DELETED_STATUS ? 'Deleted' : 'Active';
   return {
     id: row.id,
     shortId: shortId(row.id),
@@ -40,9 +42,9 @@ export function toSummary(row: SubscriptionRow): SubscriptionSummary {
     purchasedAt: row.purchasedAt,
     expiresAt: row.expiresAt,
     unitPrice,
-    monthlyPrice: multiply(unitPrice, row.licensesPurchased),
+    monthlyPrice: monthlyCost({ unitPrice, licensesPurchased: row.licensesPurchased }),
     isTrial: row.isTrial,
-    status: row.status === 'Deleted' ? 'Deleted' : 'Active',
+    status,
     cancelledAt: row.cancelledAt,
     cancelledBy: row.cancelledBy,
     cancelReason: row.cancelReason,

@@ -187,7 +187,7 @@ export async function countSelfService(prisma: Pick<PrismaClient, 'subscription'
 export function findActiveSelfServicePrices(prisma: Pick<PrismaClient, 'subscription'>) {
   return prisma.subscription.findMany({
     where: { isSelfService: true, status: 'Active' },
-    select: { licensesPurchased: true, unitPriceMinor: true, currency: true, product: { select: { id: true, name: true } } },
+    select: { status: true, licensesPurchased: true, unitPriceMinor: true, currency: true, product: { select: { id: true, name: true } } },
   });
 }
 

@@ -1,5 +1,6 @@
 import { formatDateTime } from '../../domain/dates.js';
 import { formatMoney, formatTotals } from '../../domain/money.js';
+import { plural } from '../../domain/plural.js';
 import type { Dashboard } from '../../services/dashboard.js';
 import { EXPIRING_DAYS } from '../../services/dashboard.js';
 import { ACTIONS } from './action-ids.js';
@@ -49,7 +50,7 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
           ? 'No active self-service subscriptions.'
           : linesWithin(
               dashboard.spendByProduct.map(
-                (p) => `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.map((m) => formatMoney(m)).join(' + ')} (${p.subscriptions} subscription${p.subscriptions === 1 ? '' : 's'})`,
+                (p) => `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.map((m) => formatMoney(m)).join(' + ')} (${plural(p.subscriptions, 'subscription')})`,
               ),
               2900,
               ' products',

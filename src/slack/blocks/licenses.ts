@@ -1,3 +1,4 @@
+import { plural } from '../../domain/plural.js';
 import type { ProductLicenses } from '../../services/product-licenses.js';
 import { ACTIONS } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
@@ -36,18 +37,18 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        `${title} · ${group.licenses} licenses, ${group.assigned} assigned · ${subs}\n` +
+        `${title} · ${plural(group.licenses, 'license')}, ${group.assigned} assigned · ${subs}\n` +
           (users.length > 0 ? `${truncate(users.join(', '), 2400)}${more}` : 'No users assigned.'),
       ),
     });
   }
   if (licenses.groups.length > MAX_GROUPS) {
-    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${licenses.groups.length - MAX_GROUPS} more purchasers: Export users lists everyone.`)] });
+    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${plural(licenses.groups.length - MAX_GROUPS, 'more purchaser')}: Export users lists everyone.`)] });
   }
   blocks.push({
     type: 'actions',
     block_id: 'licenses_actions',
     elements: [{ type: 'button', action_id: ACTIONS.exportProduct, text: plain('Export users'), value: product.id }],
   });
-  return { text: `${product.name}: ${licenses.assigned} of ${licenses.available} licenses assigned`, blocks };
+  return { text: `${product.name}: ${licenses.assigned} of ${plural(licenses.available, 'license')} assigned`, blocks };
 }

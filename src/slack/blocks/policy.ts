@@ -8,11 +8,8 @@ import { formatDateTime } from '../../domain/dates.js';
 import { plural } from '../../domain/plural.js';
 import {
   allowedPolicyValues,
-  CHANGED_BY_GUARD,
-  CHANGED_OUTSIDE,
   POLICY_VALUES,
   policyAllows,
-  policyMeaning,
   policyWord,
   type PolicyValue,
   type RecordedPolicy,
@@ -21,7 +18,7 @@ import type { PolicyList } from '../../services/list-policies.js';
 import type { AllPoliciesResult, PolicyNotices, PolicyOutcome, PolicyPlan } from '../../services/policy-deps.js';
 import { ACTIONS } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { personLabel } from './people.js';
+import { byWhom } from './people.js';
 import { escapeMrkdwn, linesWithin, mrkdwn, plain, textOnly, truncate } from './text.js';
 
 /** Rows shown before "…and N more": header, context and notes take the other blocks of 50. */
@@ -53,20 +50,13 @@ export function parsePolicyOptionValue(text: string): { id: string; value: Polic
 }
 
 function option(id: string, value: PolicyValue) {
-  return { text: plain(policyWord(value)), description: plain(policyMeaning(value)), value: policyOptionValue(id, value) };
-}
-
-/** How a change's author reads: "by @alice", "by the policy guard", "outside the bot (…)". */
-function changedBy(by: string): string {
-  if (by === CHANGED_OUTSIDE) return 'outside the bot (admin center or PowerShell)';
-  if (by === CHANGED_BY_GUARD) return 'by the policy guard';
-  return `by ${personLabel(by)}`;
+  return { text: plain(policyWord(value)), description: plain(`allows ${policyAllows(value)}`), value: policyOptionValue(id, value) };
 }
 
 function lastChange(policy: Pick<RecordedPolicy, 'changedAt' | 'changedBy'>, timeZone: string): string {
   if (!policy.changedAt) return 'no change on record';
   const when = formatDateTime(policy.changedAt, timeZone);
-  return policy.changedBy ? `changed ${changedBy(policy.changedBy)} on ${when}` : `changed on ${when}`;
+  return policy.changedBy ? `changed ${byWhom(policy.changedBy)} on ${when}` : `changed on ${when}`;
 }
 
 /** Rows of the list are `policy_<id>`; the row of `/purchases policy <product>` is `policy_one_<id>`. */

@@ -49,7 +49,7 @@ export function takeoverModal(options: TakeoverOptions, timeZone: string): Modal
       type: 'section',
       text: mrkdwn(
         truncate(
-          `*${escapeMrkdwn(s.product.name)}* bought by ${purchaserLabel(s)}\n\`${s.shortId}\` · ${s.licensesPurchased} licenses, ${plural(s.assigned, 'user')} assigned · renews ${formatDay(s.expiresAt, timeZone)}`,
+          `*${escapeMrkdwn(s.product.name)}* bought by ${purchaserLabel(s)}\n\`${s.shortId}\` · ${plural(s.licensesPurchased, 'license')}, ${plural(s.assigned, 'user')} assigned · renews ${formatDay(s.expiresAt, timeZone)}`,
           3000,
         ),
       ),
@@ -106,6 +106,7 @@ export function takeoverModal(options: TakeoverOptions, timeZone: string): Modal
       block_id: f.comment.block,
       optional: true,
       label: plain('Comment (for Cancel)', 2000),
+      hint: plain('Needed with the reason “Other”: say why.', 2000),
       element: { type: 'plain_text_input', action_id: f.comment.action, multiline: true, max_length: CANCEL_COMMENT_MAX },
     },
     { type: 'context', elements: [mrkdwn('Submitting asks the admins’ channel for approval; nothing changes until another admin approves.')] },
