@@ -12,6 +12,7 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const { config } = loaded;
+for (const warning of loaded.warnings) console.warn(`Warning: ${warning}`);
 
 try {
   const bot = await startBot(config);
