@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { App, Logger } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
+import { consoleLogger } from './logger.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import type { OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.js';
@@ -61,7 +62,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const database = options.database ?? (await createDatabase(config.DATABASE_URL));
   const ownsDatabase = options.database === undefined;
   let worker: OutboxWorker | undefined;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? consoleLogger(config.LOG_LEVEL);
   try {
     if (config.TENANT === 'local' && config.DEMO_TENANT && ownsDatabase) {
       const seeded = await seedDemoTenant(database.prisma, clock());

@@ -4,6 +4,7 @@ import type { Job } from '../../src/jobs/job.js';
 import { LEASE_MS, runIfDue, startScheduler, sweepJobs, type SchedulerOptions } from '../../src/jobs/scheduler.js';
 import { createTestDatabase, testProviders } from '../support/database.js';
 import { at, quietLogger } from './support.js';
+import { recordingLogger } from '../support/bot.js';
 
 interface Recorded {
   runs: Array<{ holder: string; now: string; slot: string }>;
@@ -46,6 +47,19 @@ describe.each(testProviders)('the scheduler on %s', (provider) => {
     now = at('2026-11-26T08:00:30Z');
     expect(await sweepJobs(replica('a'))).toEqual([{ job: 'digest', outcome: 'skipped', reason: 'claimed' }]);
     expect(recorded.runs).toEqual([{ holder: 'a', now: '2026-11-26T08:00:00.000Z', slot: '2026-11-26T08:00:00.000Z' }]);
+  });
+
+  it('logs a run that found nothing to do only at debug level, and one that did something at info', async () => {
+    const logger = recordingLogger();
+    const quiet = { ...job(async () => ({ changed: 0 })), name: 'quiet', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
+    const busy = { ...job(async () => ({ changed: 2 })), name: 'busy', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
+    const options = { ...replica('a'), jobs: [quiet, busy], logger };
+    now = at('2026-11-25T10:00:00Z');
+    await sweepJobs(options);
+    now = at('2026-11-26T08:00:00Z');
+    await sweepJobs(options);
+    expect(logger.lines.filter((line) => line.startsWith('info '))).toEqual([expect.stringContaining('Job busy ran')]);
+    expect(logger.lines.filter((line) => line.startsWith('debug '))).toEqual([expect.stringContaining('Job quiet ran')]);
   });
 
   it('calls the after-run hook for a run that changed something, and skips it for one that says it changed nothing', async () => {

@@ -24,7 +24,7 @@ export function jobConfig(env: Record<string, string> = {}): Config {
   return loaded.config;
 }
 
-export const quietLogger = { info() {}, warn() {}, error() {} };
+export const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export function jobDeps(database: Database, config: Config): JobDeps & { kicks: number } {
   const deps = {
