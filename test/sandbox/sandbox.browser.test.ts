@@ -184,6 +184,26 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
     await page.getByRole('tab', { name: 'Messages' }).click();
   });
 
+  it('changes a policy from the menu on its row, and the row then shows the new value', async () => {
+    await actAs(alice);
+    await openChannel(ADMIN_CHANNEL.name);
+    await run('/purchases policy');
+    const list = messages().filter({ hasText: 'Self-service purchase policies' }).last();
+    const row = list.locator('[data-block-id="policy_CFQ7TTC0N8SS"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Clipchamp Premium');
+    expect(await row.getByRole('combobox').inputValue()).toBe('CFQ7TTC0N8SS|Enabled');
+
+    await row.getByRole('combobox').selectOption({ label: 'disabled' });
+    await list.getByText('now allows no purchases and no trials').waitFor();
+    await row.getByText(/changed by @Alice Admin on/).waitFor();
+    expect(await row.getByRole('combobox').inputValue()).toBe('CFQ7TTC0N8SS|Disabled');
+    expect(await row.locator('b', { hasText: 'disabled' }).count()).toBe(1);
+    // The list was redrawn in place, not answered with a second message beside it.
+    expect(await messages().filter({ hasText: 'Self-service purchase policies' }).count()).toBe(1);
+    await screenshot('policy-changed');
+  });
+
   it('walks a take-over: Alice asks in the modal, Bob approves with the confirm dialog, Meera gets a DM', async ({ skip }) => {
     await actAs(alice);
     await openChannel(ADMIN_CHANNEL.name);
