@@ -168,6 +168,14 @@ describe.each(testProviders)('take-over end to end on %s', (provider) => {
     expect(await t.database.prisma.takeoverRequest.count({ where: { subscriptionId: own!.id } })).toBe(0);
   });
 
+  it('names the admin who already asked by name on the modal, which shows plain text, not a raw user id', async () => {
+    const [own] = await subscriptions('others');
+    await ask(ADMIN_A, own!.id, cancel('Too expensive'));
+    const answer = await submit(ADMIN_B, await openModal(ADMIN_B, own!.id), cancel('No longer needed'));
+    expect(answer?.errors?.takeover_kind).toContain('already waiting (asked by @Alice Admin)');
+    expect(answer?.errors?.takeover_kind).not.toContain('<@');
+  });
+
   it('refuses on the modal a move target without enough free licenses, with the numbers', async () => {
     const [own] = await subscriptions('others');
     const view = await openModal(ADMIN_A, own!.id);

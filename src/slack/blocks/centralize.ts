@@ -78,7 +78,7 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     });
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'centralize_actions', elements: buttons });
-  return { text: truncate(`Centralize ${plan.product.name}: ${outcome}`, 3000), blocks };
+  return { text: truncate(`Centralize ${name}: ${outcome}`, 3000), blocks };
 }
 
 function note(text: string): SlackMessage {

@@ -50,5 +50,5 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
     block_id: 'licenses_actions',
     elements: [{ type: 'button', action_id: ACTIONS.exportProduct, text: plain('Export users'), value: product.id }],
   });
-  return { text: `${product.name}: ${licenses.assigned} of ${plural(licenses.available, 'license')} assigned`, blocks };
+  return { text: `${escapeMrkdwn(product.name)}: ${licenses.assigned} of ${plural(licenses.available, 'license')} assigned`, blocks };
 }

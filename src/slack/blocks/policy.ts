@@ -122,7 +122,7 @@ export function policyDetailMessage(policy: RecordedPolicy, timeZone: string, no
     { type: 'section', text: mrkdwn(`${escapeMrkdwn(truncate(policy.name, 150))} now allows ${policyAllows(policy.value)}. The values it takes:\n${values.join('\n')}`) },
     { type: 'context', elements: [mrkdwn(`Pick a value above, or type ${escapeMrkdwn(`\`${truncate(command, 300)}\``)}. A change applies to future purchases only.`)] },
   ];
-  const summary = `${policy.name} allows ${policyAllows(policy.value)}`;
+  const summary = `${escapeMrkdwn(policy.name)} allows ${policyAllows(policy.value)}`;
   return { text: truncate(notice ? `${notice}\n${summary}` : summary, 3000), blocks };
 }
 

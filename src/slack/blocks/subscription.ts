@@ -60,5 +60,5 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
         : []),
     ],
   });
-  return { text: `${s.product.name} subscription ${s.shortId} of ${s.purchaser?.name ?? 'the organisation'}`, blocks };
+  return { text: `${escapeMrkdwn(s.product.name)} subscription ${s.shortId} of ${escapeMrkdwn(s.purchaser?.name ?? 'the organisation')}`, blocks };
 }

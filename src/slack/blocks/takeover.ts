@@ -229,7 +229,7 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
     blocks.push({ type: 'section', text: mrkdwn(truncate(lines.join('\n'), 3000)) });
   }
   const status = r.status === 'PENDING' ? 'waiting for approval' : r.status.toLowerCase();
-  return { text: truncate(`Take-over request (${status}): ${r.kind} ${r.subscription.product.name} ${r.subscription.shortId}`, 3000), blocks };
+  return { text: truncate(`Take-over request (${status}): ${r.kind} ${escapeMrkdwn(r.subscription.product.name)} ${r.subscription.shortId}`, 3000), blocks };
 }
 
 export function purchaserNoticeMessage(r: TakeoverDescription, timeZone: string): SlackMessage {
