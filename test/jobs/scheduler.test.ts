@@ -49,11 +49,18 @@ describe.each(testProviders)('the scheduler on %s', (provider) => {
     expect(recorded.runs).toEqual([{ holder: 'a', now: '2026-11-26T08:00:00.000Z', slot: '2026-11-26T08:00:00.000Z' }]);
   });
 
+  /** Two jobs whose runs say whether they changed something: `quiet` never does, `busy` always. */
+  function quietAndBusy() {
+    const changedNothing = (summary: unknown) => (summary as { changed: number }).changed === 0;
+    return [
+      { ...job(async () => ({ changed: 0 })), name: 'quiet', changedNothing },
+      { ...job(async () => ({ changed: 2 })), name: 'busy', changedNothing },
+    ];
+  }
+
   it('logs a run that found nothing to do only at debug level, and one that did something at info', async () => {
     const logger = recordingLogger();
-    const quiet = { ...job(async () => ({ changed: 0 })), name: 'quiet', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
-    const busy = { ...job(async () => ({ changed: 2 })), name: 'busy', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
-    const options = { ...replica('a'), jobs: [quiet, busy], logger };
+    const options = { ...replica('a'), jobs: quietAndBusy(), logger };
     now = at('2026-11-25T10:00:00Z');
     await sweepJobs(options);
     now = at('2026-11-26T08:00:00Z');
@@ -65,9 +72,7 @@ describe.each(testProviders)('the scheduler on %s', (provider) => {
   it('calls the after-run hook for a run that changed something, and skips it for one that says it changed nothing', async () => {
     const hooked: string[] = [];
     const afterRun = (report: { job: string }) => void hooked.push(report.job);
-    const quiet = { ...job(async () => ({ changed: 0 })), name: 'quiet', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
-    const busy = { ...job(async () => ({ changed: 2 })), name: 'busy', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
-    const options = { ...replica('a'), jobs: [quiet, busy], afterRun };
+    const options = { ...replica('a'), jobs: quietAndBusy(), afterRun };
     now = at('2026-11-25T10:00:00Z');
     await sweepJobs(options);
     now = at('2026-11-26T08:00:00Z');

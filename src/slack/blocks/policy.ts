@@ -237,7 +237,7 @@ export function allPoliciesAnnouncement(actor: string, result: AllPoliciesResult
     ...result.failed.map(({ policy, reason }) => `• Not changed: ${escapeMrkdwn(policy.name)} (\`${policy.id}\`): ${escapeMrkdwn(reason)}`),
   ];
   // Well within Slack's 40,000 characters of message text, however many products failed.
-  return textOnly(lines.join('\n').slice(0, 39_000));
+  return textOnly(truncate(lines.join('\n'), 39_000));
 }
 
 export const policyNotices: PolicyNotices = { changed: policyChangedAnnouncement, allChanged: allPoliciesAnnouncement };
