@@ -60,7 +60,7 @@ function lastChange(policy: Pick<RecordedPolicy, 'changedAt' | 'changedBy'>, tim
 }
 
 /** Rows of the list are `policy_<id>`; the row of `/purchases policy <product>` is `policy_one_<id>`. */
-export const POLICY_ROW_PREFIX = 'policy_';
+const POLICY_ROW_PREFIX = 'policy_';
 export const POLICY_DETAIL_PREFIX = 'policy_one_';
 
 function policyRow(policy: RecordedPolicy, timeZone: string, blockPrefix = POLICY_ROW_PREFIX): KnownBlock {
