@@ -3,10 +3,34 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
 import { AppError } from '../../src/domain/errors.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createEmptyTestDatabase, createTestDatabase, dialectProviders } from '../support/database.js';
 
-describe.each(testProviders)('createTestDatabase on %s', (provider) => {
+/** Every table, column, index and constraint of a database, as its catalog describes them. */
+async function shapeOf(database: Database): Promise<unknown> {
+  const rows = (sql: string) => database.prisma.$queryRawUnsafe<unknown[]>(sql);
+  if (database.provider === 'sqlite') {
+    return rows("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
+  }
+  // The connection's search_path is the database's schema, so names print unqualified.
+  return {
+    columns: await rows(
+      'SELECT table_name, column_name, ordinal_position, data_type, is_nullable, column_default, character_maximum_length ' +
+        'FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position',
+    ),
+    indexes: await rows(
+      "SELECT tablename, indexname, replace(indexdef, current_schema() || '.', '') AS definition " +
+        'FROM pg_indexes WHERE schemaname = current_schema() ORDER BY tablename, indexname',
+    ),
+    constraints: await rows(
+      'SELECT c.relname AS table_name, k.conname AS name, pg_get_constraintdef(k.oid) AS definition FROM pg_constraint k ' +
+        'JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = current_schema()::regnamespace ORDER BY c.relname, k.conname',
+    ),
+  };
+}
+
+describe.each(dialectProviders)('createTestDatabase on %s', (provider) => {
   const open: Database[] = [];
   afterEach(async () => {
     for (const database of open.splice(0)) await database.close();
@@ -22,6 +46,21 @@ describe.each(testProviders)('createTestDatabase on %s', (provider) => {
     expect(await database.prisma.product.findMany({ select: { id: true, policyValue: true } })).toEqual([
       { id: 'CFQ7TTC0LH18', policyValue: 'Enabled' },
     ]);
+  });
+
+  it('gives what the migrator makes of an empty database: nothing left to apply, the same tables, columns, indexes and constraints', async () => {
+    const database = await createTestDatabase(provider);
+    open.push(database);
+    const empty = await createEmptyTestDatabase(provider);
+    try {
+      const migrated = await createDatabase(empty.url);
+      open.push(migrated);
+
+      expect(await migrate(database.url)).toEqual({ applied: [] });
+      expect(await shapeOf(database)).toEqual(await shapeOf(migrated));
+    } finally {
+      await empty.drop();
+    }
   });
 
   it('gives each call its own database', async () => {

@@ -17,7 +17,7 @@ import {
   sqliteFilenameFromUrl,
   type DatabaseProvider,
 } from '../../src/db/migrate.js';
-import { createEmptyTestDatabase, testProviders, type EmptyTestDatabase } from '../support/database.js';
+import { createEmptyTestDatabase, dialectProviders, type EmptyTestDatabase } from '../support/database.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -73,7 +73,7 @@ function addMigration(dir: string, name: string, sql: string): void {
   writeFileSync(path.join(dir, name, 'migration.sql'), sql);
 }
 
-describe.each(testProviders)('the runtime migrator on %s', (provider) => {
+describe.each(dialectProviders)('the runtime migrator on %s', (provider) => {
   let database: EmptyTestDatabase;
   const tempDirs: string[] = [];
   const repoMigrations = loadMigrations(migrationsDirFor(provider));

@@ -5,10 +5,10 @@ import { digestWatermark, DIGEST_PENDING } from '../../src/services/post-digest.
 import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 import { at, CHANNEL, deliver, jobConfig, jobDeps } from './support.js';
 
-describe.each(testProviders)('the digest on %s', (provider) => {
+describe.each(dialectProviders)('the digest on %s', (provider) => {
   let emulator: SlackEmulator;
   let database: Database;
   const config = jobConfig();

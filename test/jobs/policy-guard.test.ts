@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { runPolicyGuard, type PolicyGuardDeps } from '../../src/jobs/policy-guard-job.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 
 const CHANNEL = 'C0ADMINS01';
@@ -12,7 +12,7 @@ const now = new Date('2026-11-25T09:00:00Z');
 const later = new Date('2026-11-25T10:00:00Z');
 const TEAMS_PREMIUM = { productId: 'CFQ7TTC0RM8K', productName: 'Teams Premium Introductory Pricing', policyValue: 'Enabled' };
 
-describe.each(testProviders)('the policy guard against Microsoft on %s', (provider) => {
+describe.each(dialectProviders)('the policy guard against Microsoft on %s', (provider) => {
   let database: Database;
   let fake: FakeMicrosoft;
 

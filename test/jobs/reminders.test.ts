@@ -5,7 +5,7 @@ import { dueThreshold } from '../../src/services/send-reminders.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 import { at, CHANNEL, deliver, jobConfig, jobDeps } from './support.js';
 
 describe('the threshold a subscription is due for', () => {
@@ -22,7 +22,7 @@ describe('the threshold a subscription is due for', () => {
   });
 });
 
-describe.each(testProviders)('expiration reminders on %s', (provider) => {
+describe.each(dialectProviders)('expiration reminders on %s', (provider) => {
   let emulator: SlackEmulator;
   let database: Database;
 

@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import type { Job } from '../../src/jobs/job.js';
 import { LEASE_MS, runIfDue, startScheduler, sweepJobs, type SchedulerOptions } from '../../src/jobs/scheduler.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 import { at, quietLogger } from './support.js';
 
 interface Recorded {
   runs: Array<{ holder: string; now: string; slot: string }>;
 }
 
-describe.each(testProviders)('the scheduler on %s', (provider) => {
+describe.each(dialectProviders)('the scheduler on %s', (provider) => {
   let database: Database;
   let now: Date;
   const recorded: Recorded = { runs: [] };

@@ -4,13 +4,13 @@ import type { Database } from '../../src/db/client.js';
 import { deliverOutbox, type OutboxDeps } from '../../src/outbox/deliver.js';
 import { enqueue } from '../../src/outbox/enqueue.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 
 const t0 = new Date('2026-11-25T09:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const quiet = { warn() {}, error() {} };
 
-describe.each(testProviders)('the outbox on %s', (provider) => {
+describe.each(dialectProviders)('the outbox on %s', (provider) => {
   let emulator: SlackEmulator;
   let database: Database;
   let deps: OutboxDeps;

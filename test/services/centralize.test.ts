@@ -4,12 +4,12 @@ import { askPurchasersToCancel, assignCentralLicenses, centralizePlan } from '..
 import { takeoverNotices } from '../../src/slack/blocks/takeover.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
 import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders, type Database } from '../support/database.js';
+import { createTestDatabase, dialectProviders, type Database } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const ADMIN = 'U0ADMIN0001';
 
-describe.each(testProviders)('centralize on %s', (provider) => {
+describe.each(dialectProviders)('centralize on %s', (provider) => {
   let database: Database;
   let ctx: ServiceContext;
   let ids: { product: string; central: string; holders: string[]; alreadyCentral: string };

@@ -5,12 +5,12 @@ import type { Database } from '../../src/db/client.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { exportUsers } from '../../src/services/export-users.js';
 import { aPerson, aProduct, aSubscription, assign } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const actor = { slackUserId: 'U0ADMIN001' };
 
-describe.each(testProviders)('exporting licensed users on %s', (provider) => {
+describe.each(dialectProviders)('exporting licensed users on %s', (provider) => {
   let database: Database;
   let ctx: ServiceContext;
 

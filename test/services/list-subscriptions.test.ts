@@ -4,11 +4,11 @@ import { AppError } from '../../src/domain/errors.js';
 import { listSubscriptions, PAGE_SIZE } from '../../src/services/list-subscriptions.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 
-describe.each(testProviders)('listing subscriptions on %s', (provider) => {
+describe.each(dialectProviders)('listing subscriptions on %s', (provider) => {
   let database: Database;
   let ctx: ServiceContext;
 

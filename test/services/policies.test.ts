@@ -10,7 +10,7 @@ import { setPolicy } from '../../src/services/set-policy.js';
 import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
 import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
@@ -28,7 +28,7 @@ async function caught(promise: Promise<unknown>): Promise<AppError> {
   throw new Error('expected the call to fail');
 }
 
-describe.each(testProviders)('purchase policies with the local tenant on %s', (provider) => {
+describe.each(dialectProviders)('purchase policies with the local tenant on %s', (provider) => {
   let database: Database;
   let ctx: ServiceContext;
   let deps: PolicyDeps;
@@ -111,7 +111,7 @@ describe.each(testProviders)('purchase policies with the local tenant on %s', (p
   });
 });
 
-describe.each(testProviders)('purchase policies with the microsoft tenant on %s', (provider) => {
+describe.each(dialectProviders)('purchase policies with the microsoft tenant on %s', (provider) => {
   let database: Database;
   let fake: FakeMicrosoft;
   let ctx: ServiceContext;

@@ -4,11 +4,11 @@ import type { ServiceContext } from '../../src/services/context.js';
 import { productLicenses } from '../../src/services/product-licenses.js';
 import { showSubscription } from '../../src/services/show-subscription.js';
 import { aPerson, aProduct, aSubscription, assign } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 
-describe.each(testProviders)('show and licenses on %s', (provider) => {
+describe.each(dialectProviders)('show and licenses on %s', (provider) => {
   let database: Database;
   let ctx: ServiceContext;
 

@@ -11,16 +11,16 @@ import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-e
 import { takeoverNotices } from '../../src/slack/blocks/takeover.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
 import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders, type Database } from '../support/database.js';
+import { createTestDatabase, dialectProviders, type TestDatabase } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const CHANNEL = 'C0ADMINS01';
 const REQUESTER = 'U0ADMIN0001';
 const APPROVER = 'U0ADMIN0002';
 
-describe.each(testProviders)('take-over services on %s', (provider) => {
+describe.each(dialectProviders)('take-over services on %s', (provider) => {
   let emulator: SlackEmulator;
-  let database: Database;
+  let database: TestDatabase;
   let ctx: ServiceContext;
   let ids: { product: string; own: string; central: string; small: string; users: string[]; purchaserEmail: string };
 
@@ -228,8 +228,7 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
 
   it('executes exactly once when two admins approve at the same moment on separate connections', async () => {
     const stored = await request({ kind: 'move', targetSubscriptionId: ids.central });
-    const url = provider === 'sqlite' ? await sqliteUrlOf(database) : await postgresUrlOf(database);
-    const second = await createDatabase(url, { migrate: false });
+    const second = await createDatabase(database.url, { migrate: false });
     try {
       const results = await Promise.allSettled([
         approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true }),
@@ -247,15 +246,3 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     }
   });
 });
-
-async function sqliteUrlOf(database: Database): Promise<string> {
-  const rows = await database.prisma.$queryRawUnsafe<Array<{ file: string }>>('SELECT file FROM pragma_database_list WHERE name = \'main\'');
-  return `file:${rows[0]!.file}`;
-}
-
-async function postgresUrlOf(database: Database): Promise<string> {
-  const rows = await database.prisma.$queryRawUnsafe<Array<{ schema: string }>>('SELECT current_schema() AS schema');
-  const url = new URL(process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test');
-  url.searchParams.set('schema', rows[0]!.schema);
-  return url.toString();
-}

@@ -1,130 +1,211 @@
 /**
  * Databases for tests: each `createTestDatabase(provider)` call returns a fresh, isolated,
- * migrated database, closed (and deleted) by `close()`.
+ * migrated database, closed (and deleted) by `close()`; `useTestDatabase(provider)` gives each
+ * test of a describe block its own.
  *
- *   describe.each(testProviders)('on %s', (provider) => {
- *     let database: Database;
- *     beforeEach(async () => { database = await createTestDatabase(provider); });
- *     afterEach(async () => { await database.close(); });
+ *   describe.each(sqliteOnly)('listing on %s', (provider) => {
+ *     const database = useTestDatabase(provider);
+ *     it('...', async () => { await database.prisma.product.count(); });
  *   });
  *
- * SQLite: a file in a temp folder, deleted on close. PostgreSQL (only when the server at
- * TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test, answers): a new schema
- * test_<random> of that database (URL `...?schema=test_<random>`), migrated, and dropped with
- * CASCADE on close. A schema rather than a database: CREATE/DROP DATABASE cost 0.2-1 s each
- * (DROP forces a checkpoint), a schema a few milliseconds, and parallel test files cannot collide.
+ * Which providers: the two dialects differ in SQL, types, collation, locking and the errors
+ * their drivers raise, not in what a service decides. So
+ * - `dialectProviders` (SQLite, and PostgreSQL when its server answers) for tests where the
+ *   dialect matters: repositories and their queries (filters, ordering, paging, prefixes), raw
+ *   SQL, migrations, concurrency, and every state change that must happen once (unique keys that
+ *   guard the digest, reminders, take-overs, job slots, the outbox);
+ * - `sqliteOnly` for everything else: the logic and wording of services and jobs, Slack
+ *   round trips, the demo tenant.
+ * In a suite on `dialectProviders` whose tests only partly depend on the dialect,
+ * `onSqliteOnly(provider)` declares a test on SQLite alone.
+ *
+ * The databases are copies of templates migrated once per run by test/support/global-setup.ts:
+ * SQLite, a copy of the template file in a temp folder, deleted on close. PostgreSQL (server at
+ * TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test): a new schema of that
+ * database (URL `...?schema=test_<run>_<random>`) with the migrations run in it in one round trip
+ * each, dropped with CASCADE after close. A schema rather than a database: CREATE/DROP DATABASE
+ * cost 0.2-1 s each (DROP forces a checkpoint), a schema a few milliseconds, and parallel test
+ * files cannot collide. The migrator itself is tested on empty databases (`createEmptyTestDatabase`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, afterEach, beforeEach, inject, it, type TestAPI } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.js';
+import { loadMigrations, migrationsDirFor, postgresTargetFromUrl } from '../../src/db/migrate.js';
+import type { ServiceContext } from '../../src/services/context.js';
+import { schemaUrl, shownUrl } from './global-setup.js';
 
 export type TestProvider = 'sqlite' | 'postgresql';
-
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test';
-
-function pgConfig(database?: string): pg.ClientConfig {
-  const url = new URL(POSTGRES_URL);
-  return {
-    host: decodeURIComponent(url.hostname),
-    port: url.port ? Number(url.port) : 5432,
-    user: decodeURIComponent(url.username) || 'postgres',
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    database: database ?? (decodeURIComponent(url.pathname.slice(1)) || 'postgres'),
-  };
-}
-
-async function postgresProblem(): Promise<string | undefined> {
-  const client = new pg.Client({ ...pgConfig(), connectionTimeoutMillis: 1500 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-/** Tells once per test run (not once per test file) why the PostgreSQL tests are skipped. */
-function noticeOnce(message: string): void {
-  const marker = path.join(os.tmpdir(), `ssp-test-postgres-skipped-${process.ppid}`);
-  try {
-    closeSync(openSync(marker, 'wx'));
-  } catch {
-    return; // another test file of this run already said it
-  }
-  console.warn(message);
-}
-
-const postgresUnavailable = await postgresProblem();
-if (postgresUnavailable) {
-  noticeOnce(
-    `PostgreSQL tests are skipped: no usable server at ${POSTGRES_URL.replace(/:[^:@/]*@/, ':***@')} ` +
-      `(${postgresUnavailable}). Start PostgreSQL there (or set TEST_POSTGRES_URL) to run them.`,
-  );
-}
-
-/** The providers to run database tests on: SQLite always, PostgreSQL when its server answers. */
-export const testProviders: TestProvider[] = postgresUnavailable ? ['sqlite'] : ['sqlite', 'postgresql'];
-
 export type { Database };
 
-export async function createTestDatabase(provider: TestProvider): Promise<Database> {
+const postgres = inject('postgres');
+
+/** For tests where the SQL dialect matters: SQLite always, PostgreSQL when its server answers. */
+export const dialectProviders: readonly TestProvider[] = postgres.available ? ['sqlite', 'postgresql'] : ['sqlite'];
+
+/** For tests where the dialect does not matter. */
+export const sqliteOnly: readonly TestProvider[] = ['sqlite'];
+
+/**
+ * `it` on SQLite; on another provider, declares nothing: for the tests of a `dialectProviders`
+ * suite that do not depend on the dialect.
+ */
+export function onSqliteOnly(provider: TestProvider): TestAPI {
+  if (provider === 'sqlite') return it;
+  const nothing = (() => {}) as unknown as TestAPI;
+  return nothing;
+}
+
+export interface TestDatabase extends Database {
+  /** Its DATABASE_URL. */
+  url: string;
+}
+
+export async function createTestDatabase(provider: TestProvider): Promise<TestDatabase> {
   return provider === 'sqlite' ? createSqliteTestDatabase() : createPostgresTestDatabase();
 }
 
-async function createSqliteTestDatabase(): Promise<Database> {
+/**
+ * A database for each test of the calling describe block: created before each test, closed after
+ * it. The returned object stands for the current test's database.
+ */
+export function useTestDatabase(provider: TestProvider): TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeEach(async () => {
+    current = await createTestDatabase(provider);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): TestDatabase => {
+    if (!current) throw new Error('The test database is used outside the tests of its describe block');
+    return current;
+  };
+  return {
+    get prisma() {
+      return now().prisma;
+    },
+    get provider() {
+      return now().provider;
+    },
+    get url() {
+      return now().url;
+    },
+    close: () => now().close(),
+  };
+}
+
+/**
+ * For service tests: a database for each test (as `useTestDatabase`) and the context services
+ * take, over that database, at `now` in `timeZone` (default UTC).
+ */
+export function useServiceContext(
+  provider: TestProvider,
+  options: { now: Date; timeZone?: string },
+): { database: TestDatabase; ctx: ServiceContext } {
+  const database = useTestDatabase(provider);
+  const ctx: ServiceContext = {
+    get prisma() {
+      return database.prisma;
+    },
+    now: options.now,
+    timeZone: options.timeZone ?? 'UTC',
+  };
+  return { database, ctx };
+}
+
+// --- SQLite ---------------------------------------------------------------------------------
+
+async function createSqliteTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ssp-test-db-'));
-  const database = await createDatabase(`file:${path.join(dir, 'test.db')}`);
+  const file = path.join(dir, 'test.db');
+  copyFileSync(inject('sqliteTemplate'), file);
+  const url = `file:${file}`;
+  const database = await createDatabase(url, { migrate: false });
   let closing: Promise<void> | undefined;
   return {
     ...database,
-    close: () =>
-      (closing ??= database.close().finally(() => rmSync(dir, { recursive: true, force: true }))),
+    url,
+    close: () => (closing ??= database.close().finally(() => rmSync(dir, { recursive: true, force: true }))),
   };
 }
 
 // --- PostgreSQL -----------------------------------------------------------------------------
 
+function unavailable(): Error {
+  const problem = postgres.available ? '' : postgres.problem;
+  return new Error(`PostgreSQL at ${shownUrl(postgres.url)} is not available for tests: ${problem}`);
+}
+
 let adminPool: pg.Pool | undefined;
 function admin(): pg.Pool {
-  adminPool ??= new pg.Pool({ ...pgConfig(), max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
+  adminPool ??= new pg.Pool({ ...postgresTargetFromUrl(postgres.url).config, max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
   return adminPool;
 }
 
-/** A URL for a new schema of the test database; the schema is created by the migrator. */
-function newSchemaUrl(): { url: string; schema: string } {
-  const schema = `test_${randomBytes(8).toString('hex')}`;
-  const url = new URL(POSTGRES_URL);
-  url.searchParams.set('schema', schema);
-  return { url: url.toString(), schema };
+/** A new schema name of this run, and the URL that selects it. */
+function newSchema(): { url: string; schema: string } {
+  if (!postgres.available) throw unavailable();
+  const schema = `${postgres.schemaPrefix}${randomBytes(8).toString('hex')}`;
+  return { url: schemaUrl(postgres.url, schema), schema };
 }
 
-async function dropSchema(schema: string): Promise<void> {
-  await admin().query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+/** Schema drops not finished yet: a test does not wait for them, the end of the file does. */
+const dropping = new Set<Promise<void>>();
+
+function dropSchema(schema: string): void {
+  const drop = admin()
+    .query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    .then(
+      () => {},
+      // Left for the run's teardown, which drops every schema of the run.
+      () => {},
+    )
+    .finally(() => dropping.delete(drop));
+  dropping.add(drop);
 }
 
-async function createPostgresTestDatabase(): Promise<Database> {
-  if (postgresUnavailable) {
-    throw new Error(`PostgreSQL is not available for tests: ${postgresUnavailable}`);
+let migrations: string[] | undefined;
+
+/**
+ * Makes `schema` what the migrator makes of an empty one: each migration runs as one script in
+ * it (as the migrator runs them), and `_prisma_migrations` is the template's, rows included.
+ */
+async function migrateLikeTemplate(schema: string): Promise<void> {
+  if (!postgres.available) throw unavailable();
+  migrations ??= loadMigrations(migrationsDirFor('postgresql')).map((migration) => migration.sql);
+  const client = await admin().connect();
+  try {
+    await client.query(
+      `CREATE SCHEMA "${schema}";` +
+        `CREATE TABLE "${schema}"._prisma_migrations (LIKE "${postgres.templateSchema}"._prisma_migrations INCLUDING ALL);` +
+        `INSERT INTO "${schema}"._prisma_migrations SELECT * FROM "${postgres.templateSchema}"._prisma_migrations`,
+    );
+    // SET LOCAL lasts for the one implicit transaction of a multi-statement query.
+    for (const sql of migrations) await client.query(`SET LOCAL search_path TO "${schema}";\n${sql}`);
+  } finally {
+    client.release();
   }
-  const { url, schema } = newSchemaUrl();
+}
+
+async function createPostgresTestDatabase(): Promise<TestDatabase> {
+  const { url, schema } = newSchema();
   let database: Database;
   try {
-    database = await createDatabase(url);
+    await migrateLikeTemplate(schema);
+    database = await createDatabase(url, { migrate: false });
   } catch (error) {
-    await dropSchema(schema);
+    dropSchema(schema);
     throw error;
   }
   let closing: Promise<void> | undefined;
   return {
     ...database,
+    url,
     close: () => (closing ??= database.close().then(() => dropSchema(schema))),
   };
 }
@@ -147,14 +228,20 @@ export async function createEmptyTestDatabase(provider: TestProvider): Promise<E
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  if (postgresUnavailable) throw new Error(`PostgreSQL is not available for tests: ${postgresUnavailable}`);
-  const { url, schema } = newSchemaUrl();
+  const { url, schema } = newSchema();
   await admin().query(`CREATE SCHEMA "${schema}"`);
-  return { provider, url, drop: () => dropSchema(schema) };
+  return {
+    provider,
+    url,
+    drop: async () => {
+      dropSchema(schema);
+    },
+  };
 }
 
-/** Closes this process's admin connections (they also close by themselves when idle). */
+/** Waits for the schema drops under way, then closes this process's admin connections. */
 export async function releaseTestDatabases(): Promise<void> {
+  await Promise.all(dropping);
   const pool = adminPool;
   adminPool = undefined;
   await pool?.end();

@@ -3,9 +3,9 @@ import type { Database } from '../../src/db/client.js';
 import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
 import type { PolicyTenant } from '../../src/tenant/port.js';
 import { aProduct } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 
-describe.each(testProviders)('the local policy tenant on %s', (provider) => {
+describe.each(dialectProviders)('the local policy tenant on %s', (provider) => {
   let database: Database;
   let tenant: PolicyTenant;
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDemoTenant, seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 
 const NOW = new Date('2025-06-15T09:00:00.000Z');
 
-describe.each(testProviders)('seedDemoTenant on %s', (provider) => {
+describe.each(dialectProviders)('seedDemoTenant on %s', (provider) => {
   let close: (() => Promise<void>) | undefined;
 
   afterEach(async () => {
