@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
-import { dialectProviders } from '../support/database.js';
+import { dialectProviders, sqliteOnly } from '../support/database.js';
 
 const textOf = (value: unknown) => JSON.stringify(value ?? {});
 
-describe.each(dialectProviders)('the digest and App Home end to end on %s', (provider) => {
+describe.each(sqliteOnly)('the digest and App Home end to end on %s', (provider) => {
   const t = useTestBot({ provider });
 
   it('posts the pending digest on /purchases digest, then says there is nothing new', async () => {

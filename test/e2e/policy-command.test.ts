@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/blocks/action-ids.js';
 import { ADMIN_A, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
-import { dialectProviders } from '../support/database.js';
+import { sqliteOnly } from '../support/database.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 import { buildBlockActionsPayload } from '../support/slack-requests.js';
 
@@ -37,7 +37,7 @@ async function selectOnRow(t: TestBot, owner: string, user: string, blockId: str
   return { status: result.status, replies: t.emulator.responseUrlPosts.slice(before).map((post) => post.body) };
 }
 
-describe.each(dialectProviders)('/purchases policy end to end on %s', (provider) => {
+describe.each(sqliteOnly)('/purchases policy end to end on %s', (provider) => {
   const t = useTestBot({ provider });
 
   it('lists every product and offer type with its value, last change and a select on each row', async () => {
@@ -119,7 +119,7 @@ describe.each(dialectProviders)('/purchases policy end to end on %s', (provider)
   });
 });
 
-describe.each(dialectProviders)('/purchases policy with TENANT=microsoft on %s', (provider) => {
+describe.each(sqliteOnly)('/purchases policy with TENANT=microsoft on %s', (provider) => {
   let fake: FakeMicrosoft;
   let t: TestBot;
 

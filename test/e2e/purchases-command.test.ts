@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendEvent, sendSlashCommand } from '../support/slack-requests.js';
 import { ADMIN_A, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
-import { dialectProviders } from '../support/database.js';
+import { sqliteOnly } from '../support/database.js';
 
 type Block = { type: string; block_id?: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id: string; value: string; text: { text: string } }> };
 
@@ -13,7 +13,7 @@ function textOf(reply: Record<string, unknown> | undefined): string {
   return JSON.stringify(reply ?? {});
 }
 
-describe.each(dialectProviders)('/purchases end to end on %s', (provider) => {
+describe.each(sqliteOnly)('/purchases end to end on %s', (provider) => {
   const t = useTestBot({ provider });
 
   it('answers an empty command and help with usage and examples, only to the asker', async () => {
@@ -60,7 +60,7 @@ describe.each(dialectProviders)('/purchases end to end on %s', (provider) => {
   });
 });
 
-describe.each(dialectProviders)('who may use /purchases, on %s', (provider) => {
+describe.each(sqliteOnly)('who may use /purchases, on %s', (provider) => {
   let t: TestBot;
 
   beforeAll(async () => {
@@ -92,7 +92,7 @@ describe.each(dialectProviders)('who may use /purchases, on %s', (provider) => {
   });
 });
 
-describe.each(dialectProviders)('admins given as a Slack user group, on %s', (provider) => {
+describe.each(sqliteOnly)('admins given as a Slack user group, on %s', (provider) => {
   let t: TestBot;
 
   beforeAll(async () => {
@@ -111,7 +111,7 @@ describe.each(dialectProviders)('admins given as a Slack user group, on %s', (pr
   });
 });
 
-describe.each(dialectProviders)('the App Home tab, on %s', (provider) => {
+describe.each(sqliteOnly)('the App Home tab, on %s', (provider) => {
   let t: TestBot;
 
   beforeAll(async () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedMessage, EmulatedView } from '../../src/devkit/slack-emulator/index.js';
 import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
-import { dialectProviders } from '../support/database.js';
+import { sqliteOnly } from '../support/database.js';
 import { buildBlockActionsPayload, buildViewSubmissionPayload, type InputValue } from '../support/slack-requests.js';
 
 const MEERA = 'U0MEERA001';
 const POWER_BI_PRO = 'CFQ7TTC0H9MP';
 
-describe.each(dialectProviders)('take-over end to end on %s', (provider) => {
+describe.each(sqliteOnly)('take-over end to end on %s', (provider) => {
   const t = useTestBot({ provider });
 
   /** Active self-service subscriptions with users, of Meera (who is in Slack) or of people who are not. */
@@ -199,7 +199,7 @@ describe.each(dialectProviders)('take-over end to end on %s', (provider) => {
   });
 });
 
-describe.each(dialectProviders)('centralize end to end on %s', (provider) => {
+describe.each(sqliteOnly)('centralize end to end on %s', (provider) => {
   let t: TestBot;
 
   beforeAll(async () => {

@@ -1,33 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
 import { digestJob, digestNow } from '../../src/jobs/digest-job.js';
 import { digestWatermark, DIGEST_PENDING } from '../../src/services/post-digest.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, dialectProviders } from '../support/database.js';
-import { at, CHANNEL, deliver, jobConfig, jobDeps } from './support.js';
+import { dialectProviders, onSqliteOnly } from '../support/database.js';
+import { at, CHANNEL, deliver, jobConfig, jobDeps, useJobWorld } from './support.js';
 
 describe.each(dialectProviders)('the digest on %s', (provider) => {
-  let emulator: SlackEmulator;
-  let database: Database;
+  const { database, emulator } = useJobWorld(provider);
+  const anyDialect = onSqliteOnly(provider);
   const config = jobConfig();
   const ctx = (now: Date) => ({ prisma: database.prisma, now, timeZone: 'UTC' });
   const texts = () => emulator.messages(CHANNEL).map((m) => JSON.stringify(m.blocks ?? m.text));
-
-  beforeAll(async () => {
-    emulator = await startSlackEmulator({ users: [] });
-  });
-  afterAll(async () => {
-    await emulator.close();
-  });
-  beforeEach(async () => {
-    emulator.reset();
-    database = await createTestDatabase(provider);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
 
   async function purchase(firstSeenAt: string, overrides: { product?: string; name?: string; selfService?: boolean; trial?: boolean; currency?: string } = {}) {
     const product =
@@ -85,7 +69,7 @@ describe.each(dialectProviders)('the digest on %s', (provider) => {
     expect(second).not.toContain('At The Edge');
   });
 
-  it('says in one line that nothing is new, or stays silent with DIGEST_SKIP_EMPTY', async () => {
+  anyDialect('says in one line that nothing is new, or stays silent with DIGEST_SKIP_EMPTY', async () => {
     expect(await digestNow(ctx(at('2026-11-25T09:00:00Z')), config)).toMatchObject({ status: 'posted', count: 0, messages: 1 });
     await deliver(database, emulator, at('2026-11-25T09:00:01Z'));
     expect(emulator.messages(CHANNEL).map((m) => m.text)).toEqual(['No new self-service purchases until 2026-11-25 09:00 UTC.']);
@@ -155,7 +139,7 @@ describe.each(dialectProviders)('the digest on %s', (provider) => {
     expect(await database.prisma.jobState.count({ where: { key: DIGEST_PENDING } })).toBe(1);
   });
 
-  it('splits many purchases across messages within Slack limits, each purchase once', async () => {
+  anyDialect('splits many purchases across messages within Slack limits, each purchase once', async () => {
     const product = await aProduct(database.prisma, { name: `Product ${'x'.repeat(300)}` });
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import type { Database } from '../../src/db/client.js';
 import { runPolicyGuard, type PolicyGuardDeps } from '../../src/jobs/policy-guard-job.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
-import { createTestDatabase, dialectProviders } from '../support/database.js';
+import { dialectProviders, onSqliteOnly, useTestDatabase } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 
 const CHANNEL = 'C0ADMINS01';
@@ -13,7 +12,8 @@ const later = new Date('2026-11-25T10:00:00Z');
 const TEAMS_PREMIUM = { productId: 'CFQ7TTC0RM8K', productName: 'Teams Premium Introductory Pricing', policyValue: 'Enabled' };
 
 describe.each(dialectProviders)('the policy guard against Microsoft on %s', (provider) => {
-  let database: Database;
+  const database = useTestDatabase(provider);
+  const anyDialect = onSqliteOnly(provider);
   let fake: FakeMicrosoft;
 
   function guard(mode: PolicyGuardDeps['mode'] = 'report'): PolicyGuardDeps {
@@ -40,12 +40,10 @@ describe.each(dialectProviders)('the policy guard against Microsoft on %s', (pro
   }
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
     fake = await startFakeMicrosoft();
   });
   afterEach(async () => {
     await fake.close();
-    await database.close();
   });
 
   it('takes stock on its first run over an empty record instead of reporting every product as new', async () => {
@@ -72,7 +70,7 @@ describe.each(dialectProviders)('the policy guard against Microsoft on %s', (pro
     expect(await posts()).toHaveLength(2);
   });
 
-  it('with enforce, sets a new product that arrives enabled to the default at Microsoft and says so', async () => {
+  anyDialect('with enforce, sets a new product that arrives enabled to the default at Microsoft and says so', async () => {
     await runPolicyGuard(guard('enforce'), firstRun);
     fake.products.set(TEAMS_PREMIUM.productId, { ...TEAMS_PREMIUM });
     const summary = await runPolicyGuard(guard('enforce'), now);
@@ -85,7 +83,7 @@ describe.each(dialectProviders)('the policy guard against Microsoft on %s', (pro
     expect((await posts()).at(-1)).toContain('The policy guard set it to *disabled* (POLICY_DEFAULT)');
   });
 
-  it('with enforce, records and reports a new product it could not change, with the reason', async () => {
+  anyDialect('with enforce, records and reports a new product it could not change, with the reason', async () => {
     await runPolicyGuard(guard('enforce'), firstRun);
     fake.products.set(TEAMS_PREMIUM.productId, { ...TEAMS_PREMIUM });
     fake.failRequests('PUT', `/v1.0/policies/AllowSelfServicePurchase/products/${TEAMS_PREMIUM.productId}`, failures.forbidden());
@@ -113,7 +111,7 @@ describe.each(dialectProviders)('the policy guard against Microsoft on %s', (pro
     expect(await database.prisma.policyChange.count()).toBe(1);
   });
 
-  it('keeps the record in step but reports nothing when it is off', async () => {
+  anyDialect('keeps the record in step but reports nothing when it is off', async () => {
     await runPolicyGuard(guard('off'), firstRun);
     fake.products.set(TEAMS_PREMIUM.productId, { ...TEAMS_PREMIUM });
     fake.offerTypes.set('SaaS', 'Disabled');
@@ -122,7 +120,7 @@ describe.each(dialectProviders)('the policy guard against Microsoft on %s', (pro
     expect(await posts()).toEqual([]);
   });
 
-  it('fails without touching the record when Microsoft cannot be read', async () => {
+  anyDialect('fails without touching the record when Microsoft cannot be read', async () => {
     fake.failRequests('GET', '/v1.0/policies/AllowSelfServicePurchase/products', failures.forbidden());
     await expect(runPolicyGuard(guard(), now)).rejects.toThrow(/403/);
     expect(await database.prisma.product.count()).toBe(0);

@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import type { Database } from '../../src/db/client.js';
 import { AppError } from '../../src/domain/errors.js';
-import type { ServiceContext } from '../../src/services/context.js';
 import { listPolicies } from '../../src/services/list-policies.js';
 import type { PolicyDeps } from '../../src/services/policy-deps.js';
 import { planAllPolicies, setAllPolicies } from '../../src/services/set-all-policies.js';
@@ -10,7 +8,7 @@ import { setPolicy } from '../../src/services/set-policy.js';
 import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
 import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
-import { createTestDatabase, dialectProviders } from '../support/database.js';
+import { sqliteOnly, useServiceContext } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
@@ -28,19 +26,13 @@ async function caught(promise: Promise<unknown>): Promise<AppError> {
   throw new Error('expected the call to fail');
 }
 
-describe.each(dialectProviders)('purchase policies with the local tenant on %s', (provider) => {
-  let database: Database;
-  let ctx: ServiceContext;
+describe.each(sqliteOnly)('purchase policies with the local tenant on %s', (provider) => {
+  const { database, ctx } = useServiceContext(provider, { now });
   let deps: PolicyDeps;
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
     await seedDemoTenant(database.prisma, now);
-    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
     deps = { tenant: createLocalPolicyTenant(database.prisma), adminChannelId: CHANNEL };
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   it('lists the 17 products and then the 4 offer types with their values and last changes', async () => {
@@ -111,14 +103,12 @@ describe.each(dialectProviders)('purchase policies with the local tenant on %s',
   });
 });
 
-describe.each(dialectProviders)('purchase policies with the microsoft tenant on %s', (provider) => {
-  let database: Database;
+describe.each(sqliteOnly)('purchase policies with the microsoft tenant on %s', (provider) => {
+  const { database, ctx } = useServiceContext(provider, { now });
   let fake: FakeMicrosoft;
-  let ctx: ServiceContext;
   let deps: PolicyDeps;
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
     fake = await startFakeMicrosoft();
     for (const product of fake.products.values()) {
       await database.prisma.product.create({ data: { id: product.productId, kind: 'product', name: product.productName, policyValue: product.policyValue, firstSeenAt: now } });
@@ -139,12 +129,10 @@ describe.each(dialectProviders)('purchase policies with the microsoft tenant on 
       MS_MAX_RETRIES: '0',
     });
     if (!loaded.ok) throw new Error(loaded.message);
-    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
     deps = { tenant: createPolicyTenant(loaded.config, database.prisma, quietLogger), adminChannelId: CHANNEL };
   });
   afterEach(async () => {
     await fake.close();
-    await database.close();
   });
 
   it('changes the policy at Microsoft first and then records it', async () => {
