@@ -3,6 +3,7 @@ import { ACTIONS } from '../../src/slack/blocks/action-ids.js';
 import { ADMIN_A, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
 import { sqliteOnly } from '../support/database.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
+import { microsoftEnv } from '../support/microsoft.js';
 import { buildBlockActionsPayload } from '../support/slack-requests.js';
 
 type Option = { value: string; text: { text: string } };
@@ -129,14 +130,7 @@ describe.each(sqliteOnly)('/purchases policy with TENANT=microsoft on %s', (prov
       provider,
       demo: false,
       policyGuardAtStart: true,
-      env: {
-        TENANT: 'microsoft',
-        MS_TENANT_ID: fake.tenantId,
-        MS_CLIENT_ID: fake.clientId,
-        MS_CLIENT_SECRET: fake.clientSecret,
-        MS_LOGIN_URL: fake.url,
-        MS_LICENSING_URL: fake.url,
-      },
+      env: microsoftEnv(fake),
     });
     await t.bot.startupPolicyGuard;
   });
@@ -164,14 +158,7 @@ describe('the policy guard at start', () => {
       provider: 'sqlite',
       demo: false,
       policyGuardAtStart: true,
-      env: {
-        TENANT: 'microsoft',
-        MS_TENANT_ID: fake.tenantId,
-        MS_CLIENT_ID: fake.clientId,
-        MS_CLIENT_SECRET: fake.clientSecret,
-        MS_LOGIN_URL: fake.url,
-        MS_LICENSING_URL: fake.url,
-      },
+      env: microsoftEnv(fake),
     });
     try {
       await t.bot.startupPolicyGuard;

@@ -4,6 +4,7 @@ import { runPolicyGuard, type PolicyGuardDeps } from '../../src/jobs/policy-guar
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
 import { dialectProviders, onSqliteOnly, useTestDatabase } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
+import { microsoftEnv } from '../support/microsoft.js';
 
 const CHANNEL = 'C0ADMINS01';
 const firstRun = new Date('2026-11-25T08:00:00Z');
@@ -21,13 +22,7 @@ describe.each(dialectProviders)('the policy guard against Microsoft on %s', (pro
       SLACK_BOT_TOKEN: 'xoxb-test',
       SLACK_SIGNING_SECRET: 'secret',
       ADMIN_USER_IDS: 'U0ADMIN0001',
-      TENANT: 'microsoft',
-      MS_TENANT_ID: fake.tenantId,
-      MS_CLIENT_ID: fake.clientId,
-      MS_CLIENT_SECRET: fake.clientSecret,
-      MS_LOGIN_URL: fake.url,
-      MS_LICENSING_URL: fake.url,
-      MS_MAX_RETRIES: '0',
+      ...microsoftEnv(fake, { MS_MAX_RETRIES: '0' }),
     });
     if (!loaded.ok) throw new Error(loaded.message);
     const tenant = createPolicyTenant(loaded.config, database.prisma, { debug: () => {}, warn: () => {} });

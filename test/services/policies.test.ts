@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { AppError } from '../../src/domain/errors.js';
 import { listPolicies } from '../../src/services/list-policies.js';
 import type { PolicyDeps } from '../../src/services/policy-deps.js';
 import { planAllPolicies, setAllPolicies } from '../../src/services/set-all-policies.js';
@@ -10,21 +9,13 @@ import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
 import { sqliteOnly, useServiceContext } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
+import { appErrorOf } from '../support/app-error.js';
+import { microsoftEnv } from '../support/microsoft.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const ADMIN = 'U0ADMIN0001';
 const CHANNEL = 'C0ADMINS01';
 const quietLogger = { debug: () => {}, warn: () => {} };
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.each(sqliteOnly)('purchase policies with the local tenant on %s', (provider) => {
   const { database, ctx } = useServiceContext(provider, { now });
@@ -63,7 +54,7 @@ describe.each(sqliteOnly)('purchase policies with the local tenant on %s', (prov
   it('finds an offer type by its id and refuses trials on it with the reason', async () => {
     const outcome = await setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'saas', value: 'Disabled' });
     expect(outcome.policy.id).toBe('SaaS');
-    const error = await caught(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'SaaS', value: 'OnlyTrialsWithoutPaymentMethod' }));
+    const error = await appErrorOf(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'SaaS', value: 'OnlyTrialsWithoutPaymentMethod' }));
     expect(error.userMessage).toContain('takes only enabled or disabled');
     expect(await database.prisma.policyChange.count()).toBe(1);
   });
@@ -76,7 +67,7 @@ describe.each(sqliteOnly)('purchase policies with the local tenant on %s', (prov
   });
 
   it('lists the candidates when a name matches several products', async () => {
-    const error = await caught(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'visio', value: 'Disabled' }));
+    const error = await appErrorOf(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'visio', value: 'Disabled' }));
     expect(error.code).toBe('ambiguous');
     expect(error.userMessage).toContain('Visio Plan 1');
     expect(error.userMessage).toContain('Visio Plan 2');
@@ -120,13 +111,7 @@ describe.each(sqliteOnly)('purchase policies with the microsoft tenant on %s', (
       SLACK_BOT_TOKEN: 'xoxb-test',
       SLACK_SIGNING_SECRET: 'secret',
       ADMIN_USER_IDS: ADMIN,
-      TENANT: 'microsoft',
-      MS_TENANT_ID: fake.tenantId,
-      MS_CLIENT_ID: fake.clientId,
-      MS_CLIENT_SECRET: fake.clientSecret,
-      MS_LOGIN_URL: fake.url,
-      MS_LICENSING_URL: fake.url,
-      MS_MAX_RETRIES: '0',
+      ...microsoftEnv(fake, { MS_MAX_RETRIES: '0' }),
     });
     if (!loaded.ok) throw new Error(loaded.message);
     deps = { tenant: createPolicyTenant(loaded.config, database.prisma, quietLogger), adminChannelId: CHANNEL };
@@ -145,7 +130,7 @@ describe.each(sqliteOnly)('purchase policies with the microsoft tenant on %s', (
 
   it('leaves the record untouched when Microsoft refuses the change with 403, naming the missing role', async () => {
     fake.failNext(1, failures.forbidden());
-    const error = await caught(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'CFQ7TTC0H9MP', value: 'Disabled' }));
+    const error = await appErrorOf(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'CFQ7TTC0H9MP', value: 'Disabled' }));
     expect(error.code).toBe('tenant_forbidden');
     expect(error.userMessage).toContain('Policy.ReadWrite.AllowSelfServicePurchase');
     const product = await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0H9MP' } });

@@ -1,22 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/domain/errors.js';
 import { loadMicrosoftConfig, type MicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
 import { createLicensingClient, type LicensingLogEntry } from '../../../src/tenant/microsoft/licensing-client.js';
 import { createMicrosoftPolicyTenant } from '../../../src/tenant/microsoft/policy-tenant.js';
+import { microsoftEnv } from '../../support/microsoft.js';
 import { createMicrosoftCredential } from '../../../src/tenant/microsoft/token.js';
 import type { PolicyTenant } from '../../../src/tenant/port.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../../../src/devkit/microsoft-fake/index.js';
+import { appErrorOf } from '../../support/app-error.js';
 
 /** Wires the adapter the way the composition root will: env -> config -> credential -> client. */
 function tenantFor(fake: FakeMicrosoft, env: Record<string, string> = {}) {
-  const loaded = loadMicrosoftConfig({
-    MS_TENANT_ID: fake.tenantId,
-    MS_CLIENT_ID: fake.clientId,
-    MS_CLIENT_SECRET: fake.clientSecret,
-    MS_LOGIN_URL: fake.url,
-    MS_LICENSING_URL: fake.url,
-    ...env,
-  });
+  const loaded = loadMicrosoftConfig(microsoftEnv(fake, env));
   if (!loaded.ok) throw new Error(loaded.message);
   const config: MicrosoftConfig = loaded.config;
   const logs: LicensingLogEntry[] = [];
@@ -29,16 +23,6 @@ function tenantFor(fake: FakeMicrosoft, env: Record<string, string> = {}) {
     log: (entry) => logs.push(entry),
   });
   return { tenant: createMicrosoftPolicyTenant(client), logs };
-}
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('the microsoft policy tenant', () => {
@@ -86,7 +70,7 @@ describe('the microsoft policy tenant', () => {
   });
 
   it('refuses trials without a payment method for an offer type before asking Microsoft', async () => {
-    const error = await caught(tenant.setPolicy('POWERBIVISUALS', 'offerType', 'OnlyTrialsWithoutPaymentMethod'));
+    const error = await appErrorOf(tenant.setPolicy('POWERBIVISUALS', 'offerType', 'OnlyTrialsWithoutPaymentMethod'));
 
     expect(error.code).toBe('bad_input');
     expect(error.userMessage).toBe(
@@ -97,14 +81,14 @@ describe('the microsoft policy tenant', () => {
   });
 
   it('refuses an unknown offer type and lists the real ones', async () => {
-    const error = await caught(tenant.getPolicy('APPSOURCE', 'offerType'));
+    const error = await appErrorOf(tenant.getPolicy('APPSOURCE', 'offerType'));
 
     expect(error.code).toBe('bad_input');
     expect(error.userMessage).toContain('SaaS, POWERBIVISUALS, DYNAMICSCE, DYNAMICSBC');
   });
 
   it('says not_found for a product the tenant does not have', async () => {
-    const error = await caught(tenant.setPolicy('CFQ7TTC0ZZZZ', 'product', 'Disabled'));
+    const error = await appErrorOf(tenant.setPolicy('CFQ7TTC0ZZZZ', 'product', 'Disabled'));
 
     expect(error.code).toBe('not_found');
   });
@@ -122,7 +106,7 @@ describe('the microsoft policy tenant', () => {
   it('logs nothing that contains the token, even when Microsoft refuses', async () => {
     await tenant.listPolicies();
     fake.failNext(1, { status: 403, body: '{"error":{"code":"Forbidden","message":"Insufficient privileges."}}' });
-    const error = await caught(tenant.setPolicy('CFQ7TTC0H9MP', 'product', 'Disabled'));
+    const error = await appErrorOf(tenant.setPolicy('CFQ7TTC0H9MP', 'product', 'Disabled'));
 
     const token = fake.tokensIssued[0] ?? 'no token issued';
     const everything = JSON.stringify([logs, error.message, error.userMessage]);
@@ -134,7 +118,7 @@ describe('the microsoft policy tenant', () => {
   it('tells the admin to check the app registration when the client secret is wrong', async () => {
     ({ tenant } = tenantFor(fake, { MS_CLIENT_SECRET: 'an-expired-secret' }));
 
-    const error = await caught(tenant.listPolicies());
+    const error = await appErrorOf(tenant.listPolicies());
 
     expect(error.code).toBe('tenant_forbidden');
     expect(error.userMessage).toContain('MS_TENANT_ID, MS_CLIENT_ID and the client secret or certificate');
