@@ -4,12 +4,13 @@ import { digestWatermark, DIGEST_PENDING } from '../../src/services/post-digest.
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
 import { dialectProviders, onSqliteOnly } from '../support/database.js';
-import { at, CHANNEL, deliver, jobConfig, jobDeps, useJobWorld } from './support.js';
+import { testConfig } from '../support/config.js';
+import { at, CHANNEL, deliver, jobDeps, useJobWorld } from './support.js';
 
 describe.each(dialectProviders)('the digest on %s', (provider) => {
   const { database, emulator } = useJobWorld(provider);
   const anyDialect = onSqliteOnly(provider);
-  const config = jobConfig();
+  const config = testConfig();
   const ctx = (now: Date) => ({ prisma: database.prisma, now, timeZone: 'UTC' });
   const texts = () => emulator.messages(CHANNEL).map((m) => JSON.stringify(m.blocks ?? m.text));
 
@@ -74,7 +75,7 @@ describe.each(dialectProviders)('the digest on %s', (provider) => {
     await deliver(database, emulator, at('2026-11-25T09:00:01Z'));
     expect(emulator.messages(CHANNEL).map((m) => m.text)).toEqual(['No new self-service purchases until 2026-11-25 09:00 UTC.']);
 
-    const skipping = jobConfig({ DIGEST_SKIP_EMPTY: 'true' });
+    const skipping = testConfig({ DIGEST_SKIP_EMPTY: 'true' });
     expect(await digestNow(ctx(at('2026-11-26T09:00:00Z')), skipping)).toMatchObject({ status: 'empty' });
     await deliver(database, emulator, at('2026-11-26T09:00:01Z'));
     expect(emulator.messages(CHANNEL)).toHaveLength(1);

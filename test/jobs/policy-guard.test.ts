@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { runPolicyGuard, type PolicyGuardDeps } from '../../src/jobs/policy-guard-job.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
 import { dialectProviders, onSqliteOnly, useTestDatabase } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
+import { testConfig } from '../support/config.js';
 import { microsoftEnv } from '../support/microsoft.js';
 
 const CHANNEL = 'C0ADMINS01';
@@ -18,14 +18,7 @@ describe.each(dialectProviders)('the policy guard against Microsoft on %s', (pro
   let fake: FakeMicrosoft;
 
   function guard(mode: PolicyGuardDeps['mode'] = 'report'): PolicyGuardDeps {
-    const loaded = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: 'secret',
-      ADMIN_USER_IDS: 'U0ADMIN0001',
-      ...microsoftEnv(fake, { MS_MAX_RETRIES: '0' }),
-    });
-    if (!loaded.ok) throw new Error(loaded.message);
-    const tenant = createPolicyTenant(loaded.config, database.prisma, { debug: () => {}, warn: () => {} });
+    const tenant = createPolicyTenant(testConfig(microsoftEnv(fake, { MS_MAX_RETRIES: '0' })), database.prisma, { debug: () => {}, warn: () => {} });
     return { prisma: database.prisma, tenant, mode, defaultValue: 'Disabled', adminChannelId: CHANNEL };
   }
 

@@ -4,7 +4,8 @@ import { dueThreshold } from '../../src/services/send-reminders.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
 import { dialectProviders, onSqliteOnly } from '../support/database.js';
-import { at, CHANNEL, deliver, jobConfig, jobDeps, useJobWorld } from './support.js';
+import { testConfig } from '../support/config.js';
+import { at, CHANNEL, deliver, jobDeps, useJobWorld } from './support.js';
 
 describe('the threshold a subscription is due for', () => {
   it('is the smallest configured threshold it has reached, and none once it has expired', () => {
@@ -37,7 +38,7 @@ describe.each(dialectProviders)('expiration reminders on %s', (provider) => {
   }
 
   async function run(now: string, env: Record<string, string> = {}) {
-    const config = jobConfig(env);
+    const config = testConfig(env);
     const result = await reminderJob(config).run(jobDeps(database, config), at(now), { slot: at(now) });
     await deliver(database, emulator, new Date(at(now).getTime() + 1000));
     return result;
@@ -96,7 +97,7 @@ describe.each(dialectProviders)('expiration reminders on %s', (provider) => {
 
   it('records and posts each reminder once when two runs race', async () => {
     await expiring('2026-11-30T15:00:00Z', 'Raced For');
-    const config = jobConfig();
+    const config = testConfig();
     const job = reminderJob(config);
     const results = await Promise.allSettled([
       job.run(jobDeps(database, config), at('2026-11-25T09:00:00Z'), { slot: at('2026-11-25T09:00:00Z') }),

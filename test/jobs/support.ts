@@ -1,7 +1,7 @@
 /** A real database, the Slack emulator and the real outbox, for the jobs' tests. */
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { loadConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { JobDeps } from '../../src/jobs/job.js';
 import { deliverOutbox } from '../../src/outbox/deliver.js';
@@ -36,19 +36,6 @@ export function useJobWorld(provider: TestProvider): { database: TestDatabase; e
     },
   });
   return { database, emulator: current };
-}
-
-export function jobConfig(env: Record<string, string> = {}): Config {
-  const loaded = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: 'secret',
-    ADMIN_USER_IDS: 'U0ADMIN0001',
-    ADMIN_CHANNEL_ID: CHANNEL,
-    BOT_TIMEZONE: 'UTC',
-    ...env,
-  });
-  if (!loaded.ok) throw new Error(loaded.message);
-  return loaded.config;
 }
 
 export const quietLogger = { info() {}, warn() {}, error() {} };

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { listPolicies } from '../../src/services/list-policies.js';
 import type { PolicyDeps } from '../../src/services/policy-deps.js';
 import { planAllPolicies, setAllPolicies } from '../../src/services/set-all-policies.js';
@@ -10,6 +9,7 @@ import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
 import { sqliteOnly, useServiceContext } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 import { appErrorOf } from '../support/app-error.js';
+import { testConfig } from '../support/config.js';
 import { microsoftEnv } from '../support/microsoft.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
@@ -107,14 +107,7 @@ describe.each(sqliteOnly)('purchase policies with the microsoft tenant on %s', (
     for (const [type, value] of fake.offerTypes) {
       await database.prisma.product.create({ data: { id: type, kind: 'offerType', name: type, policyValue: value, firstSeenAt: now } });
     }
-    const loaded = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: 'secret',
-      ADMIN_USER_IDS: ADMIN,
-      ...microsoftEnv(fake, { MS_MAX_RETRIES: '0' }),
-    });
-    if (!loaded.ok) throw new Error(loaded.message);
-    deps = { tenant: createPolicyTenant(loaded.config, database.prisma, quietLogger), adminChannelId: CHANNEL };
+    deps = { tenant: createPolicyTenant(testConfig(microsoftEnv(fake, { MS_MAX_RETRIES: '0' })), database.prisma, quietLogger), adminChannelId: CHANNEL };
   });
   afterEach(async () => {
     await fake.close();
