@@ -11,7 +11,7 @@ import { constants, createPublicKey, randomBytes, verify, type KeyObject } from 
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const TLS_DIR = fileURLToPath(new URL('./tls/', import.meta.url));
@@ -347,6 +347,13 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     protocol === 'https'
       ? https.createServer({ cert: readFileSync(`${TLS_DIR}server.pem`), key: readFileSync(`${TLS_DIR}server-key.pem`) }, listener)
       : http.createServer(listener);
+  // closeAllConnections() knows only the connections that reached HTTP: a client's socket still
+  // in its TLS handshake would hold close() until the client gives up (about 3 s).
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `${protocol}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -355,8 +362,9 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     url: baseUrl,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
