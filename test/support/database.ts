@@ -31,6 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, inject, it, type TestAPI } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.js';
@@ -62,6 +63,8 @@ export function onSqliteOnly(provider: TestProvider): TestAPI {
 export interface TestDatabase extends Database {
   /** Its DATABASE_URL. */
   url: string;
+  /** Deletes every row but the migrator's records: the database is as created. */
+  empty(): Promise<void>;
 }
 
 export async function createTestDatabase(provider: TestProvider): Promise<TestDatabase> {
@@ -69,17 +72,33 @@ export async function createTestDatabase(provider: TestProvider): Promise<TestDa
 }
 
 /**
- * A database for each test of the calling describe block: created before each test, closed after
- * it. The returned object stands for the current test's database.
+ * An empty database for each test of the calling describe block. The block keeps one database
+ * (and its Prisma client, which has then compiled its queries once) and empties it before each
+ * test; it is closed after the block's last test, or replaced after a test that closed it. The
+ * returned object stands for the current test's database.
  */
 export function useTestDatabase(provider: TestProvider): TestDatabase {
+  let kept: TestDatabase | undefined;
   let current: TestDatabase | undefined;
   beforeEach(async () => {
-    current = await createTestDatabase(provider);
+    if (kept) {
+      try {
+        await kept.empty();
+      } catch {
+        // Closed by the previous test, or left in a state that cannot be emptied: a new one.
+        await kept.close().catch(() => {});
+        kept = undefined;
+      }
+    }
+    kept ??= await createTestDatabase(provider);
+    current = kept;
   });
-  afterEach(async () => {
-    await current?.close();
+  afterEach(() => {
     current = undefined;
+  });
+  afterAll(async () => {
+    await kept?.close();
+    kept = undefined;
   });
   const now = (): TestDatabase => {
     if (!current) throw new Error('The test database is used outside the tests of its describe block');
@@ -95,6 +114,7 @@ export function useTestDatabase(provider: TestProvider): TestDatabase {
     get url() {
       return now().url;
     },
+    empty: () => now().empty(),
     close: () => now().close(),
   };
 }
@@ -130,8 +150,29 @@ async function createSqliteTestDatabase(): Promise<TestDatabase> {
   return {
     ...database,
     url,
+    empty: async () => {
+      if (closing) throw new Error('The test database is closed');
+      emptySqlite(file);
+    },
     close: () => (closing ??= database.close().finally(() => rmSync(dir, { recursive: true, force: true }))),
   };
+}
+
+/** On a connection of its own, with foreign keys off for it, so the order does not matter. */
+function emptySqlite(file: string): void {
+  const db = new BetterSqlite3(file, { timeout: 5000 });
+  try {
+    db.pragma('foreign_keys = OFF');
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '_prisma_migrations'")
+      .pluck()
+      .all() as string[];
+    db.transaction(() => {
+      for (const table of tables) db.exec(`DELETE FROM "${table}"`);
+    })();
+  } finally {
+    db.close();
+  }
 }
 
 // --- PostgreSQL -----------------------------------------------------------------------------
@@ -206,8 +247,47 @@ async function createPostgresTestDatabase(): Promise<TestDatabase> {
   return {
     ...database,
     url,
+    empty: async () => {
+      if (closing) throw new Error('The test database is closed');
+      await emptyPostgres(schema);
+    },
     close: () => (closing ??= database.close().then(() => dropSchema(schema))),
   };
+}
+
+let deleteOrder: Promise<string[]> | undefined;
+
+/**
+ * The tables of the template (the migrator's own left out), each after every table that
+ * references it: the order in which DELETE meets no foreign key.
+ */
+async function tablesInDeleteOrder(): Promise<string[]> {
+  if (!postgres.available) throw unavailable();
+  const { rows } = await admin().query<{ name: string; refs: string[] }>(
+    `SELECT c.relname AS name,
+            array(SELECT DISTINCT r.relname FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid
+                  WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.confrelid <> c.oid)::text[] AS refs
+       FROM pg_class c
+      WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'r' AND c.relname <> '_prisma_migrations'`,
+    [postgres.templateSchema],
+  );
+  const order: string[] = [];
+  const left = new Map(rows.map((row) => [row.name, row.refs]));
+  while (left.size > 0) {
+    const referenced = new Set([...left.values()].flat());
+    const free = [...left.keys()].filter((name) => !referenced.has(name));
+    if (free.length === 0) throw new Error(`Cannot order the deletes: the foreign keys of ${[...left.keys()].join(', ')} form a cycle`);
+    for (const name of free.sort()) {
+      order.push(name);
+      left.delete(name);
+    }
+  }
+  return order;
+}
+
+async function emptyPostgres(schema: string): Promise<void> {
+  const tables = await (deleteOrder ??= tablesInDeleteOrder());
+  await admin().query(tables.map((table) => `DELETE FROM "${schema}"."${table}"`).join(';\n'));
 }
 
 export interface EmptyTestDatabase {
