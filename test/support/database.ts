@@ -1,11 +1,17 @@
 /**
- * Databases for tests: each `createTestDatabase(provider)` call returns a fresh, isolated,
- * migrated database, closed (and deleted) by `close()`; `useTestDatabase(provider)` gives each
- * test of a describe block its own.
+ * Databases for tests.
+ *
+ * Which hook:
+ * - `useTestDatabase(provider)`: an empty database for each test of a describe block (one
+ *   database and Prisma client per block, emptied before each test: Prisma compiles a query once
+ *   per client, so a client per test would compile the same queries again and again);
+ * - `useServiceContext(provider, { now, timeZone })`: the same, with the `ctx` services take;
+ * - `createTestDatabase(provider)`: a database of one's own, closed (and deleted) by `close()`;
+ * - `createEmptyTestDatabase(provider)`: an unmigrated one, for tests of the migrator.
  *
  *   describe.each(sqliteOnly)('listing on %s', (provider) => {
- *     const database = useTestDatabase(provider);
- *     it('...', async () => { await database.prisma.product.count(); });
+ *     const { database, ctx } = useServiceContext(provider, { now });
+ *     it('...', async () => { await listSubscriptions(ctx, {}); });
  *   });
  *
  * Which providers: the two dialects differ in SQL, types, collation, locking and the errors
@@ -19,17 +25,17 @@
  * In a suite on `dialectProviders` whose tests only partly depend on the dialect,
  * `onSqliteOnly(provider)` declares a test on SQLite alone.
  *
- * The databases are copies of templates migrated once per run by test/support/global-setup.ts:
- * SQLite, a copy of the template file in a temp folder, deleted on close. PostgreSQL (server at
- * TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test): a new schema of that
- * database (URL `...?schema=test_<run>_<random>`) with the migrations run in it in one round trip
- * each, dropped with CASCADE after close. A schema rather than a database: CREATE/DROP DATABASE
- * cost 0.2-1 s each (DROP forces a checkpoint), a schema a few milliseconds, and parallel test
- * files cannot collide. The migrator itself is tested on empty databases (`createEmptyTestDatabase`).
+ * The databases are copies of templates migrated with the real migrator once per run by
+ * test/support/global-setup.ts. SQLite: a copy of the template file, in a folder of the run's
+ * temp folder. PostgreSQL (server at TEST_POSTGRES_URL, default
+ * postgresql://postgres@127.0.0.1:5432/test): a new schema `test_<run>_<random>` of that database
+ * (URL `...?schema=...`), made by running the migration files in it, one round trip each, and
+ * dropped after close. A schema rather than a database: CREATE/DROP DATABASE cost 0.2-1 s each
+ * (DROP forces a checkpoint), a schema a few milliseconds, and parallel test files cannot
+ * collide. The run's teardown deletes whatever a test left behind.
  */
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -140,8 +146,13 @@ export function useServiceContext(
 
 // --- SQLite ---------------------------------------------------------------------------------
 
+/** A new folder in the run's folder, which the run's teardown deletes with whatever a test left. */
+function newSqliteFolder(): string {
+  return mkdtempSync(path.join(path.dirname(inject('sqliteTemplate')), 'db-'));
+}
+
 async function createSqliteTestDatabase(): Promise<TestDatabase> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssp-test-db-'));
+  const dir = newSqliteFolder();
   const file = path.join(dir, 'test.db');
   copyFileSync(inject('sqliteTemplate'), file);
   const url = `file:${file}`;
@@ -184,6 +195,7 @@ function unavailable(): Error {
 
 let adminPool: pg.Pool | undefined;
 function admin(): pg.Pool {
+  // Idle connections close after a second and never keep the worker alive.
   adminPool ??= new pg.Pool({ ...postgresTargetFromUrl(postgres.url).config, max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
   return adminPool;
 }
@@ -195,19 +207,14 @@ function newSchema(): { url: string; schema: string } {
   return { url: schemaUrl(postgres.url, schema), schema };
 }
 
-/** Schema drops not finished yet: a test does not wait for them, the end of the file does. */
-const dropping = new Set<Promise<void>>();
-
+/**
+ * Drops a schema without making the test wait. One that fails or is cut short when the worker
+ * stops is dropped by the run's teardown, which drops every schema of the run.
+ */
 function dropSchema(schema: string): void {
-  const drop = admin()
+  admin()
     .query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    .then(
-      () => {},
-      // Left for the run's teardown, which drops every schema of the run.
-      () => {},
-    )
-    .finally(() => dropping.delete(drop));
-  dropping.add(drop);
+    .catch(() => {});
 }
 
 let migrations: string[] | undefined;
@@ -301,7 +308,7 @@ export interface EmptyTestDatabase {
 /** An empty, unmigrated database: for tests of the migrator itself. */
 export async function createEmptyTestDatabase(provider: TestProvider): Promise<EmptyTestDatabase> {
   if (provider === 'sqlite') {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ssp-test-db-'));
+    const dir = newSqliteFolder();
     return {
       provider,
       url: `file:${path.join(dir, 'test.db')}`,
@@ -318,14 +325,3 @@ export async function createEmptyTestDatabase(provider: TestProvider): Promise<E
     },
   };
 }
-
-/** Waits for the schema drops under way, then closes this process's admin connections. */
-export async function releaseTestDatabases(): Promise<void> {
-  await Promise.all(dropping);
-  const pool = adminPool;
-  adminPool = undefined;
-  await pool?.end();
-}
-
-// Registered while the importing test file is collected, so it runs after that file's tests.
-afterAll(releaseTestDatabases);

@@ -347,6 +347,9 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     protocol === 'https'
       ? https.createServer({ cert: readFileSync(`${TLS_DIR}server.pem`), key: readFileSync(`${TLS_DIR}server-key.pem`) }, listener)
       : http.createServer(listener);
+  // Idle keep-alive connections stay open until the client closes them (no reset of a connection
+  // the client is reusing), and close() ends them.
+  server.keepAliveTimeout = 0;
   // closeAllConnections() knows only the connections that reached HTTP: a client's socket still
   // in its TLS handshake would hold close() until the client gives up (about 3 s).
   const sockets = new Set<Socket>();
