@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, textOf, useTestBot, type TestBot } from '../support/bot.js';
 import { dialectProviders, sqliteOnly } from '../support/database.js';
-
-const textOf = (value: unknown) => JSON.stringify(value ?? {});
 
 describe.each(sqliteOnly)('the digest and App Home end to end on %s', (provider) => {
   const t = useTestBot({ provider });

@@ -1,27 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/blocks/action-ids.js';
-import { ADMIN_A, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
+import { ADMIN_A, ADMIN_CHANNEL, blocksOf, NON_ADMIN, startTestBot, textOf, useTestBot, type TestBot } from '../support/bot.js';
 import { sqliteOnly } from '../support/database.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 import { microsoftEnv } from '../support/microsoft.js';
 import { buildBlockActionsPayload } from '../support/slack-requests.js';
-
-type Option = { value: string; text: { text: string } };
-type Block = {
-  type: string;
-  block_id?: string;
-  text?: { text: string };
-  accessory?: { type: string; action_id: string; initial_option?: Option; options?: Option[] };
-  elements?: Array<{ action_id: string; value: string; confirm?: unknown }>;
-};
-
-function blocksOf(reply: Record<string, unknown> | undefined): Block[] {
-  return (reply?.blocks as Block[] | undefined) ?? [];
-}
-
-function textOf(reply: Record<string, unknown> | undefined): string {
-  return JSON.stringify(reply ?? {});
-}
 
 /** `user` picks `optionValue` in the select of row `blockId` of the newest policy list `owner` sees. */
 async function selectOnRow(t: TestBot, owner: string, user: string, blockId: string, optionValue: string) {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EmulatedMessage, EmulatedView } from '../../src/devkit/slack-emulator/index.js';
-import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot } from '../support/bot.js';
 import { sqliteOnly } from '../support/database.js';
 import { buildBlockActionsPayload, buildViewSubmissionPayload, type InputValue } from '../support/slack-requests.js';
 
@@ -200,14 +200,7 @@ describe.each(sqliteOnly)('take-over end to end on %s', (provider) => {
 });
 
 describe.each(sqliteOnly)('centralize end to end on %s', (provider) => {
-  let t: TestBot;
-
-  beforeAll(async () => {
-    t = await startTestBot({ provider });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestBot({ provider });
 
   it('shows Project Plan 3 as two licenses short, with no Assign button', async () => {
     const { replies } = await t.command(ADMIN_A, 'centralize Project Plan 3');
