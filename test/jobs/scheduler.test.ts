@@ -1,25 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/jobs/job.js';
 import { LEASE_MS, runIfDue, startScheduler, sweepJobs, type SchedulerOptions } from '../../src/jobs/scheduler.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, useTestDatabase } from '../support/database.js';
 import { at, quietLogger } from './support.js';
 
 interface Recorded {
   runs: Array<{ holder: string; now: string; slot: string }>;
 }
 
-describe.each(testProviders)('the scheduler on %s', (provider) => {
-  let database: Database;
+describe.each(dialectProviders)('the scheduler on %s', (provider) => {
+  const database = useTestDatabase(provider);
   let now: Date;
   const recorded: Recorded = { runs: [] };
 
-  beforeEach(async () => {
-    database = await createTestDatabase(provider);
+  beforeEach(() => {
     recorded.runs = [];
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   function job(behaviour: (deps: { holder: string }) => Promise<unknown> = async () => 'ok'): Job<{ holder: string }> {

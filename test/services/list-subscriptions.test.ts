@@ -1,24 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import { listSubscriptions, PAGE_SIZE } from '../../src/services/list-subscriptions.js';
-import type { ServiceContext } from '../../src/services/context.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, useServiceContext } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 
-describe.each(testProviders)('listing subscriptions on %s', (provider) => {
-  let database: Database;
-  let ctx: ServiceContext;
-
-  beforeEach(async () => {
-    database = await createTestDatabase(provider);
-    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
-  });
-  afterEach(async () => {
-    await database.close();
-  });
+describe.each(dialectProviders)('listing subscriptions on %s', (provider) => {
+  const { database, ctx } = useServiceContext(provider, { now });
 
   it('pages through every subscription newest first, without gaps or repeats, and back again', async () => {
     const product = await aProduct(database.prisma, { name: 'Power BI Pro', id: 'CFQ7TTC0H9MP' });

@@ -1,24 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
-import type { ServiceContext } from '../../src/services/context.js';
+import { describe, expect, it } from 'vitest';
 import { productLicenses } from '../../src/services/product-licenses.js';
 import { showSubscription } from '../../src/services/show-subscription.js';
 import { aPerson, aProduct, aSubscription, assign } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, useServiceContext } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 
-describe.each(testProviders)('show and licenses on %s', (provider) => {
-  let database: Database;
-  let ctx: ServiceContext;
-
-  beforeEach(async () => {
-    database = await createTestDatabase(provider);
-    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
-  });
-  afterEach(async () => {
-    await database.close();
-  });
+describe.each(dialectProviders)('show and licenses on %s', (provider) => {
+  const { database, ctx } = useServiceContext(provider, { now });
 
   it('finds a subscription by a unique prefix of its id and shows its current users', async () => {
     const product = await aProduct(database.prisma, { name: 'Visio Plan 2' });

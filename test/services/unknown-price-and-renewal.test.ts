@@ -9,11 +9,11 @@ import type { ServiceContext } from '../../src/services/context.js';
 import { digestMessages } from '../../src/slack/blocks/digest.js';
 import { subscriptionLine } from '../../src/slack/blocks/subscription-line.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, sqliteOnly } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 
-describe.each(testProviders)('subscriptions with no known price or renewal date on %s', (provider) => {
+describe.each(sqliteOnly)('subscriptions with no known price or renewal date on %s', (provider) => {
   let database: Database;
   let ctx: ServiceContext;
 
