@@ -1,5 +1,5 @@
 /** Dates shown to admins are calendar dates in the bot's time zone (BOT_TIMEZONE). */
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 import { differenceInCalendarDays, format } from 'date-fns';
 
 export function formatDay(date: Date, timeZone: string): string {
@@ -8,6 +8,30 @@ export function formatDay(date: Date, timeZone: string): string {
 
 export function formatDateTime(date: Date, timeZone: string): string {
   return format(new TZDate(date, timeZone), 'yyyy-MM-dd HH:mm');
+}
+
+const HOUR_MS = 3_600_000;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * formatDateTime for many dates (an export's rows): the zone's offset is looked up once per hour
+ * of UTC time instead of once per date, which is what formatting costs. An hour in which the
+ * offset changes is formatted date by date.
+ */
+export function dateTimeFormatter(timeZone: string): (date: Date) => string {
+  const offsets = new Map<number, number | null>();
+  return (date) => {
+    const hour = Math.floor(date.getTime() / HOUR_MS);
+    let offset = offsets.get(hour);
+    if (offset === undefined) {
+      const start = tzOffset(timeZone, new Date(hour * HOUR_MS));
+      offset = start === tzOffset(timeZone, new Date((hour + 1) * HOUR_MS - 1)) ? start : null;
+      offsets.set(hour, offset);
+    }
+    if (offset === null || Number.isNaN(offset)) return formatDateTime(date, timeZone);
+    const local = new Date(date.getTime() + offset * 60_000);
+    return `${String(local.getUTCFullYear()).padStart(4, "0")}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+  };
 }
 
 /** Whole calendar days from `now` to `date` in the zone: 0 = today, 1 = tomorrow, -1 = yesterday. */

@@ -5,10 +5,10 @@ import {
   countActiveSelfServiceExpiring,
   countSelfService,
   findActiveSelfServiceExpiring,
-  findActiveSelfServicePrices,
+  sumActiveSelfServiceSpend,
 } from '../db/repositories/subscriptions.js';
 import { findPendingTakeovers } from '../db/repositories/takeovers.js';
-import { multiply, sumByCurrency, type Money } from '../domain/money.js';
+import { sumByCurrency, type Money } from '../domain/money.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { digestWatermark } from './post-digest.js';
@@ -38,10 +38,10 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const counts = await countSelfService(prisma);
 
   const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: number; amounts: Money[] }>();
-  for (const row of await findActiveSelfServicePrices(prisma)) {
+  for (const row of await sumActiveSelfServiceSpend(prisma)) {
     const entry = byProduct.get(row.product.id) ?? { product: row.product, subscriptions: 0, amounts: [] };
-    entry.subscriptions += 1;
-    entry.amounts.push(multiply({ amountMinor: row.unitPriceMinor, currency: row.currency }, row.licensesPurchased));
+    entry.subscriptions += row.subscriptions;
+    entry.amounts.push({ amountMinor: row.monthlyMinor, currency: row.currency });
     byProduct.set(row.product.id, entry);
   }
   const spendByProduct = [...byProduct.values()]

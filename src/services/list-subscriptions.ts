@@ -5,9 +5,9 @@
  */
 import { addDays } from 'date-fns';
 import { z } from 'zod';
-import { listProducts, listPurchasers } from '../db/repositories/catalog.js';
+import { findPurchasersExactly, listProducts, listPurchasers } from '../db/repositories/catalog.js';
 import {
-  countSubscriptions,
+  countSubscriptionsUpTo,
   findSubscriptionsPage,
   type SubscriptionQuery,
 } from '../db/repositories/subscriptions.js';
@@ -18,6 +18,8 @@ import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const PAGE_SIZE = 20;
+/** Totals are counted up to here, then shown as "1,000+": a page must not cost a count of the whole tenant. */
+export const TOTAL_CAP = 1000;
 
 const cursorSchema = z.object({
   v: z.literal(1),
@@ -36,7 +38,9 @@ type ResolvedFilters = z.infer<typeof cursorSchema>['f'];
 
 export interface SubscriptionPage {
   items: SubscriptionSummary[];
+  /** How many subscriptions match, at most TOTAL_CAP; `totalCapped` says there are more. */
   total: number;
+  totalCapped: boolean;
   filters: ResolvedFilters;
   nextCursor?: string;
   prevCursor?: string;
@@ -72,8 +76,14 @@ async function resolveFilters(ctx: ServiceContext, filters: ListFilters): Promis
   return resolved;
 }
 
-/** purchaser:<text> matches an exact email, an exact name, or any name/email containing the text. */
+/**
+ * purchaser:<text> matches an exact email, an exact name, or any name/email containing the text.
+ * An email or a name typed exactly is found through the indexes; only other text reads every
+ * purchaser (once per page: the cursor keeps the text, not a list of ids).
+ */
 async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]> {
+  const indexed = await findPurchasersExactly(ctx.prisma, text);
+  if (indexed.length > 0) return indexed.map((p) => p.id);
   const wanted = text.toLowerCase();
   const purchasers = await listPurchasers(ctx.prisma);
   const exact = purchasers.filter((p) => p.email === wanted || p.name.toLowerCase() === wanted);
@@ -118,14 +128,15 @@ export async function listSubscriptions(
     ...(anchor && cursor?.d === 'prev' ? { before: anchor } : {}),
   });
   const items = rows.map(toSummary);
-  const total = await countSubscriptions(ctx.prisma, query);
+  const counted = await countSubscriptionsUpTo(ctx.prisma, query, TOTAL_CAP);
   const first = items[0];
   const last = items[items.length - 1];
   const hasNext = cursor?.d === 'prev' ? true : hasMore;
   const hasPrev = cursor === undefined ? false : cursor.d === 'next' ? true : hasMore;
   return {
     items,
-    total,
+    total: Math.min(counted, TOTAL_CAP),
+    totalCapped: counted > TOTAL_CAP,
     filters,
     ...(hasNext && last ? { nextCursor: encodeCursor(filters, last, 'next') } : {}),
     ...(hasPrev && first ? { prevCursor: encodeCursor(filters, first, 'prev') } : {}),

@@ -14,7 +14,7 @@
  * unique key and rolls back. A renewal moves expiresAt, so the subscription is eligible again.
  */
 import { addDays } from 'date-fns';
-import { findRemindersSent, insertRemindersSent } from '../db/repositories/reminders-sent.js';
+import { findRemindersSentExpiring, insertRemindersSent } from '../db/repositories/reminders-sent.js';
 import { findActiveSelfServiceExpiring } from '../db/repositories/subscriptions.js';
 import { daysUntil } from '../domain/dates.js';
 import { enqueueParts, type ChannelMessage } from './channel-posts.js';
@@ -45,13 +45,14 @@ export async function selectDueReminders(ctx: ServiceContext, thresholds: number
   const longest = Math.max(...thresholds);
   // A generous instant window (a day either side covers any zone offset); the calendar-day rule
   // below decides.
-  const rows = await findActiveSelfServiceExpiring(ctx.prisma, addDays(ctx.now, -1), addDays(ctx.now, longest + 2));
+  const [from, to] = [addDays(ctx.now, -1), addDays(ctx.now, longest + 2)];
+  const rows = await findActiveSelfServiceExpiring(ctx.prisma, from, to);
   const due = rows
     .map((row) => ({ row, daysLeft: daysUntil(row.expiresAt, ctx.now, ctx.timeZone) }))
     .map(({ row, daysLeft }) => ({ row, daysLeft, threshold: dueThreshold(daysLeft, thresholds) }))
     .filter((entry): entry is typeof entry & { threshold: number } => entry.threshold !== undefined);
   if (due.length === 0) return [];
-  const sent = await findRemindersSent(ctx.prisma, due.map((entry) => entry.row.id));
+  const sent = await findRemindersSentExpiring(ctx.prisma, from, to);
   const sentKeys = new Set(sent.map((s) => `${s.subscriptionId}|${s.thresholdDays}|${s.expiresAt.getTime()}`));
   const groups = new Map<number, ReminderGroup>();
   for (const { row, daysLeft, threshold } of due) {

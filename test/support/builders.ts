@@ -71,6 +71,46 @@ export async function aSubscription(prisma: PrismaClient, overrides: Partial<Sub
   });
 }
 
+/** `count` subscriptions in one statement, the i-th made by `each(i)` over the defaults of aSubscription. */
+export async function manySubscriptions(
+  prisma: PrismaClient,
+  count: number,
+  each: (i: number) => Partial<SubscriptionOverrides> & { productId: string },
+): Promise<string[]> {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const o = each(i);
+    const purchasedAt = o.purchasedAt ?? new Date('2026-06-01T10:00:00Z');
+    return {
+      id: o.id ?? randomUUID(),
+      productId: o.productId,
+      purchaserId: o.purchaserId ?? null,
+      isSelfService: o.isSelfService ?? o.purchaserId != null,
+      licensesPurchased: o.licensesPurchased ?? 5,
+      purchasedAt,
+      expiresAt: o.expiresAt ?? new Date('2027-06-01T10:00:00Z'),
+      unitPriceMinor: o.unitPriceMinor ?? 1400,
+      currency: o.currency ?? 'USD',
+      isTrial: o.isTrial ?? false,
+      status: o.status ?? 'Active',
+      firstSeenAt: o.firstSeenAt ?? purchasedAt,
+    };
+  });
+  await prisma.subscription.createMany({ data: rows });
+  return rows.map((r) => r.id);
+}
+
+/** `count` people in one statement, named "<prefix> 0001"…, with ids and emails made from the name. */
+export async function manyPeople(prisma: PrismaClient, count: number, prefix = 'User'): Promise<string[]> {
+  const n = next();
+  const rows = Array.from({ length: count }, (_, i) => ({
+    id: randomUUID(),
+    name: `${prefix} ${String(i).padStart(4, '0')}`,
+    email: `${prefix.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${n}.${i}@contoso.test`,
+  }));
+  await prisma.person.createMany({ data: rows });
+  return rows.map((r) => r.id);
+}
+
 export async function assign(prisma: PrismaClient, subscriptionId: string, userIds: string[], assignedAt = new Date('2026-06-02T10:00:00Z')) {
   await prisma.licenseAssignment.createMany({
     data: userIds.map((userId) => ({ id: randomUUID(), subscriptionId, userId, assignedAt })),

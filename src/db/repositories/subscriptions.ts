@@ -1,5 +1,15 @@
-/** Queries over subscriptions and their license assignments. Keyset paging only: no OFFSET scans. */
-import type { Prisma, PrismaClient } from '../generated/sqlite/client.js';
+/**
+ * Queries over subscriptions and their license assignments. Keyset paging only: no OFFSET scans.
+ *
+ * Subscriptions are read with one SQL statement (selectSubscriptions) rather than Prisma's
+ * `include: { _count }`: Prisma computes that count as a join on a GROUP BY over every license
+ * assignment of the tenant, whatever the page; here each row counts its own licenses through the
+ * (subscriptionId, removedAt, id) index, so a page costs what a page holds. No statement takes a
+ * bind parameter per row of data: lists of ids travel as one parameter (valuesTable).
+ */
+import type { Db } from '../client.js';
+import type { PrismaClient } from '../generated/sqlite/client.js';
+import { Prisma, toCount, valuesTable } from './sql.js';
 
 export type SubscriptionStatus = 'Active' | 'Deleted';
 
@@ -17,127 +27,200 @@ export interface Keyset {
   id: string;
 }
 
-export const subscriptionWithRelations = {
-  product: { select: { id: true, name: true } },
-  purchaser: { select: { id: true, name: true, email: true, slackUserId: true } },
-  _count: { select: { assignments: { where: { removedAt: null } } } },
-} satisfies Prisma.SubscriptionInclude;
+/** A subscription with its product, its purchaser and how many licenses it has assigned now. */
+export interface SubscriptionRow {
+  id: string;
+  product: { id: string; name: string };
+  isSelfService: boolean;
+  purchaser: { id: string; name: string; email: string; slackUserId: string | null } | null;
+  licensesPurchased: number;
+  purchasedAt: Date;
+  expiresAt: Date;
+  unitPriceMinor: number;
+  currency: string;
+  isTrial: boolean;
+  status: string;
+  cancelledAt: Date | null;
+  cancelledBy: string | null;
+  cancelReason: string | null;
+  cancelComment: string | null;
+  firstSeenAt: Date;
+  assigned: number;
+}
 
-export type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof subscriptionWithRelations }>;
+interface RawSubscription {
+  id: string;
+  productId: string;
+  productName: string;
+  isSelfService: boolean | number | bigint;
+  purchaserId: string | null;
+  purchaserName: string | null;
+  purchaserEmail: string | null;
+  purchaserSlackUserId: string | null;
+  licensesPurchased: number;
+  purchasedAt: Date;
+  expiresAt: Date;
+  unitPriceMinor: number;
+  currency: string;
+  isTrial: boolean | number | bigint;
+  status: string;
+  cancelledAt: Date | null;
+  cancelledBy: string | null;
+  cancelReason: string | null;
+  cancelComment: string | null;
+  firstSeenAt: Date;
+  assigned: bigint | number;
+}
 
-function whereOf(query: SubscriptionQuery): Prisma.SubscriptionWhereInput {
-  const where: Prisma.SubscriptionWhereInput = {};
-  if (query.productId) where.productId = query.productId;
-  if (query.purchaserIds) where.purchaserId = { in: query.purchaserIds };
-  if (query.status) where.status = query.status;
-  if (query.selfServiceOnly) where.isSelfService = true;
-  if (query.expiresBefore || query.expiresFrom) {
-    where.expiresAt = {
-      ...(query.expiresFrom ? { gte: query.expiresFrom } : {}),
-      ...(query.expiresBefore ? { lt: query.expiresBefore } : {}),
-    };
+const SELECT_SUBSCRIPTIONS = Prisma.sql`
+  SELECT s."id", s."productId", p."name" AS "productName", s."isSelfService", s."purchaserId",
+    u."name" AS "purchaserName", u."email" AS "purchaserEmail", u."slackUserId" AS "purchaserSlackUserId",
+    s."licensesPurchased", s."purchasedAt", s."expiresAt", s."unitPriceMinor", s."currency", s."isTrial", s."status",
+    s."cancelledAt", s."cancelledBy", s."cancelReason", s."cancelComment", s."firstSeenAt",
+    (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"
+  FROM "Subscription" s
+  JOIN "Product" p ON p."id" = s."productId"
+  LEFT JOIN "Person" u ON u."id" = s."purchaserId"`;
+
+function toRow(raw: RawSubscription): SubscriptionRow {
+  return {
+    id: raw.id,
+    product: { id: raw.productId, name: raw.productName },
+    isSelfService: Boolean(raw.isSelfService),
+    purchaser:
+      raw.purchaserId === null
+        ? null
+        : { id: raw.purchaserId, name: raw.purchaserName ?? '', email: raw.purchaserEmail ?? '', slackUserId: raw.purchaserSlackUserId },
+    licensesPurchased: raw.licensesPurchased,
+    purchasedAt: raw.purchasedAt,
+    expiresAt: raw.expiresAt,
+    unitPriceMinor: raw.unitPriceMinor,
+    currency: raw.currency,
+    isTrial: Boolean(raw.isTrial),
+    status: raw.status,
+    cancelledAt: raw.cancelledAt,
+    cancelledBy: raw.cancelledBy,
+    cancelReason: raw.cancelReason,
+    cancelComment: raw.cancelComment,
+    firstSeenAt: raw.firstSeenAt,
+    assigned: toCount(raw.assigned),
+  };
+}
+
+/** Subscriptions matching `where` (conditions on `s`), in the order and number `tail` says. */
+async function selectSubscriptions(db: Db, where: Prisma.Sql[], tail: Prisma.Sql = Prisma.empty): Promise<SubscriptionRow[]> {
+  const condition = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty;
+  const rows = await db.$queryRaw<RawSubscription[]>`${SELECT_SUBSCRIPTIONS} ${condition} ${tail}`;
+  return rows.map(toRow);
+}
+
+function conditionsOf(db: Db, query: SubscriptionQuery): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (query.status) where.push(Prisma.sql`s."status" = ${query.status}`);
+  if (query.selfServiceOnly) where.push(Prisma.sql`s."isSelfService" = ${true}`);
+  if (query.productId) where.push(Prisma.sql`s."productId" = ${query.productId}`);
+  if (query.purchaserIds) {
+    where.push(
+      query.purchaserIds.length === 1
+        ? Prisma.sql`s."purchaserId" = ${query.purchaserIds[0]}`
+        : Prisma.sql`s."purchaserId" IN ${valuesTable(db, query.purchaserIds)}`,
+    );
   }
+  if (query.expiresFrom) where.push(Prisma.sql`s."expiresAt" >= ${query.expiresFrom}`);
+  if (query.expiresBefore) where.push(Prisma.sql`s."expiresAt" < ${query.expiresBefore}`);
   return where;
 }
 
-/** Newest purchase first. `after` continues downwards, `before` goes back up. */
+/**
+ * Newest purchase first. `after` continues downwards, `before` goes back up. The anchor is a
+ * row value, `(purchasedAt, id) < (…)`: both databases seek it in the index, where the
+ * equivalent OR of two comparisons makes PostgreSQL read and discard every row before it.
+ */
 export async function findSubscriptionsPage(
-  prisma: PrismaClient,
+  db: Db,
   query: SubscriptionQuery,
   page: { size: number; after?: Keyset; before?: Keyset },
 ): Promise<{ rows: SubscriptionRow[]; hasMore: boolean }> {
-  const base = whereOf(query);
+  const where = conditionsOf(db, query);
   const anchor = page.after ?? page.before;
   const older = page.before === undefined;
-  const where: Prisma.SubscriptionWhereInput = anchor
-    ? {
-        AND: [
-          base,
-          {
-            OR: [
-              { purchasedAt: older ? { lt: anchor.purchasedAt } : { gt: anchor.purchasedAt } },
-              { purchasedAt: anchor.purchasedAt, id: older ? { lt: anchor.id } : { gt: anchor.id } },
-            ],
-          },
-        ],
-      }
-    : base;
-  const direction = older ? 'desc' : 'asc';
-  const rows = await prisma.subscription.findMany({
-    where,
-    include: subscriptionWithRelations,
-    orderBy: [{ purchasedAt: direction }, { id: direction }],
-    take: page.size + 1,
-  });
+  if (anchor) {
+    where.push(
+      older
+        ? Prisma.sql`(s."purchasedAt", s."id") < (${anchor.purchasedAt}, ${anchor.id})`
+        : Prisma.sql`(s."purchasedAt", s."id") > (${anchor.purchasedAt}, ${anchor.id})`,
+    );
+  }
+  const order = older ? Prisma.sql`ORDER BY s."purchasedAt" DESC, s."id" DESC` : Prisma.sql`ORDER BY s."purchasedAt" ASC, s."id" ASC`;
+  const rows = await selectSubscriptions(db, where, Prisma.sql`${order} LIMIT ${page.size + 1}`);
   const hasMore = rows.length > page.size;
   const pageRows = rows.slice(0, page.size);
   return { rows: older ? pageRows : pageRows.reverse(), hasMore };
 }
 
-export function countSubscriptions(prisma: PrismaClient, query: SubscriptionQuery): Promise<number> {
-  return prisma.subscription.count({ where: whereOf(query) });
+/** How many subscriptions match, counting no further than `cap` + 1 (enough to say "more than cap"). */
+export async function countSubscriptionsUpTo(db: Db, query: SubscriptionQuery, cap: number): Promise<number> {
+  const where = conditionsOf(db, query);
+  const condition = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty;
+  const [row] = await db.$queryRaw<Array<{ n: bigint | number }>>`
+    SELECT count(*) AS "n" FROM (SELECT 1 FROM "Subscription" s ${condition} LIMIT ${cap + 1}) capped`;
+  return toCount(row?.n);
 }
 
-/** A whole id, or an unambiguous prefix of one (at most two rows are read). */
-export function findSubscriptionsByRef(prisma: PrismaClient, ref: string): Promise<SubscriptionRow[]> {
+/** The least string greater than every string starting with `prefix`, for ids (hex digits and dashes). */
+function afterPrefix(prefix: string): string {
+  const last = prefix.charAt(prefix.length - 1);
+  // '9' -> 'a' keeps the bound right under collations that order punctuation apart from digits and letters.
+  const next = last === '9' ? 'a' : String.fromCharCode(last.charCodeAt(0) + 1);
+  return prefix.slice(0, -1) + next;
+}
+
+/**
+ * A whole id, or an unambiguous prefix of one (at most two rows are read). The prefix is a range
+ * of the primary key (`id >= prefix AND id < prefix-next`), which both databases seek; a LIKE
+ * or startsWith is a full scan on SQLite. The check on the first characters keeps the answer
+ * exact under any collation.
+ */
+export function findSubscriptionsByRef(db: Db, ref: string): Promise<SubscriptionRow[]> {
   const id = ref.toLowerCase();
-  return prisma.subscription.findMany({
-    where: id.length === 36 ? { id } : { id: { startsWith: id } },
-    include: subscriptionWithRelations,
-    orderBy: { id: 'asc' },
-    take: 2,
-  });
+  if (id.length === 36) return selectSubscriptions(db, [Prisma.sql`s."id" = ${id}`]);
+  // Dashes sit at the same places in every id: the range can ignore a trailing one.
+  const range = id.replace(/-+$/, '') || id;
+  return selectSubscriptions(
+    db,
+    [Prisma.sql`s."id" >= ${range}`, Prisma.sql`s."id" < ${afterPrefix(range)}`, Prisma.sql`substr(s."id", 1, ${id.length}) = ${id}`],
+    Prisma.sql`ORDER BY s."id" LIMIT 2`,
+  );
 }
 
-export function findSubscriptionsOfProduct(prisma: PrismaClient, productId: string, status?: SubscriptionStatus) {
-  return prisma.subscription.findMany({
-    where: { productId, ...(status ? { status } : {}) },
-    include: subscriptionWithRelations,
-    orderBy: [{ isSelfService: 'asc' }, { purchasedAt: 'desc' }, { id: 'desc' }],
-  });
+/** A product's subscriptions: central ones first, then newest purchase first. */
+export function findSubscriptionsOfProduct(db: Db, productId: string, status?: SubscriptionStatus): Promise<SubscriptionRow[]> {
+  return selectSubscriptions(
+    db,
+    conditionsOf(db, { productId, ...(status ? { status } : {}) }),
+    Prisma.sql`ORDER BY s."isSelfService" ASC, s."purchasedAt" DESC, s."id" DESC`,
+  );
 }
 
-export const assignmentWithUser = {
-  user: { select: { id: true, name: true, email: true } },
-} satisfies Prisma.LicenseAssignmentInclude;
-
-export type AssignmentRow = Prisma.LicenseAssignmentGetPayload<{ include: typeof assignmentWithUser }>;
-
-/** Users currently holding a license of these subscriptions, in a stable order, `limit` at a time. */
-export function findCurrentAssignments(
-  prisma: PrismaClient,
-  subscriptionIds: string[],
-  page: { limit: number; afterId?: string },
-): Promise<AssignmentRow[]> {
-  return prisma.licenseAssignment.findMany({
-    where: {
-      subscriptionId: { in: subscriptionIds },
-      removedAt: null,
-      ...(page.afterId ? { id: { gt: page.afterId } } : {}),
-    },
-    include: assignmentWithUser,
-    orderBy: { id: 'asc' },
-    take: page.limit,
-  });
-}
-
-export function countCurrentAssignments(prisma: PrismaClient, subscriptionIds: string[]): Promise<number> {
-  return prisma.licenseAssignment.count({ where: { subscriptionId: { in: subscriptionIds }, removedAt: null } });
+export interface AssignedUser {
+  name: string;
+  email: string;
+  assignedAt: Date;
 }
 
 /** The first users of one subscription, by name, for display. */
-export function findAssignedUsers(prisma: PrismaClient, subscriptionId: string, limit: number): Promise<AssignmentRow[]> {
-  return prisma.licenseAssignment.findMany({
-    where: { subscriptionId, removedAt: null },
-    include: assignmentWithUser,
-    orderBy: [{ user: { name: 'asc' } }, { id: 'asc' }],
-    take: limit,
-  });
+export function findAssignedUsers(db: Db, subscriptionId: string, limit: number): Promise<AssignedUser[]> {
+  return db.$queryRaw<AssignedUser[]>`
+    SELECT u."name", u."email", a."assignedAt"
+    FROM "LicenseAssignment" a JOIN "Person" u ON u."id" = a."userId"
+    WHERE a."subscriptionId" = ${subscriptionId} AND a."removedAt" IS NULL
+    ORDER BY u."name", a."id" LIMIT ${limit}`;
 }
 
 /** Subscriptions by id, with what summaries need (rows for unknown ids are simply absent). */
-export function findSubscriptionsByIds(prisma: Pick<PrismaClient, 'subscription'>, ids: string[]): Promise<SubscriptionRow[]> {
-  return prisma.subscription.findMany({ where: { id: { in: ids } }, include: subscriptionWithRelations });
+export function findSubscriptionsByIds(db: Db, ids: string[]): Promise<SubscriptionRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectSubscriptions(db, [Prisma.sql`s."id" IN ${valuesTable(db, ids)}`]);
 }
 
 /** Licenses of a subscription removed at one instant (all those one cancellation removed). */
@@ -146,56 +229,64 @@ export function countLicensesRemovedAt(prisma: Pick<PrismaClient, 'licenseAssign
 }
 
 /** Self-service subscriptions first seen in (from, to], by product name (the digest's order). */
-export function findSelfServiceFirstSeen(prisma: Pick<PrismaClient, 'subscription'>, from: Date | null, to: Date): Promise<SubscriptionRow[]> {
-  return prisma.subscription.findMany({
-    where: { isSelfService: true, firstSeenAt: { ...(from ? { gt: from } : {}), lte: to } },
-    include: subscriptionWithRelations,
-    orderBy: [{ product: { name: 'asc' } }, { productId: 'asc' }, { firstSeenAt: 'asc' }, { id: 'asc' }],
-  });
+export function findSelfServiceFirstSeen(db: Db, from: Date | null, to: Date): Promise<SubscriptionRow[]> {
+  return selectSubscriptions(
+    db,
+    [Prisma.sql`s."isSelfService" = ${true}`, ...(from ? [Prisma.sql`s."firstSeenAt" > ${from}`] : []), Prisma.sql`s."firstSeenAt" <= ${to}`],
+    Prisma.sql`ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`,
+  );
 }
 
 /** Active self-service subscriptions expiring in [from, to), soonest first (`limit` of them). */
-export function findActiveSelfServiceExpiring(
-  prisma: Pick<PrismaClient, 'subscription'>,
-  from: Date,
-  to: Date,
-  limit?: number,
-): Promise<SubscriptionRow[]> {
-  return prisma.subscription.findMany({
-    where: { status: 'Active', isSelfService: true, expiresAt: { gte: from, lt: to } },
-    include: subscriptionWithRelations,
-    orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
-    ...(limit !== undefined ? { take: limit } : {}),
-  });
+export function findActiveSelfServiceExpiring(db: Db, from: Date, to: Date, limit?: number): Promise<SubscriptionRow[]> {
+  return selectSubscriptions(
+    db,
+    conditionsOf(db, { status: 'Active', selfServiceOnly: true, expiresFrom: from, expiresBefore: to }),
+    Prisma.sql`ORDER BY s."expiresAt", s."id" ${limit !== undefined ? Prisma.sql`LIMIT ${limit}` : Prisma.empty}`,
+  );
 }
 
 export function countActiveSelfServiceExpiring(prisma: Pick<PrismaClient, 'subscription'>, from: Date, to: Date): Promise<number> {
   return prisma.subscription.count({ where: { status: 'Active', isSelfService: true, expiresAt: { gte: from, lt: to } } });
 }
 
-/** Self-service subscriptions by status, and active trials among them. */
+/** Self-service subscriptions by status, and active trials among them: one GROUP BY. */
 export async function countSelfService(prisma: Pick<PrismaClient, 'subscription'>): Promise<{ active: number; deleted: number; trials: number }> {
-  const [active, deleted, trials] = await Promise.all([
-    prisma.subscription.count({ where: { isSelfService: true, status: 'Active' } }),
-    prisma.subscription.count({ where: { isSelfService: true, status: 'Deleted' } }),
-    prisma.subscription.count({ where: { isSelfService: true, status: 'Active', isTrial: true } }),
-  ]);
-  return { active, deleted, trials };
+  const groups = await prisma.subscription.groupBy({ by: ['status', 'isTrial'], where: { isSelfService: true }, _count: { _all: true } });
+  const count = (match: (g: (typeof groups)[number]) => boolean) => groups.filter(match).reduce((sum, g) => sum + g._count._all, 0);
+  return {
+    active: count((g) => g.status === 'Active'),
+    deleted: count((g) => g.status === 'Deleted'),
+    trials: count((g) => g.status === 'Active' && g.isTrial),
+  };
 }
 
-/** What active self-service subscriptions cost: licenses, unit price and product of each. */
-export function findActiveSelfServicePrices(prisma: Pick<PrismaClient, 'subscription'>) {
-  return prisma.subscription.findMany({
-    where: { isSelfService: true, status: 'Active' },
-    select: { licensesPurchased: true, unitPriceMinor: true, currency: true, product: { select: { id: true, name: true } } },
-  });
+/**
+ * What active self-service subscriptions cost each month, per product and currency, added up by
+ * the database (integer minor units; widened so a large tenant cannot overflow).
+ */
+export async function sumActiveSelfServiceSpend(
+  db: Db,
+): Promise<Array<{ product: { id: string; name: string }; currency: string; subscriptions: number; monthlyMinor: number }>> {
+  const rows = await db.$queryRaw<Array<{ productId: string; productName: string; currency: string; subscriptions: bigint | number; monthlyMinor: bigint | number | null }>>`
+    SELECT s."productId", p."name" AS "productName", s."currency", count(*) AS "subscriptions",
+      sum(CAST(s."unitPriceMinor" AS BIGINT) * s."licensesPurchased") AS "monthlyMinor"
+    FROM "Subscription" s JOIN "Product" p ON p."id" = s."productId"
+    WHERE s."status" = 'Active' AND s."isSelfService" = ${true}
+    GROUP BY s."productId", p."name", s."currency"`;
+  return rows.map((r) => ({
+    product: { id: r.productId, name: r.productName },
+    currency: r.currency,
+    subscriptions: toCount(r.subscriptions),
+    monthlyMinor: toCount(r.monthlyMinor),
+  }));
 }
 
-/** Everyone holding a license of these subscriptions now, by name. */
-export function findHolders(prisma: Pick<PrismaClient, 'licenseAssignment'>, subscriptionIds: string[]) {
+/** Everyone holding a license of the product's active subscriptions now, by name (a join, not a list of ids). */
+export function findHoldersOfProduct(prisma: Pick<PrismaClient, 'licenseAssignment'>, productId: string) {
   return prisma.licenseAssignment.findMany({
-    where: { subscriptionId: { in: subscriptionIds }, removedAt: null },
-    include: { user: { select: { id: true, name: true, email: true } } },
+    where: { removedAt: null, subscription: { productId, status: 'Active' } },
+    select: { subscriptionId: true, user: { select: { id: true, name: true, email: true } } },
     orderBy: [{ user: { name: 'asc' } }, { id: 'asc' }],
   });
 }
