@@ -67,13 +67,19 @@ async function productId(raw: RawDb, name: string): Promise<string> {
   return row!.id as string;
 }
 
+/** Subscription summaries of the rows `where` and `order` pick (at most `limit`), counted after they are picked. */
+function page(where: string, order: string, limit: number): string {
+  return `SELECT ${SUBSCRIPTION_COLUMNS}
+    FROM (SELECT s.* FROM "Subscription" s WHERE ${where} ${order} LIMIT ${limit}) s
+    JOIN "Product" p ON p."id" = s."productId" LEFT JOIN "Person" u ON u."id" = s."purchaserId" ${order}`;
+}
+
 /** A list page and its total (counted up to CAP + 1), in one statement. */
 function listPage(raw: RawDb, where: string, params: Array<string | number | boolean | Date>, keyset?: { purchasedAt: Date; id: string }): Promise<Row[]> {
   const after = keyset ? ` AND (s."purchasedAt", s."id") < (?, ?)` : '';
   return raw.all(
-    `SELECT ${SUBSCRIPTION_COLUMNS},
-       (SELECT count(*) FROM (SELECT 1 FROM "Subscription" s WHERE ${where} LIMIT ${CAP + 1}) t) AS "total"
-     ${SUBSCRIPTION_FROM} WHERE ${where}${after} ORDER BY s."purchasedAt" DESC, s."id" DESC LIMIT ${PAGE + 1}`,
+    `SELECT t.*, (SELECT count(*) FROM (SELECT 1 FROM "Subscription" s WHERE ${where} LIMIT ${CAP + 1}) c) AS "total"
+     FROM (${page(`${where}${after}`, `ORDER BY s."purchasedAt" DESC, s."id" DESC`, PAGE + 1)}) t`,
     [...params, ...params, ...(keyset ? [keyset.purchasedAt, keyset.id] : [])],
   );
 }
@@ -130,7 +136,7 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       floorIs: 'id range + first 20 users',
       bot: () => showSubscription(ctx, shortId),
       floor: async () => {
-        const [row] = await raw.all(`SELECT ${SUBSCRIPTION_COLUMNS} ${SUBSCRIPTION_FROM} WHERE s."id" >= ? AND s."id" < ? ORDER BY s."id" LIMIT 2`, [shortId, `${shortId}g`]);
+        const [row] = await raw.all(page(`s."id" >= ? AND s."id" < ?`, `ORDER BY s."id"`, 2), [shortId, `${shortId}g`]);
         return raw.all(
           `SELECT u."name", u."email", a."assignedAt" FROM "LicenseAssignment" a JOIN "Person" u ON u."id" = a."userId"
            WHERE a."subscriptionId" = ? AND a."removedAt" IS NULL ORDER BY u."name", a."id" LIMIT 20`,
@@ -151,15 +157,20 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       floorIs: 'GROUP BY counts and spend, expiring 10, pending',
       bot: () => loadDashboard(ctx),
       floor: async () => {
-        const counts = await raw.all(`SELECT "status", "isTrial", count(*) AS n FROM "Subscription" WHERE "isSelfService" = ? GROUP BY "status", "isTrial"`, [true]);
+        const counts = await raw.all(
+          `SELECT "status", "isTrial", count(*) AS n FROM "Subscription" WHERE "status" IN ('Active', 'Deleted') AND "isSelfService" = ? GROUP BY "status", "isTrial"`,
+          [true],
+        );
         const spend = await raw.all(
-          `SELECT "productId", "currency", count(*) AS n, sum(CAST("unitPriceMinor" AS BIGINT) * "licensesPurchased") AS monthly
-           FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ? GROUP BY "productId", "currency"`,
+          `SELECT g.*, p."name" FROM (
+             SELECT "productId", "currency", count(*) AS n, sum(CAST("unitPriceMinor" AS BIGINT) * "licensesPurchased") AS monthly
+             FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ? GROUP BY "productId", "currency") g
+           JOIN "Product" p ON p."id" = g."productId"`,
           [true],
         );
         const expiring = await raw.all(
-          `SELECT ${SUBSCRIPTION_COLUMNS}, (SELECT count(*) FROM "Subscription" s WHERE ${active} AND s."expiresAt" >= ? AND s."expiresAt" < ?) AS "total"
-           ${SUBSCRIPTION_FROM} WHERE ${active} AND s."expiresAt" >= ? AND s."expiresAt" < ? ORDER BY s."expiresAt", s."id" LIMIT 10`,
+          `SELECT t.*, (SELECT count(*) FROM "Subscription" s WHERE ${active} AND s."expiresAt" >= ? AND s."expiresAt" < ?) AS "total"
+           FROM (${page(`${active} AND s."expiresAt" >= ? AND s."expiresAt" < ?`, `ORDER BY s."expiresAt", s."id"`, 10)}) t`,
           [true, now, until30, true, now, until30],
         );
         const pending = await raw.all(`SELECT count(*) AS n FROM "TakeoverRequest" WHERE "status" = 'PENDING'`);

@@ -72,13 +72,13 @@ interface RawSubscription {
   assigned: bigint | number;
 }
 
-const SELECT_SUBSCRIPTIONS = Prisma.sql`
+const COLUMNS = Prisma.sql`
   SELECT s."id", s."productId", p."name" AS "productName", s."isSelfService", s."purchaserId",
     u."name" AS "purchaserName", u."email" AS "purchaserEmail", u."slackUserId" AS "purchaserSlackUserId",
     s."licensesPurchased", s."purchasedAt", s."expiresAt", s."unitPriceMinor", s."currency", s."isTrial", s."status",
     s."cancelledAt", s."cancelledBy", s."cancelReason", s."cancelComment", s."firstSeenAt",
-    (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"
-  FROM "Subscription" s
+    (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"`;
+const JOINS = Prisma.sql`
   JOIN "Product" p ON p."id" = s."productId"
   LEFT JOIN "Person" u ON u."id" = s."purchaserId"`;
 
@@ -107,12 +107,23 @@ function toRow(raw: RawSubscription): SubscriptionRow {
   };
 }
 
-/** Subscriptions matching `where` (conditions on `s`), in the order and number `tail` says. */
-async function selectSubscriptions(db: Db, where: Prisma.Sql[], tail: Prisma.Sql = Prisma.empty): Promise<SubscriptionRow[]> {
+/**
+ * Subscriptions matching `where` (conditions on `s`, the Subscription row) in `order` (of `s`
+ * columns, or of the product's name `p."name"`). With a `limit`, the page is chosen first and only
+ * its rows are joined and counted: a database that sorts after computing the columns would
+ * otherwise count the licenses of every matching row.
+ */
+async function selectSubscriptions(db: Db, where: Prisma.Sql[], order: Prisma.Sql = Prisma.empty, limit?: number): Promise<SubscriptionRow[]> {
   const condition = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty;
-  const rows = await db.$queryRaw<RawSubscription[]>`${SELECT_SUBSCRIPTIONS} ${condition} ${tail}`;
+  const from =
+    limit === undefined
+      ? Prisma.sql`"Subscription" s`
+      : Prisma.sql`(SELECT s.* FROM "Subscription" s ${condition} ${order} LIMIT ${limit}) s`;
+  const rows = await db.$queryRaw<RawSubscription[]>`${COLUMNS} FROM ${from} ${JOINS} ${limit === undefined ? condition : Prisma.empty} ${order}`;
   return rows.map(toRow);
 }
+
+const FEW_PURCHASERS = 50;
 
 function conditionsOf(db: Db, query: SubscriptionQuery): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
@@ -120,9 +131,11 @@ function conditionsOf(db: Db, query: SubscriptionQuery): Prisma.Sql[] {
   if (query.selfServiceOnly) where.push(Prisma.sql`s."isSelfService" = ${true}`);
   if (query.productId) where.push(Prisma.sql`s."productId" = ${query.productId}`);
   if (query.purchaserIds) {
+    // A few purchasers are probed in the purchaser index one by one; many are one parameter,
+    // filtered while the newest purchases are read in order.
     where.push(
-      query.purchaserIds.length === 1
-        ? Prisma.sql`s."purchaserId" = ${query.purchaserIds[0]}`
+      query.purchaserIds.length <= FEW_PURCHASERS
+        ? Prisma.sql`s."purchaserId" IN (${Prisma.join(query.purchaserIds)})`
         : Prisma.sql`s."purchaserId" IN ${valuesTable(db, query.purchaserIds)}`,
     );
   }
@@ -152,7 +165,7 @@ export async function findSubscriptionsPage(
     );
   }
   const order = older ? Prisma.sql`ORDER BY s."purchasedAt" DESC, s."id" DESC` : Prisma.sql`ORDER BY s."purchasedAt" ASC, s."id" ASC`;
-  const rows = await selectSubscriptions(db, where, Prisma.sql`${order} LIMIT ${page.size + 1}`);
+  const rows = await selectSubscriptions(db, where, order, page.size + 1);
   const hasMore = rows.length > page.size;
   const pageRows = rows.slice(0, page.size);
   return { rows: older ? pageRows : pageRows.reverse(), hasMore };
@@ -189,7 +202,8 @@ export function findSubscriptionsByRef(db: Db, ref: string): Promise<Subscriptio
   return selectSubscriptions(
     db,
     [Prisma.sql`s."id" >= ${range}`, Prisma.sql`s."id" < ${afterPrefix(range)}`, Prisma.sql`substr(s."id", 1, ${id.length}) = ${id}`],
-    Prisma.sql`ORDER BY s."id" LIMIT 2`,
+    Prisma.sql`ORDER BY s."id"`,
+    2,
   );
 }
 
@@ -242,7 +256,8 @@ export function findActiveSelfServiceExpiring(db: Db, from: Date, to: Date, limi
   return selectSubscriptions(
     db,
     conditionsOf(db, { status: 'Active', selfServiceOnly: true, expiresFrom: from, expiresBefore: to }),
-    Prisma.sql`ORDER BY s."expiresAt", s."id" ${limit !== undefined ? Prisma.sql`LIMIT ${limit}` : Prisma.empty}`,
+    Prisma.sql`ORDER BY s."expiresAt", s."id"`,
+    limit,
   );
 }
 
@@ -252,7 +267,12 @@ export function countActiveSelfServiceExpiring(prisma: Pick<PrismaClient, 'subsc
 
 /** Self-service subscriptions by status, and active trials among them: one GROUP BY. */
 export async function countSelfService(prisma: Pick<PrismaClient, 'subscription'>): Promise<{ active: number; deleted: number; trials: number }> {
-  const groups = await prisma.subscription.groupBy({ by: ['status', 'isTrial'], where: { isSelfService: true }, _count: { _all: true } });
+  // Naming both statuses lets the database read them from the (status, isSelfService, …) index.
+  const groups = await prisma.subscription.groupBy({
+    by: ['status', 'isTrial'],
+    where: { status: { in: ['Active', 'Deleted'] }, isSelfService: true },
+    _count: { _all: true },
+  });
   const count = (match: (g: (typeof groups)[number]) => boolean) => groups.filter(match).reduce((sum, g) => sum + g._count._all, 0);
   return {
     active: count((g) => g.status === 'Active'),
@@ -268,12 +288,15 @@ export async function countSelfService(prisma: Pick<PrismaClient, 'subscription'
 export async function sumActiveSelfServiceSpend(
   db: Db,
 ): Promise<Array<{ product: { id: string; name: string }; currency: string; subscriptions: number; monthlyMinor: number }>> {
+  // Grouped in the order of the (status, isSelfService, productId, currency, …) index, which
+  // holds every column read: no table row is visited and nothing is sorted.
   const rows = await db.$queryRaw<Array<{ productId: string; productName: string; currency: string; subscriptions: bigint | number; monthlyMinor: bigint | number | null }>>`
-    SELECT s."productId", p."name" AS "productName", s."currency", count(*) AS "subscriptions",
-      sum(CAST(s."unitPriceMinor" AS BIGINT) * s."licensesPurchased") AS "monthlyMinor"
-    FROM "Subscription" s JOIN "Product" p ON p."id" = s."productId"
-    WHERE s."status" = 'Active' AND s."isSelfService" = ${true}
-    GROUP BY s."productId", p."name", s."currency"`;
+    SELECT g."productId", p."name" AS "productName", g."currency", g."subscriptions", g."monthlyMinor"
+    FROM (
+      SELECT s."productId", s."currency", count(*) AS "subscriptions", sum(CAST(s."unitPriceMinor" AS BIGINT) * s."licensesPurchased") AS "monthlyMinor"
+      FROM "Subscription" s WHERE s."status" = 'Active' AND s."isSelfService" = ${true}
+      GROUP BY s."productId", s."currency"
+    ) g JOIN "Product" p ON p."id" = g."productId"`;
   return rows.map((r) => ({
     product: { id: r.productId, name: r.productName },
     currency: r.currency,
