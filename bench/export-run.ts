@@ -2,7 +2,8 @@
  * One export in a process of its own, so its peak RSS is the export's and not the bench's:
  * `bot` runs exportUsers and uploads the file to the Slack emulator as the listener does;
  * `floor` writes the same CSV from one hand-written query through the raw driver.
- * Prints one JSON line: { rows, bytes, ms, peakRssMb }.
+ * Prints one JSON line: { rows, bytes, ms, baselineRssMb, peakRssMb } (the clock and the baseline
+ * start once the database is open).
  *
  *   node --import tsx bench/export-run.ts <bot|floor> <DATABASE_URL> <product name> [slack api url]
  */
@@ -19,7 +20,7 @@ import pg from 'pg';
 import { createDatabase } from '../src/db/client.js';
 import { postgresTargetFromUrl, providerOfUrl, sqliteFilenameFromUrl } from '../src/db/migrate.js';
 import { neutralizeCell } from '../src/domain/csv.js';
-import { formatDateTime } from '../src/domain/dates.js';
+import { dateTimeFormatter } from '../src/domain/dates.js';
 import { CSV_COLUMNS, exportUsers } from '../src/services/export-users.js';
 import { uploadFile } from '../src/slack/upload.js';
 import { BENCH_NOW } from './tenant.js';
@@ -30,6 +31,7 @@ if ((mode !== 'bot' && mode !== 'floor') || !url || !product) {
   throw new Error('usage: export-run.ts <bot|floor> <DATABASE_URL> <product name> [slack api url]');
 }
 const TIME_ZONE = 'UTC';
+const formatDateTime = dateTimeFormatter(TIME_ZONE);
 
 const FLOOR_SQL = `
   SELECT s."id" AS "subscriptionId", pu."name" AS "purchaserName", pu."email" AS "purchaserEmail",
@@ -58,7 +60,7 @@ function record(row: FloorRow): string[] {
     row.purchaserName ? `${row.purchaserName} <${row.purchaserEmail}>` : 'Central subscription',
     row.userName,
     row.userEmail,
-    formatDateTime(new Date(row.assignedAt), TIME_ZONE),
+    formatDateTime(new Date(row.assignedAt)),
   ].map(neutralizeCell);
 }
 
@@ -97,20 +99,26 @@ async function* floorRecords(counter: { rows: number }): AsyncGenerator<string[]
   }
 }
 
-async function floor(): Promise<{ rows: number; bytes: number }> {
+async function floor(): Promise<{ rows: number; bytes: number; ms: number; baselineRssMb: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'purchases-bench-export-'));
+  const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
+  const started = performance.now();
   try {
     const counter = { rows: 0 };
     const path = join(dir, 'floor.csv');
     await pipeline(Readable.from(floorRecords(counter)), stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ }), createWriteStream(path));
-    return { rows: counter.rows, bytes: (await stat(path)).size };
+    return { rows: counter.rows, bytes: (await stat(path)).size, ms: performance.now() - started, baselineRssMb };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function bot(): Promise<{ rows: number; bytes: number }> {
+async function bot(): Promise<{ rows: number; bytes: number; ms: number; baselineRssMb: number }> {
   const database = await createDatabase(url!, { migrate: false });
+  // The bot's client is open before anyone asks for an export: the clock starts after it connects.
+  await database.prisma.$queryRaw`SELECT 1`;
+  const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
+  const started = performance.now();
   try {
     const csv = await exportUsers({ prisma: database.prisma, now: BENCH_NOW, timeZone: TIME_ZONE }, { slackUserId: 'U0BENCHADM' }, { kind: 'product', product: product! });
     try {
@@ -118,7 +126,7 @@ async function bot(): Promise<{ rows: number; bytes: number }> {
         const client = new webApi.WebClient('xoxb-emulator-token', { slackApiUrl });
         await uploadFile(client, { path: csv.path, bytes: csv.bytes, filename: csv.filename, title: csv.title, channelId: 'C0BENCH001' });
       }
-      return { rows: csv.rows, bytes: csv.bytes };
+      return { rows: csv.rows, bytes: csv.bytes, ms: performance.now() - started, baselineRssMb };
     } finally {
       await csv.dispose();
     }
@@ -127,8 +135,6 @@ async function bot(): Promise<{ rows: number; bytes: number }> {
   }
 }
 
-const started = performance.now();
 const result = mode === 'bot' ? await bot() : await floor();
-const ms = performance.now() - started;
-// The process's peak resident memory (KiB), the export's since it is all this process does.
-console.log(JSON.stringify({ ...result, ms, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+// The process's peak resident memory (KiB): the export's, since it is all this process does.
+console.log(JSON.stringify({ ...result, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

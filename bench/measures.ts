@@ -158,8 +158,10 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       bot: () => loadDashboard(ctx),
       floor: async () => {
         const counts = await raw.all(
-          `SELECT "status", "isTrial", count(*) AS n FROM "Subscription" WHERE "status" IN ('Active', 'Deleted') AND "isSelfService" = ? GROUP BY "status", "isTrial"`,
-          [true],
+          `SELECT (SELECT count(*) FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ?) AS active,
+             (SELECT count(*) FROM "Subscription" WHERE "status" = 'Deleted' AND "isSelfService" = ?) AS deleted,
+             (SELECT count(*) FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ? AND "isTrial" = ?) AS trials`,
+          [true, true, true, true],
         );
         const spend = await raw.all(
           `SELECT g.*, p."name" FROM (

@@ -6,11 +6,7 @@
 import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { findPurchasersExactly, listProducts, listPurchasers } from '../db/repositories/catalog.js';
-import {
-  countSubscriptionsUpTo,
-  findSubscriptionsPage,
-  type SubscriptionQuery,
-} from '../db/repositories/subscriptions.js';
+import { findSubscriptionsPage, type SubscriptionQuery } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { matchProduct } from '../domain/products.js';
 import type { ListFilters, StatusFilter } from '../slack/parse-command.js';
@@ -122,13 +118,13 @@ export async function listSubscriptions(
   const filters = 'filters' in request ? await resolveFilters(ctx, request.filters) : cursor!.f;
   const query = await toQuery(ctx, filters);
   const anchor = cursor ? { purchasedAt: new Date(cursor.a.p), id: cursor.a.i } : undefined;
-  const { rows, hasMore } = await findSubscriptionsPage(ctx.prisma, query, {
+  const { rows, hasMore, total: counted } = await findSubscriptionsPage(ctx.prisma, query, {
     size: PAGE_SIZE,
+    countUpTo: TOTAL_CAP,
     ...(anchor && cursor?.d === 'next' ? { after: anchor } : {}),
     ...(anchor && cursor?.d === 'prev' ? { before: anchor } : {}),
   });
   const items = rows.map(toSummary);
-  const counted = await countSubscriptionsUpTo(ctx.prisma, query, TOTAL_CAP);
   const first = items[0];
   const last = items[items.length - 1];
   const hasNext = cursor?.d === 'prev' ? true : hasMore;

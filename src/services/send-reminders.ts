@@ -16,7 +16,7 @@
 import { addDays } from 'date-fns';
 import { findRemindersSentExpiring, insertRemindersSent } from '../db/repositories/reminders-sent.js';
 import { findActiveSelfServiceExpiring } from '../db/repositories/subscriptions.js';
-import { daysUntil } from '../domain/dates.js';
+import { daysUntilCounter } from '../domain/dates.js';
 import { enqueueParts, type ChannelMessage } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
@@ -47,8 +47,9 @@ export async function selectDueReminders(ctx: ServiceContext, thresholds: number
   // below decides.
   const [from, to] = [addDays(ctx.now, -1), addDays(ctx.now, longest + 2)];
   const rows = await findActiveSelfServiceExpiring(ctx.prisma, from, to);
+  const daysUntil = daysUntilCounter(ctx.now, ctx.timeZone);
   const due = rows
-    .map((row) => ({ row, daysLeft: daysUntil(row.expiresAt, ctx.now, ctx.timeZone) }))
+    .map((row) => ({ row, daysLeft: daysUntil(row.expiresAt) }))
     .map(({ row, daysLeft }) => ({ row, daysLeft, threshold: dueThreshold(daysLeft, thresholds) }))
     .filter((entry): entry is typeof entry & { threshold: number } => entry.threshold !== undefined);
   if (due.length === 0) return [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateTimeFormatter, daysUntil, describeDaysUntil, formatDateTime, formatDay } from '../../src/domain/dates.js';
+import { dateTimeFormatter, daysUntil, daysUntilCounter, describeDaysUntil, formatDateTime, formatDay } from '../../src/domain/dates.js';
 
 describe('dates in the bot time zone', () => {
   const lateEveningUtc = new Date('2026-11-25T23:30:00Z');
@@ -32,7 +32,7 @@ describe('dates in the bot time zone', () => {
     expect(describeDaysUntil(-3)).toBe('3 days ago');
   });
 
-  it('formats many dates as formatDateTime does, across daylight-saving changes and odd offsets', () => {
+  it('formats many dates and counts their days as formatDateTime and daysUntil do, across daylight-saving changes and odd offsets', () => {
     // Every 7 minutes over two days around each zone's changes (the hour that changes included).
     const windows = [
       ['Europe/Berlin', '2026-03-28T12:00:00Z'],
@@ -46,9 +46,12 @@ describe('dates in the bot time zone', () => {
     ] as const;
     for (const [zone, start] of windows) {
       const format = dateTimeFormatter(zone);
+      const now = new Date(new Date(start).getTime() + 60 * 60_000);
+      const days = daysUntilCounter(now, zone);
       for (let minutes = 0; minutes < 2 * 24 * 60; minutes += 7) {
         const date = new Date(new Date(start).getTime() + minutes * 60_000 + 13_000);
         expect(format(date), `${zone} ${date.toISOString()}`).toBe(formatDateTime(date, zone));
+        expect(days(date), `${zone} ${date.toISOString()}`).toBe(daysUntil(date, now, zone));
       }
     }
   });

@@ -70,6 +70,7 @@ interface RawSubscription {
   cancelComment: string | null;
   firstSeenAt: Date;
   assigned: bigint | number;
+  total?: bigint | number;
 }
 
 const COLUMNS = Prisma.sql`
@@ -113,14 +114,26 @@ function toRow(raw: RawSubscription): SubscriptionRow {
  * its rows are joined and counted: a database that sorts after computing the columns would
  * otherwise count the licenses of every matching row.
  */
-async function selectSubscriptions(db: Db, where: Prisma.Sql[], order: Prisma.Sql = Prisma.empty, limit?: number): Promise<SubscriptionRow[]> {
-  const condition = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty;
+async function selectSubscriptions(db: Db, where: Prisma.Sql[], order: Prisma.Sql = Prisma.empty, limit?: number, extra = Prisma.empty): Promise<RawSubscription[]> {
+  const condition = whereOf(where);
   const from =
     limit === undefined
       ? Prisma.sql`"Subscription" s`
       : Prisma.sql`(SELECT s.* FROM "Subscription" s ${condition} ${order} LIMIT ${limit}) s`;
-  const rows = await db.$queryRaw<RawSubscription[]>`${COLUMNS} FROM ${from} ${JOINS} ${limit === undefined ? condition : Prisma.empty} ${order}`;
-  return rows.map(toRow);
+  return db.$queryRaw<RawSubscription[]>`${COLUMNS} ${extra} FROM ${from} ${JOINS} ${limit === undefined ? condition : Prisma.empty} ${order}`;
+}
+
+async function subscriptions(db: Db, where: Prisma.Sql[], order?: Prisma.Sql, limit?: number): Promise<SubscriptionRow[]> {
+  return (await selectSubscriptions(db, where, order, limit)).map(toRow);
+}
+
+function whereOf(conditions: Prisma.Sql[]): Prisma.Sql {
+  return conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
+}
+
+/** How many rows match, counted no further than `cap` + 1 (enough to say "more than cap"). */
+function cappedCount(conditions: Prisma.Sql[], cap: number): Prisma.Sql {
+  return Prisma.sql`(SELECT count(*) FROM (SELECT 1 FROM "Subscription" s ${whereOf(conditions)} LIMIT ${cap + 1}) capped)`;
 }
 
 const FEW_PURCHASERS = 50;
@@ -148,13 +161,15 @@ function conditionsOf(db: Db, query: SubscriptionQuery): Prisma.Sql[] {
  * Newest purchase first. `after` continues downwards, `before` goes back up. The anchor is a
  * row value, `(purchasedAt, id) < (…)`: both databases seek it in the index, where the
  * equivalent OR of two comparisons makes PostgreSQL read and discard every row before it.
+ * `total` counts the matching subscriptions up to `countUpTo` + 1, in the same statement.
  */
 export async function findSubscriptionsPage(
   db: Db,
   query: SubscriptionQuery,
-  page: { size: number; after?: Keyset; before?: Keyset },
-): Promise<{ rows: SubscriptionRow[]; hasMore: boolean }> {
-  const where = conditionsOf(db, query);
+  page: { size: number; after?: Keyset; before?: Keyset; countUpTo: number },
+): Promise<{ rows: SubscriptionRow[]; hasMore: boolean; total: number }> {
+  const conditions = conditionsOf(db, query);
+  const where = [...conditions];
   const anchor = page.after ?? page.before;
   const older = page.before === undefined;
   if (anchor) {
@@ -165,19 +180,13 @@ export async function findSubscriptionsPage(
     );
   }
   const order = older ? Prisma.sql`ORDER BY s."purchasedAt" DESC, s."id" DESC` : Prisma.sql`ORDER BY s."purchasedAt" ASC, s."id" ASC`;
-  const rows = await selectSubscriptions(db, where, order, page.size + 1);
+  const counted = cappedCount(conditions, page.countUpTo);
+  const raw = await selectSubscriptions(db, where, order, page.size + 1, Prisma.sql`, ${counted} AS "total"`);
+  const total = raw.length > 0 ? toCount(raw[0]!.total) : toCount((await db.$queryRaw<Array<{ n: bigint | number }>>`SELECT ${counted} AS "n"`)[0]?.n);
+  const rows = raw.map(toRow);
   const hasMore = rows.length > page.size;
   const pageRows = rows.slice(0, page.size);
-  return { rows: older ? pageRows : pageRows.reverse(), hasMore };
-}
-
-/** How many subscriptions match, counting no further than `cap` + 1 (enough to say "more than cap"). */
-export async function countSubscriptionsUpTo(db: Db, query: SubscriptionQuery, cap: number): Promise<number> {
-  const where = conditionsOf(db, query);
-  const condition = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty;
-  const [row] = await db.$queryRaw<Array<{ n: bigint | number }>>`
-    SELECT count(*) AS "n" FROM (SELECT 1 FROM "Subscription" s ${condition} LIMIT ${cap + 1}) capped`;
-  return toCount(row?.n);
+  return { rows: older ? pageRows : pageRows.reverse(), hasMore, total };
 }
 
 /** The least string greater than every string starting with `prefix`, for ids (hex digits and dashes). */
@@ -196,10 +205,10 @@ function afterPrefix(prefix: string): string {
  */
 export function findSubscriptionsByRef(db: Db, ref: string): Promise<SubscriptionRow[]> {
   const id = ref.toLowerCase();
-  if (id.length === 36) return selectSubscriptions(db, [Prisma.sql`s."id" = ${id}`]);
+  if (id.length === 36) return subscriptions(db, [Prisma.sql`s."id" = ${id}`]);
   // Dashes sit at the same places in every id: the range can ignore a trailing one.
   const range = id.replace(/-+$/, '') || id;
-  return selectSubscriptions(
+  return subscriptions(
     db,
     [Prisma.sql`s."id" >= ${range}`, Prisma.sql`s."id" < ${afterPrefix(range)}`, Prisma.sql`substr(s."id", 1, ${id.length}) = ${id}`],
     Prisma.sql`ORDER BY s."id"`,
@@ -209,7 +218,7 @@ export function findSubscriptionsByRef(db: Db, ref: string): Promise<Subscriptio
 
 /** A product's subscriptions: central ones first, then newest purchase first. */
 export function findSubscriptionsOfProduct(db: Db, productId: string, status?: SubscriptionStatus): Promise<SubscriptionRow[]> {
-  return selectSubscriptions(
+  return subscriptions(
     db,
     conditionsOf(db, { productId, ...(status ? { status } : {}) }),
     Prisma.sql`ORDER BY s."isSelfService" ASC, s."purchasedAt" DESC, s."id" DESC`,
@@ -234,7 +243,7 @@ export function findAssignedUsers(db: Db, subscriptionId: string, limit: number)
 /** Subscriptions by id, with what summaries need (rows for unknown ids are simply absent). */
 export function findSubscriptionsByIds(db: Db, ids: string[]): Promise<SubscriptionRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return selectSubscriptions(db, [Prisma.sql`s."id" IN ${valuesTable(db, ids)}`]);
+  return subscriptions(db, [Prisma.sql`s."id" IN ${valuesTable(db, ids)}`]);
 }
 
 /** Licenses of a subscription removed at one instant (all those one cancellation removed). */
@@ -244,7 +253,7 @@ export function countLicensesRemovedAt(prisma: Pick<PrismaClient, 'licenseAssign
 
 /** Self-service subscriptions first seen in (from, to], by product name (the digest's order). */
 export function findSelfServiceFirstSeen(db: Db, from: Date | null, to: Date): Promise<SubscriptionRow[]> {
-  return selectSubscriptions(
+  return subscriptions(
     db,
     [Prisma.sql`s."isSelfService" = ${true}`, ...(from ? [Prisma.sql`s."firstSeenAt" > ${from}`] : []), Prisma.sql`s."firstSeenAt" <= ${to}`],
     Prisma.sql`ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`,
@@ -253,7 +262,7 @@ export function findSelfServiceFirstSeen(db: Db, from: Date | null, to: Date): P
 
 /** Active self-service subscriptions expiring in [from, to), soonest first (`limit` of them). */
 export function findActiveSelfServiceExpiring(db: Db, from: Date, to: Date, limit?: number): Promise<SubscriptionRow[]> {
-  return selectSubscriptions(
+  return subscriptions(
     db,
     conditionsOf(db, { status: 'Active', selfServiceOnly: true, expiresFrom: from, expiresBefore: to }),
     Prisma.sql`ORDER BY s."expiresAt", s."id"`,
@@ -265,20 +274,14 @@ export function countActiveSelfServiceExpiring(prisma: Pick<PrismaClient, 'subsc
   return prisma.subscription.count({ where: { status: 'Active', isSelfService: true, expiresAt: { gte: from, lt: to } } });
 }
 
-/** Self-service subscriptions by status, and active trials among them: one GROUP BY. */
+/** Self-service subscriptions by status, and active trials among them: counted in the (status, isSelfService, …) indexes. */
 export async function countSelfService(prisma: Pick<PrismaClient, 'subscription'>): Promise<{ active: number; deleted: number; trials: number }> {
-  // Naming both statuses lets the database read them from the (status, isSelfService, …) index.
-  const groups = await prisma.subscription.groupBy({
-    by: ['status', 'isTrial'],
-    where: { status: { in: ['Active', 'Deleted'] }, isSelfService: true },
-    _count: { _all: true },
-  });
-  const count = (match: (g: (typeof groups)[number]) => boolean) => groups.filter(match).reduce((sum, g) => sum + g._count._all, 0);
-  return {
-    active: count((g) => g.status === 'Active'),
-    deleted: count((g) => g.status === 'Deleted'),
-    trials: count((g) => g.status === 'Active' && g.isTrial),
-  };
+  const [active, deleted, trials] = await Promise.all([
+    prisma.subscription.count({ where: { isSelfService: true, status: 'Active' } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: 'Deleted' } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: 'Active', isTrial: true } }),
+  ]);
+  return { active, deleted, trials };
 }
 
 /**
