@@ -48,53 +48,36 @@ export interface SubscriptionOverrides {
   cancelReason: string;
 }
 
-export async function aSubscription(prisma: PrismaClient, overrides: Partial<SubscriptionOverrides> & { productId: string }) {
+type SubscriptionInput = Partial<SubscriptionOverrides> & { productId: string };
+
+function subscriptionData(overrides: SubscriptionInput) {
   const purchasedAt = overrides.purchasedAt ?? new Date('2026-06-01T10:00:00Z');
-  return prisma.subscription.create({
-    data: {
-      id: overrides.id ?? randomUUID(),
-      productId: overrides.productId,
-      purchaserId: overrides.purchaserId ?? null,
-      isSelfService: overrides.isSelfService ?? overrides.purchaserId != null,
-      licensesPurchased: overrides.licensesPurchased ?? 5,
-      purchasedAt,
-      expiresAt: overrides.expiresAt ?? new Date('2027-06-01T10:00:00Z'),
-      unitPriceMinor: overrides.unitPriceMinor ?? 1400,
-      currency: overrides.currency ?? 'USD',
-      isTrial: overrides.isTrial ?? false,
-      status: overrides.status ?? 'Active',
-      firstSeenAt: overrides.firstSeenAt ?? purchasedAt,
-      cancelledAt: overrides.cancelledAt ?? null,
-      cancelledBy: overrides.cancelledBy ?? null,
-      cancelReason: overrides.cancelReason ?? null,
-    },
-  });
+  return {
+    id: overrides.id ?? randomUUID(),
+    productId: overrides.productId,
+    purchaserId: overrides.purchaserId ?? null,
+    isSelfService: overrides.isSelfService ?? overrides.purchaserId != null,
+    licensesPurchased: overrides.licensesPurchased ?? 5,
+    purchasedAt,
+    expiresAt: overrides.expiresAt ?? new Date('2027-06-01T10:00:00Z'),
+    unitPriceMinor: overrides.unitPriceMinor ?? 1400,
+    currency: overrides.currency ?? 'USD',
+    isTrial: overrides.isTrial ?? false,
+    status: overrides.status ?? 'Active',
+    firstSeenAt: overrides.firstSeenAt ?? purchasedAt,
+    cancelledAt: overrides.cancelledAt ?? null,
+    cancelledBy: overrides.cancelledBy ?? null,
+    cancelReason: overrides.cancelReason ?? null,
+  };
 }
 
-/** `count` subscriptions in one statement, the i-th made by `each(i)` over the defaults of aSubscription. */
-export async function manySubscriptions(
-  prisma: PrismaClient,
-  count: number,
-  each: (i: number) => Partial<SubscriptionOverrides> & { productId: string },
-): Promise<string[]> {
-  const rows = Array.from({ length: count }, (_, i) => {
-    const o = each(i);
-    const purchasedAt = o.purchasedAt ?? new Date('2026-06-01T10:00:00Z');
-    return {
-      id: o.id ?? randomUUID(),
-      productId: o.productId,
-      purchaserId: o.purchaserId ?? null,
-      isSelfService: o.isSelfService ?? o.purchaserId != null,
-      licensesPurchased: o.licensesPurchased ?? 5,
-      purchasedAt,
-      expiresAt: o.expiresAt ?? new Date('2027-06-01T10:00:00Z'),
-      unitPriceMinor: o.unitPriceMinor ?? 1400,
-      currency: o.currency ?? 'USD',
-      isTrial: o.isTrial ?? false,
-      status: o.status ?? 'Active',
-      firstSeenAt: o.firstSeenAt ?? purchasedAt,
-    };
-  });
+export async function aSubscription(prisma: PrismaClient, overrides: SubscriptionInput) {
+  return prisma.subscription.create({ data: subscriptionData(overrides) });
+}
+
+/** `count` subscriptions in one statement, the i-th made by `each(i)` over aSubscription's defaults; returns their ids. */
+export async function manySubscriptions(prisma: PrismaClient, count: number, each: (i: number) => SubscriptionInput): Promise<string[]> {
+  const rows = Array.from({ length: count }, (_, i) => subscriptionData(each(i)));
   await prisma.subscription.createMany({ data: rows });
   return rows.map((r) => r.id);
 }

@@ -8,7 +8,7 @@
  * bind parameter per row of data: lists of ids travel as one parameter (valuesTable).
  */
 import type { Db } from '../client.js';
-import type { PrismaClient } from '../generated/sqlite/client.js';
+import type { PrismaClient, Subscription } from '../generated/sqlite/client.js';
 import { Prisma, toCount, valuesTable } from './sql.js';
 
 export type SubscriptionStatus = 'Active' | 'Deleted';
@@ -27,48 +27,29 @@ export interface Keyset {
   id: string;
 }
 
+type SubscriptionColumns = Pick<
+  Subscription,
+  | 'id' | 'isSelfService' | 'licensesPurchased' | 'purchasedAt' | 'expiresAt' | 'unitPriceMinor' | 'currency' | 'isTrial' | 'status'
+  | 'cancelledAt' | 'cancelledBy' | 'cancelReason' | 'cancelComment' | 'firstSeenAt'
+>;
+
 /** A subscription with its product, its purchaser and how many licenses it has assigned now. */
-export interface SubscriptionRow {
-  id: string;
+export interface SubscriptionRow extends SubscriptionColumns {
   product: { id: string; name: string };
-  isSelfService: boolean;
   purchaser: { id: string; name: string; email: string; slackUserId: string | null } | null;
-  licensesPurchased: number;
-  purchasedAt: Date;
-  expiresAt: Date;
-  unitPriceMinor: number;
-  currency: string;
-  isTrial: boolean;
-  status: string;
-  cancelledAt: Date | null;
-  cancelledBy: string | null;
-  cancelReason: string | null;
-  cancelComment: string | null;
-  firstSeenAt: Date;
   assigned: number;
 }
 
-interface RawSubscription {
-  id: string;
+/** A row as the statement returns it: booleans may come back as numbers, counts as bigints. */
+interface RawSubscription extends Omit<SubscriptionColumns, 'isSelfService' | 'isTrial'> {
   productId: string;
   productName: string;
   isSelfService: boolean | number | bigint;
+  isTrial: boolean | number | bigint;
   purchaserId: string | null;
   purchaserName: string | null;
   purchaserEmail: string | null;
   purchaserSlackUserId: string | null;
-  licensesPurchased: number;
-  purchasedAt: Date;
-  expiresAt: Date;
-  unitPriceMinor: number;
-  currency: string;
-  isTrial: boolean | number | bigint;
-  status: string;
-  cancelledAt: Date | null;
-  cancelledBy: string | null;
-  cancelReason: string | null;
-  cancelComment: string | null;
-  firstSeenAt: Date;
   assigned: bigint | number;
   total?: bigint | number;
 }
@@ -114,13 +95,25 @@ function toRow(raw: RawSubscription): SubscriptionRow {
  * its rows are joined and counted: a database that sorts after computing the columns would
  * otherwise count the licenses of every matching row.
  */
-async function selectSubscriptions(db: Db, where: Prisma.Sql[], order: Prisma.Sql = Prisma.empty, limit?: number, extra = Prisma.empty): Promise<RawSubscription[]> {
+async function selectSubscriptions(
+  db: Db,
+  where: Prisma.Sql[],
+  order: Prisma.Sql = Prisma.empty,
+  limit?: number,
+  page: { extra?: Prisma.Sql; branches?: Prisma.Sql[] } = {},
+): Promise<RawSubscription[]> {
   const condition = whereOf(where);
-  const from =
-    limit === undefined
-      ? Prisma.sql`"Subscription" s`
-      : Prisma.sql`(SELECT s.* FROM "Subscription" s ${condition} ${order} LIMIT ${limit}) s`;
-  return db.$queryRaw<RawSubscription[]>`${COLUMNS} ${extra} FROM ${from} ${JOINS} ${limit === undefined ? condition : Prisma.empty} ${order}`;
+  if (limit === undefined) return db.$queryRaw<RawSubscription[]>`${COLUMNS} FROM "Subscription" s ${JOINS} ${condition} ${order}`;
+  const pick = (conditions: Prisma.Sql[]) => Prisma.sql`SELECT s.* FROM "Subscription" s ${whereOf(conditions)} ${order} LIMIT ${limit}`;
+  // Branches: the first rows of each alternative, merged. Each branch seeks its own index range
+  // in order, where an IN list of them makes SQLite walk every row in date order instead.
+  const picked = page.branches
+    ? Prisma.sql`SELECT s.* FROM (${Prisma.join(
+        page.branches.map((branch, i) => Prisma.sql`SELECT * FROM (${pick([...where, branch])}) ${Prisma.raw(`b${i}`)}`),
+        ' UNION ALL ',
+      )}) s ${order} LIMIT ${limit}`
+    : pick(where);
+  return db.$queryRaw<RawSubscription[]>`${COLUMNS} ${page.extra ?? Prisma.empty} FROM (${picked}) s ${JOINS} ${order}`;
 }
 
 async function subscriptions(db: Db, where: Prisma.Sql[], order?: Prisma.Sql, limit?: number): Promise<SubscriptionRow[]> {
@@ -144,8 +137,7 @@ function conditionsOf(db: Db, query: SubscriptionQuery): Prisma.Sql[] {
   if (query.selfServiceOnly) where.push(Prisma.sql`s."isSelfService" = ${true}`);
   if (query.productId) where.push(Prisma.sql`s."productId" = ${query.productId}`);
   if (query.purchaserIds) {
-    // A few purchasers are probed in the purchaser index one by one; many are one parameter,
-    // filtered while the newest purchases are read in order.
+    // Many purchasers are one parameter, filtered while the newest purchases are read in order.
     where.push(
       query.purchaserIds.length <= FEW_PURCHASERS
         ? Prisma.sql`s."purchaserId" IN (${Prisma.join(query.purchaserIds)})`
@@ -169,7 +161,10 @@ export async function findSubscriptionsPage(
   page: { size: number; after?: Keyset; before?: Keyset; countUpTo: number },
 ): Promise<{ rows: SubscriptionRow[]; hasMore: boolean; total: number }> {
   const conditions = conditionsOf(db, query);
-  const where = [...conditions];
+  const ids = query.purchaserIds ?? [];
+  // A few purchasers: a branch each, seeking the purchaser index.
+  const branches = ids.length > 1 && ids.length <= FEW_PURCHASERS ? ids.map((id) => Prisma.sql`s."purchaserId" = ${id}`) : undefined;
+  const where = branches ? conditionsOf(db, { ...query, purchaserIds: undefined }) : [...conditions];
   const anchor = page.after ?? page.before;
   const older = page.before === undefined;
   if (anchor) {
@@ -181,7 +176,7 @@ export async function findSubscriptionsPage(
   }
   const order = older ? Prisma.sql`ORDER BY s."purchasedAt" DESC, s."id" DESC` : Prisma.sql`ORDER BY s."purchasedAt" ASC, s."id" ASC`;
   const counted = cappedCount(conditions, page.countUpTo);
-  const raw = await selectSubscriptions(db, where, order, page.size + 1, Prisma.sql`, ${counted} AS "total"`);
+  const raw = await selectSubscriptions(db, where, order, page.size + 1, { extra: Prisma.sql`, ${counted} AS "total"`, ...(branches ? { branches } : {}) });
   const total = raw.length > 0 ? toCount(raw[0]!.total) : toCount((await db.$queryRaw<Array<{ n: bigint | number }>>`SELECT ${counted} AS "n"`)[0]?.n);
   const rows = raw.map(toRow);
   const hasMore = rows.length > page.size;

@@ -55,6 +55,12 @@ async function refusable<T>(work: () => Promise<T>): Promise<TenantChange<T>> {
   }
 }
 
+/**
+ * Prisma ends an interactive transaction after 5 s; moving or granting tens of thousands of
+ * licenses on a busy database may take longer, and must then still finish rather than roll back.
+ */
+const BULK_TRANSACTION = { timeout: 60_000 };
+
 export function createLocalSubscriptionTenant(prisma: PrismaClient): SubscriptionTenant {
   return {
     moveUsers: (input: MoveUsersInput) =>
@@ -63,13 +69,14 @@ export function createLocalSubscriptionTenant(prisma: PrismaClient): Subscriptio
           await grant(tx, input.toSubscriptionId, { holdersOf: input.fromSubscriptionId }, input.now);
           const moved = await cancel(tx, input.fromSubscriptionId, { actor: input.actor, reason: input.cancelReason, comment: null, now: input.now });
           return { moved };
-        }),
+        }, BULK_TRANSACTION),
       ),
     cancelSubscription: (input: CancelSubscriptionInput) =>
       refusable(() =>
-        prisma.$transaction(async (tx) => ({
-          removed: await cancel(tx, input.subscriptionId, input),
-        })),
+        prisma.$transaction(
+          async (tx) => ({ removed: await cancel(tx, input.subscriptionId, input) }),
+          BULK_TRANSACTION,
+        ),
       ),
     assignLicenses: (input: AssignLicensesInput) =>
       refusable(() =>
@@ -77,7 +84,7 @@ export function createLocalSubscriptionTenant(prisma: PrismaClient): Subscriptio
           let assigned = 0;
           for (const g of input.grants) assigned += await grant(tx, g.subscriptionId, { userIds: g.userIds }, input.now);
           return { assigned };
-        }),
+        }, BULK_TRANSACTION),
       ),
   };
 }
