@@ -6,7 +6,7 @@
 import { listProducts } from '../db/repositories/catalog.js';
 import { plural } from '../domain/plural.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { findHolders, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
+import { findHoldersOfProduct, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
@@ -46,9 +46,13 @@ export interface CentralizePlan {
 export async function centralizePlan(ctx: ServiceContext, productQuery: string): Promise<CentralizePlan> {
   const product = matchProduct(productQuery, await listProducts(ctx.prisma));
   const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, 'Active')).map(toSummary);
-  const assignments = await findHolders(ctx.prisma, subscriptions.map((s) => s.id));
+  const assignments = await findHoldersOfProduct(ctx.prisma, product.id);
   const bySubscription = new Map<string, Holder[]>();
-  for (const a of assignments) bySubscription.set(a.subscriptionId, [...(bySubscription.get(a.subscriptionId) ?? []), a.user]);
+  for (const a of assignments) {
+    const users = bySubscription.get(a.subscriptionId) ?? [];
+    users.push(a.user);
+    bySubscription.set(a.subscriptionId, users);
+  }
   const selfService = subscriptions.filter((s) => s.isSelfService).map((s) => ({ subscription: s, users: bySubscription.get(s.id) ?? [] }));
   const central = subscriptions
     .filter((s) => !s.isSelfService)

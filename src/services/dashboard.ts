@@ -5,10 +5,10 @@ import {
   countActiveSelfServiceExpiring,
   countSelfService,
   findActiveSelfServiceExpiring,
-  findActiveSelfServicePrices,
+  sumActiveSelfServiceSpend,
 } from '../db/repositories/subscriptions.js';
 import { findPendingTakeovers } from '../db/repositories/takeovers.js';
-import { multiply, sumByCurrency, sumKnownByCurrency, type Money } from '../domain/money.js';
+import { sumByCurrency, type Money } from '../domain/money.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { digestWatermark } from './post-digest.js';
@@ -39,19 +39,16 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const { prisma, now } = ctx;
   const counts = await countSelfService(prisma);
 
-  const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: number; amounts: Array<Money | null> }>();
-  for (const row of await findActiveSelfServicePrices(prisma)) {
-    const entry = byProduct.get(row.product.id) ?? { product: row.product, subscriptions: 0, amounts: [] };
-    entry.subscriptions += 1;
-    const known = row.unitPriceMinor !== null && row.currency !== null;
-    entry.amounts.push(known ? multiply({ amountMinor: row.unitPriceMinor!, currency: row.currency! }, row.licensesPurchased) : null);
+  const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: number; amounts: Money[]; unknownPrices: number }>();
+  for (const row of await sumActiveSelfServiceSpend(prisma)) {
+    const entry = byProduct.get(row.product.id) ?? { product: row.product, subscriptions: 0, amounts: [], unknownPrices: 0 };
+    entry.subscriptions += row.subscriptions;
+    entry.unknownPrices += row.unknownPrices;
+    if (row.currency !== null && row.subscriptions > row.unknownPrices) entry.amounts.push({ amountMinor: row.monthlyMinor, currency: row.currency });
     byProduct.set(row.product.id, entry);
   }
   const spendByProduct = [...byProduct.values()]
-    .map(({ product, subscriptions, amounts }) => {
-      const { totals, unknown } = sumKnownByCurrency(amounts);
-      return { product, subscriptions, monthly: totals, unknownPrices: unknown };
-    })
+    .map(({ product, subscriptions, amounts, unknownPrices }) => ({ product, subscriptions, monthly: sumByCurrency(amounts), unknownPrices }))
     .sort((a, b) => a.product.name.localeCompare(b.product.name));
 
   const until = addDays(now, EXPIRING_DAYS);

@@ -42,7 +42,7 @@ export function toSummary(row: SubscriptionRow): SubscriptionSummary {
     isSelfService: row.isSelfService,
     purchaser: row.purchaser,
     licensesPurchased: row.licensesPurchased,
-    assigned: row._count.assignments,
+    assigned: row.assigned,
     purchasedAt: row.purchasedAt,
     expiresAt: row.expiresAt,
     unitPrice,

@@ -123,7 +123,7 @@ describe('take-over views stay within Slack limits', () => {
     expect(has(subscriptionMessage(details(aSummary(1)), now, 'UTC'))).toBe(true);
     expect(has(subscriptionMessage(details(aSummary(1, { status: 'Deleted' })), now, 'UTC'))).toBe(false);
     expect(has(subscriptionMessage(details(aSummary(1, { isSelfService: false, purchaser: null })), now, 'UTC'))).toBe(false);
-    const page = { items: [aSummary(1, { status: 'Deleted' })], total: 1, filters: { status: 'all' as const } };
+    const page = { items: [aSummary(1, { status: 'Deleted' })], total: 1, totalCapped: false, filters: { status: 'all' as const } };
     expect(has(listMessage(page, now, 'UTC'))).toBe(false);
   });
 });

@@ -1,10 +1,7 @@
 import type { ProductLicenses } from '../../services/product-licenses.js';
 import { ACTIONS } from './action-ids.js';
-import type { KnownBlock, SlackMessage } from './block-kit.js';
+import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
 import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
-
-/** Purchaser groups shown before "and N more purchasers" keeps the message under 50 blocks. */
-export const MAX_GROUPS = 40;
 
 export function licensesMessage(licenses: ProductLicenses): SlackMessage {
   const { product } = licenses;
@@ -25,7 +22,7 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
   if (licenses.groups.length === 0) {
     blocks.push({ type: 'section', text: mrkdwn('No active subscription of this product.') });
   }
-  for (const group of licenses.groups.slice(0, MAX_GROUPS)) {
+  for (const group of licenses.groups) {
     const title = group.purchaser
       ? `*${escapeMrkdwn(group.purchaser.name)}* (${escapeMrkdwn(group.purchaser.email)})`
       : '*Central subscription*';
@@ -41,13 +38,15 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
       ),
     });
   }
-  if (licenses.groups.length > MAX_GROUPS) {
-    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${licenses.groups.length - MAX_GROUPS} more purchasers: Export users lists everyone.`)] });
+  if (licenses.groupCount > licenses.groups.length) {
+    const first = licenses.offset + 1;
+    const last = licenses.offset + licenses.groups.length;
+    blocks.push({ type: 'context', elements: [mrkdwn(`Groups ${first}–${last} of ${licenses.groupCount}, most licenses first. Export users lists everyone.`)] });
   }
-  blocks.push({
-    type: 'actions',
-    block_id: 'licenses_actions',
-    elements: [{ type: 'button', action_id: ACTIONS.exportProduct, text: plain('Export users'), value: product.id }],
-  });
+  const buttons: ActionsBlock['elements'] = [];
+  if (licenses.prevCursor) buttons.push({ type: 'button', action_id: ACTIONS.licensesPrev, text: plain('Previous'), value: licenses.prevCursor });
+  if (licenses.nextCursor) buttons.push({ type: 'button', action_id: ACTIONS.licensesNext, text: plain('Next'), value: licenses.nextCursor });
+  buttons.push({ type: 'button', action_id: ACTIONS.exportProduct, text: plain('Export users'), value: product.id });
+  blocks.push({ type: 'actions', block_id: 'licenses_actions', elements: buttons });
   return { text: `${product.name}: ${licenses.assigned} of ${licenses.available} licenses assigned`, blocks };
 }

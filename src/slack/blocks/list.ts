@@ -10,7 +10,8 @@ function describeFilters(page: SubscriptionPage): string {
   if (f.productName) parts.push(`product: ${escapeMrkdwn(f.productName)}`);
   if (f.purchaser) parts.push(`purchaser: ${escapeMrkdwn(f.purchaser)}`);
   if (f.expiringDays !== undefined) parts.push(`expiring within ${f.expiringDays} days`);
-  return `${page.total} self-service subscription${page.total === 1 ? '' : 's'} · ${parts.join(' · ')} · newest first`;
+  const total = page.totalCapped ? `${page.total.toLocaleString('en-US')}+` : String(page.total);
+  return `${total} self-service subscription${page.total === 1 && !page.totalCapped ? '' : 's'} · ${parts.join(' · ')} · newest first`;
 }
 
 export function listMessage(page: SubscriptionPage, now: Date, timeZone: string): SlackMessage {
