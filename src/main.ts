@@ -1,6 +1,5 @@
 /** Entry point: reads .env (if present) and the environment, then runs the bot until stopped. */
 import { existsSync } from 'node:fs';
-import { startBot } from './bot.js';
 import { loadConfig } from './config.js';
 import { isAppError } from './domain/errors.js';
 
@@ -13,6 +12,9 @@ if (!loaded.ok) {
 }
 const { config } = loaded;
 for (const warning of loaded.warnings) console.warn(`Warning: ${warning}`);
+
+// The bot (Bolt, Prisma and the rest) loads only once the settings are known to be good.
+const { startBot } = await import('./bot.js');
 
 try {
   const bot = await startBot(config);

@@ -6,12 +6,11 @@
 import { listProducts } from '../db/repositories/catalog.js';
 import { plural } from '../domain/plural.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { findHolders, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
+import { findHoldersOfProduct, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
-import { ACTIVE_STATUS, monthlySpend } from '../domain/spend.js';
-import type { Money } from '../domain/money.js';
+import { ACTIVE_STATUS, monthlySpend, type Spend } from '../domain/spend.js';
 import { enqueue } from '../outbox/enqueue.js';
 import type { SubscriptionTenant } from '../tenant/port.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -34,7 +33,7 @@ export interface CentralizePlan {
   product: { id: string; name: string };
   selfService: Array<{ subscription: SubscriptionSummary; users: Holder[] }>;
   /** What the self-service subscriptions cost a month: what centralizing stops paying once they are cancelled. */
-  selfServiceSpend: Money[];
+  selfServiceSpend: Spend;
   central: Array<{ subscription: SubscriptionSummary; free: number }>;
   /** People holding a self-service license and no central one: each needs one central license. */
   toAssign: Holder[];
@@ -50,9 +49,13 @@ export interface CentralizePlan {
 export async function centralizePlan(ctx: ServiceContext, productQuery: string): Promise<CentralizePlan> {
   const product = matchProduct(productQuery, await listProducts(ctx.prisma));
   const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, ACTIVE_STATUS)).map(toSummary);
-  const assignments = await findHolders(ctx.prisma, subscriptions.map((s) => s.id));
+  const assignments = await findHoldersOfProduct(ctx.prisma, product.id);
   const bySubscription = new Map<string, Holder[]>();
-  for (const a of assignments) bySubscription.set(a.subscriptionId, [...(bySubscription.get(a.subscriptionId) ?? []), a.user]);
+  for (const a of assignments) {
+    const users = bySubscription.get(a.subscriptionId) ?? [];
+    users.push(a.user);
+    bySubscription.set(a.subscriptionId, users);
+  }
   const selfService = subscriptions.filter((s) => s.isSelfService).map((s) => ({ subscription: s, users: bySubscription.get(s.id) ?? [] }));
   const central = subscriptions
     .filter((s) => !s.isSelfService)

@@ -30,8 +30,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { findOutboxStatuses } from '../db/repositories/outbox.js';
 import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';
-import type { Money } from '../domain/money.js';
-import { isActive, monthlySpend } from '../domain/spend.js';
+import { isActive, monthlySpend, type Spend } from '../domain/spend.js';
 import { enqueueParts } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import type { Message } from './messages.js';
@@ -58,8 +57,11 @@ export interface Digest {
   /** Inclusive end. */
   to: Date;
   groups: DigestGroup[];
-  /** Every new purchase; licenses and spend of those still active (domain/spend.ts). */
-  totals: { count: number; active: number; licenses: number; monthly: Money[] };
+  /**
+   * Every new purchase; licenses and spend of those still active (domain/spend.ts): `monthly`
+   * adds up the known prices, `unknownPrices` says how many were left out.
+   */
+  totals: { count: number; active: number; licenses: number } & Spend;
 }
 
 /** What the digest tells the admins' channel: a port the Slack layer implements. */
@@ -134,15 +136,16 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
     if (last && last.product.id === item.product.id) last.items.push(item);
     else groups.push({ product: item.product, items: [item] });
   }
+  const active = items.filter(isActive);
   return {
     from,
     to,
     groups,
     totals: {
       count: items.length,
-      active: items.filter(isActive).length,
-      licenses: items.filter(isActive).reduce((sum, item) => sum + item.licensesPurchased, 0),
-      monthly: monthlySpend(items),
+      active: active.length,
+      licenses: active.reduce((sum, item) => sum + item.licensesPurchased, 0),
+      ...monthlySpend(items),
     },
   };
 }

@@ -5,8 +5,8 @@
  * thresholds 30, 7 and 1, a subscription is due for the smallest threshold it has reached: one
  * expiring in 5 days gets the 7-day reminder only, never the 30-day one as well, and never the
  * 30-day one later (the days only go down). Today and tomorrow fall under the 1-day threshold.
- * Expired (days < 0) and Deleted subscriptions are never reminded; central subscriptions are
- * not either (reminders offer to take over, which only self-service purchases allow).
+ * Expired (days < 0) and Deleted subscriptions, and those with no renewal date, are never
+ * reminded; central subscriptions are not either (reminders offer to take over, which only self-service purchases allow).
  *
  * Exactly once: the ReminderSent rows (unique subscription + threshold + expiresAt) and the
  * outbox messages are written in one transaction. A crash loses both or neither; a second run
@@ -15,9 +15,9 @@
  */
 import { addDays } from 'date-fns';
 import { isUniqueViolation } from '../db/errors.js';
-import { findRemindersSent, insertRemindersSent } from '../db/repositories/reminders-sent.js';
+import { findRemindersSentExpiring, insertRemindersSent } from '../db/repositories/reminders-sent.js';
 import { findActiveSelfServiceExpiring } from '../db/repositories/subscriptions.js';
-import { daysUntil } from '../domain/dates.js';
+import { daysUntilCounter } from '../domain/dates.js';
 import { enqueueParts } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import type { Message } from './messages.js';
@@ -25,7 +25,7 @@ import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export interface ReminderGroup {
   thresholdDays: number;
-  items: Array<SubscriptionSummary & { daysLeft: number }>;
+  items: Array<SubscriptionSummary & { expiresAt: Date; daysLeft: number }>;
 }
 
 /** What reminders tell the admins' channel: a port the Slack layer implements. */
@@ -53,19 +53,23 @@ export async function selectDueReminders(ctx: ServiceContext, thresholds: number
   const longest = Math.max(...thresholds);
   // A generous instant window (a day either side covers any zone offset); the calendar-day rule
   // below decides.
-  const rows = await findActiveSelfServiceExpiring(ctx.prisma, addDays(ctx.now, -1), addDays(ctx.now, longest + 2));
+  const [from, to] = [addDays(ctx.now, -1), addDays(ctx.now, longest + 2)];
+  const rows = await findActiveSelfServiceExpiring(ctx.prisma, from, to);
+  const daysUntil = daysUntilCounter(ctx.now, ctx.timeZone);
+  // Without a renewal date there is nothing to remind of (the query cannot return one, the type can).
   const due = rows
-    .map((row) => ({ row, daysLeft: daysUntil(row.expiresAt, ctx.now, ctx.timeZone) }))
-    .map(({ row, daysLeft }) => ({ row, daysLeft, threshold: dueThreshold(daysLeft, thresholds) }))
+    .flatMap((row) => (row.expiresAt ? [{ row, expiresAt: row.expiresAt }] : []))
+    .map(({ row, expiresAt }) => ({ row, expiresAt, daysLeft: daysUntil(expiresAt) }))
+    .map(({ row, expiresAt, daysLeft }) => ({ row, expiresAt, daysLeft, threshold: dueThreshold(daysLeft, thresholds) }))
     .filter((entry): entry is typeof entry & { threshold: number } => entry.threshold !== undefined);
   if (due.length === 0) return [];
-  const sent = await findRemindersSent(ctx.prisma, due.map((entry) => entry.row.id));
+  const sent = await findRemindersSentExpiring(ctx.prisma, from, to);
   const sentKeys = new Set(sent.map((s) => `${s.subscriptionId}|${s.thresholdDays}|${s.expiresAt.getTime()}`));
   const groups = new Map<number, ReminderGroup>();
-  for (const { row, daysLeft, threshold } of due) {
-    if (sentKeys.has(`${row.id}|${threshold}|${row.expiresAt.getTime()}`)) continue;
+  for (const { row, expiresAt, daysLeft, threshold } of due) {
+    if (sentKeys.has(`${row.id}|${threshold}|${expiresAt.getTime()}`)) continue;
     const group = groups.get(threshold) ?? { thresholdDays: threshold, items: [] };
-    group.items.push({ ...toSummary(row), daysLeft });
+    group.items.push({ ...toSummary(row), expiresAt, daysLeft });
     groups.set(threshold, group);
   }
   return [...groups.values()].sort((a, b) => a.thresholdDays - b.thresholdDays);

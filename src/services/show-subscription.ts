@@ -33,9 +33,5 @@ export async function findSubscription(ctx: ServiceContext, ref: string): Promis
 
 export async function showSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionDetails> {
   const subscription = await findSubscription(ctx, ref);
-  const assignments = await findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS);
-  return {
-    subscription,
-    users: assignments.map((a) => ({ name: a.user.name, email: a.user.email, assignedAt: a.assignedAt })),
-  };
+  return { subscription, users: await findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS) };
 }

@@ -1,6 +1,6 @@
 import type { SubscriptionRow } from '../db/repositories/subscriptions.js';
 import type { Money } from '../domain/money.js';
-import { DELETED_STATUS, monthlyCost } from '../domain/spend.js';
+import { ACTIVE_STATUS, DELETED_STATUS, monthlyCost } from '../domain/spend.js';
 
 /** What views need to show one subscription: plain data, no Prisma types. */
 export interface SubscriptionSummary {
@@ -12,11 +12,17 @@ export interface SubscriptionSummary {
   licensesPurchased: number;
   assigned: number;
   purchasedAt: Date;
-  expiresAt: Date;
-  unitPrice: Money;
-  monthlyPrice: Money;
+  /** null: no renewal date known. */
+  expiresAt: Date | null;
+  /** null: price unknown (a subscription read from Microsoft Graph, which has no prices). */
+  unitPrice: Money | null;
+  monthlyPrice: Money | null;
   isTrial: boolean;
   status: 'Active' | 'Deleted';
+  /** Who decided whether it is self-service: graph-owner | import | admin | seed | local. */
+  selfServiceSource: string;
+  /** When a tenant sync found it deleted in the tenant (or gone from it). */
+  seenDeletedAt: Date | null;
   cancelledAt: Date | null;
   cancelledBy: string | null;
   cancelReason: string | null;
@@ -29,8 +35,7 @@ export function shortId(id: string): string {
 }
 
 export function toSummary(row: SubscriptionRow): SubscriptionSummary {
-  const unitPrice = { amountMinor: row.unitPriceMinor, currency: row.currency };
-  const status = row.status === DELETED_STATUS ? 'Deleted' : 'Active';
+  const unitPrice = row.unitPriceMinor !== null && row.currency !== null ? { amountMinor: row.unitPriceMinor, currency: row.currency } : null;
   return {
     id: row.id,
     shortId: shortId(row.id),
@@ -38,13 +43,15 @@ export function toSummary(row: SubscriptionRow): SubscriptionSummary {
     isSelfService: row.isSelfService,
     purchaser: row.purchaser,
     licensesPurchased: row.licensesPurchased,
-    assigned: row._count.assignments,
+    assigned: row.assigned,
     purchasedAt: row.purchasedAt,
     expiresAt: row.expiresAt,
     unitPrice,
     monthlyPrice: monthlyCost({ unitPrice, licensesPurchased: row.licensesPurchased }),
     isTrial: row.isTrial,
-    status,
+    status: row.status === DELETED_STATUS ? DELETED_STATUS : ACTIVE_STATUS,
+    selfServiceSource: row.selfServiceSource,
+    seenDeletedAt: row.seenDeletedAt,
     cancelledAt: row.cancelledAt,
     cancelledBy: row.cancelledBy,
     cancelReason: row.cancelReason,

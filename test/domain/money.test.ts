@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, formatTotals, multiply, sumByCurrency, toDecimalString } from '../../src/domain/money.js';
+import { formatMoney, formatTotals, isCurrency, multiply, parseAmount, sumByCurrency, sumKnownByCurrency, toDecimalString } from '../../src/domain/money.js';
 
 describe('money', () => {
   it('turns minor units into an exact decimal string', () => {
@@ -44,5 +44,28 @@ describe('money', () => {
 
   it('refuses amounts that are not safe integers', () => {
     expect(() => toDecimalString({ amountMinor: 10.5, currency: 'USD' })).toThrow(RangeError);
+  });
+
+  it('reads amounts as people type them, exactly, in the currency’s minor units', () => {
+    expect(parseAmount('14', 'USD')).toEqual({ amountMinor: 1400, currency: 'USD' });
+    expect(parseAmount('14.5', 'USD')).toEqual({ amountMinor: 1450, currency: 'USD' });
+    expect(parseAmount('$1,234.56', 'USD')).toEqual({ amountMinor: 123_456, currency: 'USD' });
+    expect(parseAmount('€ 9.99', 'EUR')).toEqual({ amountMinor: 999, currency: 'EUR' });
+    expect(parseAmount('1500', 'JPY')).toEqual({ amountMinor: 1500, currency: 'JPY' });
+    expect(parseAmount('0.1', 'USD')).toEqual({ amountMinor: 10, currency: 'USD' });
+  });
+
+  it('refuses what is not an amount in that currency rather than guessing', () => {
+    for (const text of ['14.999', '-5', '14,50', 'twelve', '', '1.2.3']) expect(parseAmount(text, 'USD'), text).toBeUndefined();
+    expect(parseAmount('15.5', 'JPY')).toBeUndefined();
+    expect(isCurrency('EUR')).toBe(true);
+    expect(isCurrency('EURO')).toBe(false);
+  });
+
+  it('adds up the known amounts and counts the unknown ones apart', () => {
+    expect(sumKnownByCurrency([{ amountMinor: 100, currency: 'USD' }, null, { amountMinor: 50, currency: 'USD' }, null])).toEqual({
+      totals: [{ amountMinor: 150, currency: 'USD' }],
+      unknown: 2,
+    });
   });
 });

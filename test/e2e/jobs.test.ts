@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
-import { testProviders } from '../support/database.js';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, textOf, useTestBot, type TestBot } from '../support/bot.js';
+import { dialectProviders, sqliteOnly } from '../support/database.js';
 
-const textOf = (value: unknown) => JSON.stringify(value ?? {});
-
-describe.each(testProviders)('the digest and App Home end to end on %s', (provider) => {
+describe.each(sqliteOnly)('the digest and App Home end to end on %s', (provider) => {
   const t = useTestBot({ provider });
 
   it('posts the pending digest on /purchases digest, then says there is nothing new', async () => {
@@ -65,7 +63,7 @@ describe.each(testProviders)('the digest and App Home end to end on %s', (provid
   });
 });
 
-describe.each(testProviders)('the scheduler in the running bot on %s', (provider) => {
+describe.each(dialectProviders)('the scheduler in the running bot on %s', (provider) => {
   let t: TestBot;
 
   afterEach(async () => {

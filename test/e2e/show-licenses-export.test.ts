@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_A, NON_ADMIN, useTestBot } from '../support/bot.js';
 import { buildBlockActionsPayload } from '../support/slack-requests.js';
-import { testProviders } from '../support/database.js';
+import { sqliteOnly } from '../support/database.js';
 import { DEMO_EXAMPLES } from '../../src/tenant/local/demo-tenant.js';
 
 // Stable ids of the demo tenant (its ids do not depend on the date it is seeded).
@@ -10,7 +10,7 @@ const CANCELLED_COPILOT = '7980739a-dd66-403b-bfca-5ba62e3cef7b';
 
 const text = (value: unknown) => JSON.stringify(value ?? {});
 
-describe.each(testProviders)('show, licenses and export end to end on %s', (provider) => {
+describe.each(sqliteOnly)('show, licenses and export end to end on %s', (provider) => {
   const t = useTestBot({ provider });
 
   it('shows a subscription by a short id, with its users and an Export users button', async () => {

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EmulatedMessage, EmulatedView } from '../../src/devkit/slack-emulator/index.js';
-import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
-import { testProviders } from '../support/database.js';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot } from '../support/bot.js';
+import { sqliteOnly } from '../support/database.js';
 import { buildBlockActionsPayload, buildViewSubmissionPayload, type InputValue } from '../support/slack-requests.js';
 
 const MEERA = 'U0MEERA001';
 const POWER_BI_PRO = 'CFQ7TTC0H9MP';
 
-describe.each(testProviders)('take-over end to end on %s', (provider) => {
+describe.each(sqliteOnly)('take-over end to end on %s', (provider) => {
   const t = useTestBot({ provider });
 
   /** Active self-service subscriptions with users, of Meera (who is in Slack) or of people who are not. */
@@ -213,15 +213,8 @@ describe.each(testProviders)('take-over end to end on %s', (provider) => {
   });
 });
 
-describe.each(testProviders)('centralize end to end on %s', (provider) => {
-  let t: TestBot;
-
-  beforeAll(async () => {
-    t = await startTestBot({ provider });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+describe.each(sqliteOnly)('centralize end to end on %s', (provider) => {
+  const t = useTestBot({ provider });
 
   it('shows Project Plan 3 as two licenses short, with no Assign button', async () => {
     const { replies } = await t.command(ADMIN_A, 'centralize Project Plan 3');

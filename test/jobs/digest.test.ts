@@ -1,42 +1,27 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { digestJob } from '../../src/jobs/digest-job.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { digestWatermark, DIGEST_PENDING, postDigest } from '../../src/services/post-digest.js';
 import { slackNotices } from '../../src/slack/blocks/notices.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { formatTotals } from '../../src/domain/money.js';
 import { loadDashboard } from '../../src/services/dashboard.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
-import { at, CHANNEL, deliver, jobConfig, jobDeps } from './support.js';
+import { dialectProviders, onSqliteOnly } from '../support/database.js';
+import { testConfig } from '../support/config.js';
+import { at, CHANNEL, deliver, jobDeps, useJobWorld } from './support.js';
 
 /** Posts the pending digest as the job does, with `config`'s channel and DIGEST_SKIP_EMPTY. */
 const digestNow = (ctx: ServiceContext, config: Config) =>
   postDigest(ctx, { notices: slackNotices.digest, adminChannelId: config.ADMIN_CHANNEL_ID }, { skipEmpty: config.DIGEST_SKIP_EMPTY });
 
-describe.each(testProviders)('the digest on %s', (provider) => {
-  let emulator: SlackEmulator;
-  let database: Database;
-  const config = jobConfig();
+describe.each(dialectProviders)('the digest on %s', (provider) => {
+  const { database, emulator } = useJobWorld(provider);
+  const anyDialect = onSqliteOnly(provider);
+  const config = testConfig();
   const ctx = (now: Date) => ({ prisma: database.prisma, now, timeZone: 'UTC' });
   const texts = () => emulator.messages(CHANNEL).map((m) => JSON.stringify(m.blocks ?? m.text));
-
-  beforeAll(async () => {
-    emulator = await startSlackEmulator({ users: [] });
-  });
-  afterAll(async () => {
-    await emulator.close();
-  });
-  beforeEach(async () => {
-    emulator.reset();
-    database = await createTestDatabase(provider);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
 
   async function purchase(firstSeenAt: string, overrides: { product?: string; name?: string; selfService?: boolean; trial?: boolean; currency?: string } = {}) {
     const product =
@@ -108,12 +93,12 @@ describe.each(testProviders)('the digest on %s', (provider) => {
     expect(second).not.toContain('At The Edge');
   });
 
-  it('says in one line that nothing is new, or stays silent with DIGEST_SKIP_EMPTY', async () => {
+  anyDialect('says in one line that nothing is new, or stays silent with DIGEST_SKIP_EMPTY', async () => {
     expect(await digestNow(ctx(at('2026-11-25T09:00:00Z')), config)).toMatchObject({ status: 'posted', count: 0, messages: 1 });
     await deliver(database, emulator, at('2026-11-25T09:00:01Z'));
     expect(emulator.messages(CHANNEL).map((m) => m.text)).toEqual(['No new self-service purchases until 2026-11-25 09:00 UTC.']);
 
-    const skipping = jobConfig({ DIGEST_SKIP_EMPTY: 'true' });
+    const skipping = testConfig({ DIGEST_SKIP_EMPTY: 'true' });
     expect(await digestNow(ctx(at('2026-11-26T09:00:00Z')), skipping)).toMatchObject({ status: 'empty' });
     await deliver(database, emulator, at('2026-11-26T09:00:01Z'));
     expect(emulator.messages(CHANNEL)).toHaveLength(1);
@@ -178,7 +163,7 @@ describe.each(testProviders)('the digest on %s', (provider) => {
     expect(await database.prisma.jobState.count({ where: { key: DIGEST_PENDING } })).toBe(1);
   });
 
-  it('splits many purchases across messages within Slack limits, each purchase once', async () => {
+  anyDialect('splits many purchases across messages within Slack limits, each purchase once', async () => {
     const product = await aProduct(database.prisma, { name: `Product ${'x'.repeat(300)}` });
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {

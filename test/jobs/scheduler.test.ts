@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/jobs/job.js';
 import { LEASE_MS, runIfDue, startScheduler, sweepJobs, type SchedulerOptions } from '../../src/jobs/scheduler.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, onSqliteOnly, useTestDatabase } from '../support/database.js';
 import { at, quietLogger } from './support.js';
 import { recordingLogger } from '../support/bot.js';
 
@@ -10,17 +9,14 @@ interface Recorded {
   runs: Array<{ holder: string; now: string; slot: string }>;
 }
 
-describe.each(testProviders)('the scheduler on %s', (provider) => {
-  let database: Database;
+describe.each(dialectProviders)('the scheduler on %s', (provider) => {
+  const database = useTestDatabase(provider);
+  const anyDialect = onSqliteOnly(provider);
   let now: Date;
   const recorded: Recorded = { runs: [] };
 
-  beforeEach(async () => {
-    database = await createTestDatabase(provider);
+  beforeEach(() => {
     recorded.runs = [];
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   function job(behaviour: (deps: { holder: string }) => Promise<unknown> = async () => 'ok'): Job<{ holder: string }> {
@@ -58,7 +54,7 @@ describe.each(testProviders)('the scheduler on %s', (provider) => {
     ];
   }
 
-  it('logs a run that found nothing to do only at debug level, and one that did something at info', async () => {
+  anyDialect('logs a run that found nothing to do only at debug level, and one that did something at info', async () => {
     const logger = recordingLogger();
     const options = { ...replica('a'), jobs: quietAndBusy(), logger };
     now = at('2026-11-25T10:00:00Z');

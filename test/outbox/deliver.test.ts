@@ -1,18 +1,17 @@
 import { webApi } from '@slack/bolt';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverOutbox, type OutboxDeps } from '../../src/outbox/deliver.js';
 import { enqueue } from '../../src/outbox/enqueue.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, useTestDatabase } from '../support/database.js';
 
 const t0 = new Date('2026-11-25T09:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const quiet = { warn() {}, error() {} };
 
-describe.each(testProviders)('the outbox on %s', (provider) => {
+describe.each(dialectProviders)('the outbox on %s', (provider) => {
   let emulator: SlackEmulator;
-  let database: Database;
+  const database = useTestDatabase(provider);
   let deps: OutboxDeps;
 
   beforeAll(async () => {
@@ -25,16 +24,12 @@ describe.each(testProviders)('the outbox on %s', (provider) => {
   });
   beforeEach(async () => {
     emulator.reset();
-    database = await createTestDatabase(provider);
     const client = new webApi.WebClient(emulator.botToken, {
       slackApiUrl: emulator.url,
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
     });
     deps = { prisma: database.prisma, client, logger: quiet };
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   it('stores a message once however often it is enqueued, and delivers it once', async () => {

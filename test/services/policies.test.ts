@@ -1,8 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import type { Database } from '../../src/db/client.js';
-import { AppError } from '../../src/domain/errors.js';
-import type { ServiceContext } from '../../src/services/context.js';
 import { listPolicies } from '../../src/services/list-policies.js';
 import type { PolicyDeps } from '../../src/services/policy-deps.js';
 import { planAllPolicies, setAllPolicies } from '../../src/services/set-all-policies.js';
@@ -11,37 +7,24 @@ import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js
 import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
 import { slackNotices } from '../../src/slack/blocks/notices.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { sqliteOnly, useServiceContext } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
+import { appErrorOf } from '../support/app-error.js';
+import { testConfig } from '../support/config.js';
+import { microsoftEnv } from '../support/microsoft.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const ADMIN = 'U0ADMIN0001';
 const CHANNEL = 'C0ADMINS01';
 const quietLogger = { debug: () => {}, warn: () => {} };
 
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-describe.each(testProviders)('purchase policies with the local tenant on %s', (provider) => {
-  let database: Database;
-  let ctx: ServiceContext;
+describe.each(sqliteOnly)('purchase policies with the local tenant on %s', (provider) => {
+  const { database, ctx } = useServiceContext(provider, { now });
   let deps: PolicyDeps;
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
     await seedDemoTenant(database.prisma, now);
-    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
     deps = { tenant: createLocalPolicyTenant(database.prisma), adminChannelId: CHANNEL, notices: slackNotices.policies };
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   it('lists the 17 products and then the 4 offer types with their values and last changes', async () => {
@@ -72,7 +55,7 @@ describe.each(testProviders)('purchase policies with the local tenant on %s', (p
   it('finds an offer type by its id and refuses trials on it with the reason', async () => {
     const outcome = await setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'saas', value: 'Disabled' });
     expect(outcome.policy.id).toBe('SaaS');
-    const error = await caught(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'SaaS', value: 'OnlyTrialsWithoutPaymentMethod' }));
+    const error = await appErrorOf(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'SaaS', value: 'OnlyTrialsWithoutPaymentMethod' }));
     expect(error.userMessage).toContain('takes only enabled or disabled');
     expect(await database.prisma.policyChange.count()).toBe(1);
   });
@@ -85,7 +68,7 @@ describe.each(testProviders)('purchase policies with the local tenant on %s', (p
   });
 
   it('lists the candidates when a name matches several products', async () => {
-    const error = await caught(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'visio', value: 'Disabled' }));
+    const error = await appErrorOf(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'visio', value: 'Disabled' }));
     expect(error.code).toBe('ambiguous');
     expect(error.userMessage).toContain('Visio Plan 1');
     expect(error.userMessage).toContain('Visio Plan 2');
@@ -112,14 +95,12 @@ describe.each(testProviders)('purchase policies with the local tenant on %s', (p
   });
 });
 
-describe.each(testProviders)('purchase policies with the microsoft tenant on %s', (provider) => {
-  let database: Database;
+describe.each(sqliteOnly)('purchase policies with the microsoft tenant on %s', (provider) => {
+  const { database, ctx } = useServiceContext(provider, { now });
   let fake: FakeMicrosoft;
-  let ctx: ServiceContext;
   let deps: PolicyDeps;
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
     fake = await startFakeMicrosoft();
     for (const product of fake.products.values()) {
       await database.prisma.product.create({ data: { id: product.productId, kind: 'product', name: product.productName, policyValue: product.policyValue, firstSeenAt: now } });
@@ -127,25 +108,10 @@ describe.each(testProviders)('purchase policies with the microsoft tenant on %s'
     for (const [type, value] of fake.offerTypes) {
       await database.prisma.product.create({ data: { id: type, kind: 'offerType', name: type, policyValue: value, firstSeenAt: now } });
     }
-    const loaded = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: 'secret',
-      ADMIN_USER_IDS: ADMIN,
-      TENANT: 'microsoft',
-      MS_TENANT_ID: fake.tenantId,
-      MS_CLIENT_ID: fake.clientId,
-      MS_CLIENT_SECRET: fake.clientSecret,
-      MS_LOGIN_URL: fake.url,
-      MS_LICENSING_URL: fake.url,
-      MS_MAX_RETRIES: '0',
-    });
-    if (!loaded.ok) throw new Error(loaded.message);
-    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
-    deps = { tenant: createPolicyTenant(loaded.config, database.prisma, quietLogger), adminChannelId: CHANNEL, notices: slackNotices.policies };
+    deps = { tenant: createPolicyTenant(testConfig(microsoftEnv(fake, { MS_MAX_RETRIES: '0' })), database.prisma, quietLogger), adminChannelId: CHANNEL, notices: slackNotices.policies };
   });
   afterEach(async () => {
     await fake.close();
-    await database.close();
   });
 
   it('changes the policy at Microsoft first and then records it', async () => {
@@ -158,7 +124,7 @@ describe.each(testProviders)('purchase policies with the microsoft tenant on %s'
 
   it('leaves the record untouched when Microsoft refuses the change with 403, naming the missing role', async () => {
     fake.failNext(1, failures.forbidden());
-    const error = await caught(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'CFQ7TTC0H9MP', value: 'Disabled' }));
+    const error = await appErrorOf(setPolicy(ctx, deps, { slackUserId: ADMIN }, { product: 'CFQ7TTC0H9MP', value: 'Disabled' }));
     expect(error.code).toBe('tenant_forbidden');
     expect(error.userMessage).toContain('Policy.ReadWrite.AllowSelfServicePurchase');
     const product = await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0H9MP' } });

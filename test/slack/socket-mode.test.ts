@@ -1,37 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { createSocketModeReceiver } from '../../src/slack/socket-mode.js';
 import { recordingLogger } from '../support/bot.js';
-import { createTestDatabase, type Database } from '../support/database.js';
+import { testConfig } from '../support/config.js';
+import { useTestDatabase } from '../support/database.js';
 
 describe('Socket Mode', () => {
   let emulator: SlackEmulator | undefined;
-  let database: Database | undefined;
+  const database = useTestDatabase('sqlite');
   const cleanups: Array<() => Promise<unknown>> = [];
 
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
-    await database?.close();
     await emulator?.close();
-    database = undefined;
     emulator = undefined;
   });
 
   it('stops start-up with a sentence naming SLACK_APP_TOKEN when Slack refuses the app token', async () => {
     emulator = await startSlackEmulator();
-    database = await createTestDatabase('sqlite');
-    const loaded = loadConfig({
-      SLACK_BOT_TOKEN: emulator.botToken,
-      SLACK_APP_TOKEN: 'xapp-1-A0REVOKED-1-s3cr3t',
-      SLACK_API_URL: emulator.url,
-      ADMIN_USER_IDS: 'U0ADMIN0001',
-      ADMIN_CHANNEL_ID: 'C0ADMINS01',
-    });
-    if (!loaded.ok) throw new Error(loaded.message);
+    const config = testConfig({ SLACK_BOT_TOKEN: emulator.botToken, SLACK_APP_TOKEN: 'xapp-1-A0REVOKED-1-s3cr3t', SLACK_API_URL: emulator.url });
     const logger = recordingLogger();
-    const started = startBot(loaded.config, { database, logger, retries: 0, outboxWorker: false, scheduler: false });
+    const started = startBot(config, { database, logger, retries: 0, outboxWorker: false, scheduler: false });
     await expect(started).rejects.toMatchObject({
       userMessage: expect.stringContaining('Slack refused SLACK_APP_TOKEN (invalid_auth). Generate a new app-level token with the connections:write scope'),
     });

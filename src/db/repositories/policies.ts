@@ -10,9 +10,10 @@ import { recordAudit } from './audit.js';
 
 export type PolicyChangeSource = 'bot' | 'guard' | 'external';
 
-/** Products first, then offer types; each by name. */
+/** Products first, then offer types; each by name. Products whose policy was never read (kind sku) are left out. */
 export async function listRecordedPolicies(db: Db): Promise<RecordedPolicy[]> {
   const rows = await db.product.findMany({
+    where: { kind: { in: ['product', 'offerType'] } },
     select: { id: true, kind: true, name: true, policyValue: true, policyChangedAt: true, policyChangedBy: true, firstSeenAt: true },
     orderBy: [{ kind: 'desc' }, { name: 'asc' }],
   });
@@ -79,8 +80,17 @@ export async function recordPolicyChange(db: Db, change: PolicyChangeInput): Pro
   return id;
 }
 
-/** A product or offer type seen in the tenant for the first time. */
+/**
+ * A product or offer type whose policy is read for the first time. A product a tenant sync or an
+ * import recorded first (kind sku, no policy yet) becomes a product with its policy; otherwise the
+ * row is inserted, and a racing run that inserted it first makes this fail on the unique key.
+ */
 export async function insertProductPolicy(db: Db, policy: { id: string; kind: string; name: string; value: string }, now: Date): Promise<void> {
+  const promoted = await db.product.updateMany({
+    where: { id: policy.id, kind: 'sku' },
+    data: { kind: policy.kind, name: policy.name, policyValue: policy.value, firstSeenAt: now },
+  });
+  if (promoted.count === 1) return;
   await db.product.create({ data: { id: policy.id, kind: policy.kind, name: policy.name, policyValue: policy.value, firstSeenAt: now } });
 }
 

@@ -277,6 +277,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       else res.end();
     });
   });
+  // Idle keep-alive connections stay open until the client closes them: with a server-side
+  // timeout, a client that reuses one just as the server closes it gets ECONNRESET (seen on a
+  // busy machine when a bot restarted after a few seconds of database work).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

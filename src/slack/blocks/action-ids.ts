@@ -2,6 +2,9 @@
 export const ACTIONS = {
   listPrev: 'list_page_prev',
   listNext: 'list_page_next',
+  /** `/purchases licenses` pages of purchaser groups; value: see services/product-licenses.ts. */
+  licensesPrev: 'licenses_page_prev',
+  licensesNext: 'licenses_page_next',
   showSubscription: 'subscription_show',
   exportSubscription: 'subscription_export',
   exportProduct: 'product_export',

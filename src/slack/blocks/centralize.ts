@@ -2,13 +2,13 @@
  * `/purchases centralize <product>`: the plan, with Assign and Ask-purchasers buttons, what they
  * did, and the direct message that asks a purchaser to cancel.
  */
-import { formatDay } from '../../domain/dates.js';
-import { formatTotals } from '../../domain/money.js';
 import { plural } from '../../domain/plural.js';
+import { describeSpend } from '../../domain/spend.js';
 import type { CentralizeNotices, CentralizePlan } from '../../services/centralize.js';
 import type { SubscriptionSummary } from '../../services/subscription-summary.js';
 import { TAKEOVER_ACTIONS } from './action-ids.js';
 import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
+import { renewsLabel } from './subscription-line.js';
 import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
 
 const NAMES_PER_SUBSCRIPTION = 5;
@@ -38,7 +38,7 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
       text: mrkdwn(
         plan.selfService.length === 0
           ? `*Self-service subscriptions*\nNone is active for ${name}.`
-          : `*Self-service subscriptions (${plan.selfService.length})* · ${formatTotals(plan.selfServiceSpend)} per month, no longer paid once they are cancelled\n${linesWithin(selfLines, 2800)}`,
+          : `*Self-service subscriptions (${plan.selfService.length})* · ${describeSpend(plan.selfServiceSpend, ' per month')}, no longer paid once they are cancelled\n${linesWithin(selfLines, 2800)}`,
       ),
     },
     {
@@ -100,7 +100,7 @@ export function purchasersAskedMessage(asked: number, alreadyAskedToday: number)
 export function askToCancelMessage(s: SubscriptionSummary, askedBy: string, timeZone: string): SlackMessage {
   const text =
     `Hello${s.purchaser ? ` ${escapeMrkdwn(s.purchaser.name)}` : ''}, the people who use your ${escapeMrkdwn(s.product.name)} licenses now have licenses paid by the organisation. ` +
-    `Please cancel the subscription you bought: *${escapeMrkdwn(s.product.name)}*, ${plural(s.licensesPurchased, 'license')}, renews ${formatDay(s.expiresAt, timeZone)} (\`${s.shortId}\`). ` +
+    `Please cancel the subscription you bought: *${escapeMrkdwn(s.product.name)}*, ${plural(s.licensesPurchased, 'license')}, ${renewsLabel(s, timeZone)} (\`${s.shortId}\`). ` +
     `You can do it in the Microsoft 365 admin center under Billing → Your products. Asked by <@${askedBy}>.`;
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }

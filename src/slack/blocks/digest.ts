@@ -1,7 +1,7 @@
 /** The digest of new self-service purchases, as one or more channel messages. */
 import { formatDateTime } from '../../domain/dates.js';
-import { formatTotals } from '../../domain/money.js';
 import { plural } from '../../domain/plural.js';
+import { describeSpend } from '../../domain/spend.js';
 import type { Config } from '../../config.js';
 import type { Digest, DigestNotices, DigestResult } from '../../services/post-digest.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
@@ -29,10 +29,10 @@ export function digestMessages(digest: Digest, now: Date, timeZone: string): Sla
     };
     units.push([heading, ...first!], ...rest);
   }
-  const { count, active, licenses, monthly } = digest.totals;
+  const { count, active, licenses } = digest.totals;
   const cancelled = count - active;
   const already = cancelled > 0 ? ` (${cancelled} of them already cancelled)` : '';
-  const totals = `*Total:* ${plural(count, 'purchase')}${already} · ${plural(licenses, 'active license')} · ${formatTotals(monthly)} per month`;
+  const totals = `*Total:* ${plural(count, 'purchase')}${already} · ${plural(licenses, 'active license')} · ${describeSpend(digest.totals, ' per month')}`;
   const summary = `${plural(count, 'new self-service purchase')} ${window}`;
   return splitIntoMessages(units, {
     headBlocks: 2,

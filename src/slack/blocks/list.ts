@@ -12,7 +12,8 @@ function describeFilters(page: SubscriptionPage): string {
   if (f.productName) parts.push(`product: ${escapeMrkdwn(f.productName)}`);
   if (f.purchaser) parts.push(`purchaser: ${escapeMrkdwn(f.purchaser)}`);
   if (f.expiringDays !== undefined) parts.push(`expiring within ${plural(f.expiringDays, 'day')}`);
-  return `${plural(page.total, 'self-service subscription')} · ${parts.join(' · ')} · newest first`;
+  const total = page.totalCapped ? `${page.total.toLocaleString('en-US')}+ self-service subscriptions` : plural(page.total, 'self-service subscription');
+  return `${total} · ${parts.join(' · ')} · newest first`;
 }
 
 export function listMessage(page: SubscriptionPage, now: Date, timeZone: string): SlackMessage {

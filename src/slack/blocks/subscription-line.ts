@@ -9,7 +9,13 @@ export function purchaserLabel(s: SubscriptionSummary): string {
   return s.purchaser ? `${escapeMrkdwn(s.purchaser.name)} (${escapeMrkdwn(s.purchaser.email)})` : 'Central subscription';
 }
 
+/** "renews 2026-11-30", or "no renewal date" when none is known. */
+export function renewsLabel(s: Pick<SubscriptionSummary, 'expiresAt'>, timeZone: string): string {
+  return s.expiresAt ? `renews ${formatDay(s.expiresAt, timeZone)}` : 'no renewal date';
+}
+
 export function expiryLabel(s: SubscriptionSummary, now: Date, timeZone: string): string {
+  if (!s.expiresAt) return 'no renewal date';
   const days = daysUntil(s.expiresAt, now, timeZone);
   const when = `${formatDay(s.expiresAt, timeZone)} (${describeDaysUntil(days)})`;
   if (s.status === 'Deleted') return `was due ${formatDay(s.expiresAt, timeZone)}`;
@@ -24,6 +30,7 @@ export function statusLabel(s: SubscriptionSummary): string {
 
 /** What it costs a month; a cancelled subscription is no longer billed (domain/spend.ts). */
 export function priceLabel(s: SubscriptionSummary): string {
+  if (!s.unitPrice || !s.monthlyPrice) return 'price unknown';
   if (s.unitPrice.amountMinor === 0) return 'free';
   const price = `${formatMoney(s.monthlyPrice)}/mo (${formatMoney(s.unitPrice)} × ${s.licensesPurchased})`;
   return isActive(s) ? price : `no longer billed (was ${price})`;

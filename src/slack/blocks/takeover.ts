@@ -11,7 +11,7 @@ import type { TakeoverNotices } from '../../services/takeover/notices.js';
 import type { TakeoverOptions } from '../../services/takeover/options.js';
 import { TAKEOVER_ACTIONS } from './action-ids.js';
 import type { KnownBlock, ModalView, SlackMessage } from './block-kit.js';
-import { purchaserLabel } from './subscription-line.js';
+import { purchaserLabel, renewsLabel } from './subscription-line.js';
 import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
 
 export const TAKEOVER_VIEW = 'takeover_request';
@@ -49,7 +49,7 @@ export function takeoverModal(options: TakeoverOptions, timeZone: string): Modal
       type: 'section',
       text: mrkdwn(
         truncate(
-          `*${escapeMrkdwn(s.product.name)}* bought by ${purchaserLabel(s)}\n\`${s.shortId}\` · ${plural(s.licensesPurchased, 'license')}, ${plural(s.assigned, 'user')} assigned · renews ${formatDay(s.expiresAt, timeZone)}`,
+          `*${escapeMrkdwn(s.product.name)}* bought by ${purchaserLabel(s)}\n\`${s.shortId}\` · ${plural(s.licensesPurchased, 'license')}, ${plural(s.assigned, 'user')} assigned · ${renewsLabel(s, timeZone)}`,
           3000,
         ),
       ),

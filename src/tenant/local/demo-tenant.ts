@@ -10,13 +10,29 @@
 import { addDays, addMonths, addYears, subDays, subMonths, subYears } from 'date-fns';
 import type { LicenseAssignment, Person, PrismaClient, Product, Subscription } from '../../db/client.js';
 import type { OfferType, PolicyValue } from '../../domain/policy.js';
+import { chunks } from '../../db/repositories/batches.js';
 
 export type DemoProduct = Pick<
   Product,
   'id' | 'kind' | 'name' | 'policyValue' | 'policyChangedAt' | 'policyChangedBy' | 'firstSeenAt'
 >;
 export type DemoPerson = Pick<Person, 'id' | 'name' | 'email'>;
-export type DemoSubscription = Omit<Subscription, 'createdAt' | 'updatedAt'>;
+/** What the seed sets: the fields a tenant sync fills stay empty; every demo subscription has a price and a renewal date. */
+export type DemoSubscription = Omit<
+  Subscription,
+  | 'createdAt'
+  | 'updatedAt'
+  | 'graphId'
+  | 'commerceSubscriptionId'
+  | 'skuId'
+  | 'tenantStatus'
+  | 'seenDeletedAt'
+  | 'selfServiceDecidedBy'
+  | 'selfServiceDecidedAt'
+  | 'expiresAt'
+  | 'unitPriceMinor'
+  | 'currency'
+> & { expiresAt: Date; unitPriceMinor: number; currency: string };
 export type DemoAssignment = LicenseAssignment;
 
 export interface DemoTenant {
@@ -53,7 +69,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-class Random {
+export class Random {
   private readonly next: () => number;
 
   constructor(seed: number) {
@@ -550,6 +566,7 @@ function buildSelfService(now: Date, people: DemoPerson[], random: Random, ids: 
       id: plan.id ?? drawnId,
       productId: product.id,
       isSelfService: true,
+      selfServiceSource: 'seed',
       purchaserId: purchaser.id,
       licensesPurchased: plan.licenses,
       purchasedAt,
@@ -585,6 +602,7 @@ function buildSelfService(now: Date, people: DemoPerson[], random: Random, ids: 
         userId: person.id,
         assignedAt: between(random, purchasedAt, assignedUntil),
         removedAt: cancelledAt,
+        source: 'seed',
       });
     }
   }
@@ -623,6 +641,7 @@ function buildCentral(
       id: ids.uuid(),
       productId: product.id,
       isSelfService: false,
+      selfServiceSource: 'seed',
       purchaserId: null,
       licensesPurchased: plan.licenses,
       purchasedAt,
@@ -652,6 +671,7 @@ function buildCentral(
         userId: person.id,
         assignedAt: between(random, purchasedAt, now),
         removedAt: null,
+        source: 'seed',
       });
     }
   }
@@ -672,15 +692,6 @@ export function buildDemoTenant(now: Date): DemoTenant {
     subscriptions: [...selfService.subscriptions, ...central.subscriptions],
     assignments: [...selfService.assignments, ...central.assignments],
   };
-}
-
-/** Rows per createMany: well under SQLite's and Postgres' bind-parameter limits. */
-const CHUNK_SIZE = 500;
-
-function chunks<T>(rows: readonly T[]): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK_SIZE) result.push(rows.slice(i, i + CHUNK_SIZE));
-  return result;
 }
 
 /**

@@ -30,7 +30,11 @@ export function createLocalPolicyTenant(prisma: PrismaClient): PolicyTenant {
 
   return {
     async listPolicies() {
-      const rows = await prisma.product.findMany({ select: columns, orderBy: [{ kind: 'desc' }, { name: 'asc' }] });
+      const rows = await prisma.product.findMany({
+        where: { kind: { in: ['product', 'offerType'] } },
+        select: columns,
+        orderBy: [{ kind: 'desc' }, { name: 'asc' }],
+      });
       return rows.map(toPolicy);
     },
 

@@ -5,6 +5,7 @@ import type { SlackDeps } from '../../deps.js';
 import { centralizeAskCallback, centralizeAssignCallback } from './centralize.js';
 import { exportProductCallback, exportSubscriptionCallback } from './export-users.js';
 import { homeDigestCallback, homeRefreshCallback } from './home-buttons.js';
+import { licensesPageCallback } from './licenses-page.js';
 import { listPageCallback } from './list-page.js';
 import { policyAllCancelCallback, policyAllConfirmCallback } from './policy-all.js';
 import { policySelectCallback } from './policy-select.js';
@@ -15,6 +16,8 @@ import { takeoverOpenCallback } from './takeover-open.js';
 export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.listPrev, listPageCallback(deps));
   app.action(ACTIONS.listNext, listPageCallback(deps));
+  app.action(ACTIONS.licensesPrev, licensesPageCallback(deps));
+  app.action(ACTIONS.licensesNext, licensesPageCallback(deps));
   app.action(ACTIONS.showSubscription, showSubscriptionCallback(deps));
   app.action(ACTIONS.exportSubscription, exportSubscriptionCallback(deps));
   app.action(ACTIONS.exportProduct, exportProductCallback(deps));
