@@ -9,10 +9,12 @@ import type { Server } from 'node:http';
 import type { App, Logger } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
+import { consoleLogger } from './logger.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import type { OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.js';
-import { verifyBotToken } from './slack/app.js';
+import { verifyBotToken, type SlackAppOptions } from './slack/app.js';
+import { socketModeStartError } from './slack/socket-mode.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 import type { PolicyTenant } from './tenant/port.js';
 import { wireBot } from './wiring.js';
@@ -27,6 +29,8 @@ export interface BotOptions {
   port?: number;
   /** false: no background outbox delivery; tests call `deliverOutbox()` when they choose. */
   outboxWorker?: boolean;
+  /** See SlackAppOptions.socketMode (tests only). */
+  socketMode?: SlackAppOptions['socketMode'];
   /** See SlackAppOptions.processBeforeResponse (tests only). */
   processBeforeResponse?: boolean;
   /**
@@ -58,7 +62,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const database = options.database ?? (await createDatabase(config.DATABASE_URL));
   const ownsDatabase = options.database === undefined;
   let worker: OutboxWorker | undefined;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? consoleLogger(config.LOG_LEVEL);
   try {
     if (config.TENANT === 'local' && config.DEMO_TENANT && ownsDatabase) {
       const seeded = await seedDemoTenant(database.prisma, clock());
@@ -74,6 +78,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.processBeforeResponse !== undefined ? { processBeforeResponse: options.processBeforeResponse } : {}),
+        ...(options.socketMode ? { socketMode: options.socketMode } : {}),
       },
     });
     worker =
@@ -81,7 +86,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         ? undefined
         : startOutboxWorker({ deliver: bot.deliverOutbox, clock, onError: (error) => logger.error('Outbox delivery failed', error) });
     const { app } = bot;
-    const server = config.SLACK_APP_TOKEN ? await app.start() : await app.start(options.port ?? config.PORT);
+    const server = config.SLACK_APP_TOKEN
+      ? await app.start().catch((error: unknown) => Promise.reject(socketModeStartError(error)))
+      : await app.start(options.port ?? config.PORT);
     const address = (server as Server | undefined)?.address?.();
     const port = address && typeof address === 'object' ? address.port : undefined;
     // Policies live at Microsoft: read them now rather than at the first scheduled sync.

@@ -11,6 +11,7 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const { config } = loaded;
+for (const warning of loaded.warnings) console.warn(`Warning: ${warning}`);
 
 // The bot (Bolt, Prisma and the rest) loads only once the settings are known to be good.
 const { startBot } = await import('./bot.js');

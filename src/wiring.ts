@@ -12,6 +12,7 @@ import type { Job, JobDeps, JobLogger } from './jobs/job.js';
 import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
 import type { ServiceContext } from './services/context.js';
 import { policyGuardDeps, runPolicyGuard, type PolicyGuardSummary } from './services/policy-guard.js';
+import { settleDigest } from './services/post-digest.js';
 import { createAdminDirectory } from './slack/admins.js';
 import { refreshHomes } from './slack/app-home.js';
 import { createSlackApp, type SlackAppOptions } from './slack/app.js';
@@ -76,10 +77,18 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
   app = createSlackApp(config, { config, admins, context, kickOutbox, subscriptionTenant, policyTenant, notices: slackNotices }, input.slackApp);
   const client = app.client;
 
+  const homes = { admins, context };
   return {
     app,
     policyTenant,
-    deliverOutbox: (now) => deliverOutbox({ prisma, client: outboxClient, logger }, now),
+    async deliverOutbox(now) {
+      const summary = await deliverOutbox({ prisma, client: outboxClient, logger }, now);
+      // A digest counts as posted once Slack has all of it: App Home's "last digest" moves then.
+      if (summary.sent > 0 && (await settleDigest(prisma, now)).outcome === 'sent') {
+        await refreshHomes(client, homes).catch((error: unknown) => logger.warn('Could not refresh App Home after the digest went out', error));
+      }
+      return summary;
+    },
     jobs: scheduledJobs(config),
     jobDeps: {
       prisma,
@@ -91,6 +100,6 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
       takeovers: { tenant: subscriptionTenant, directory: slackDirectory(client), notices: slackNotices.takeover },
     },
     runPolicyGuard: (now) => runPolicyGuard(policyGuardDeps(config, prisma, policyTenant, slackNotices.policyGuard), now),
-    refreshHomes: () => refreshHomes(client, { admins, context }),
+    refreshHomes: () => refreshHomes(client, homes),
   };
 }

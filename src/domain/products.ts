@@ -3,6 +3,7 @@
  * unambiguous case-insensitive substring of the name; otherwise the candidates are listed.
  */
 import { AppError } from './errors.js';
+import { escapeMrkdwn, quoteInput } from './text.js';
 
 export interface ProductRef {
   id: string;
@@ -26,17 +27,17 @@ export function matchProduct<T extends ProductRef>(query: string, products: read
     throw new AppError(
       'not_found',
       `no product matches ${query}`,
-      `No product matches "${query}". Try a ProductId such as \`CFQ7TTC0H9MP\` or part of a name such as \`power bi\`; \`/purchases policy\` lists every product.`,
+      `No product matches ${quoteInput(query)}. Try a ProductId such as \`CFQ7TTC0H9MP\` or part of a name such as \`apps\`; \`/purchases policy\` lists every product.`,
     );
   }
   const list = candidates
     .slice(0, 15)
-    .map((p) => `• ${p.name} (\`${p.id}\`)`)
+    .map((p) => `• ${escapeMrkdwn(p.name)} (\`${p.id}\`)`)
     .join('\n');
   const more = candidates.length > 15 ? `\n…and ${candidates.length - 15} more` : '';
   throw new AppError(
     'ambiguous',
     `${candidates.length} products match ${query}`,
-    `"${query}" matches ${candidates.length} products. Say which one, by name or ProductId:\n${list}${more}`,
+    `${quoteInput(query)} matches ${candidates.length} products. Say which one, by name or ProductId:\n${list}${more}`,
   );
 }

@@ -20,6 +20,8 @@ export const CANCEL_REASONS = [
   'Other',
 ] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
+/** The reason that says nothing by itself: a cancellation for it needs a comment. */
+export const OTHER_REASON: CancelReason = 'Other';
 
 export const CANCEL_COMMENT_MAX = 500;
 export const REJECT_REASON_MAX = 500;

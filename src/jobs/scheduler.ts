@@ -65,7 +65,9 @@ export async function runIfDue<D>(options: SchedulerOptions<D> & { holder: strin
   try {
     const summary = await job.run(options.deps, now, { slot });
     await finishJobRun(prisma, claim, { status: 'done', summary: JSON.stringify(summary ?? null), now: options.clock(), holder: options.holder });
-    options.logger.info(`Job ${job.name} ran for ${slot.toISOString()}: ${JSON.stringify(summary ?? null)}`);
+    // A run that found nothing to do (the take-over resume every five minutes, mostly) is routine.
+    const log = job.changedNothing?.(summary) ? options.logger.debug : options.logger.info;
+    log.call(options.logger, `Job ${job.name} ran for ${slot.toISOString()}: ${JSON.stringify(summary ?? null)}`);
     return { job: job.name, outcome: 'ran', slot, summary };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -10,6 +10,7 @@ import { findHoldersOfProduct, findSubscriptionsOfProduct } from '../db/reposito
 import { AppError } from '../domain/errors.js';
 import { formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
+import { ACTIVE_STATUS, monthlySpend, type Spend } from '../domain/spend.js';
 import { enqueue } from '../outbox/enqueue.js';
 import type { SubscriptionTenant } from '../tenant/port.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -31,6 +32,8 @@ export interface CentralizeNotices {
 export interface CentralizePlan {
   product: { id: string; name: string };
   selfService: Array<{ subscription: SubscriptionSummary; users: Holder[] }>;
+  /** What the self-service subscriptions cost a month: what centralizing stops paying once they are cancelled. */
+  selfServiceSpend: Spend;
   central: Array<{ subscription: SubscriptionSummary; free: number }>;
   /** People holding a self-service license and no central one: each needs one central license. */
   toAssign: Holder[];
@@ -45,7 +48,7 @@ export interface CentralizePlan {
 
 export async function centralizePlan(ctx: ServiceContext, productQuery: string): Promise<CentralizePlan> {
   const product = matchProduct(productQuery, await listProducts(ctx.prisma));
-  const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, 'Active')).map(toSummary);
+  const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, ACTIVE_STATUS)).map(toSummary);
   const assignments = await findHoldersOfProduct(ctx.prisma, product.id);
   const bySubscription = new Map<string, Holder[]>();
   for (const a of assignments) {
@@ -73,7 +76,7 @@ export async function centralizePlan(ctx: ServiceContext, productQuery: string):
     if (userIds.length > 0) grants.push({ subscriptionId: c.subscription.id, userIds });
     next += userIds.length;
   }
-  return { product: { id: product.id, name: product.name }, selfService, central, toAssign, skipped, free, missing: Math.max(0, toAssign.length - free), grants };
+  return { product: { id: product.id, name: product.name }, selfService, selfServiceSpend: monthlySpend(selfService.map((s) => s.subscription)), central, toAssign, skipped, free, missing: Math.max(0, toAssign.length - free), grants };
 }
 
 export async function assignCentralLicenses(ctx: ServiceContext, tenant: SubscriptionTenant, actor: Actor, productId: string): Promise<{ plan: CentralizePlan; assigned: number }> {

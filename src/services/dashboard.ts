@@ -8,7 +8,8 @@ import {
   sumActiveSelfServiceSpend,
 } from '../db/repositories/subscriptions.js';
 import { findPendingTakeovers } from '../db/repositories/takeovers.js';
-import { sumByCurrency, type Money } from '../domain/money.js';
+import type { Money } from '../domain/money.js';
+import { spendOfGroups, type Spend } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { digestWatermark } from './post-digest.js';
@@ -23,7 +24,7 @@ export const LAST_SYNC_KEY = LAST_POLICY_SYNC_KEY;
 export interface Dashboard {
   counts: { active: number; deleted: number; trials: number };
   /** Sums of the known prices; `unknownPrices` counts the subscriptions left out. */
-  spendByProduct: Array<{ product: { id: string; name: string }; subscriptions: number; monthly: Money[]; unknownPrices: number }>;
+  spendByProduct: Array<{ product: { id: string; name: string }; subscriptions: number } & Spend>;
   spendTotal: Money[];
   spendUnknownPrices: number;
   expiring: { total: number; items: SubscriptionSummary[] };
@@ -39,16 +40,16 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const { prisma, now } = ctx;
   const counts = await countSelfService(prisma);
 
-  const byProduct = new Map<string, { product: { id: string; name: string }; subscriptions: number; amounts: Money[]; unknownPrices: number }>();
-  for (const row of await sumActiveSelfServiceSpend(prisma)) {
-    const entry = byProduct.get(row.product.id) ?? { product: row.product, subscriptions: 0, amounts: [], unknownPrices: 0 };
-    entry.subscriptions += row.subscriptions;
-    entry.unknownPrices += row.unknownPrices;
-    if (row.currency !== null && row.subscriptions > row.unknownPrices) entry.amounts.push({ amountMinor: row.monthlyMinor, currency: row.currency });
+  // The database adds up the active subscriptions per product and currency; spend.ts reads the groups.
+  const spendGroups = await sumActiveSelfServiceSpend(prisma);
+  const byProduct = new Map<string, { product: { id: string; name: string }; groups: typeof spendGroups }>();
+  for (const row of spendGroups) {
+    const entry = byProduct.get(row.product.id) ?? { product: row.product, groups: [] };
+    entry.groups.push(row);
     byProduct.set(row.product.id, entry);
   }
   const spendByProduct = [...byProduct.values()]
-    .map(({ product, subscriptions, amounts, unknownPrices }) => ({ product, subscriptions, monthly: sumByCurrency(amounts), unknownPrices }))
+    .map(({ product, groups }) => ({ product, subscriptions: groups.reduce((sum, g) => sum + g.subscriptions, 0), ...spendOfGroups(groups) }))
     .sort((a, b) => a.product.name.localeCompare(b.product.name));
 
   const until = addDays(now, EXPIRING_DAYS);
@@ -58,11 +59,12 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   ]);
   const pending = await findPendingTakeovers(prisma, PENDING_SHOWN);
   const lastSync = await readJobState(prisma, LAST_SYNC_KEY);
+  const spendTotal = spendOfGroups(spendGroups);
   return {
     counts,
     spendByProduct,
-    spendTotal: sumByCurrency(spendByProduct.flatMap((p) => p.monthly)),
-    spendUnknownPrices: spendByProduct.reduce((sum, p) => sum + p.unknownPrices, 0),
+    spendTotal: spendTotal.monthly,
+    spendUnknownPrices: spendTotal.unknownPrices,
     expiring: { total: expiringTotal, items: expiringRows.map(toSummary) },
     pending: {
       total: pending.total,

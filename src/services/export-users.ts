@@ -15,6 +15,8 @@ import { listProducts } from '../db/repositories/catalog.js';
 import { findExportBatch, type ExportAnchor, type ExportScope } from '../db/repositories/licenses.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { neutralizeCell } from '../domain/csv.js';
+import { AppError, isAppError } from '../domain/errors.js';
+import { quoteInput } from '../domain/text.js';
 import { dateTimeFormatter, formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -31,6 +33,8 @@ export interface CsvExport {
   path: string;
   filename: string;
   title: string;
+  /** Whose users: the product's name, `subscription 3f2b9c1a` or `3 subscriptions`. */
+  label: string;
   rows: number;
   bytes: number;
   /** Removes the temporary file. */
@@ -51,9 +55,22 @@ async function targetOf(ctx: ServiceContext, target: ExportTarget): Promise<Targ
     return { label: product.name, slug: product.name, product, subscriptions: [], scope: { productId: product.id } };
   }
   const subscriptions: SubscriptionSummary[] = [];
+  const missing: string[] = [];
   for (const ref of new Set(target.refs)) {
-    const subscription = await findSubscription(ctx, ref);
-    if (!subscriptions.some((s) => s.id === subscription.id)) subscriptions.push(subscription);
+    try {
+      const subscription = await findSubscription(ctx, ref);
+      if (!subscriptions.some((s) => s.id === subscription.id)) subscriptions.push(subscription);
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'not_found') || target.refs.length === 1) throw error;
+      missing.push(ref);
+    }
+  }
+  if (missing.length > 0) {
+    throw new AppError(
+      'not_found',
+      `export: no subscriptions ${missing.join(', ')}`,
+      `No subscription has the id ${missing.slice(0, 5).map((ref) => quoteInput(ref)).join(', ')}${missing.length > 5 ? ` or ${missing.length - 5} more of those given` : ''}; nothing was exported. \`/purchases list status:all\` shows every subscription with its id.`,
+    );
   }
   const label = subscriptions.length === 1 ? `subscription ${subscriptions[0]!.shortId}` : `${subscriptions.length} subscriptions`;
   const slug = subscriptions.length === 1 ? subscriptions[0]!.shortId : 'subscriptions';
@@ -116,5 +133,5 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
     after: { rows: counter.rows, ...(resolved.product ? {} : { subscriptions: subscriptions.length }) },
     at: ctx.now,
   });
-  return { path, filename, title: `Licensed users: ${label}`, rows: counter.rows, bytes: size, dispose };
+  return { path, filename, title: `Licensed users: ${label}`, label, rows: counter.rows, bytes: size, dispose };
 }

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { findPurchasersExactly, listProducts, listPurchasers } from '../db/repositories/catalog.js';
 import { findSubscriptionsPage, type SubscriptionQuery } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
+import { quoteInput } from '../domain/text.js';
 import { matchProduct } from '../domain/products.js';
+import { ACTIVE_STATUS, DELETED_STATUS } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
@@ -100,14 +102,14 @@ async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]
     throw new AppError(
       'not_found',
       `no purchaser matches ${text}`,
-      `No purchaser matches "${text}". Use part of a name or an email, e.g. \`purchaser:"Ana Lopez"\` or \`purchaser:ana.lopez@contoso.com\`.`,
+      `No purchaser matches ${quoteInput(text)}. Use part of a name or an email, e.g. \`purchaser:desai\`, \`purchaser:"Meera Desai"\` or \`purchaser:meera.desai@contoso.com\`.`,
     );
   }
   return matches.map((p) => p.id);
 }
 
 async function toQuery(ctx: ServiceContext, filters: ResolvedFilters): Promise<SubscriptionQuery> {
-  const statusOf: Record<StatusFilter, SubscriptionQuery['status']> = { active: 'Active', deleted: 'Deleted', all: undefined };
+  const statusOf: Record<StatusFilter, SubscriptionQuery['status']> = { active: ACTIVE_STATUS, deleted: DELETED_STATUS, all: undefined };
   const query: SubscriptionQuery = { selfServiceOnly: true };
   if (filters.productId) query.productId = filters.productId;
   if (filters.purchaser) query.purchaserIds = await purchaserIds(ctx, filters.purchaser);

@@ -30,7 +30,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { findOutboxStatuses } from '../db/repositories/outbox.js';
 import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';
-import { sumKnownByCurrency, type Money } from '../domain/money.js';
+import { isActive, monthlySpend, type Spend } from '../domain/spend.js';
 import { enqueueParts } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import type { Message } from './messages.js';
@@ -57,8 +57,11 @@ export interface Digest {
   /** Inclusive end. */
   to: Date;
   groups: DigestGroup[];
-  /** `monthly` adds up the known prices; `unknownPrices` says how many were left out. */
-  totals: { count: number; licenses: number; monthly: Money[]; unknownPrices: number };
+  /**
+   * Every new purchase; licenses and spend of those still active (domain/spend.ts): `monthly`
+   * adds up the known prices, `unknownPrices` says how many were left out.
+   */
+  totals: { count: number; active: number; licenses: number } & Spend;
 }
 
 /** What the digest tells the admins' channel: a port the Slack layer implements. */
@@ -133,16 +136,16 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
     if (last && last.product.id === item.product.id) last.items.push(item);
     else groups.push({ product: item.product, items: [item] });
   }
-  const monthly = sumKnownByCurrency(items.map((item) => item.monthlyPrice));
+  const active = items.filter(isActive);
   return {
     from,
     to,
     groups,
     totals: {
       count: items.length,
-      licenses: items.reduce((sum, item) => sum + item.licensesPurchased, 0),
-      monthly: monthly.totals,
-      unknownPrices: monthly.unknown,
+      active: active.length,
+      licenses: active.reduce((sum, item) => sum + item.licensesPurchased, 0),
+      ...monthlySpend(items),
     },
   };
 }

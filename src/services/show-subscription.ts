@@ -1,6 +1,7 @@
 /** `/purchases show <subscription>`: one subscription with its first assigned users. */
 import { findAssignedUsers, findSubscriptionsByRef } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
+import { quoteInput } from '../domain/text.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
@@ -17,14 +18,14 @@ export async function findSubscription(ctx: ServiceContext, ref: string): Promis
     throw new AppError(
       'not_found',
       `no subscription ${ref}`,
-      `No subscription has the id \`${ref}\`. \`/purchases list status:all\` shows every subscription with its id.`,
+      `No subscription has the id ${quoteInput(ref)}. \`/purchases list status:all\` shows every subscription with its id.`,
     );
   }
   if (rows.length > 1) {
     throw new AppError(
       'ambiguous',
       `several subscriptions start with ${ref}`,
-      `More than one subscription id starts with \`${ref}\`: type more of it (the whole id is shown by \`/purchases show\`).`,
+      `More than one subscription id starts with ${quoteInput(ref)}: type more of it (the whole id is shown by \`/purchases show\`).`,
     );
   }
   return toSummary(rows[0]!);

@@ -8,6 +8,7 @@ import { AppError } from '../domain/errors.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { authorizeAdmins } from './middleware/authorize.js';
+import { createSocketModeReceiver, type SocketModeOptions } from './socket-mode.js';
 
 const LOG_LEVELS: Record<Config['LOG_LEVEL'], LogLevel> = {
   debug: LogLevel.DEBUG,
@@ -27,6 +28,8 @@ export interface SlackAppOptions {
   processBeforeResponse?: boolean;
   /** The bot's identity, verified by `verifyBotToken` at start-up (so Bolt need not check it again). */
   identity?: { botId?: string; botUserId?: string };
+  /** Socket Mode only: shorter waits between connection attempts (tests). */
+  socketMode?: Pick<SocketModeOptions, 'clientPingTimeoutMs' | 'retry'>;
 }
 
 export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, options: SlackAppOptions = {}): App {
@@ -46,8 +49,18 @@ export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, 
       : {}),
     ...(options.logger ? { logger: options.logger } : { logLevel: LOG_LEVELS[config.LOG_LEVEL] }),
   };
-  const app = config.SLACK_APP_TOKEN
-    ? new App({ ...common, socketMode: true, appToken: config.SLACK_APP_TOKEN })
+  const socketMode = (appToken: string) =>
+    createSocketModeReceiver(
+      {
+        appToken,
+        slackApiUrl: config.SLACK_API_URL,
+        ...(options.logger ? { logger: options.logger } : { logLevel: LOG_LEVELS[config.LOG_LEVEL] }),
+        ...options.socketMode,
+      },
+      () => app.logger,
+    );
+  const app: App = config.SLACK_APP_TOKEN
+    ? new App({ ...common, receiver: socketMode(config.SLACK_APP_TOKEN) })
     : new App({
         ...common,
         signingSecret: config.SLACK_SIGNING_SECRET ?? '',

@@ -53,8 +53,13 @@ describe.each(sqliteOnly)('the digest and App Home end to end on %s', (provider)
     const result = await t.clickHome(ADMIN_A, 'home_digest_post', 'digest');
     expect(result.status).toBe(200);
     expect(textOf(t.emulator.homeView(ADMIN_A)?.blocks)).toContain('Posting the digest of 40 new purchases');
+    expect(textOf(t.emulator.homeView(ADMIN_A)?.blocks)).toContain('last digest never');
     await t.bot.deliverOutbox();
     expect(t.emulator.messages(ADMIN_CHANNEL).length).toBeGreaterThan(1);
+    // Once Slack has the digest, Home says so without being opened again.
+    const home = textOf(t.emulator.homeView(ADMIN_A)?.blocks);
+    expect(home).toContain('last digest 2026-11-25 09:02');
+    expect(home).not.toContain('last digest never');
   });
 });
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ADMIN_A, NON_ADMIN, useTestBot } from '../support/bot.js';
 import { buildBlockActionsPayload } from '../support/slack-requests.js';
 import { sqliteOnly } from '../support/database.js';
+import { DEMO_EXAMPLES } from '../../src/tenant/local/demo-tenant.js';
 
 // Stable ids of the demo tenant (its ids do not depend on the date it is seeded).
-const MEERA_PBI = '8bf67ae1-b0a3-47d7-a994-bea74dce1bd7';
+const MEERA_PBI = DEMO_EXAMPLES.otherSubscriptionId;
 const CANCELLED_COPILOT = '7980739a-dd66-403b-bfca-5ba62e3cef7b';
 
 const text = (value: unknown) => JSON.stringify(value ?? {});
@@ -24,10 +25,14 @@ describe.each(sqliteOnly)('show, licenses and export end to end on %s', (provide
     expect(body).toContain('"action_id":"subscription_export"');
   });
 
-  it('shows who cancelled a deleted subscription, when and why', async () => {
+  it('shows who cancelled a deleted subscription, when and why, and no free licenses of a subscription that is gone', async () => {
     const { replies } = await t.command(ADMIN_A, `show ${CANCELLED_COPILOT}`);
-    expect(text(replies[0])).toContain('Cancelled');
-    expect(text(replies[0])).toContain('Marcus Oyelaran');
+    const body = text(replies[0]);
+    expect(body).toContain('Cancelled on');
+    expect(body).toContain('by Marcus Oyelaran. Reason: Purchase not approved');
+    expect(body).toContain('3 purchased · released when it was cancelled');
+    expect(body).not.toMatch(/\d+ free/);
+    expect(body).toContain('no longer billed');
   });
 
   it('says which subscription ids exist when one does not', async () => {

@@ -111,11 +111,17 @@ describe.each(sqliteOnly)('take-over end to end on %s', (provider) => {
       cancelComment: 'Central licenses exist',
     });
     expect(await t.database.prisma.licenseAssignment.count({ where: { subscriptionId: own!.id, removedAt: null } })).toBe(0);
+
+    const { replies } = await t.command(ADMIN_A, `show ${own!.id.slice(0, 8)}`);
+    const show = JSON.stringify(replies[0]);
+    expect(show).toContain(`by <@${ADMIN_B}>. Reason: Too expensive — Central licenses exist`);
+    expect(show).not.toContain(`by ${ADMIN_B}`);
+    expect(show).toContain('released when it was cancelled');
   });
 
   it('refuses the requester’s own approval and a non-admin’s, leaving the request pending', async () => {
     const [own] = await subscriptions('others');
-    const message = await ask(ADMIN_A, own!.id, cancel('Other'));
+    const message = await ask(ADMIN_A, own!.id, cancel('Other', 'Checked with the team'));
     const self = await click(ADMIN_A, 'takeover_approve', message);
     expect(self.replies.join()).toContain('another admin has to approve it');
     const stranger = await click(NON_ADMIN, 'takeover_approve', message);
@@ -137,7 +143,7 @@ describe.each(sqliteOnly)('take-over end to end on %s', (provider) => {
 
   it('rejects with a reason from the reject modal, updates the message and tells the requester', async () => {
     const [own] = await subscriptions('others');
-    const message = await ask(ADMIN_A, own!.id, cancel('Other'));
+    const message = await ask(ADMIN_A, own!.id, cancel('Other', 'Checked with the team'));
     await click(ADMIN_B, 'takeover_reject', message);
     const modal = t.emulator.openViews(ADMIN_B).at(-1)!;
     expect(modal.callback_id).toBe('takeover_reject_reason');
@@ -156,10 +162,18 @@ describe.each(sqliteOnly)('take-over end to end on %s', (provider) => {
     const [own] = await subscriptions('others');
     const view = await openModal(ADMIN_A, own!.id);
     await t.database.prisma.subscription.update({ where: { id: own!.id }, data: { status: 'Deleted' } });
-    const answer = await submit(ADMIN_A, view, cancel('Other'));
+    const answer = await submit(ADMIN_A, view, cancel('Other', 'Checked with the team'));
     expect(answer?.response_action).toBe('errors');
     expect(answer?.errors?.takeover_kind).toContain('already cancelled');
     expect(await t.database.prisma.takeoverRequest.count({ where: { subscriptionId: own!.id } })).toBe(0);
+  });
+
+  it('names the admin who already asked by name on the modal, which shows plain text, not a raw user id', async () => {
+    const [own] = await subscriptions('others');
+    await ask(ADMIN_A, own!.id, cancel('Too expensive'));
+    const answer = await submit(ADMIN_B, await openModal(ADMIN_B, own!.id), cancel('No longer needed'));
+    expect(answer?.errors?.takeover_kind).toContain('already waiting (asked by @Alice Admin)');
+    expect(answer?.errors?.takeover_kind).not.toContain('<@');
   });
 
   it('refuses on the modal a move target without enough free licenses, with the numbers', async () => {
@@ -173,7 +187,7 @@ describe.each(sqliteOnly)('take-over end to end on %s', (provider) => {
 
   it('delivers the approval message once after a 429 from Slack, when Retry-After has passed', async () => {
     const [own] = await subscriptions('others');
-    const errors = await submit(ADMIN_A, await openModal(ADMIN_A, own!.id), cancel('Other'));
+    const errors = await submit(ADMIN_A, await openModal(ADMIN_A, own!.id), cancel('Other', 'Checked with the team'));
     expect(errors).toBeUndefined();
     t.emulator.failNext('chat.postMessage', { status: 429, retryAfter: 30 });
     expect(await t.bot.deliverOutbox()).toMatchObject({ sent: 0, retried: 1 });

@@ -5,6 +5,8 @@ import type { ServiceContext } from '../../src/services/context.js';
 import { digestWatermark, DIGEST_PENDING, postDigest } from '../../src/services/post-digest.js';
 import { slackNotices } from '../../src/slack/blocks/notices.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
+import { formatTotals } from '../../src/domain/money.js';
+import { loadDashboard } from '../../src/services/dashboard.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
 import { dialectProviders, onSqliteOnly } from '../support/database.js';
 import { testConfig } from '../support/config.js';
@@ -53,12 +55,26 @@ describe.each(dialectProviders)('the digest on %s', (provider) => {
     expect(json).not.toContain('Project Plan 3');
     expect(json).toContain('Ben Okafor');
     expect(json).toContain('Trial');
-    expect(json).toContain('2 purchases · 10 licenses · €70.00 + $70.00 per month');
+    expect(json).toContain('2 purchases · 10 active licenses · €70.00 + $70.00 per month');
     for (const id of [visio.id, bi.id]) {
       expect(json).toContain(`"action_id":"subscription_show","text":{"type":"plain_text","text":"Show","emoji":true},"value":"${id}"`);
       expect(json).toContain(`"action_id":"takeover_open","text":{"type":"plain_text","text":"Take over","emoji":true},"value":"${id}"`);
     }
     expect(await digestWatermark(database.prisma, at('2026-11-25T09:01:00Z'))).toEqual(at('2026-11-25T09:00:00Z'));
+  });
+
+  it('totals the spend of active purchases only, as App Home does, and says how many were already cancelled', async () => {
+    await purchase('2026-11-24T10:00:00Z', { name: 'Still Paying' });
+    const cancelled = await purchase('2026-11-24T11:00:00Z', { name: 'Gave Up' });
+    await database.prisma.subscription.update({ where: { id: cancelled.id }, data: { status: 'Deleted', cancelledAt: at('2026-11-24T12:00:00Z') } });
+
+    const now = at('2026-11-25T09:00:00Z');
+    await digestNow(ctx(now), config);
+    await deliver(database, emulator, at('2026-11-25T09:00:01Z'));
+    const json = JSON.stringify(emulator.messages(CHANNEL)[0]!.blocks);
+    expect(json).toContain('2 purchases (1 of them already cancelled) · 5 active licenses · $70.00 per month');
+    const home = await loadDashboard(ctx(now));
+    expect(formatTotals(home.spendTotal)).toBe('$70.00');
   });
 
   it('never repeats a purchase and never misses one first seen exactly at the end of a window', async () => {

@@ -38,7 +38,7 @@ export function useJobWorld(provider: TestProvider): { database: TestDatabase; e
   return { database, emulator: current };
 }
 
-export const quietLogger = { info() {}, warn() {}, error() {} };
+export const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export function jobDeps(database: Database, config: Config): JobDeps & { kicks: number } {
   const deps = {

@@ -122,10 +122,25 @@ describe('the sandbox API', () => {
     expect(fromSlack).toEqual([expect.stringContaining('Only slash commands reach the app'), expect.stringContaining('`/giphy` is not a valid command')]);
   });
 
-  it('refuses a request for a user who is not in the sandbox, saying why', async () => {
+  it('refuses a request for a user who is not in the sandbox, saying why in words', async () => {
     const { status, json } = await post('/api/command', { user: 'U0STRANGER1', channel: ADMIN_CHANNEL.id, text: '/purchases list' });
     expect(status).toBe(400);
-    expect(String(json.error)).toContain('user');
+    expect(String(json.error)).toContain('the user is not one of the sandbox’s demo users');
+    expect(String(json.error)).not.toContain('✖');
+  });
+
+  it('passes a command longer than a page to the bot, which quotes back only a short excerpt', async () => {
+    const typed = `/purchases list ${'Power BI Pro '.repeat(500)}`;
+    const { status } = await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: typed });
+    expect(status).toBe(200);
+    let reply = '';
+    await vi.waitFor(async () => {
+      reply = channel(await state(alice.id), ADMIN_CHANNEL.id).map((m) => m.text).find((text) => text.includes('No product matches')) ?? '';
+      expect(reply).not.toBe('');
+    });
+    expect(reply).toContain('No product matches `Power BI Pro Power BI Pro Power BI Pro…`');
+    expect(reply.length).toBeLessThan(600);
+    expect(reply).not.toContain('✖');
   });
 
   it('refuses a click on a message that does not exist instead of inventing one', async () => {

@@ -86,21 +86,28 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
     return page.getByRole('region', { name: 'Messages' }).locator('article');
   }
 
-  it('changes a policy from the select on its row: the outcome only to the admin, the announcement in the admins’ channel', async () => {
+  it('changes a policy from the select on its row: the row shows the new value, the outcome only to the admin, the announcement in the admins’ channel', async () => {
     await actAs(alice);
     await openChannel(ADMIN_CHANNEL.name);
     await run('/purchases policy');
     const list = messages().filter({ hasText: 'Self-service purchase policies' }).last();
     await expect.poll(() => list.textContent()).toContain('Only visible to you');
-    const row = list.locator('.bk-section').filter({ hasText: 'CFQ7TTC0H9MP' });
+    const row = list.locator('[data-block-id="policy_CFQ7TTC0N8SS"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Clipchamp Premium');
+    expect(await row.getByRole('combobox').inputValue()).toBe('CFQ7TTC0N8SS|Enabled');
     await screenshot('policy-list');
 
     await row.getByRole('combobox').selectOption({ label: 'disabled' });
-    const outcome = messages().filter({ hasText: 'is now disabled' });
-    await outcome.waitFor();
-    expect(await outcome.textContent()).toContain('Power BI Pro');
-    expect(await outcome.textContent()).toContain('Only visible to you');
-    await messages().filter({ hasText: 'set the self-service purchase policy of Power BI Pro' }).waitFor();
+    await list.getByText('now allows no purchases and no trials').waitFor();
+    await row.getByText(/changed by @Alice Admin on/).waitFor();
+    expect(await row.getByRole('combobox').inputValue()).toBe('CFQ7TTC0N8SS|Disabled');
+    expect(await row.locator('b', { hasText: 'disabled' }).count()).toBe(1);
+    expect(await list.textContent()).toContain('Only visible to you');
+    // The list was redrawn in place, not answered with a second message beside it.
+    expect(await messages().filter({ hasText: 'Self-service purchase policies' }).count()).toBe(1);
+    await messages().filter({ hasText: 'set the self-service purchase policy of Clipchamp Premium' }).waitFor();
+    await screenshot('policy-changed');
   });
 
   it('draws mrkdwn, fields, context, dividers, overflow menus and selects as Slack does', async () => {

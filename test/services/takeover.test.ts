@@ -89,6 +89,15 @@ describe.each(dialectProviders)('take-over services on %s', (provider) => {
     expect(second.message).toContain('already waiting');
   });
 
+  anyDialect('asks for a comment when the reason is Other, on the comment field', async () => {
+    for (const comment of [undefined, '   ']) {
+      const error = await fieldErrorOf(request({ kind: 'cancel', reason: 'Other', ...(comment !== undefined ? { comment } : {}) }));
+      expect(error.field).toBe('comment');
+      expect(error.message).toContain('say why in the comment');
+    }
+    expect(await request({ kind: 'cancel', reason: 'Other', comment: 'Bought twice' })).toMatchObject({ reason: 'Other', comment: 'Bought twice' });
+  });
+
   anyDialect('refuses a request when no admins’ channel is configured, saying what to set', async () => {
     const error = await fieldErrorOf(
       requestTakeover(ctx, takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: ids.own, kind: 'cancel', reason: 'Other' }, { adminChannelId: undefined }),
@@ -194,13 +203,13 @@ describe.each(dialectProviders)('take-over services on %s', (provider) => {
   });
 
   anyDialect('lets the requester approve alone when the four-eyes rule is off', async () => {
-    const stored = await request({ kind: 'cancel', reason: 'Other' });
+    const stored = await request({ kind: 'cancel', reason: 'Other', comment: 'Bought twice' });
     const done = await approveTakeover(ctx, deps(), { slackUserId: REQUESTER }, stored.id, { requireSecondApprover: false });
     expect(done.status).toBe('EXECUTED');
   });
 
   it('rejects with a reason, tells the requester, and refuses a later approval naming who rejected', async () => {
-    const stored = await request({ kind: 'cancel', reason: 'Other' });
+    const stored = await request({ kind: 'cancel', reason: 'Other', comment: 'Bought twice' });
     const rejected = await rejectTakeover(ctx, takeoverNotices, { slackUserId: APPROVER }, stored.id, 'Talk to Meera first');
     expect(rejected).toMatchObject({ status: 'REJECTED', rejectReason: 'Talk to Meera first', decidedBy: APPROVER });
     const dm = await database.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `takeover:${stored.id}:rejected` } });
@@ -212,7 +221,7 @@ describe.each(dialectProviders)('take-over services on %s', (provider) => {
   });
 
   it('runs a second approval of an executed request not at all, naming who approved', async () => {
-    const stored = await request({ kind: 'cancel', reason: 'Other' });
+    const stored = await request({ kind: 'cancel', reason: 'Other', comment: 'Bought twice' });
     await approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true });
     await expect(approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true })).rejects.toMatchObject({
       userMessage: `This request was already approved by <@${APPROVER}>.`,

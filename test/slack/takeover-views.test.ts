@@ -101,6 +101,7 @@ describe('take-over views stay within Slack limits', () => {
     const plan: CentralizePlan = {
       product: { id: 'CFQ7TTC0H9MP', name: longName },
       selfService: Array.from({ length: 300 }, (_, i) => ({ subscription: aSummary(i), users: Array.from({ length: 30 }, (_, j) => holder(j)) })),
+      selfServiceSpend: { monthly: [{ amountMinor: 999_999_999, currency: 'EUR' }, { amountMinor: 1, currency: 'USD' }], unknownPrices: 7 },
       central: Array.from({ length: 200 }, (_, i) => ({ subscription: aSummary(1000 + i, { isSelfService: false, purchaser: null }), free: i })),
       toAssign: Array.from({ length: 9000 }, (_, i) => holder(i)),
       skipped: [holder(1)],

@@ -4,6 +4,7 @@
  * many users it touches, and takes a fixed number of bind parameters.
  */
 import type { Db } from '../client.js';
+import { ACTIVE_STATUS } from '../../domain/spend.js';
 import { Prisma, newUuid, toCount, valuesTable } from './sql.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ export async function findLicenseGroups(db: Db, productId: string, page: { offse
     WITH subs AS MATERIALIZED (
       SELECT s."purchaserId", s."licensesPurchased",
         (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"
-      FROM "Subscription" s WHERE s."productId" = ${productId} AND s."status" = 'Active'
+      FROM "Subscription" s WHERE s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS}
     ), groups AS MATERIALIZED (
       SELECT "purchaserId", count(*) AS "subscriptions", sum("licensesPurchased") AS "licenses", sum("assigned") AS "assigned"
       FROM subs GROUP BY "purchaserId"
@@ -164,7 +165,7 @@ export async function findLicenseGroupMembers(
     ...(central ? [Prisma.sql`s."purchaserId" IS NULL`] : []),
   ];
   if (groups.length === 0) return { subscriptions: [], users: [] };
-  const inGroups = Prisma.sql`s."productId" = ${productId} AND s."status" = 'Active' AND (${Prisma.join(groups, ' OR ')})`;
+  const inGroups = Prisma.sql`s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS} AND (${Prisma.join(groups, ' OR ')})`;
   const subscriptions = await db.$queryRaw<Array<{ id: string; purchaserId: string | null }>>`
     SELECT s."id", s."purchaserId" FROM "Subscription" s WHERE ${inGroups} ORDER BY s."purchasedAt" DESC, s."id"`;
   const users = await db.$queryRaw<Array<{ purchaserId: string | null; name: string; email: string }>>`

@@ -8,9 +8,10 @@
  * bind parameter per row of data: lists of ids travel as one parameter (valuesTable).
  */
 import type { Db, PrismaClient, Subscription } from '../client.js';
+import { ACTIVE_STATUS, DELETED_STATUS } from '../../domain/spend.js';
 import { Prisma, toCount, valuesTable } from './sql.js';
 
-export type SubscriptionStatus = 'Active' | 'Deleted';
+export type SubscriptionStatus = typeof ACTIVE_STATUS | typeof DELETED_STATUS;
 
 export interface SubscriptionQuery {
   productId?: string;
@@ -260,22 +261,22 @@ export function findSelfServiceFirstSeen(db: Db, from: Date | null, to: Date): P
 export function findActiveSelfServiceExpiring(db: Db, from: Date, to: Date, limit?: number): Promise<SubscriptionRow[]> {
   return subscriptions(
     db,
-    conditionsOf(db, { status: 'Active', selfServiceOnly: true, expiresFrom: from, expiresBefore: to }),
+    conditionsOf(db, { status: ACTIVE_STATUS, selfServiceOnly: true, expiresFrom: from, expiresBefore: to }),
     Prisma.sql`ORDER BY s."expiresAt", s."id"`,
     limit,
   );
 }
 
 export function countActiveSelfServiceExpiring(prisma: Pick<PrismaClient, 'subscription'>, from: Date, to: Date): Promise<number> {
-  return prisma.subscription.count({ where: { status: 'Active', isSelfService: true, expiresAt: { gte: from, lt: to } } });
+  return prisma.subscription.count({ where: { status: ACTIVE_STATUS, isSelfService: true, expiresAt: { gte: from, lt: to } } });
 }
 
 /** Self-service subscriptions by status, and active trials among them: counted in the (status, isSelfService, …) indexes. */
 export async function countSelfService(prisma: Pick<PrismaClient, 'subscription'>): Promise<{ active: number; deleted: number; trials: number }> {
   const [active, deleted, trials] = await Promise.all([
-    prisma.subscription.count({ where: { isSelfService: true, status: 'Active' } }),
-    prisma.subscription.count({ where: { isSelfService: true, status: 'Deleted' } }),
-    prisma.subscription.count({ where: { isSelfService: true, status: 'Active', isTrial: true } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: ACTIVE_STATUS } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: DELETED_STATUS } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: ACTIVE_STATUS, isTrial: true } }),
   ]);
   return { active, deleted, trials };
 }
@@ -290,7 +291,7 @@ export async function sumActiveSelfServiceSpend(
   // Grouped in the order of the (status, isSelfService, productId, currency, …) index, which
   // holds every column read: no table row is visited and nothing is sorted.
   // A price is unknown when Graph brought the subscription and no import priced it: such rows
-  // are counted (unknownPrices), never added as zero.
+  // are counted (unknownPrices), never added as zero. domain/spend.ts (spendOfGroups) reads the groups.
   const rows = await db.$queryRaw<
     Array<{ productId: string; productName: string; currency: string | null; subscriptions: bigint | number; unknownPrices: bigint | number | null; monthlyMinor: bigint | number | null }>
   >`
@@ -299,7 +300,7 @@ export async function sumActiveSelfServiceSpend(
       SELECT s."productId", s."currency", count(*) AS "subscriptions",
         sum(CASE WHEN s."unitPriceMinor" IS NULL OR s."currency" IS NULL THEN 1 ELSE 0 END) AS "unknownPrices",
         sum(CAST(s."unitPriceMinor" AS BIGINT) * s."licensesPurchased") AS "monthlyMinor"
-      FROM "Subscription" s WHERE s."status" = 'Active' AND s."isSelfService" = ${true}
+      FROM "Subscription" s WHERE s."status" = ${ACTIVE_STATUS} AND s."isSelfService" = ${true}
       GROUP BY s."productId", s."currency"
     ) g JOIN "Product" p ON p."id" = g."productId"`;
   return rows.map((r) => ({
@@ -314,7 +315,7 @@ export async function sumActiveSelfServiceSpend(
 /** Everyone holding a license of the product's active subscriptions now, by name (a join, not a list of ids). */
 export function findHoldersOfProduct(prisma: Pick<PrismaClient, 'licenseAssignment'>, productId: string) {
   return prisma.licenseAssignment.findMany({
-    where: { removedAt: null, subscription: { productId, status: 'Active' } },
+    where: { removedAt: null, subscription: { productId, status: ACTIVE_STATUS } },
     select: { subscriptionId: true, user: { select: { id: true, name: true, email: true } } },
     orderBy: [{ user: { name: 'asc' } }, { id: 'asc' }],
   });

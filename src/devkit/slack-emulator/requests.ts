@@ -77,6 +77,7 @@ async function postSigned(
 
 export interface SlashCommandInput {
   command: string;
+  /** What the user typed after the command; sent as Slack sends it, with `&`, `<` and `>` escaped. */
   text: string;
   user_id: string;
   user_name?: string;
@@ -103,7 +104,7 @@ export async function sendSlashCommand(
     user_id: input.user_id,
     user_name: input.user_name ?? emulator.user(input.user_id)?.name ?? input.user_id.toLowerCase(),
     command: input.command,
-    text: input.text,
+    text: input.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
     api_app_id: emulator.appId,
     is_enterprise_install: 'false',
     response_url: responseUrl,

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { findOpenTakeover, insertTakeover } from '../../db/repositories/takeovers.js';
 import { AppError } from '../../domain/errors.js';
-import { CANCEL_COMMENT_MAX, CANCEL_REASONS, FieldError, TAKEOVER_KINDS } from '../../domain/takeover.js';
+import { CANCEL_COMMENT_MAX, CANCEL_REASONS, FieldError, OTHER_REASON, TAKEOVER_KINDS } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import type { Actor, ServiceContext } from '../context.js';
 import { outboxContent } from '../messages.js';
@@ -66,7 +66,7 @@ async function validate(ctx: ServiceContext, input: TakeoverInput) {
     if (free < subscription.assigned) {
       throw new FieldError(
         'target',
-        `Subscription ${target.shortId} has ${plural(free, 'free license')} but ${plural(subscription.assigned, 'user')} need one: ${subscription.assigned - free} missing. Choose another, or add licenses first.`,
+        `Subscription ${target.shortId} has ${plural(free, 'free license')} but ${plural(subscription.assigned, 'user')} ${subscription.assigned === 1 ? 'needs' : 'need'} one: ${subscription.assigned - free} missing. Choose another, or add licenses first.`,
       );
     }
     return { subscription, kind: 'move' as const, targetSubscriptionId: target.id, reason: null, comment: null };
@@ -75,6 +75,7 @@ async function validate(ctx: ServiceContext, input: TakeoverInput) {
   if (!reason) throw new FieldError('reason', 'Choose why the subscription is cancelled.');
   const comment = input.comment?.trim() || null;
   if (comment && comment.length > CANCEL_COMMENT_MAX) throw new FieldError('comment', `Keep the comment under ${CANCEL_COMMENT_MAX} characters.`);
+  if (reason === OTHER_REASON && !comment) throw new FieldError('comment', 'With the reason “Other”, say why in the comment: the record keeps it with the cancellation.');
   return { subscription, kind: 'cancel' as const, targetSubscriptionId: null, reason, comment };
 }
 

@@ -1,5 +1,6 @@
 import { formatDateTime } from '../../domain/dates.js';
-import { formatMoney, formatTotals, unknownPricesNote } from '../../domain/money.js';
+import { plural } from '../../domain/plural.js';
+import { describeSpend } from '../../domain/spend.js';
 import type { Dashboard } from '../../services/dashboard.js';
 import { EXPIRING_DAYS } from '../../services/dashboard.js';
 import { ACTIONS } from './action-ids.js';
@@ -37,7 +38,7 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
         mrkdwn(`*Active*\n${counts.active}`),
         mrkdwn(`*Of which trials*\n${counts.trials}`),
         mrkdwn(`*Deleted*\n${counts.deleted}`),
-        mrkdwn(`*Monthly spend*\n${formatTotals(dashboard.spendTotal)}${unknownPricesNote(dashboard.spendUnknownPrices)}`),
+        mrkdwn(`*Monthly spend*\n${describeSpend({ monthly: dashboard.spendTotal, unknownPrices: dashboard.spendUnknownPrices })}`),
       ],
     },
     { type: 'divider' },
@@ -49,8 +50,7 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
           ? 'No active self-service subscriptions.'
           : linesWithin(
               dashboard.spendByProduct.map(
-                (p) =>
-                  `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.length > 0 ? p.monthly.map((m) => formatMoney(m)).join(' + ') + unknownPricesNote(p.unknownPrices) : 'price unknown'} (${p.subscriptions} subscription${p.subscriptions === 1 ? '' : 's'})`,
+                (p) => `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.length > 0 ? describeSpend(p) : 'price unknown'} (${plural(p.subscriptions, 'subscription')})`,
               ),
               2900,
               ' products',

@@ -1,3 +1,4 @@
+import { plural } from '../../domain/plural.js';
 import type { ProductLicenses } from '../../services/product-licenses.js';
 import { ACTIONS } from './action-ids.js';
 import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
@@ -33,7 +34,7 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        `${title} · ${group.licenses} licenses, ${group.assigned} assigned · ${subs}\n` +
+        `${title} · ${plural(group.licenses, 'license')}, ${group.assigned} assigned · ${subs}\n` +
           (users.length > 0 ? `${truncate(users.join(', '), 2400)}${more}` : 'No users assigned.'),
       ),
     });
@@ -48,5 +49,5 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
   if (licenses.nextCursor) buttons.push({ type: 'button', action_id: ACTIONS.licensesNext, text: plain('Next'), value: licenses.nextCursor });
   buttons.push({ type: 'button', action_id: ACTIONS.exportProduct, text: plain('Export users'), value: product.id });
   blocks.push({ type: 'actions', block_id: 'licenses_actions', elements: buttons });
-  return { text: `${product.name}: ${licenses.assigned} of ${licenses.available} licenses assigned`, blocks };
+  return { text: `${escapeMrkdwn(product.name)}: ${licenses.assigned} of ${plural(licenses.available, 'license')} assigned`, blocks };
 }

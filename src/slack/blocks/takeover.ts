@@ -49,7 +49,7 @@ export function takeoverModal(options: TakeoverOptions, timeZone: string): Modal
       type: 'section',
       text: mrkdwn(
         truncate(
-          `*${escapeMrkdwn(s.product.name)}* bought by ${purchaserLabel(s)}\n\`${s.shortId}\` · ${s.licensesPurchased} licenses, ${plural(s.assigned, 'user')} assigned · ${renewsLabel(s, timeZone)}`,
+          `*${escapeMrkdwn(s.product.name)}* bought by ${purchaserLabel(s)}\n\`${s.shortId}\` · ${plural(s.licensesPurchased, 'license')}, ${plural(s.assigned, 'user')} assigned · ${renewsLabel(s, timeZone)}`,
           3000,
         ),
       ),
@@ -106,6 +106,7 @@ export function takeoverModal(options: TakeoverOptions, timeZone: string): Modal
       block_id: f.comment.block,
       optional: true,
       label: plain('Comment (for Cancel)', 2000),
+      hint: plain('Needed with the reason “Other”: say why.', 2000),
       element: { type: 'plain_text_input', action_id: f.comment.action, multiline: true, max_length: CANCEL_COMMENT_MAX },
     },
     { type: 'context', elements: [mrkdwn('Submitting asks the admins’ channel for approval; nothing changes until another admin approves.')] },
@@ -228,7 +229,7 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
     blocks.push({ type: 'section', text: mrkdwn(truncate(lines.join('\n'), 3000)) });
   }
   const status = r.status === 'PENDING' ? 'waiting for approval' : r.status.toLowerCase();
-  return { text: truncate(`Take-over request (${status}): ${r.kind} ${r.subscription.product.name} ${r.subscription.shortId}`, 3000), blocks };
+  return { text: truncate(`Take-over request (${status}): ${r.kind} ${escapeMrkdwn(r.subscription.product.name)} ${r.subscription.shortId}`, 3000), blocks };
 }
 
 export function purchaserNoticeMessage(r: TakeoverDescription, timeZone: string): SlackMessage {

@@ -1,7 +1,8 @@
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { CsvExport } from '../../services/export-users.js';
 import { ephemeral } from '../reply.js';
-import { mrkdwn } from '../blocks/text.js';
+import { plural } from '../../domain/plural.js';
+import { escapeMrkdwn, mrkdwn } from '../blocks/text.js';
 import { uploadFile } from '../upload.js';
 
 /** Uploads a prepared CSV to the conversation it was asked in, then removes the temporary file. */
@@ -18,11 +19,11 @@ export async function postExport(
       filename: csv.filename,
       title: csv.title,
       channelId: where.channelId,
-      initialComment: `<@${where.userId}> asked for ${csv.title.toLowerCase()}: ${csv.rows} user${csv.rows === 1 ? '' : 's'}.`,
+      initialComment: `<@${where.userId}> asked for the licensed users of ${escapeMrkdwn(csv.label)}: ${plural(csv.rows, 'user')}.`,
     });
   } finally {
     await csv.dispose();
   }
-  const text = `Uploaded \`${csv.filename}\` (${csv.rows} user${csv.rows === 1 ? '' : 's'}) to this conversation.`;
+  const text = `Uploaded \`${csv.filename}\` (${plural(csv.rows, 'user')}) to this conversation.`;
   await respond(ephemeral({ text, blocks: [{ type: 'section', text: mrkdwn(`:page_facing_up: ${text}`) }] }));
 }

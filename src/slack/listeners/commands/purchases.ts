@@ -1,7 +1,7 @@
 /** `/purchases <subcommand>`: parse, call one service, render, reply ephemerally. */
 import { exportUsers } from '../../../services/export-users.js';
 import { postDigest } from '../../../services/post-digest.js';
-import { listPolicies } from '../../../services/list-policies.js';
+import { findRecordedPolicy, listPolicies } from '../../../services/list-policies.js';
 import { listSubscriptions } from '../../../services/list-subscriptions.js';
 import { planAllPolicies } from '../../../services/set-all-policies.js';
 import { setPolicy } from '../../../services/set-policy.js';
@@ -9,12 +9,12 @@ import { productLicenses } from '../../../services/product-licenses.js';
 import { showSubscription } from '../../../services/show-subscription.js';
 import { digestDeps, policyDeps, type SlackDeps } from '../../deps.js';
 import { parsePurchasesCommand } from '../../parse-command.js';
-import { ephemeral, replyingErrors } from '../../reply.js';
+import { ephemeral, replyingErrors, withHint } from '../../reply.js';
 import { digestReply } from '../../blocks/digest.js';
 import { helpMessage } from '../../blocks/help.js';
 import { licensesMessage } from '../../blocks/licenses.js';
 import { listMessage } from '../../blocks/list.js';
-import { policyAllConfirmMessage, policyListMessage, policyOutcomeMessage } from '../../blocks/policy.js';
+import { policyAllConfirmMessage, policyDetailMessage, policyListMessage, policyOutcomeMessage } from '../../blocks/policy.js';
 import { subscriptionMessage } from '../../blocks/subscription.js';
 import { postExport } from '../post-export.js';
 import { centralizePlan } from '../../../services/centralize.js';
@@ -30,10 +30,10 @@ export function purchasesCallback(deps: SlackDeps) {
       const ctx = deps.context();
       switch (parsed.kind) {
         case 'help':
-          await respond(ephemeral(helpMessage(parsed.unknown)));
+          await respond(ephemeral(helpMessage(parsed.unknown, parsed.suggestion)));
           return;
         case 'list':
-          await respond(ephemeral(listMessage(await listSubscriptions(ctx, { filters: parsed.filters }), ctx.now, ctx.timeZone)));
+          await respond(ephemeral(listMessage(await withHint(parsed.hint, () => listSubscriptions(ctx, { filters: parsed.filters })), ctx.now, ctx.timeZone)));
           return;
         case 'show':
           await respond(ephemeral(subscriptionMessage(await showSubscription(ctx, parsed.subscription), ctx.now, ctx.timeZone)));
@@ -60,6 +60,9 @@ export function purchasesCallback(deps: SlackDeps) {
           return;
         case 'policy-list':
           await respond(ephemeral(policyListMessage(await listPolicies(ctx), deps.config.TENANT, ctx.timeZone)));
+          return;
+        case 'policy-show':
+          await respond(ephemeral(policyDetailMessage(await withHint(parsed.hint, () => findRecordedPolicy(ctx, parsed.product)), ctx.timeZone)));
           return;
         case 'policy-set': {
           const outcome = await setPolicy(ctx, policyDeps(deps), { slackUserId: command.user_id }, parsed);

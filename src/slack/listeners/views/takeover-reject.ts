@@ -4,7 +4,7 @@ import { rejectTakeover } from '../../../services/takeover/decide.js';
 import { refreshHomesAfterChange } from '../../app-home.js';
 import { REJECT_FIELD } from '../../blocks/takeover.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../reply.js';
+import { describeErrorOnField } from '../../reply.js';
 import type { ViewArgs } from '../args.js';
 
 const reasonState = z.object({ value: z.string().nullish() }).optional();
@@ -18,7 +18,7 @@ export function takeoverRejectSubmitCallback(deps: SlackDeps) {
       deps.kickOutbox();
       await refreshHomesAfterChange(client, deps, logger);
     } catch (error) {
-      await ack({ response_action: 'errors', errors: { [REJECT_FIELD.block]: describeError(error, logger) } });
+      await ack({ response_action: 'errors', errors: { [REJECT_FIELD.block]: await describeErrorOnField(error, logger, client) } });
     }
   };
 }

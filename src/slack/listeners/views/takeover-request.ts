@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { isFieldError, type TakeoverField } from '../../../domain/takeover.js';
 import { requestTakeover, takeoverInput } from '../../../services/takeover/request.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeError } from '../../reply.js';
+import { describeErrorOnField } from '../../reply.js';
 import { TAKEOVER_FIELDS } from '../../blocks/takeover.js';
 import { refreshHomesAfterChange } from '../../app-home.js';
 import type { ViewArgs } from '../args.js';
@@ -44,7 +44,7 @@ export function takeoverRequestSubmitCallback(deps: SlackDeps) {
       await refreshHomesAfterChange(client, deps, logger);
     } catch (error) {
       const f = isFieldError(error) ? error.field : 'kind';
-      await ack({ response_action: 'errors', errors: { [TAKEOVER_FIELDS[f].block]: describeError(error, logger) } });
+      await ack({ response_action: 'errors', errors: { [TAKEOVER_FIELDS[f].block]: await describeErrorOnField(error, logger, client) } });
     }
   };
 }
