@@ -13,7 +13,7 @@ import { stringify } from 'csv-stringify';
 import { listProducts } from '../db/repositories/catalog.js';
 import { findCurrentAssignments, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { neutralizeCell } from '../domain/csv.js';
+import { CSV_QUOTED_MATCH, neutralizeCell } from '../domain/csv.js';
 import { formatDateTime, formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -90,7 +90,7 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
   try {
     await pipeline(
       Readable.from(csvRecords(ctx, subscriptions, counter)),
-      stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ }),
+      stringify({ record_delimiter: 'windows', quoted_match: CSV_QUOTED_MATCH }),
       createWriteStream(path),
     );
   } catch (error) {
