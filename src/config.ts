@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { parsePolicyValue } from './domain/policy.js';
 import { loadMicrosoftConfig, microsoftEnvShape } from './tenant/microsoft/config.js';
 
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+/** A Slack user id (U… or, on Enterprise Grid, W…): what the admin list and every request must carry. */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_USERGROUP_ID = /^S[A-Z0-9]{2,}$/;
 const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 
