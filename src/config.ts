@@ -67,6 +67,14 @@ export const configSchema = z
       emptyAsUndefined,
       z.url({ error: 'must be a URL such as https://slack.com/api/' }).optional(),
     ),
+    SLACK_TEAM_ID: z.preprocess(
+      emptyAsUndefined,
+      z.string().trim().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace id like T012ABCDEF').optional(),
+    ),
+    SLACK_APP_ID: z.preprocess(
+      emptyAsUndefined,
+      z.string().trim().regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id like A012ABCDEF (Basic Information > App ID)').optional(),
+    ),
     PORT: portNumber(3000),
     DATABASE_URL: z.preprocess(
       emptyAsUndefined,

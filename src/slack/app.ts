@@ -8,6 +8,8 @@ import { AppError } from '../domain/errors.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { authorizeAdmins } from './middleware/authorize.js';
+import { refuseForeignOrigin } from './origin.js';
+import { SlackHttpReceiver, type HealthReport } from './receiver.js';
 
 const LOG_LEVELS: Record<Config['LOG_LEVEL'], LogLevel> = {
   debug: LogLevel.DEBUG,
@@ -27,6 +29,8 @@ export interface SlackAppOptions {
   processBeforeResponse?: boolean;
   /** The bot's identity, verified by `verifyBotToken` at start-up (so Bolt need not check it again). */
   identity?: { botId?: string; botUserId?: string };
+  /** HTTP mode: what GET /health answers. */
+  health?: () => Promise<HealthReport>;
 }
 
 export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, options: SlackAppOptions = {}): App {
@@ -46,15 +50,21 @@ export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, 
       : {}),
     ...(options.logger ? { logger: options.logger } : { logLevel: LOG_LEVELS[config.LOG_LEVEL] }),
   };
+  const expected = { teamId: config.SLACK_TEAM_ID, appId: config.SLACK_APP_ID };
   const app = config.SLACK_APP_TOKEN
     ? new App({ ...common, socketMode: true, appToken: config.SLACK_APP_TOKEN })
     : new App({
         ...common,
-        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-        port: config.PORT,
-        processBeforeResponse: options.processBeforeResponse ?? false,
+        receiver: new SlackHttpReceiver({
+          signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+          processBeforeResponse: options.processBeforeResponse ?? false,
+          expected,
+          ...(options.health ? { health: options.health } : {}),
+        }),
       });
   const slackDeps: SlackDeps = { ...deps, logger: app.logger };
+  // HTTP mode: the receiver refuses other workspaces and apps before Bolt sees the request.
+  if (config.SLACK_APP_TOKEN) app.use(refuseForeignOrigin(expected));
   app.use(authorizeAdmins(slackDeps));
   registerListeners(app, slackDeps);
   app.error(async (error) => {
