@@ -75,6 +75,15 @@ export const configSchema = z
       emptyAsUndefined,
       z.string().trim().regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id like A012ABCDEF (Basic Information > App ID)').optional(),
     ),
+    SLACK_HTTP_TIMEOUT_MS: z.preprocess(
+      emptyAsUndefined,
+      z.coerce
+        .number({ error: 'must be a number of milliseconds' })
+        .int('must be a whole number of milliseconds')
+        .min(1000, 'must be at least 1000 (one second)')
+        .max(60_000, 'must be at most 60000 (one minute)')
+        .default(10_000),
+    ),
     PORT: portNumber(3000),
     DATABASE_URL: z.preprocess(
       emptyAsUndefined,

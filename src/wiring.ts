@@ -4,7 +4,7 @@
  * notices the services speak through, the scheduled jobs and what they get. Nothing here
  * starts, listens or schedules: that is bot.ts (the lifecycle).
  */
-import { webApi, type App } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { scheduledJobs } from './jobs/index.js';
@@ -17,6 +17,7 @@ import { refreshHomes } from './slack/app-home.js';
 import { createSlackApp, type SlackAppOptions } from './slack/app.js';
 import { slackNotices } from './slack/blocks/notices.js';
 import { slackDirectory } from './slack/directory.js';
+import { outboxClient, slackFetch } from './slack/slack-http.js';
 import { createLocalSubscriptionTenant } from './tenant/local/subscription-tenant.js';
 import { createPolicyTenant, type PolicyTenantLogger } from './tenant/policy-tenant.js';
 import type { PolicyTenant } from './tenant/port.js';
@@ -30,6 +31,8 @@ export interface WiringInput {
   kickOutbox(): void;
   /** How the Slack app is built (its own logger, retries, the identity verified at start-up). */
   slackApp: SlackAppOptions;
+  /** Aborted when the bot stops: Slack calls in flight give up. */
+  shutdown?: AbortSignal;
 }
 
 export interface Wiring {
@@ -48,6 +51,8 @@ export interface Wiring {
   refreshHomes(): Promise<number>;
 }
 
+const UPLOAD_TIMEOUT_MS = 120_000;
+
 export function wireBot(config: Config, input: WiringInput): Wiring {
   const { database, clock, logger, kickOutbox } = input;
   const { prisma } = database;
@@ -55,13 +60,10 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
   const policyTenant = createPolicyTenant(config, prisma, logger);
   const subscriptionTenant = createLocalSubscriptionTenant(prisma);
 
-  // Outbox delivery waits out 429s itself, persisted in the database: its client must
-  // reject rate-limited calls instead of sleeping, and must not retry on its own.
-  const outboxClient = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
-    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-  });
+  // Outbox delivery waits out 429s itself, persisted in the database: its client rejects
+  // rate-limited calls instead of sleeping, and does not retry on its own.
+  const slackCalls = { apiUrl: config.SLACK_API_URL, timeoutMs: config.SLACK_HTTP_TIMEOUT_MS, shutdown: input.shutdown };
+  const deliveryClient = outboxClient(config.SLACK_BOT_TOKEN, slackCalls);
 
   let app: App | undefined;
   const admins = createAdminDirectory({
@@ -73,13 +75,19 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
       return result.users ?? [];
     },
   });
-  app = createSlackApp(config, { config, admins, context, kickOutbox, subscriptionTenant, policyTenant, notices: slackNotices }, input.slackApp);
+  // Uploads stream a whole CSV: a longer deadline than one Web API call.
+  const uploadFetch = slackFetch(Math.max(config.SLACK_HTTP_TIMEOUT_MS, UPLOAD_TIMEOUT_MS), input.shutdown);
+  app = createSlackApp(
+    config,
+    { config, admins, context, kickOutbox, subscriptionTenant, policyTenant, notices: slackNotices, uploadFetch },
+    { ...input.slackApp, ...(input.shutdown ? { shutdown: input.shutdown } : {}) },
+  );
   const client = app.client;
 
   return {
     app,
     policyTenant,
-    deliverOutbox: (now) => deliverOutbox({ prisma, client: outboxClient, logger }, now),
+    deliverOutbox: (now) => deliverOutbox({ prisma, client: deliveryClient, logger }, now),
     jobs: scheduledJobs(config),
     jobDeps: {
       prisma,

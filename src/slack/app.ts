@@ -10,6 +10,7 @@ import { registerListeners } from './listeners/index.js';
 import { authorizeAdmins } from './middleware/authorize.js';
 import { refuseForeignOrigin } from './origin.js';
 import { SlackHttpReceiver, type HealthReport } from './receiver.js';
+import { interactiveClientOptions, slackFetch } from './slack-http.js';
 
 const LOG_LEVELS: Record<Config['LOG_LEVEL'], LogLevel> = {
   debug: LogLevel.DEBUG,
@@ -20,8 +21,10 @@ const LOG_LEVELS: Record<Config['LOG_LEVEL'], LogLevel> = {
 
 export interface SlackAppOptions {
   logger?: Logger;
-  /** Tests turn retries off so a failing call fails at once instead of retrying for minutes. */
+  /** Retries of a failed Web API call (default one, at once); tests turn them off. */
   retries?: number;
+  /** Aborted when the bot stops: every Slack call in flight gives up. */
+  shutdown?: AbortSignal;
   /**
    * HTTP mode: answer Slack only after the listener finished. Tests use it so a request's
    * effects are complete when its response arrives; production acks first (Slack's 3 s limit).
@@ -34,10 +37,12 @@ export interface SlackAppOptions {
 }
 
 export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, options: SlackAppOptions = {}): App {
-  const clientOptions = {
-    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-    ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
-  };
+  const clientOptions = interactiveClientOptions({
+    apiUrl: config.SLACK_API_URL,
+    timeoutMs: config.SLACK_HTTP_TIMEOUT_MS,
+    shutdown: options.shutdown,
+    retries: options.retries,
+  });
   const common = {
     token: config.SLACK_BOT_TOKEN,
     clientOptions,
@@ -80,6 +85,7 @@ export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, 
 export async function verifyBotToken(config: Config, retries?: number): Promise<{ botId?: string; botUserId?: string }> {
   const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    fetch: slackFetch(config.SLACK_HTTP_TIMEOUT_MS),
     retryConfig: { retries: retries ?? 2 },
   });
   try {

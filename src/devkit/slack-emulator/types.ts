@@ -37,7 +37,9 @@ export interface SlackEmulatorOptions {
 export type EmulatorFailure =
   | { status: 429; retryAfter: number }
   | { status: 500 | 502 | 503 | 504; body?: string }
-  | { ok: false; error: string };
+  | { ok: false; error: string }
+  /** Never answers: the call hangs until the caller gives up (or the emulator is reset or closed). */
+  | { hang: true };
 
 export interface RecordedCall {
   /** A Web API method (`chat.postMessage`), or `upload` for bytes sent to an upload URL. */

@@ -4,10 +4,11 @@
  * channel, in one transaction.
  */
 import { plural } from '../../domain/plural.js';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '../../db/repositories/audit.js';
-import { findOpenTakeover, insertTakeover } from '../../db/repositories/takeovers.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { findOpenTakeover, findTakeoverState, insertTakeover } from '../../db/repositories/takeovers.js';
 import { AppError } from '../../domain/errors.js';
 import { CANCEL_COMMENT_MAX, CANCEL_REASONS, FieldError, TAKEOVER_KINDS } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
@@ -78,19 +79,57 @@ async function validate(ctx: ServiceContext, input: TakeoverInput) {
   return { subscription, kind: 'cancel' as const, targetSubscriptionId: null, reason, comment };
 }
 
+/**
+ * The request id of a submission: derived from what identifies the submission (the form it came
+ * from), so the same submission delivered twice maps to one id and the second insert fails.
+ * A UUID of version 8 (RFC 9562: custom), from a SHA-256 of the submission id.
+ */
+export function requestIdOfSubmission(submissionId: string): string {
+  const bytes = createHash('sha256').update(`takeover-submission:${submissionId}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export async function requestTakeover(
   ctx: ServiceContext,
   notices: TakeoverNotices,
   actor: Actor,
   input: TakeoverInput,
-  settings: { adminChannelId: string | undefined },
+  settings: {
+    adminChannelId: string | undefined;
+    /** What identifies this submission (the modal's view id): a second delivery of it creates nothing. */
+    submissionId?: string;
+  },
 ): Promise<TakeoverDescription> {
   const channel = settings.adminChannelId;
   if (!channel) {
     throw new FieldError('kind', NO_ADMIN_CHANNEL);
   }
+  const id = settings.submissionId ? requestIdOfSubmission(settings.submissionId) : randomUUID();
+  const submitted = await findTakeoverIfAny(ctx, id);
+  if (submitted) return submitted;
   const valid = await validate(ctx, input);
-  const id = randomUUID();
+  try {
+    return await insertRequest(ctx, notices, actor, { id, channel, valid });
+  } catch (error) {
+    // The same submission, delivered twice at once: the first insert won.
+    if (isUniqueViolation(error)) return describeTakeover(ctx.prisma, id);
+    throw error;
+  }
+}
+
+async function findTakeoverIfAny(ctx: ServiceContext, id: string): Promise<TakeoverDescription | undefined> {
+  return (await findTakeoverState(ctx.prisma, id)) ? describeTakeover(ctx.prisma, id) : undefined;
+}
+
+async function insertRequest(
+  ctx: ServiceContext,
+  notices: TakeoverNotices,
+  actor: Actor,
+  { id, channel, valid }: { id: string; channel: string; valid: Awaited<ReturnType<typeof validate>> },
+): Promise<TakeoverDescription> {
   return ctx.prisma.$transaction(async (tx) => {
     await insertTakeover(tx, {
       id,

@@ -10,6 +10,7 @@ export async function postExport(
   respond: RespondFn,
   csv: CsvExport,
   where: { channelId: string; userId: string },
+  send: typeof fetch,
 ): Promise<void> {
   try {
     await uploadFile(client, {
@@ -19,7 +20,7 @@ export async function postExport(
       title: csv.title,
       channelId: where.channelId,
       initialComment: `<@${where.userId}> asked for ${csv.title.toLowerCase()}: ${csv.rows} user${csv.rows === 1 ? '' : 's'}.`,
-    });
+    }, send);
   } finally {
     await csv.dispose();
   }

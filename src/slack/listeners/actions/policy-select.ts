@@ -1,18 +1,16 @@
 /** A value picked on a row of `/purchases policy`: applied at once, the outcome replied. */
-import { z } from 'zod';
 import { setPolicy } from '../../../services/set-policy.js';
-import { parsePolicyOptionValue, policyOutcomeMessage } from '../../blocks/policy.js';
+import { POLICY_OPTION_VALUE, policyOutcomeMessage } from '../../blocks/policy.js';
 import { policyDeps, type SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
 import type { ActionArgs } from '../args.js';
-
-const selection = z.object({ selected_option: z.object({ value: z.string() }) });
+import { selectedValue } from '../values.js';
 
 export function policySelectCallback(deps: SlackDeps) {
   return async ({ action, body, ack, respond, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
-      const { id, value } = parsePolicyOptionValue(selection.parse(action).selected_option.value);
+      const { id, value } = selectedValue(action, POLICY_OPTION_VALUE, 'a product with a policy value');
       const ctx = deps.context();
       const outcome = await setPolicy(ctx, policyDeps(deps), { slackUserId: body.user.id }, { product: id, value });
       deps.kickOutbox();

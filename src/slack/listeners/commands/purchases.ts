@@ -49,7 +49,7 @@ export function purchasesCallback(deps: SlackDeps) {
         }
         case 'export': {
           const csv = await exportUsers(ctx, { slackUserId: command.user_id }, parsed.target);
-          await postExport(client, respond, csv, { channelId: command.channel_id, userId: command.user_id });
+          await postExport(client, respond, csv, { channelId: command.channel_id, userId: command.user_id }, deps.uploadFetch);
           return;
         }
         case 'takeover':
