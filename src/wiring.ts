@@ -15,6 +15,7 @@ import { policyGuardDeps, runPolicyGuard, type PolicyGuardSummary } from './serv
 import { createAdminDirectory } from './slack/admins.js';
 import { refreshHomes } from './slack/app-home.js';
 import { createSlackApp, type SlackAppOptions } from './slack/app.js';
+import { undeliveredNotice } from './slack/blocks/delivery.js';
 import { slackNotices } from './slack/blocks/notices.js';
 import { slackDirectory } from './slack/directory.js';
 import { outboxClient, slackFetch } from './slack/slack-http.js';
@@ -87,7 +88,7 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
   return {
     app,
     policyTenant,
-    deliverOutbox: (now) => deliverOutbox({ prisma, client: deliveryClient, logger }, now),
+    deliverOutbox: (now) => deliverOutbox({ prisma, client: deliveryClient, logger, undelivered: undeliveredNotice }, now),
     jobs: scheduledJobs(config),
     jobDeps: {
       prisma,

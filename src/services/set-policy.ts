@@ -49,7 +49,7 @@ export async function setPolicy(
     });
     if (deps.adminChannelId) {
       const message = deps.notices.changed(actor.slackUserId, outcome);
-      await enqueue(tx, 'post', `policy.change.${changeId}`, { channel: deps.adminChannelId, ...outboxContent(message) }, ctx.now);
+      await enqueue(tx, 'post', `policy.change.${changeId}`, { channel: deps.adminChannelId, ...outboxContent(message), ifFailed: { user: actor.slackUserId } }, ctx.now);
     }
   });
   return outcome;

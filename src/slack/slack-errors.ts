@@ -14,7 +14,7 @@ interface SlackCallError {
   original?: { name?: unknown; message?: unknown };
 }
 
-const INVITE = 'Invite the bot with `/invite @Purchase Governance`, or use the app’s Messages tab.';
+const INVITE = 'Invite the bot there with `/invite @Purchase Governance`.';
 
 /** Slack's refusal code for a platform error, e.g. `not_in_channel`. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -22,7 +22,8 @@ export function slackErrorCode(error: unknown): string | undefined {
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
-function platformAdvice(code: string): string {
+/** What Slack's refusal `code` means, and what to do about it. */
+export function describeSlackRefusal(code: string): string {
   switch (code) {
     case 'expired_trigger_id':
       return 'Slack allows three seconds to open it, and they had passed (expired_trigger_id). Click the button or run the command again.';
@@ -37,6 +38,8 @@ function platformAdvice(code: string): string {
       return `the message is gone or can no longer be changed (${code}).`;
     case 'users_not_found':
       return 'nobody in this Slack workspace has that email address (users_not_found).';
+    case 'original_not_posted':
+      return 'the message it should change was never posted (original_not_posted).';
     case 'missing_scope':
       return 'the Slack app lacks a permission it needs (missing_scope): reinstall it from its manifest.';
     default:
@@ -52,7 +55,7 @@ export function slackProblem(error: unknown): string | undefined {
   const e = error as SlackCallError | undefined;
   switch (e?.code) {
     case 'slack_webapi_platform_error':
-      return platformAdvice(slackErrorCode(error) ?? 'unknown_error');
+      return describeSlackRefusal(slackErrorCode(error) ?? 'unknown_error');
     case 'slack_webapi_rate_limited_error':
       return `Slack is limiting how often the bot may call it: try again in ${typeof e.retryAfter === 'number' ? `${e.retryAfter} seconds` : 'a minute'}.`;
     case 'slack_webapi_http_error':

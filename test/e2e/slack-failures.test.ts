@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/blocks/action-ids.js';
-import { ADMIN_A, replyText, useTestBot } from '../support/bot.js';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, replyText, useTestBot } from '../support/bot.js';
+import { buildViewSubmissionPayload } from '../support/slack-requests.js';
 
 const POWER_BI_PRO = 'CFQ7TTC0H9MP';
 
@@ -45,5 +46,30 @@ describe('Slack failing after the bot acknowledged a request', () => {
     t.emulator.failNext('views.publish', { status: 500 });
     await t.clickHome(ADMIN_A, ACTIONS.homeRefresh);
     expect(JSON.stringify(t.emulator.homeView(ADMIN_A)?.blocks)).toContain('The dashboard could not be refreshed: A call to Slack failed: Slack answered with an error (HTTP 500)');
+  });
+
+  it('tells the admin by direct message when the announcement of their policy change is refused (not_in_channel)', async () => {
+    const { replies } = await t.command(ADMIN_A, 'policy Visio Plan 1 disabled');
+    expect(replyText(replies)).toContain('Visio Plan 1');
+    t.emulator.failNext('chat.postMessage', { ok: false, error: 'not_in_channel' });
+    await t.bot.deliverOutbox();
+    await t.bot.deliverOutbox();
+    const told = t.emulator.messages(t.emulator.dmChannel(ADMIN_A)).at(-1);
+    expect(told?.text).toContain(`could not be delivered to <#${ADMIN_CHANNEL}>: the bot is not a member of that conversation (not_in_channel)`);
+    expect(JSON.stringify(told?.blocks)).toContain('Visio Plan 1');
+  });
+
+  it('tells the approver when the approval message cannot be updated with the outcome', async () => {
+    const target = await subscription();
+    await t.command(ADMIN_A, `takeover ${target.id.slice(0, 8)}`);
+    const view = t.emulator.openViews(ADMIN_A).at(-1)!;
+    await t.interact(buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_A, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'Other' } } }));
+    await t.bot.deliverOutbox();
+    await t.clickChannel(ADMIN_B, ADMIN_CHANNEL, 'takeover_approve', (await t.database.prisma.takeoverRequest.findFirstOrThrow({ where: { subscriptionId: target.id } })).id);
+    t.emulator.failNext('chat.update', { ok: false, error: 'message_not_found' });
+    await t.bot.deliverOutbox();
+    await t.bot.deliverOutbox();
+    const told = t.emulator.messages(t.emulator.dmChannel(ADMIN_B)).map((m) => m.text).join('\n');
+    expect(told).toContain(`could not be delivered to its message in <#${ADMIN_CHANNEL}>: the message is gone or can no longer be changed (message_not_found)`);
   });
 });

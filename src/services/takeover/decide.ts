@@ -39,9 +39,18 @@ export async function assertPending(ctx: ServiceContext, id: string): Promise<vo
   if (request.status !== 'PENDING') throw decidedError(request);
 }
 
-/** Replaces the approval message with the request's outcome (once: one key per request). */
-async function queueOutcome(tx: Db, notices: TakeoverNotices, request: TakeoverDescription, ctx: ServiceContext): Promise<void> {
-  await enqueue(tx, 'update', `takeover:${request.id}:outcome`, { ref: approvalMessageKey(request.id), ...outboxContent(notices.approval(request, ctx.timeZone)) }, ctx.now);
+/**
+ * Replaces the approval message with the request's outcome (once: one key per request); the admin
+ * who decided is told if Slack refuses the change.
+ */
+async function queueOutcome(tx: Db, notices: TakeoverNotices, request: TakeoverDescription, ctx: ServiceContext, actor: Actor): Promise<void> {
+  await enqueue(
+    tx,
+    'update',
+    `takeover:${request.id}:outcome`,
+    { ref: approvalMessageKey(request.id), ...outboxContent(notices.approval(request, ctx.timeZone)), ifFailed: { user: actor.slackUserId } },
+    ctx.now,
+  );
 }
 
 async function runOnTenant(tenant: SubscriptionTenant, request: TakeoverDescription, actor: Actor, now: Date): Promise<TenantChange<{ count: number }>> {
@@ -185,12 +194,12 @@ async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: A
       ...(result.ok ? {} : { detail: result.reason }),
       at: ctx.now,
     });
-    await queueOutcome(tx, deps.notices, outcome, ctx);
+    await queueOutcome(tx, deps.notices, outcome, ctx, actor);
     const purchaser = outcome.subscription.purchaser;
     if (result.ok && purchaser && notice.notice === 'sent') {
       const dm = deps.notices.purchaserNotice(outcome, ctx.timeZone);
       const to = notice.userId ? { user: notice.userId } : { email: purchaser.email };
-      await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...outboxContent(dm) }, ctx.now);
+      await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...outboxContent(dm), ifFailed: { user: actor.slackUserId } }, ctx.now);
     }
     return outcome;
   });
@@ -219,8 +228,8 @@ export async function rejectTakeover(
       after: { subscriptionId: outcome.subscription.id, reason: why },
       at: ctx.now,
     });
-    await queueOutcome(tx, notices, outcome, ctx);
-    await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...outboxContent(notices.rejected(outcome)) }, ctx.now);
+    await queueOutcome(tx, notices, outcome, ctx, actor);
+    await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...outboxContent(notices.rejected(outcome)), ifFailed: { user: actor.slackUserId } }, ctx.now);
     return outcome;
   });
 }

@@ -35,7 +35,7 @@ export function homeDigestCallback(deps: SlackDeps) {
     const ctx = deps.context();
     let notice: string;
     try {
-      const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true });
+      const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true, requestedBy: body.user.id });
       if (result.status === 'posted') deps.kickOutbox();
       notice = describeDigestResult(result, deps.config, ctx.timeZone);
     } catch (error) {

@@ -42,7 +42,7 @@ export function purchasesCallback(deps: SlackDeps) {
           await respond(ephemeral(licensesMessage(await productLicenses(ctx, parsed.product))));
           return;
         case 'digest': {
-          const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true });
+          const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true, requestedBy: command.user_id });
           if (result.status === 'posted') deps.kickOutbox();
           await respond(ephemeral(digestReply(result, deps.config, ctx.timeZone)));
           return;
