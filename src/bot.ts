@@ -1,7 +1,9 @@
 /**
  * The bot's lifecycle: verify the token, open the database (and seed the demo tenant), wire the
  * object graph (wiring.ts), then start the Slack app and the background work: the outbox
- * worker, the policy guard's start-up read and the scheduler; and stop them again in order.
+ * worker, the policy guard's start-up read and the scheduler; and stop them again within a
+ * bounded time: new work is refused at once, work in flight gets a grace period, then every
+ * Slack call still waiting is aborted and the database closed.
  * main.ts runs it for real; end-to-end tests (and the sandbox) run it with their own database,
  * clock and Slack Web API URL.
  */
@@ -36,6 +38,19 @@ export interface BotOptions {
   policyGuardAtStart?: boolean;
   /** false: no scheduled jobs; tests call the job functions with the time they choose. */
   scheduler?: boolean;
+  /** How long `stop()` lets work in flight finish before aborting it (default 5 s). */
+  stopGraceMs?: number;
+}
+
+/** What `stop()` waits for after aborting Slack calls: their handlers record the outcome. */
+const AFTER_ABORT_MS = 1_000;
+
+/** Waits for `work`, but no longer than `ms`. */
+async function atMost(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.then(() => undefined, () => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 export interface RunningBot {
@@ -49,6 +64,7 @@ export interface RunningBot {
   policyTenant: PolicyTenant;
   /** The start-up run of the policy guard, when there is one; it never rejects. */
   startupPolicyGuard?: Promise<void>;
+  /** Stops within about `stopGraceMs` + 1 s whatever is in flight; safe to call more than once. */
   stop(): Promise<void>;
 }
 
@@ -59,6 +75,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const ownsDatabase = options.database === undefined;
   let worker: OutboxWorker | undefined;
   const logger = options.logger ?? console;
+  // Aborted when the bot stops: every Slack call still waiting gives up.
+  const shutdown = new AbortController();
   try {
     if (config.TENANT === 'local' && config.DEMO_TENANT && ownsDatabase) {
       const seeded = await seedDemoTenant(database.prisma, clock());
@@ -69,6 +87,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       clock,
       logger,
       kickOutbox: () => worker?.kick(),
+      shutdown: shutdown.signal,
       slackApp: {
         identity,
         ...(options.logger ? { logger: options.logger } : {}),
@@ -108,12 +127,28 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
           afterRun: async () => void (await bot.refreshHomes()),
         });
       } catch (error) {
-        await worker?.stop();
+        shutdown.abort();
+        await worker?.stop(AFTER_ABORT_MS);
         await app.stop();
         throw error;
       }
     }
     const outboxWorker = worker;
+    const grace = options.stopGraceMs ?? 5_000;
+    let stopping: Promise<void> | undefined;
+    const stop = async () => {
+      // New requests are refused at once; work in flight gets the grace period, side by side.
+      await Promise.all([
+        atMost(app.stop(grace), grace + AFTER_ABORT_MS),
+        atMost(scheduler?.stop(grace), grace),
+        atMost(outboxWorker?.stop(grace), grace),
+        atMost(startupPolicyGuard, grace),
+      ]);
+      // Whatever still waits on Slack gives up now, and records that (outbox: "outcome unknown").
+      shutdown.abort();
+      await atMost(outboxWorker?.stop(AFTER_ABORT_MS), AFTER_ABORT_MS);
+      if (ownsDatabase) await atMost(database.close(), AFTER_ABORT_MS);
+    };
     return {
       app,
       database,
@@ -121,16 +156,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       deliverOutbox: () => bot.deliverOutbox(clock()),
       policyTenant: bot.policyTenant,
       ...(startupPolicyGuard ? { startupPolicyGuard } : {}),
-      async stop() {
-        await startupPolicyGuard;
-        await scheduler?.stop();
-        await outboxWorker?.stop();
-        await app.stop();
-        if (ownsDatabase) await database.close();
-      },
+      stop: () => (stopping ??= stop()),
     };
   } catch (error) {
-    await worker?.stop();
+    shutdown.abort();
+    await worker?.stop(AFTER_ABORT_MS);
     if (ownsDatabase) await database.close();
     throw error;
   }

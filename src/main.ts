@@ -4,7 +4,13 @@ import { startBot } from './bot.js';
 import { loadConfig } from './config.js';
 import { isAppError } from './domain/errors.js';
 
+/** SIGTERM or SIGINT: the bot stops within this, whatever it is doing (bot.stop() takes ~6 s at most). */
+const STOP_DEADLINE_MS = 10_000;
+
 if (existsSync('.env')) process.loadEnvFile('.env');
+
+// A promise nobody handled is a bug to log, not a reason to drop every request in flight.
+process.on('unhandledRejection', (reason) => console.error('Unhandled promise rejection (the bot keeps running):', reason));
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -19,11 +25,23 @@ try {
   console.info(`Purchase governance bot is running in ${mode} with the ${config.TENANT} tenant.`);
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      console.info(`${signal} received again: exiting now.`);
+      process.exit(1);
+    }
     stopping = true;
     console.info(`${signal} received: stopping.`);
-    await bot.stop();
-    process.exit(0);
+    setTimeout(() => {
+      console.error(`The bot did not stop within ${STOP_DEADLINE_MS / 1000} s: exiting anyway.`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    try {
+      await bot.stop();
+      process.exit(0);
+    } catch (error) {
+      console.error('Stopping failed:', error);
+      process.exit(1);
+    }
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
