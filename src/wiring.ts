@@ -9,8 +9,9 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { scheduledJobs } from './jobs/index.js';
 import type { Job, JobDeps, JobLogger } from './jobs/job.js';
-import { deliverOutbox, type OutboxSummary } from './outbox/deliver.js';
+import { deliverOutbox, type OutboxFailure, type OutboxSummary } from './outbox/deliver.js';
 import type { ServiceContext } from './services/context.js';
+import { approvalUndelivered, requestIdOfApprovalKey } from './services/takeover/request.js';
 import { policyGuardDeps, runPolicyGuard, type PolicyGuardSummary } from './services/policy-guard.js';
 import { createAdminDirectory } from './slack/admins.js';
 import { refreshHomes } from './slack/app-home.js';
@@ -85,10 +86,19 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
   );
   const client = app.client;
 
+  /** A take-over whose approval message Slack refused: its requester is told, App Home shows it. */
+  const afterUndelivered = async (failure: OutboxFailure, now: Date): Promise<void> => {
+    const requestId = requestIdOfApprovalKey(failure.dedupeKey);
+    if (!requestId) return;
+    await approvalUndelivered({ prisma, now, timeZone: config.BOT_TIMEZONE }, slackNotices.takeover, requestId, failure.error);
+    kickOutbox();
+    await refreshHomes(client, { admins, context }).catch((error: unknown) => logger.warn('Could not refresh App Home after an undelivered approval', error));
+  };
+
   return {
     app,
     policyTenant,
-    deliverOutbox: (now) => deliverOutbox({ prisma, client: deliveryClient, logger, undelivered: undeliveredNotice }, now),
+    deliverOutbox: (now) => deliverOutbox({ prisma, client: deliveryClient, logger, undelivered: undeliveredNotice, onFailed: afterUndelivered }, now),
     jobs: scheduledJobs(config),
     jobDeps: {
       prisma,

@@ -12,6 +12,7 @@ import { multiply, sumByCurrency, type Money } from '../domain/money.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { digestWatermark } from './post-digest.js';
+import { undeliveredApprovals } from './takeover/request.js';
 import { shortId, toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const EXPIRING_DAYS = 30;
@@ -27,7 +28,16 @@ export interface Dashboard {
   expiring: { total: number; items: SubscriptionSummary[] };
   pending: {
     total: number;
-    items: Array<{ id: string; kind: string; subscriptionShortId: string; productName: string | null; requestedBy: string; requestedAt: Date }>;
+    items: Array<{
+      id: string;
+      kind: string;
+      subscriptionShortId: string;
+      productName: string | null;
+      requestedBy: string;
+      requestedAt: Date;
+      /** Slack's reason when the approval message could not be posted (nobody can approve it). */
+      undelivered: string | null;
+    }>;
   };
   lastDigestAt: Date | null;
   lastSyncAt: Date | null;
@@ -54,6 +64,7 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
     findActiveSelfServiceExpiring(prisma, now, until, EXPIRING_SHOWN),
   ]);
   const pending = await findPendingTakeovers(prisma, PENDING_SHOWN);
+  const undelivered = await undeliveredApprovals(prisma, pending.items.map((r) => r.id));
   const lastSync = await readJobState(prisma, LAST_SYNC_KEY);
   return {
     counts,
@@ -69,6 +80,7 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
         productName: r.productName,
         requestedBy: r.requestedBy,
         requestedAt: r.requestedAt,
+        undelivered: undelivered.get(r.id) ?? null,
       })),
     },
     lastDigestAt: await digestWatermark(prisma, now),

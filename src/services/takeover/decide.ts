@@ -1,12 +1,12 @@
 /**
- * Approving and rejecting a take-over. Every step is a conditional update on the request's
- * status, so double clicks, Slack's redelivery, two admins at once or two replicas run the work
- * once; the others learn who got there first.
+ * Approving, rejecting and withdrawing a take-over. Every step is a conditional update on the
+ * request's status, so double clicks, Slack's redelivery, two admins at once or two replicas run
+ * the work once; the others learn who got there first.
  */
 import type { Db } from '../../db/client.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { countLicensesRemovedAt } from '../../db/repositories/subscriptions.js';
-import { findStuckApproved, findTakeoverState, leaseStuckTakeover, transitionTakeover } from '../../db/repositories/takeovers.js';
+import { findStuckApproved, findTakeoversByPrefix, findTakeoverState, leaseStuckTakeover, transitionTakeover } from '../../db/repositories/takeovers.js';
 import { AppError } from '../../domain/errors.js';
 import { alreadyDecided, REJECT_REASON_MAX, type PurchaserNotice } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
@@ -15,7 +15,7 @@ import type { Actor, ServiceContext } from '../context.js';
 import { outboxContent } from '../messages.js';
 import { describeTakeover, requestNotFound, type TakeoverDescription } from './describe.js';
 import type { SlackDirectory, TakeoverNotices } from './notices.js';
-import { approvalMessageKey } from './request.js';
+import { approvalMessageKey, undeliveredApprovals } from './request.js';
 
 export interface DecisionDeps {
   tenant: SubscriptionTenant;
@@ -230,6 +230,45 @@ export async function rejectTakeover(
     });
     await queueOutcome(tx, notices, outcome, ctx, actor);
     await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...outboxContent(notices.rejected(outcome)), ifFailed: { user: actor.slackUserId } }, ctx.now);
+    return outcome;
+  });
+}
+
+/** A request by its id or the first 6+ characters of it, as `/purchases withdraw` takes it. */
+export async function findRequestId(ctx: ServiceContext, ref: string): Promise<string> {
+  const prefix = ref.trim().toLowerCase();
+  const found = /^[0-9a-f-]{6,36}$/.test(prefix) ? await findTakeoversByPrefix(ctx.prisma, prefix, 2) : [];
+  if (found.length === 1) return found[0]!.id;
+  if (found.length === 0) {
+    throw new AppError('not_found', `no takeover request ${prefix}`, 'No take-over request has that id. Use the id shown on the request (its first 8 characters), in the admins’ channel or on App Home.');
+  }
+  throw new AppError('ambiguous', `several takeover requests start with ${prefix}`, 'Several take-over requests start with that: give more characters of the id.');
+}
+
+/**
+ * Withdraws a pending request: by its requester or any admin. Its approval message (if it was
+ * ever delivered) shows it withdrawn; a requester who did not withdraw it is told.
+ */
+export async function withdrawTakeover(ctx: ServiceContext, notices: TakeoverNotices, actor: Actor, requestId: string): Promise<TakeoverDescription> {
+  const current = await statusOf(ctx.prisma, requestId);
+  if (current.status !== 'PENDING') throw decidedError(current);
+  const delivered = !(await undeliveredApprovals(ctx.prisma, [requestId])).has(requestId);
+  return ctx.prisma.$transaction(async (tx) => {
+    const withdrawn = await transitionTakeover(tx, requestId, 'PENDING', { status: 'WITHDRAWN', decidedBy: actor.slackUserId, decidedAt: ctx.now });
+    if (!withdrawn) throw decidedError(await statusOf(tx, requestId));
+    const outcome = await describeTakeover(tx, requestId);
+    await recordAudit(tx, {
+      actorId: actor.slackUserId,
+      action: 'takeover.withdrawn',
+      subjectType: 'takeover',
+      subjectId: requestId,
+      after: { subscriptionId: outcome.subscription.id, requestedBy: outcome.requestedBy },
+      at: ctx.now,
+    });
+    if (delivered) await queueOutcome(tx, notices, outcome, ctx, actor);
+    if (outcome.requestedBy !== actor.slackUserId) {
+      await enqueue(tx, 'dm', `takeover:${requestId}:withdrawn`, { user: outcome.requestedBy, ...outboxContent(notices.withdrawn(outcome)) }, ctx.now);
+    }
     return outcome;
   });
 }

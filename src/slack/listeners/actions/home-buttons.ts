@@ -2,21 +2,11 @@
  * App Home's quick buttons: post the pending digest now, or refresh the dashboard. A Home tab
  * has no thread to answer in: a failure is shown on the tab itself, at its top.
  */
-import type { webApi } from '@slack/bolt';
 import { postDigest } from '../../../services/post-digest.js';
-import { publishHome } from '../../app-home.js';
+import { publishHome, publishHomeFailure } from '../../app-home.js';
 import { describeDigestResult } from '../../blocks/digest.js';
 import { digestDeps, type SlackDeps } from '../../deps.js';
-import { describeError } from '../../reply.js';
 import type { ActionArgs } from '../args.js';
-
-async function showFailure(client: webApi.WebClient, deps: SlackDeps, user: string, what: string, error: unknown, logger: ActionArgs['logger']): Promise<void> {
-  try {
-    await publishHome(client, deps, user, `:warning: ${what}: ${describeError(error, logger)}`);
-  } catch (again) {
-    logger.error(`${what}, and the Home tab could not say so`, again);
-  }
-}
 
 export function homeRefreshCallback(deps: SlackDeps) {
   return async ({ ack, body, client, logger }: ActionArgs) => {
@@ -24,7 +14,7 @@ export function homeRefreshCallback(deps: SlackDeps) {
     try {
       await publishHome(client, deps, body.user.id);
     } catch (error) {
-      await showFailure(client, deps, body.user.id, 'The dashboard could not be refreshed', error, logger);
+      await publishHomeFailure(client, deps, body.user.id, 'The dashboard could not be refreshed', error, logger);
     }
   };
 }
@@ -39,7 +29,7 @@ export function homeDigestCallback(deps: SlackDeps) {
       if (result.status === 'posted') deps.kickOutbox();
       notice = describeDigestResult(result, deps.config, ctx.timeZone);
     } catch (error) {
-      await showFailure(client, deps, body.user.id, 'The digest could not be posted', error, logger);
+      await publishHomeFailure(client, deps, body.user.id, 'The digest could not be posted', error, logger);
       return;
     }
     try {
