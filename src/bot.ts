@@ -11,10 +11,12 @@ import type { Server } from 'node:http';
 import type { App, Logger } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
+import { checkSqliteBeforeOpening, claimNeverUsed, markSqliteCreated, watchDatabase } from './db/safety.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import type { OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.js';
 import { verifyBotToken } from './slack/app.js';
+import type { HealthReport } from './slack/receiver.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 import type { PolicyTenant } from './tenant/port.js';
 import { wireBot } from './wiring.js';
@@ -40,6 +42,13 @@ export interface BotOptions {
   scheduler?: boolean;
   /** How long `stop()` lets work in flight finish before aborting it (default 5 s). */
   stopGraceMs?: number;
+  /** How often the database is checked while running (default 30 s). */
+  healthIntervalMs?: number;
+  /**
+   * The SQLite file or its folder vanished or was replaced while running: everything written now
+   * would be lost. main.ts stops the bot; the health check fails meanwhile.
+   */
+  onDatabaseLost?: (problems: string[]) => void;
 }
 
 /** What `stop()` waits for after aborting Slack calls: their handlers record the outcome. */
@@ -64,6 +73,8 @@ export interface RunningBot {
   policyTenant: PolicyTenant;
   /** The start-up run of the policy guard, when there is one; it never rejects. */
   startupPolicyGuard?: Promise<void>;
+  /** What GET /health answers (HTTP mode): the database is there and answers. */
+  health(): Promise<HealthReport>;
   /** Stops within about `stopGraceMs` + 1 s whatever is in flight; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -71,17 +82,28 @@ export interface RunningBot {
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
   const clock = options.clock ?? (() => new Date());
   const identity = await verifyBotToken(config, options.retries);
-  const database = options.database ?? (await createDatabase(config.DATABASE_URL));
   const ownsDatabase = options.database === undefined;
+  if (ownsDatabase) checkSqliteBeforeOpening(config.DATABASE_URL);
+  const database = options.database ?? (await createDatabase(config.DATABASE_URL));
   let worker: OutboxWorker | undefined;
   const logger = options.logger ?? console;
   // Aborted when the bot stops: every Slack call still waiting gives up.
   const shutdown = new AbortController();
   try {
-    if (config.TENANT === 'local' && config.DEMO_TENANT && ownsDatabase) {
-      const seeded = await seedDemoTenant(database.prisma, clock());
-      if (seeded.seeded) logger.info('Seeded the demo tenant into an empty database.');
+    if (ownsDatabase) {
+      markSqliteCreated(config.DATABASE_URL, clock());
+      // Demo data only ever goes into a database that never held anything, once.
+      const neverUsed = await claimNeverUsed(database.prisma, clock());
+      if (neverUsed && config.TENANT === 'local' && config.DEMO_TENANT) {
+        const seeded = await seedDemoTenant(database.prisma, clock());
+        if (seeded.seeded) logger.info('Seeded the demo tenant into a new database.');
+      }
     }
+    const watch = watchDatabase(database, ownsDatabase ? config.DATABASE_URL : '');
+    const health = async (): Promise<HealthReport> => {
+      const { problems } = await watch.check();
+      return { ok: problems.length === 0, problems };
+    };
     const bot = wireBot(config, {
       database,
       clock,
@@ -90,6 +112,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       shutdown: shutdown.signal,
       slackApp: {
         identity,
+        health,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.processBeforeResponse !== undefined ? { processBeforeResponse: options.processBeforeResponse } : {}),
@@ -134,9 +157,23 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       }
     }
     const outboxWorker = worker;
+    let lostReported = false;
+    const watchdog = setInterval(() => {
+      void watch.check().then(
+        ({ problems, fatal }) => {
+          if (!fatal || lostReported) return;
+          lostReported = true;
+          logger.error(`${problems.join(' ')} Whatever the bot wrote now would be lost: it must stop.`);
+          options.onDatabaseLost?.(problems);
+        },
+        (error: unknown) => logger.error('The database check failed', error),
+      );
+    }, options.healthIntervalMs ?? 30_000);
+    watchdog.unref();
     const grace = options.stopGraceMs ?? 5_000;
     let stopping: Promise<void> | undefined;
     const stop = async () => {
+      clearInterval(watchdog);
       // New requests are refused at once; work in flight gets the grace period, side by side.
       await Promise.all([
         atMost(app.stop(grace), grace + AFTER_ABORT_MS),
@@ -154,6 +191,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       database,
       ...(port !== undefined ? { port } : {}),
       deliverOutbox: () => bot.deliverOutbox(clock()),
+      health,
       policyTenant: bot.policyTenant,
       ...(startupPolicyGuard ? { startupPolicyGuard } : {}),
       stop: () => (stopping ??= stop()),
