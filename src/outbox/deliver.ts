@@ -17,6 +17,7 @@
  * (slack/slack-http.ts `outboxClient`): waiting is this worker's job, in the database.
  */
 import type { webApi } from '@slack/bolt';
+import { z } from 'zod';
 import type { PrismaClient } from '../db/client.js';
 import {
   claimDueOutbox,
@@ -76,6 +77,8 @@ type Outcome = { kind: 'retry'; afterMs: number; error: string } | { kind: 'fail
 function classify(error: unknown, attempts: number): Outcome {
   const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** Math.min(attempts, 10));
   if (error instanceof NotYet) return { kind: 'retry', afterMs: 5_000, error: error.message };
+  // A stored payload that does not read back will not read back later either.
+  if (error instanceof z.ZodError || error instanceof SyntaxError) return { kind: 'failed', error: 'invalid_payload' };
   const coded = error as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string; original?: { name?: string } };
   switch (coded.code) {
     case 'slack_webapi_rate_limited_error':

@@ -7,6 +7,7 @@ import {
   findActiveSelfServiceExpiring,
   findActiveSelfServicePrices,
 } from '../db/repositories/subscriptions.js';
+import { findUndeliveredSince } from '../db/repositories/outbox.js';
 import { findPendingTakeovers } from '../db/repositories/takeovers.js';
 import { multiply, sumByCurrency, type Money } from '../domain/money.js';
 import type { ServiceContext } from './context.js';
@@ -18,6 +19,7 @@ import { shortId, toSummary, type SubscriptionSummary } from './subscription-sum
 export const EXPIRING_DAYS = 30;
 export const EXPIRING_SHOWN = 10;
 export const PENDING_SHOWN = 10;
+export const UNDELIVERED_DAYS = 7;
 /** The last read of the tenant: the policy guard's sync (the only sync there is today). */
 export const LAST_SYNC_KEY = LAST_POLICY_SYNC_KEY;
 
@@ -41,6 +43,8 @@ export interface Dashboard {
   };
   lastDigestAt: Date | null;
   lastSyncAt: Date | null;
+  /** Messages of the last UNDELIVERED_DAYS that Slack refused for good (scheduled posts have nobody else to tell). */
+  undelivered: { count: number; latestError: string | null };
 }
 
 export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
@@ -85,5 +89,6 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
     },
     lastDigestAt: await digestWatermark(prisma, now),
     lastSyncAt: lastSync ? new Date(lastSync) : null,
+    undelivered: await findUndeliveredSince(prisma, addDays(now, -UNDELIVERED_DAYS)),
   };
 }

@@ -72,4 +72,16 @@ describe('Slack failing after the bot acknowledged a request', () => {
     const told = t.emulator.messages(t.emulator.dmChannel(ADMIN_B)).map((m) => m.text).join('\n');
     expect(told).toContain(`could not be delivered to its message in <#${ADMIN_CHANNEL}>: the message is gone or can no longer be changed (message_not_found)`);
   });
+
+  it('shows on App Home that a scheduled post was refused, since nobody asked for it to be told', async () => {
+    await t.database.prisma.outboxMessage.deleteMany();
+    // What a scheduled digest stores: a post nobody is named to be told about.
+    await t.database.prisma.outboxMessage.create({
+      data: { id: 'b6d0c1e2-0000-4000-8000-000000000001', kind: 'post', dedupeKey: 'digest:test', payload: JSON.stringify({ channel: ADMIN_CHANNEL, text: 'Digest' }), status: 'pending', nextAttemptAt: t.now(), createdAt: t.now() },
+    });
+    t.emulator.failNext('chat.postMessage', { ok: false, error: 'channel_not_found' });
+    await t.bot.deliverOutbox();
+    const home = JSON.stringify((await t.openHome(ADMIN_A))?.blocks);
+    expect(home).toContain('1 message from the bot could not be delivered in the last 7 days (latest reason: channel_not_found)');
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/blocks/action-ids.js';
 import { UNIDENTIFIED_ACTOR } from '../../src/slack/middleware/authorize.js';
-import { ADMIN_A, NON_ADMIN, useTestBot, type TestBot } from '../support/bot.js';
+import { ADMIN_A, NON_ADMIN, replyText, useTestBot, type TestBot } from '../support/bot.js';
 import { buildBlockActionsPayload, postSigned, sendInteraction } from '../support/slack-requests.js';
 
 /** A signed slash command whose fields are exactly `fields` (repeated keys allowed). */
@@ -61,5 +61,19 @@ describe('a request must say who sends it', () => {
     const replies = t.emulator.responseUrlPosts.slice(posts);
     expect(replies.map((r) => r.body.text)).toEqual([expect.stringContaining('did not carry exactly one valid Slack user id')]);
     expect(await deniedUnidentified()).toHaveLength(before + 1);
+  });
+});
+
+describe('admins given as a user group Slack cannot list right now', () => {
+  const t = useTestBot({ provider: 'sqlite', env: { ADMIN_USER_IDS: '', ADMIN_USERGROUP_ID: 'S0ADMINS01' } });
+
+  it('refuses with the reason the check failed, not as if the user were no admin, and audits it', async () => {
+    t.emulator.addUserGroup({ id: 'S0ADMINS01', handle: 'm365-admins', users: [ADMIN_A] });
+    t.emulator.failNext('usergroups.users.list', { status: 500 });
+    const { replies } = await t.command(ADMIN_A, 'list');
+    expect(replies[0]?.text).toBe('The bot could not check whether you are an admin: Slack answered with an error (HTTP 500). Try again in a moment.');
+    expect(await t.database.prisma.auditEvent.count({ where: { actorId: ADMIN_A, action: 'access.denied', detail: 'the admin check failed' } })).toBe(1);
+    const later = await t.command(ADMIN_A, 'help');
+    expect(replyText(later.replies)).toContain('/purchases list');
   });
 });

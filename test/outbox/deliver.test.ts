@@ -168,6 +168,13 @@ describe('the outbox when Slack hangs, refuses or the bot stops', () => {
     expect(JSON.stringify(told.blocks)).toContain('Power BI Pro is now disabled');
   });
 
+  it('gives up at once on a stored message that does not read back, instead of retrying it for hours', async () => {
+    await enqueue(database.prisma, 'post', 'garbled', { channel: 'C0ADMINS', text: 'x' }, at(0));
+    await database.prisma.outboxMessage.update({ where: { dedupeKey: 'garbled' }, data: { payload: '{"channel":' } });
+    expect(await deliverOutbox(deps, at(0))).toEqual({ sent: 0, retried: 0, failed: 1 });
+    expect(await row('garbled')).toMatchObject({ status: 'failed', lastError: 'invalid_payload' });
+  });
+
   it('stops its worker within the grace period even while a delivery hangs', async () => {
     const worker = startOutboxWorker({ deliver: () => new Promise(() => {}), clock: () => at(0), onError: () => {} });
     worker.kick();

@@ -74,6 +74,7 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
       },
       lastDigestAt: null,
       lastSyncAt: now,
+      undelivered: { count: 1_000_000, latestError: huge },
     };
     const home = adminHome(dashboard, now, 'America/New_York', huge);
     expect(valid('home', home)).toEqual([]);

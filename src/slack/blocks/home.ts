@@ -1,7 +1,8 @@
 import { formatDateTime } from '../../domain/dates.js';
 import { formatMoney, formatTotals } from '../../domain/money.js';
 import type { Dashboard } from '../../services/dashboard.js';
-import { EXPIRING_DAYS } from '../../services/dashboard.js';
+import { EXPIRING_DAYS, UNDELIVERED_DAYS } from '../../services/dashboard.js';
+import { plural } from '../../domain/plural.js';
 import { ACTIONS, TAKEOVER_ACTIONS } from './action-ids.js';
 import type { HomeView, KnownBlock } from './block-kit.js';
 import { subscriptionLine } from './subscription-line.js';
@@ -23,6 +24,16 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
       ],
     },
     ...(notice ? [{ type: 'section' as const, text: mrkdwn(notice) }] : []),
+    ...(dashboard.undelivered.count > 0
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(
+              `:warning: ${plural(dashboard.undelivered.count, 'message')} from the bot could not be delivered in the last ${UNDELIVERED_DAYS} days${dashboard.undelivered.latestError ? ` (latest reason: ${escapeMrkdwn(dashboard.undelivered.latestError)})` : ''}. If the bot is not in the admins' channel, invite it there with \`/invite @Purchase Governance\`.`,
+            ),
+          },
+        ]
+      : []),
     {
       type: 'actions',
       block_id: 'home_quick',

@@ -12,6 +12,7 @@ import { SLACK_USER_ID } from '../../config.js';
 import { recordAccessDenied } from '../../services/audit.js';
 import type { SlackDeps } from '../deps.js';
 import { mrkdwn, plain } from '../blocks/text.js';
+import { slackProblem } from '../slack-errors.js';
 
 export const REFUSAL =
   'Sorry, only purchase-governance admins can use this. Ask an admin of the bot if you need access.';
@@ -78,16 +79,28 @@ export function authorizeAdmins(deps: SlackDeps): Middleware<AnyMiddlewareArgs> 
     }
     if (attempt === undefined) {
       args.logger.warn(`Refused a request of unknown kind ${nameOf(body.type, '(none)')}`);
-      await refuse(args, args.logger, body, { kind: 'action', name: nameOf(body.type, 'unknown'), problem: 'unknown kind' });
+      await refuse(args, args.logger, body, { kind: 'action', name: nameOf(body.type, 'unknown'), problem: 'unknown kind' }, UNIDENTIFIED_REFUSAL);
       return;
     }
-    if ('userId' in attempt && (await deps.admins.isAdmin(attempt.userId))) {
-      await args.next();
-      return;
+    if ('userId' in attempt) {
+      let admin: boolean;
+      try {
+        admin = await deps.admins.isAdmin(attempt.userId);
+      } catch (error) {
+        // The user group could not be read: refuse, and say that it is the check that failed.
+        args.logger.warn(`Could not check whether ${attempt.userId} is an admin`, error);
+        await refuse(args, args.logger, body, attempt, `The bot could not check whether you are an admin: ${slackProblem(error) ?? 'an unexpected error. Try again in a moment.'}`);
+        await recordAccessDenied(deps.context(), { slackUserId: attempt.userId }, attempt, 'the admin check failed');
+        return;
+      }
+      if (admin) {
+        await args.next();
+        return;
+      }
     }
     const actor = 'userId' in attempt ? attempt.userId : UNIDENTIFIED_ACTOR;
     args.logger.info(`Refused ${attempt.kind} ${attempt.name} from ${'userId' in attempt ? `non-admin ${attempt.userId}` : `a request with ${attempt.problem}`}`);
-    await refuse(args, args.logger, body, attempt);
+    await refuse(args, args.logger, body, attempt, 'userId' in attempt ? REFUSAL : UNIDENTIFIED_REFUSAL);
     await recordAccessDenied(deps.context(), { slackUserId: actor }, attempt, 'problem' in attempt ? attempt.problem : undefined);
   };
 }
@@ -99,8 +112,7 @@ export function authorizeAdmins(deps: SlackDeps): Middleware<AnyMiddlewareArgs> 
  */
 type LooseAck = (response?: unknown) => Promise<void>;
 
-async function refuse(args: AnyMiddlewareArgs, logger: Logger, body: Record<string, unknown>, attempt: Attempt): Promise<void> {
-  const text = 'userId' in attempt ? REFUSAL : UNIDENTIFIED_REFUSAL;
+async function refuse(args: AnyMiddlewareArgs, logger: Logger, body: Record<string, unknown>, attempt: Attempt, text: string): Promise<void> {
   const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as LooseAck) : undefined;
   if (attempt.kind === 'command' && ack) {
     await ack({ response_type: 'ephemeral', text });
