@@ -1,29 +1,17 @@
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBot, type BotOptions, type RunningBot } from '../../src/bot.js';
+import { describe, expect, it } from 'vitest';
+import { startBot, type BotOptions } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { recordingLogger } from '../support/bot.js';
+import { useOwnFiles } from '../support/own-files.js';
 
 describe('the database file, before and while the bot runs', () => {
-  let bot: RunningBot | undefined;
-  let emulator: SlackEmulator | undefined;
-  const dirs: string[] = [];
-
-  afterEach(async () => {
-    await bot?.stop();
-    await emulator?.close();
-    bot = undefined;
-    emulator = undefined;
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const own = useOwnFiles();
 
   async function setUp() {
-    emulator = await startSlackEmulator();
-    const dir = mkdtempSync(join(tmpdir(), 'bot-data-'));
-    dirs.push(dir);
+    const emulator = await own.emulator();
+    const dir = own.folder('bot-data-');
     const folder = join(dir, 'data');
     const file = join(folder, 'purchases.db');
     const loaded = loadConfig({
@@ -49,9 +37,7 @@ describe('the database file, before and while the bot runs', () => {
 
   it('refuses to start on a damaged SQLite file, saying to restore a backup', async () => {
     const { file, start } = await setUp();
-    bot = await start();
-    await bot.stop();
-    bot = undefined;
+    await (await start()).stop();
     const fd = openSync(file, 'r+');
     // Overwrite pages in the middle of the tables with garbage.
     writeSync(fd, Buffer.alloc(4096 * 4, 0xa5), 0, 4096 * 4, 4096 * 6);
@@ -61,9 +47,7 @@ describe('the database file, before and while the bot runs', () => {
 
   it('refuses to start without the database it created and used, instead of starting an empty one', async () => {
     const { file, start } = await setUp();
-    bot = await start();
-    await bot.stop();
-    bot = undefined;
+    await (await start()).stop();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
     const error = await start().catch((e: unknown) => e);
     expect(error).toMatchObject({ userMessage: expect.stringContaining(`The database file ${file} is missing, but the bot created it on 2026-11-25T09:00:00.000Z`) });
@@ -73,22 +57,22 @@ describe('the database file, before and while the bot runs', () => {
 
   it('seeds the demo tenant only into a database that never held anything', async () => {
     const { start } = await setUp();
-    bot = await start();
-    expect(await bot.database.prisma.subscription.count()).toBe(43);
+    const first = await start();
+    expect(await first.database.prisma.subscription.count()).toBe(43);
     // Everyone's data gone, the database still there: that is not a new database.
-    await bot.database.prisma.licenseAssignment.deleteMany();
-    await bot.database.prisma.subscription.deleteMany();
-    await bot.database.prisma.person.deleteMany();
-    await bot.database.prisma.product.deleteMany();
-    await bot.stop();
-    bot = await start();
-    expect(await bot.database.prisma.product.count()).toBe(0);
+    await first.database.prisma.licenseAssignment.deleteMany();
+    await first.database.prisma.subscription.deleteMany();
+    await first.database.prisma.person.deleteMany();
+    await first.database.prisma.product.deleteMany();
+    await first.stop();
+    own.bot = await start();
+    expect(await own.bot.database.prisma.product.count()).toBe(0);
   });
 
   it('fails its health check and asks to stop when the database folder disappears while it runs', async () => {
     const { folder, start } = await setUp();
     const lost: string[][] = [];
-    bot = await start({ healthIntervalMs: 50, onDatabaseLost: (problems) => lost.push(problems) });
+    const bot = (own.bot = await start({ healthIntervalMs: 50, onDatabaseLost: (problems) => lost.push(problems) }));
     const healthy = await fetch(`http://127.0.0.1:${bot.port}/health`);
     expect(healthy.status).toBe(200);
     rmSync(folder, { recursive: true, force: true });
@@ -102,7 +86,7 @@ describe('the database file, before and while the bot runs', () => {
 
   it('fails its health check when the database file alone is deleted', async () => {
     const { file, start } = await setUp();
-    bot = await start();
+    const bot = (own.bot = await start());
     rmSync(file);
     const report = await bot.health();
     expect(report).toEqual({ ok: false, problems: [`The database file ${file} has disappeared.`] });

@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../../src/bot.js';
+import { describe, expect, it } from 'vitest';
+import { startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/client.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
+import type { SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { ADMIN_A, ADMIN_CHANNEL, DEMO_USERS, recordingLogger } from '../support/bot.js';
+import { useOwnFiles } from '../support/own-files.js';
 import { sendSlashCommand } from '../support/slack-requests.js';
 
 const SECRET = 'shutdown-secret';
@@ -34,17 +33,7 @@ function canListen(port: number): Promise<boolean> {
 }
 
 describe('stopping the bot while Slack hangs', () => {
-  let emulator: SlackEmulator | undefined;
-  let bot: RunningBot | undefined;
-  const dirs: string[] = [];
-
-  afterEach(async () => {
-    await bot?.stop();
-    await emulator?.close();
-    bot = undefined;
-    emulator = undefined;
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const own = useOwnFiles();
 
   function env(emulatorUrl: string, token: string, dir: string): Record<string, string> {
     return {
@@ -72,18 +61,17 @@ describe('stopping the bot while Slack hangs', () => {
   }
 
   it('stops within its grace period plus a second, frees its port, and records the cut-off post as outcome unknown', async () => {
-    emulator = await startSlackEmulator({ users: DEMO_USERS });
-    const dir = mkdtempSync(join(tmpdir(), 'bot-stop-'));
-    dirs.push(dir);
+    const emulator = await own.emulator({ users: DEMO_USERS });
+    const dir = own.folder('bot-stop-');
     const loaded = loadConfig(env(emulator.url, emulator.botToken, dir));
     if (!loaded.ok) throw new Error(loaded.message);
-    bot = await startBot(loaded.config, { logger: recordingLogger(), retries: 0, port: 0, scheduler: false, stopGraceMs: 1000, clock: () => new Date('2026-11-25T09:00:00Z') });
+    const bot = (own.bot = await startBot(loaded.config, { logger: recordingLogger(), retries: 0, port: 0, scheduler: false, stopGraceMs: 1000, clock: () => new Date('2026-11-25T09:00:00Z') }));
     const port = bot.port!;
     await hangEverything({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SECRET, emulator });
     const started = Date.now();
     await bot.stop();
     expect(Date.now() - started).toBeLessThan(3500);
-    bot = undefined;
+    own.bot = undefined;
     expect(await canListen(port)).toBe(true);
     const reopened = await createDatabase(`file:${join(dir, 'purchases.db')}`);
     const digest = await reopened.prisma.outboxMessage.findFirstOrThrow({ where: { kind: 'post' } });
@@ -93,9 +81,8 @@ describe('stopping the bot while Slack hangs', () => {
   });
 
   it('exits on SIGTERM within ten seconds while Slack hangs, so a restart can take the port', async () => {
-    emulator = await startSlackEmulator({ users: DEMO_USERS });
-    const dir = mkdtempSync(join(tmpdir(), 'bot-sigterm-'));
-    dirs.push(dir);
+    const emulator = await own.emulator({ users: DEMO_USERS });
+    const dir = own.folder('bot-sigterm-');
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: process.cwd(),

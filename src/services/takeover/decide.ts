@@ -12,7 +12,7 @@ import { alreadyDecided, REJECT_REASON_MAX, type PurchaserNotice } from '../../d
 import { enqueue } from '../../outbox/enqueue.js';
 import type { SubscriptionTenant, TenantChange } from '../../tenant/port.js';
 import type { Actor, ServiceContext } from '../context.js';
-import { outboxContent } from '../messages.js';
+import { outboxContent, type Message } from '../messages.js';
 import { describeTakeover, requestNotFound, type TakeoverDescription } from './describe.js';
 import type { SlackDirectory, TakeoverNotices } from './notices.js';
 import { approvalMessageKey, undeliveredApprovals } from './request.js';
@@ -216,20 +216,47 @@ export async function rejectTakeover(
   if (why && why.length > REJECT_REASON_MAX) {
     throw new AppError('bad_input', 'reject reason too long', `Keep the reason under ${REJECT_REASON_MAX} characters.`);
   }
+  return endPending(ctx, notices, actor, requestId, {
+    status: 'REJECTED',
+    rejectReason: why,
+    audit: (outcome) => ({ action: 'takeover.rejected', after: { subscriptionId: outcome.subscription.id, reason: why } }),
+    // The requester hears of it, even when they rejected it themselves.
+    tellRequester: (outcome) => ({ key: `takeover:${requestId}:rejected`, message: notices.rejected(outcome) }),
+  });
+}
+
+/**
+ * Ends a pending request (rejected or withdrawn) with a conditional update, audited; its approval
+ * message, if it was ever delivered, shows the outcome, and the requester is told what
+ * `tellRequester` says (the admin who ended it hears if that DM is refused).
+ */
+async function endPending(
+  ctx: ServiceContext,
+  notices: TakeoverNotices,
+  actor: Actor,
+  requestId: string,
+  end: {
+    status: 'REJECTED' | 'WITHDRAWN';
+    rejectReason?: string | null;
+    audit: (outcome: TakeoverDescription) => { action: string; after: unknown };
+    tellRequester: (outcome: TakeoverDescription) => { key: string; message: Message } | undefined;
+  },
+): Promise<TakeoverDescription> {
+  const delivered = !(await undeliveredApprovals(ctx.prisma, [requestId])).has(requestId);
   return ctx.prisma.$transaction(async (tx) => {
-    const rejected = await transitionTakeover(tx, requestId, 'PENDING', { status: 'REJECTED', decidedBy: actor.slackUserId, decidedAt: ctx.now, rejectReason: why });
-    if (!rejected) throw decidedError(await statusOf(tx, requestId));
-    const outcome = await describeTakeover(tx, requestId);
-    await recordAudit(tx, {
-      actorId: actor.slackUserId,
-      action: 'takeover.rejected',
-      subjectType: 'takeover',
-      subjectId: requestId,
-      after: { subscriptionId: outcome.subscription.id, reason: why },
-      at: ctx.now,
+    const ended = await transitionTakeover(tx, requestId, 'PENDING', {
+      status: end.status,
+      decidedBy: actor.slackUserId,
+      decidedAt: ctx.now,
+      ...(end.rejectReason !== undefined ? { rejectReason: end.rejectReason } : {}),
     });
-    await queueOutcome(tx, notices, outcome, ctx, actor);
-    await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...outboxContent(notices.rejected(outcome)), ifFailed: { user: actor.slackUserId } }, ctx.now);
+    if (!ended) throw decidedError(await statusOf(tx, requestId));
+    const outcome = await describeTakeover(tx, requestId);
+    const { action, after } = end.audit(outcome);
+    await recordAudit(tx, { actorId: actor.slackUserId, action, subjectType: 'takeover', subjectId: requestId, after, at: ctx.now });
+    if (delivered) await queueOutcome(tx, notices, outcome, ctx, actor);
+    const tell = end.tellRequester(outcome);
+    if (tell) await enqueue(tx, 'dm', tell.key, { user: outcome.requestedBy, ...outboxContent(tell.message), ifFailed: { user: actor.slackUserId } }, ctx.now);
     return outcome;
   });
 }
@@ -250,25 +277,10 @@ export async function findRequestId(ctx: ServiceContext, ref: string): Promise<s
  * ever delivered) shows it withdrawn; a requester who did not withdraw it is told.
  */
 export async function withdrawTakeover(ctx: ServiceContext, notices: TakeoverNotices, actor: Actor, requestId: string): Promise<TakeoverDescription> {
-  const current = await statusOf(ctx.prisma, requestId);
-  if (current.status !== 'PENDING') throw decidedError(current);
-  const delivered = !(await undeliveredApprovals(ctx.prisma, [requestId])).has(requestId);
-  return ctx.prisma.$transaction(async (tx) => {
-    const withdrawn = await transitionTakeover(tx, requestId, 'PENDING', { status: 'WITHDRAWN', decidedBy: actor.slackUserId, decidedAt: ctx.now });
-    if (!withdrawn) throw decidedError(await statusOf(tx, requestId));
-    const outcome = await describeTakeover(tx, requestId);
-    await recordAudit(tx, {
-      actorId: actor.slackUserId,
-      action: 'takeover.withdrawn',
-      subjectType: 'takeover',
-      subjectId: requestId,
-      after: { subscriptionId: outcome.subscription.id, requestedBy: outcome.requestedBy },
-      at: ctx.now,
-    });
-    if (delivered) await queueOutcome(tx, notices, outcome, ctx, actor);
-    if (outcome.requestedBy !== actor.slackUserId) {
-      await enqueue(tx, 'dm', `takeover:${requestId}:withdrawn`, { user: outcome.requestedBy, ...outboxContent(notices.withdrawn(outcome)) }, ctx.now);
-    }
-    return outcome;
+  return endPending(ctx, notices, actor, requestId, {
+    status: 'WITHDRAWN',
+    audit: (outcome) => ({ action: 'takeover.withdrawn', after: { subscriptionId: outcome.subscription.id, requestedBy: outcome.requestedBy } }),
+    tellRequester: (outcome) =>
+      outcome.requestedBy === actor.slackUserId ? undefined : { key: `takeover:${requestId}:withdrawn`, message: notices.withdrawn(outcome) },
   });
 }
