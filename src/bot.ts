@@ -163,7 +163,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         ({ problems, fatal }) => {
           if (!fatal || lostReported) return;
           lostReported = true;
-          logger.error(`${problems.join(' ')} Whatever the bot wrote now would be lost: it must stop.`);
+          logger.error(`${problems.join(' ')} (${watch.file}) Whatever the bot wrote now would be lost: it must stop.`);
           options.onDatabaseLost?.(problems);
         },
         (error: unknown) => logger.error('The database check failed', error),

@@ -108,8 +108,13 @@ export async function claimNeverUsed(prisma: PrismaClient, now: Date): Promise<b
 }
 
 export interface DatabaseWatch {
-  /** What is wrong now (empty when healthy); `fatal` when the SQLite file is gone or replaced. */
+  /**
+   * What is wrong now (empty when healthy), in sentences that name no path (GET /health is
+   * public where Slack reaches the bot); `fatal` when the SQLite file is gone or replaced.
+   */
   check(): Promise<{ problems: string[]; fatal: boolean }>;
+  /** The SQLite file watched, for the log. */
+  file: string | undefined;
 }
 
 /** Watches the open database: its SQLite file (still there, still the same file) and a query. */
@@ -117,29 +122,30 @@ export function watchDatabase(database: Database, url: string): DatabaseWatch {
   const filename = sqliteFileOf(url);
   const identity = filename && existsSync(filename) ? statSync(filename) : undefined;
   return {
+    file: identity ? filename : undefined,
     async check() {
       const problems: string[] = [];
       let fatal = false;
       if (filename && identity) {
         const folder = path.dirname(filename);
         if (!existsSync(folder)) {
-          problems.push(`The database folder ${folder} has disappeared.`);
+          problems.push('The database folder has disappeared.');
           fatal = true;
         } else if (!existsSync(filename)) {
-          problems.push(`The database file ${filename} has disappeared.`);
+          problems.push('The database file has disappeared.');
           fatal = true;
         } else {
           const now = statSync(filename);
           if (now.ino !== identity.ino || now.dev !== identity.dev) {
-            problems.push(`The database file ${filename} was replaced by another file.`);
+            problems.push('The database file was replaced by another file.');
             fatal = true;
           }
         }
       }
       try {
         await database.prisma.$queryRawUnsafe('SELECT 1');
-      } catch (error) {
-        problems.push(`The database does not answer: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      } catch {
+        problems.push('The database does not answer.');
       }
       return { problems, fatal };
     },

@@ -78,10 +78,10 @@ describe('the database file, before and while the bot runs', () => {
     rmSync(folder, { recursive: true, force: true });
     const deadline = Date.now() + 3000;
     while (lost.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(lost).toEqual([[`The database folder ${folder} has disappeared.`]]);
+    expect(lost).toEqual([['The database folder has disappeared.']]);
     const sick = await fetch(`http://127.0.0.1:${bot.port}/health`);
     expect(sick.status).toBe(503);
-    expect(await sick.json()).toMatchObject({ ok: false, problems: [expect.stringContaining('has disappeared')] });
+    expect(await sick.json()).toEqual({ ok: false, problems: ['The database folder has disappeared.'] });
   });
 
   it('fails its health check when the database file alone is deleted', async () => {
@@ -89,6 +89,6 @@ describe('the database file, before and while the bot runs', () => {
     const bot = (own.bot = await start());
     rmSync(file);
     const report = await bot.health();
-    expect(report).toEqual({ ok: false, problems: [`The database file ${file} has disappeared.`] });
+    expect(report).toEqual({ ok: false, problems: ['The database file has disappeared.'] });
   });
 });
