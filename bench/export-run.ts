@@ -124,7 +124,7 @@ async function bot(): Promise<{ rows: number; bytes: number; ms: number; baselin
     try {
       if (slackApiUrl) {
         const client = new webApi.WebClient('xoxb-emulator-token', { slackApiUrl });
-        await uploadFile(client, { path: csv.path, bytes: csv.bytes, filename: csv.filename, title: csv.title, channelId: 'C0BENCH001' });
+        await uploadFile(client, { path: csv.path, bytes: csv.bytes, filename: csv.filename, title: csv.title, channelId: 'C0BENCH001' }, fetch);
       }
       return { rows: csv.rows, bytes: csv.bytes, ms: performance.now() - started, baselineRssMb };
     } finally {

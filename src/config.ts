@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { parsePolicyValue } from './domain/policy.js';
 import { loadMicrosoftConfig, microsoftEnvShape } from './tenant/microsoft/config.js';
 
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+/** A Slack user id (U… or, on Enterprise Grid, W…): what the admin list and every request must carry. */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_USERGROUP_ID = /^S[A-Z0-9]{2,}$/;
 const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 
@@ -126,6 +127,23 @@ export const configSchema = z
     SLACK_API_URL: z.preprocess(
       emptyAsUndefined,
       z.url({ error: 'must be a URL such as https://slack.com/api/' }).optional(),
+    ),
+    SLACK_TEAM_ID: z.preprocess(
+      emptyAsUndefined,
+      z.string().trim().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace id like T012ABCDEF').optional(),
+    ),
+    SLACK_APP_ID: z.preprocess(
+      emptyAsUndefined,
+      z.string().trim().regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id like A012ABCDEF (Basic Information > App ID)').optional(),
+    ),
+    SLACK_HTTP_TIMEOUT_MS: z.preprocess(
+      emptyAsUndefined,
+      z.coerce
+        .number({ error: 'must be a number of milliseconds' })
+        .int('must be a whole number of milliseconds')
+        .min(1000, 'must be at least 1000 (one second)')
+        .max(60_000, 'must be at most 60000 (one minute)')
+        .default(10_000),
     ),
     PORT: portNumber(3000),
     DATABASE_URL: z.preprocess(

@@ -43,6 +43,17 @@ describe('configuration', () => {
     expect(result.message).toContain('SLACK_SIGNING_SECRET is required in HTTP mode');
   });
 
+  it('gives Slack calls ten seconds by default and names a bad timeout, workspace or app id', () => {
+    const defaults = loadConfig(valid);
+    expect(defaults.ok && defaults.config.SLACK_HTTP_TIMEOUT_MS).toBe(10_000);
+    const result = loadConfig({ ...valid, SLACK_HTTP_TIMEOUT_MS: '50', SLACK_TEAM_ID: 'acme', SLACK_APP_ID: 'T012ABCDEF' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('SLACK_HTTP_TIMEOUT_MS must be at least 1000');
+    expect(result.message).toContain('SLACK_TEAM_ID must be a Slack workspace id like T012ABCDEF');
+    expect(result.message).toContain('SLACK_APP_ID must be a Slack app id like A012ABCDEF');
+  });
+
   it('says a missing bot token is required', () => {
     const result = loadConfig({ SLACK_APP_TOKEN: 'xapp-1', ADMIN_USER_IDS: 'U0ADMIN0001' });
     expect(result.ok).toBe(false);

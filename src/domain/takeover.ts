@@ -1,15 +1,33 @@
 /**
  * Take-over of a self-service subscription: what can be asked, and the states a request goes
- * through. PENDING -> APPROVED -> EXECUTED | FAILED, or PENDING -> REJECTED; each step is a
- * conditional update on the current status, so it happens once whoever clicks how often.
+ * through (TAKEOVER_TRANSITIONS): PENDING -> APPROVED -> EXECUTED | FAILED, or PENDING ->
+ * REJECTED | WITHDRAWN. Each step is a conditional update on the current status, so it happens
+ * once whoever clicks how often. A new step is a new status and its edges in the table below.
  */
 import { AppError } from './errors.js';
 
 export const TAKEOVER_KINDS = ['move', 'cancel'] as const;
 export type TakeoverKind = (typeof TAKEOVER_KINDS)[number];
 
-export const TAKEOVER_STATUSES = ['PENDING', 'APPROVED', 'EXECUTED', 'FAILED', 'REJECTED'] as const;
+export const TAKEOVER_STATUSES = ['PENDING', 'APPROVED', 'EXECUTED', 'FAILED', 'REJECTED', 'WITHDRAWN'] as const;
 export type TakeoverStatus = (typeof TAKEOVER_STATUSES)[number];
+
+/** Where a request may go from each status; final statuses go nowhere. */
+export const TAKEOVER_TRANSITIONS: Record<TakeoverStatus, readonly TakeoverStatus[]> = {
+  PENDING: ['APPROVED', 'REJECTED', 'WITHDRAWN'],
+  APPROVED: ['EXECUTED', 'FAILED'],
+  EXECUTED: [],
+  FAILED: [],
+  REJECTED: [],
+  WITHDRAWN: [],
+};
+
+/** Statuses of a request still under way: one of these blocks a second request for its subscription. */
+export const OPEN_TAKEOVER_STATUSES = (Object.keys(TAKEOVER_TRANSITIONS) as TakeoverStatus[]).filter((status) => TAKEOVER_TRANSITIONS[status].length > 0);
+
+export function canMove(from: TakeoverStatus, to: TakeoverStatus): boolean {
+  return TAKEOVER_TRANSITIONS[from].includes(to);
+}
 
 /** The reasons offered when cancelling (the list of the admin center, plus "Other"). */
 export const CANCEL_REASONS = [
@@ -52,6 +70,8 @@ export function alreadyDecided(status: string, decidedBy: string | null): string
   switch (status) {
     case 'REJECTED':
       return `This request was already rejected${who}.`;
+    case 'WITHDRAWN':
+      return `This request was withdrawn${who}.`;
     case 'PENDING':
       return 'This request is still pending.';
     default:

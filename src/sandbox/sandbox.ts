@@ -3,11 +3,13 @@
  * emulator instead of Slack, and a page that plays the Slack client for a few demo users.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@slack/bolt';
 import { startBot, type RunningBot } from '../bot.js';
 import { loadConfig } from '../config.js';
+import { sqliteMarkerPath } from '../db/safety.js';
 import { startSlackEmulator, type SlackEmulator } from '../devkit/slack-emulator/index.js';
 import { createPageServer } from './server.js';
 import { ADMIN_CHANNEL, SANDBOX_ADMINS, SANDBOX_USERS } from './workspace.js';
@@ -31,6 +33,9 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  // The sandbox's database is disposable: deleting it starts over (the marker guards real ones).
+  const databaseFile = path.resolve(options.databaseFile);
+  if (!existsSync(databaseFile)) rmSync(sqliteMarkerPath(databaseFile), { force: true });
   const emulator = await startSlackEmulator({ users: [...SANDBOX_USERS] });
   const signingSecret = randomBytes(16).toString('hex');
   const loaded = loadConfig({
@@ -39,7 +44,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     SLACK_APP_TOKEN: '',
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: emulator.url,
-    DATABASE_URL: `file:${path.resolve(options.databaseFile)}`,
+    DATABASE_URL: `file:${databaseFile}`,
     TENANT: 'local',
     DEMO_TENANT: 'true',
     ADMIN_USER_IDS: SANDBOX_ADMINS.join(','),

@@ -6,6 +6,8 @@ export function recordAccessDenied(
   ctx: ServiceContext,
   actor: Actor,
   attempt: { kind: 'command' | 'action' | 'view' | 'shortcut'; name: string },
+  /** Why the request was refused when it is not "not an admin" (e.g. it named no user). */
+  detail?: string,
 ): Promise<void> {
   return recordAudit(ctx.prisma, {
     actorId: actor.slackUserId,
@@ -13,6 +15,7 @@ export function recordAccessDenied(
     subjectType: attempt.kind,
     subjectId: attempt.name,
     outcome: 'denied',
+    ...(detail ? { detail } : {}),
     at: ctx.now,
   });
 }

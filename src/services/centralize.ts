@@ -122,7 +122,7 @@ export async function askPurchasersToCancel(
     if (!purchaser) continue;
     const message = notices.askToCancel(subscription, actor.slackUserId, ctx.timeZone);
     const to = purchaser.slackUserId ? { user: purchaser.slackUserId } : { email: purchaser.email };
-    const fresh = await enqueue(ctx.prisma, 'dm', `centralize:${subscription.id}:ask:${day}`, { ...to, ...outboxContent(message) }, ctx.now);
+    const fresh = await enqueue(ctx.prisma, 'dm', `centralize:${subscription.id}:ask:${day}`, { ...to, ...outboxContent(message), ifFailed: { user: actor.slackUserId } }, ctx.now);
     if (fresh) asked += 1;
     else alreadyAskedToday += 1;
   }

@@ -7,17 +7,20 @@ import {
   findActiveSelfServiceExpiring,
   sumActiveSelfServiceSpend,
 } from '../db/repositories/subscriptions.js';
+import { findUndeliveredSince } from '../db/repositories/outbox.js';
 import { findPendingTakeovers } from '../db/repositories/takeovers.js';
 import type { Money } from '../domain/money.js';
 import { spendOfGroups, type Spend } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { digestWatermark } from './post-digest.js';
+import { undeliveredApprovals } from './takeover/request.js';
 import { shortId, toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const EXPIRING_DAYS = 30;
 export const EXPIRING_SHOWN = 10;
 export const PENDING_SHOWN = 10;
+export const UNDELIVERED_DAYS = 7;
 /** The last read of the tenant: the policy guard's sync (the only sync there is today). */
 export const LAST_SYNC_KEY = LAST_POLICY_SYNC_KEY;
 
@@ -30,10 +33,21 @@ export interface Dashboard {
   expiring: { total: number; items: SubscriptionSummary[] };
   pending: {
     total: number;
-    items: Array<{ id: string; kind: string; subscriptionShortId: string; productName: string | null; requestedBy: string; requestedAt: Date }>;
+    items: Array<{
+      id: string;
+      kind: string;
+      subscriptionShortId: string;
+      productName: string | null;
+      requestedBy: string;
+      requestedAt: Date;
+      /** Slack's reason when the approval message could not be posted (nobody can approve it). */
+      undelivered: string | null;
+    }>;
   };
   lastDigestAt: Date | null;
   lastSyncAt: Date | null;
+  /** Messages of the last UNDELIVERED_DAYS that Slack refused for good (scheduled posts have nobody else to tell). */
+  undelivered: { count: number; latestError: string | null };
 }
 
 export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
@@ -58,6 +72,7 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
     findActiveSelfServiceExpiring(prisma, now, until, EXPIRING_SHOWN),
   ]);
   const pending = await findPendingTakeovers(prisma, PENDING_SHOWN);
+  const undelivered = await undeliveredApprovals(prisma, pending.items.map((r) => r.id));
   const lastSync = await readJobState(prisma, LAST_SYNC_KEY);
   const spendTotal = spendOfGroups(spendGroups);
   return {
@@ -75,9 +90,11 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
         productName: r.productName,
         requestedBy: r.requestedBy,
         requestedAt: r.requestedAt,
+        undelivered: undelivered.get(r.id) ?? null,
       })),
     },
     lastDigestAt: await digestWatermark(prisma, now),
     lastSyncAt: lastSync ? new Date(lastSync) : null,
+    undelivered: await findUndeliveredSince(prisma, addDays(now, -UNDELIVERED_DAYS)),
   };
 }

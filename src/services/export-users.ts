@@ -14,7 +14,7 @@ import { stringify } from 'csv-stringify';
 import { listProducts } from '../db/repositories/catalog.js';
 import { findExportBatch, type ExportAnchor, type ExportScope } from '../db/repositories/licenses.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { neutralizeCell } from '../domain/csv.js';
+import { CSV_QUOTED_MATCH, neutralizeCell } from '../domain/csv.js';
 import { AppError, isAppError } from '../domain/errors.js';
 import { quoteInput } from '../domain/text.js';
 import { dateTimeFormatter, formatDay } from '../domain/dates.js';
@@ -117,7 +117,7 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
   try {
     await pipeline(
       Readable.from(csvRecords(ctx, resolved, counter)),
-      stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ }),
+      stringify({ record_delimiter: 'windows', quoted_match: CSV_QUOTED_MATCH }),
       createWriteStream(path),
     );
   } catch (error) {

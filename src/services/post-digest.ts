@@ -163,6 +163,8 @@ export async function postDigest(
     skipEmpty: boolean;
     /** The scheduled slot of this run, if it is one. */
     slot?: Date;
+    /** The admin who asked for it (told if Slack refuses it); none for a scheduled run. */
+    requestedBy?: string;
   },
 ): Promise<DigestResult> {
   const channel = deps.adminChannelId;
@@ -187,7 +189,7 @@ export async function postDigest(
       // The pending row is the lock: a second window racing this one fails on its unique key
       // and rolls back with its messages.
       await insertJobState(tx, DIGEST_PENDING, JSON.stringify(pending), ctx.now);
-      await enqueueParts(tx, channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now);
+      await enqueueParts(tx, channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now, options.requestedBy);
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { status: 'busy' };

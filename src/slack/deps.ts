@@ -21,6 +21,8 @@ export interface SlackDeps {
   policyTenant: PolicyTenant;
   /** How the services word what they post: handed to them, never imported by them. */
   notices: Notices;
+  /** fetch for file uploads: with a deadline, aborted when the bot stops. */
+  uploadFetch: typeof fetch;
 }
 
 export function policyDeps(deps: SlackDeps): PolicyDeps {

@@ -16,6 +16,7 @@ export type PurchasesCommand =
   | { kind: 'licenses'; product: string }
   | { kind: 'export'; target: ExportTarget }
   | { kind: 'takeover'; subscription: string }
+  | { kind: 'withdraw'; request: string }
   | { kind: 'centralize'; product: string }
   | { kind: 'policy-list' }
   | { kind: 'policy-show'; product: string; hint?: string }
@@ -32,6 +33,7 @@ export const USAGE = {
   licenses: '`/purchases licenses <product>`',
   export: '`/purchases export <product | subscription ids>`',
   takeover: '`/purchases takeover <subscription id>`',
+  withdraw: '`/purchases withdraw <request id>`',
   centralize: '`/purchases centralize <product>`',
   policy: '`/purchases policy [<product | ProductId | offer type> [enabled|trials|disabled]]`',
   policyAll: '`/purchases policy all <enabled|trials|disabled>`',
@@ -279,6 +281,13 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
       return parseExport(args);
     case 'takeover':
       return { kind: 'takeover', subscription: subscriptionRef(args, USAGE.takeover, '/purchases takeover 3f2b9c1a') };
+    case 'withdraw': {
+      const ref = requireArgument(args, USAGE.withdraw, '/purchases withdraw 1a2b3c4d');
+      if (args.length !== 1 || !SUBSCRIPTION_REF.test(ref)) {
+        throw new AppError('bad_input', 'bad request reference', `That is not a take-over request id. Use the id shown on the request (at least its first 6 characters): ${USAGE.withdraw}`);
+      }
+      return { kind: 'withdraw', request: ref };
+    }
     case 'centralize':
       return { kind: 'centralize', product: requireArgument(args, USAGE.centralize, '/purchases centralize Power BI Pro') };
     case 'policy':

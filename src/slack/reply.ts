@@ -8,6 +8,7 @@ import { AppError, isAppError } from '../domain/errors.js';
 import { unescapeSlack } from '../domain/text.js';
 import type { SlackMessage } from './blocks/block-kit.js';
 import { errorMessage } from './blocks/help.js';
+import { slackProblem } from './slack-errors.js';
 
 export function ephemeral(message: SlackMessage, options: { replaceOriginal?: boolean } = {}) {
   return {
@@ -20,6 +21,11 @@ export function ephemeral(message: SlackMessage, options: { replaceOriginal?: bo
 
 export function describeError(error: unknown, logger: Logger): string {
   if (isAppError(error)) return error.userMessage;
+  const problem = slackProblem(error);
+  if (problem) {
+    logger.warn('A call to Slack failed', error);
+    return `A call to Slack failed: ${problem}`;
+  }
   const ref = randomUUID().slice(0, 8);
   logger.error(`Unexpected error (ref ${ref})`, error);
   return `Something went wrong (ref ${ref}). Please try again; if it keeps happening, give this reference to whoever runs the bot.`;

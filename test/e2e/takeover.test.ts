@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatedMessage, EmulatedView } from '../../src/devkit/slack-emulator/index.js';
-import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot } from '../support/bot.js';
-import { sqliteOnly } from '../support/database.js';
-import { buildBlockActionsPayload, buildViewSubmissionPayload, type InputValue } from '../support/slack-requests.js';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
+import { dialectProviders, sqliteOnly } from '../support/database.js';
+import { buildBlockActionsPayload, buildViewSubmissionPayload, sendInteraction, type InputValue } from '../support/slack-requests.js';
 
 const MEERA = 'U0MEERA001';
 const POWER_BI_PRO = 'CFQ7TTC0H9MP';
@@ -134,7 +134,8 @@ describe.each(sqliteOnly)('take-over end to end on %s', (provider) => {
     const message = await ask(ADMIN_A, own!.id, cancel('Bought by mistake'));
     const first = await click(ADMIN_B, 'takeover_approve', message);
     const before = t.emulator.responseUrlPosts.length;
-    await t.interact(first.payload);
+    // The same click delivered again, signed a second earlier (an identical signature is a replay, refused before this).
+    await sendInteraction(t.target, first.payload, { timestamp: Math.floor(Date.now() / 1000) - 1 });
     const again = t.emulator.responseUrlPosts.slice(before).map((p) => JSON.stringify(p.body));
     expect(again.join()).toContain(`already approved by <@${ADMIN_B}>`);
     const executed = await t.database.prisma.auditEvent.count({ where: { action: 'takeover.cancel.executed', subjectId: own!.id } });

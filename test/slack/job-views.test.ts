@@ -72,10 +72,11 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
       expiring: { total: 500, items: Array.from({ length: 10 }, (_, i) => aSummary(i)) },
       pending: {
         total: 80,
-        items: Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, kind: i % 2 ? 'move' : 'cancel', subscriptionShortId: '3f2b9c1a', productName: huge, requestedBy: 'U0ADMIN0001', requestedAt: now })),
+        items: Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, kind: i % 2 ? 'move' : 'cancel', subscriptionShortId: '3f2b9c1a', productName: huge, requestedBy: 'U0ADMIN0001', requestedAt: now, undelivered: i % 3 ? null : huge })),
       },
       lastDigestAt: null,
       lastSyncAt: now,
+      undelivered: { count: 1_000_000, latestError: huge },
     };
     const home = adminHome(dashboard, now, 'America/New_York', huge);
     expect(valid('home', home)).toEqual([]);

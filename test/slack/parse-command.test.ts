@@ -132,6 +132,12 @@ describe('parsing /purchases', () => {
     expect(parsePurchasesCommand('centralize power bi pro')).toEqual({ kind: 'centralize', product: 'power bi pro' });
   });
 
+  it('reads withdraw with a request id, and refuses it without one or with words', () => {
+    expect(parsePurchasesCommand('withdraw 1a2b3c4d')).toEqual({ kind: 'withdraw', request: '1a2b3c4d' });
+    expect(refusalOf('withdraw')).toContain('/purchases withdraw <request id>');
+    expect(refusalOf('withdraw my request')).toContain('That is not a take-over request id');
+  });
+
   it('refuses takeover without a subscription id, or with something else, showing the right form', () => {
     expect(refusalOf('takeover')).toContain('/purchases takeover <subscription id>');
     expect(refusalOf('takeover power bi')).toContain('is not a subscription id');

@@ -47,7 +47,8 @@ export function signSlackRequest(signingSecret: string, body: string, timestamp:
   return { 'X-Slack-Request-Timestamp': String(timestamp), 'X-Slack-Signature': `v0=${hash}` };
 }
 
-async function postSigned(
+/** POSTs `body` signed as Slack signs it (hostile-input tests send bodies no builder makes). */
+export async function postSigned(
   target: SlackRequestTarget,
   body: string,
   contentType: string,

@@ -41,8 +41,8 @@ export interface SlackEmulator {
   readonly responseUrlPosts: readonly ResponseUrlPost[];
   callsTo(method: string): RecordedCall[];
   /**
-   * The next `times` calls to `method` answer `failure` instead. `method` is a Web API method,
-   * `upload` (the file upload URL) or `response_url`.
+   * The next `times` calls to `method` answer `failure` instead (or hang, never answering).
+   * `method` is a Web API method, `upload` (the file upload URL) or `response_url`.
    */
   failNext(method: string, failure: EmulatorFailure, times?: number): void;
   /** A one-use trigger_id for `user`, as an interaction payload carries; `viewId` when it comes from a view. */
@@ -122,6 +122,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const calls: RecordedCall[] = [];
   const responseUrlPosts: ResponseUrlPost[] = [];
   const failures = new Map<string, EmulatorFailure[]>();
+  /** Calls told to hang, still open. */
+  const hanging = new Set<ServerResponse>();
+  const releaseHanging = (): void => {
+    for (const res of hanging) res.destroy();
+    hanging.clear();
+  };
   const listeners = new Set<(activity: EmulatorActivity) => void>();
   let origin = '';
 
@@ -144,6 +150,11 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
 
   /** Answers an injected failure; returns what was recorded as the response. */
   const answerFailure = (res: ServerResponse, failure: EmulatorFailure): { status: number; response: unknown } => {
+    if ('hang' in failure) {
+      hanging.add(res);
+      res.once('close', () => hanging.delete(res));
+      return { status: 0, response: 'no answer' };
+    }
     if ('ok' in failure) {
       sendJson(res, 200, failure);
       return { status: 200, response: failure };
@@ -335,10 +346,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       calls.length = 0;
       responseUrlPosts.length = 0;
       failures.clear();
+      releaseHanging();
       ws.reset();
     },
     async close() {
       listeners.clear();
+      releaseHanging();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },

@@ -24,6 +24,8 @@ export const ACTIONS = {
 export const TAKEOVER_ACTIONS = {
   approve: 'takeover_approve',
   reject: 'takeover_reject',
+  /** On App Home's pending approvals; value: the request id. */
+  withdraw: 'takeover_withdraw',
   centralizeAssign: 'centralize_assign',
   centralizeAsk: 'centralize_ask_purchasers',
 } as const;

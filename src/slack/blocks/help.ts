@@ -28,6 +28,7 @@ export function helpMessage(unknown?: string, suggestion?: Subcommand): SlackMes
             '  e.g. `/purchases export Power BI Pro` · `/purchases export 3f2b9c1a 9d0e77b2`',
             `*Take over one* ${USAGE.takeover}`,
             '  e.g. `/purchases takeover 3f2b9c1a`: move its users to another subscription, or cancel it; another admin approves in the admins’ channel',
+            `*Withdraw a pending take-over* ${USAGE.withdraw}`,
             `*Centralize a product* ${USAGE.centralize}`,
             '  e.g. `/purchases centralize Power BI Pro`: give central licenses to self-service users, ask purchasers to cancel',
             `*Purchase policies* ${USAGE.policy} · ${USAGE.policyAll}`,

@@ -30,7 +30,8 @@ const ICONS: Record<PolicyValue, string> = {
   Disabled: ':red_circle:',
 };
 
-const optionValueSchema = z
+/** What a policy select sends back: a product or offer type id and a Microsoft value. */
+export const POLICY_OPTION_VALUE = z
   .string()
   .max(150)
   .regex(/^[A-Za-z0-9]{1,64}\|[A-Za-z]+$/)
@@ -46,7 +47,7 @@ export function policyOptionValue(id: string, value: PolicyValue): string {
 
 /** What the select sent back, checked: a product or offer type id and a Microsoft value. */
 export function parsePolicyOptionValue(text: string): { id: string; value: PolicyValue } {
-  return optionValueSchema.parse(text);
+  return POLICY_OPTION_VALUE.parse(text);
 }
 
 function option(id: string, value: PolicyValue) {

@@ -9,6 +9,7 @@ import type { SubscriptionSummary } from '../../services/subscription-summary.js
 import type { TakeoverDescription } from '../../services/takeover/describe.js';
 import type { TakeoverNotices } from '../../services/takeover/notices.js';
 import type { TakeoverOptions } from '../../services/takeover/options.js';
+import { describeSlackRefusal } from '../slack-errors.js';
 import { TAKEOVER_ACTIONS } from './action-ids.js';
 import type { KnownBlock, ModalView, SlackMessage } from './block-kit.js';
 import { purchaserLabel, renewsLabel } from './subscription-line.js';
@@ -178,6 +179,8 @@ function outcomeLine(r: TakeoverDescription, timeZone: string): string {
       return `:no_entry: *Rejected* by <@${r.decidedBy}> on ${when(r.decidedAt)}${r.rejectReason ? `: ${escapeMrkdwn(r.rejectReason)}` : '.'}`;
     case 'APPROVED':
       return `:hourglass_flowing_sand: Approved by <@${r.decidedBy}> on ${when(r.decidedAt)}; running.`;
+    case 'WITHDRAWN':
+      return `:leftwards_arrow_with_hook: *Withdrawn* by <@${r.decidedBy}> on ${when(r.decidedAt)}: nothing changed.`;
     default:
       return '';
   }
@@ -250,8 +253,28 @@ export function rejectedMessage(r: TakeoverDescription): SlackMessage {
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }
 
+export function withdrawnMessage(r: TakeoverDescription): SlackMessage {
+  const text = `<@${r.decidedBy}> withdrew your take-over request \`${r.id.slice(0, 8)}\` for ${subscriptionName(r.subscription)}: nothing was changed.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
+/** What the admin who withdrew a request is answered. */
+export function withdrawnReply(r: TakeoverDescription): SlackMessage {
+  const text = `Withdrawn: the take-over request \`${r.id.slice(0, 8)}\` for ${subscriptionName(r.subscription)}. Nothing was changed.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
+export function approvalUndeliveredMessage(r: TakeoverDescription, error: string): SlackMessage {
+  const text =
+    `:warning: Your take-over request \`${r.id.slice(0, 8)}\` for ${subscriptionName(r.subscription)} could not be posted for approval: ${describeSlackRefusal(error)}\n` +
+    `Nobody can approve it until it is. Withdraw it with \`/purchases withdraw ${r.id.slice(0, 8)}\` (or from App Home), and ask again once the bot can post in the admins’ channel; a new request replaces this one.`;
+  return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
 export const takeoverNotices: TakeoverNotices = {
   approval: approvalMessage,
   purchaserNotice: purchaserNoticeMessage,
   rejected: rejectedMessage,
+  withdrawn: withdrawnMessage,
+  approvalUndelivered: approvalUndeliveredMessage,
 };

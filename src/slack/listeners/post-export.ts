@@ -11,6 +11,7 @@ export async function postExport(
   respond: RespondFn,
   csv: CsvExport,
   where: { channelId: string; userId: string },
+  send: typeof fetch,
 ): Promise<void> {
   try {
     await uploadFile(client, {
@@ -20,7 +21,7 @@ export async function postExport(
       title: csv.title,
       channelId: where.channelId,
       initialComment: `<@${where.userId}> asked for the licensed users of ${escapeMrkdwn(csv.label)}: ${plural(csv.rows, 'user')}.`,
-    });
+    }, send);
   } finally {
     await csv.dispose();
   }

@@ -12,6 +12,7 @@ import { policySelectCallback } from './policy-select.js';
 import { showSubscriptionCallback } from './show-subscription.js';
 import { takeoverApproveCallback, takeoverRejectCallback } from './takeover-decide.js';
 import { takeoverOpenCallback } from './takeover-open.js';
+import { takeoverWithdrawCallback } from './takeover-withdraw.js';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.listPrev, listPageCallback(deps));
@@ -27,6 +28,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.takeover, takeoverOpenCallback(deps));
   app.action(TAKEOVER_ACTIONS.approve, takeoverApproveCallback(deps));
   app.action(TAKEOVER_ACTIONS.reject, takeoverRejectCallback(deps));
+  app.action(TAKEOVER_ACTIONS.withdraw, takeoverWithdrawCallback(deps));
   app.action(TAKEOVER_ACTIONS.centralizeAssign, centralizeAssignCallback(deps));
   app.action(TAKEOVER_ACTIONS.centralizeAsk, centralizeAskCallback(deps));
   app.action(ACTIONS.homeRefresh, homeRefreshCallback(deps));

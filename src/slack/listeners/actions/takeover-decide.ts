@@ -9,15 +9,17 @@ import { rejectModal } from '../../blocks/takeover.js';
 import type { SlackDeps } from '../../deps.js';
 import { slackDirectory } from '../../directory.js';
 import { replyingErrors } from '../../reply.js';
+import { slackCallFailed } from '../../slack-errors.js';
 import type { ActionArgs } from '../args.js';
+import { buttonValue } from '../values.js';
 
-const requestIdValue = z.object({ value: z.uuid() });
+const REQUEST_ID = z.uuid();
 
 export function takeoverApproveCallback(deps: SlackDeps) {
   return async ({ action, body, ack, respond, client, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
-      const { value } = requestIdValue.parse(action);
+      const value = buttonValue(action, REQUEST_ID, 'a take-over request id');
       await approveTakeover(
         deps.context(),
         { tenant: deps.subscriptionTenant, directory: slackDirectory(client), notices: deps.notices.takeover },
@@ -35,9 +37,13 @@ export function takeoverRejectCallback(deps: SlackDeps) {
   return async ({ action, body, ack, respond, client, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
-      const { value } = requestIdValue.parse(action);
+      const value = buttonValue(action, REQUEST_ID, 'a take-over request id');
       await assertPending(deps.context(), value);
-      await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(value) });
+      try {
+        await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(value) });
+      } catch (error) {
+        throw slackCallFailed(error, 'The form for a reason to reject could not be opened');
+      }
     });
   };
 }

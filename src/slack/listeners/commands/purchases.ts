@@ -20,6 +20,9 @@ import { postExport } from '../post-export.js';
 import { centralizePlan } from '../../../services/centralize.js';
 import { centralizeMessage } from '../../blocks/centralize.js';
 import { openTakeoverModal } from '../open-takeover.js';
+import { findRequestId, withdrawTakeover } from '../../../services/takeover/decide.js';
+import { withdrawnReply } from '../../blocks/takeover.js';
+import { refreshHomesAfterChange } from '../../app-home.js';
 import type { CommandArgs } from '../args.js';
 
 export function purchasesCallback(deps: SlackDeps) {
@@ -42,14 +45,14 @@ export function purchasesCallback(deps: SlackDeps) {
           await respond(ephemeral(licensesMessage(await productLicenses(ctx, parsed.product))));
           return;
         case 'digest': {
-          const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true });
+          const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true, requestedBy: command.user_id });
           if (result.status === 'posted') deps.kickOutbox();
           await respond(ephemeral(digestReply(result, deps.config, ctx.timeZone)));
           return;
         }
         case 'export': {
           const csv = await exportUsers(ctx, { slackUserId: command.user_id }, parsed.target);
-          await postExport(client, respond, csv, { channelId: command.channel_id, userId: command.user_id });
+          await postExport(client, respond, csv, { channelId: command.channel_id, userId: command.user_id }, deps.uploadFetch);
           return;
         }
         case 'takeover':
@@ -58,6 +61,13 @@ export function purchasesCallback(deps: SlackDeps) {
         case 'centralize':
           await respond(ephemeral(centralizeMessage(await centralizePlan(ctx, parsed.product))));
           return;
+        case 'withdraw': {
+          const withdrawn = await withdrawTakeover(ctx, deps.notices.takeover, { slackUserId: command.user_id }, await findRequestId(ctx, parsed.request));
+          deps.kickOutbox();
+          await respond(ephemeral(withdrawnReply(withdrawn)));
+          await refreshHomesAfterChange(client, deps, logger);
+          return;
+        }
         case 'policy-list':
           await respond(ephemeral(policyListMessage(await listPolicies(ctx), deps.config.TENANT, ctx.timeZone)));
           return;
