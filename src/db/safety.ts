@@ -33,6 +33,17 @@ export function sqliteFileOf(url: string): string | undefined {
   return filename === ':memory:' ? undefined : filename;
 }
 
+/** SQLite's own words for what is wrong, short enough for one sentence: its first two findings, on one line. */
+function firstProblems(rows: string[]): string {
+  const lines = rows
+    .join('\n')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('***'));
+  const shown = lines.slice(0, 2).join('; ');
+  return lines.length > 2 ? `${shown}; and ${lines.length - 2} more` : shown;
+}
+
 function damaged(filename: string, why: string, cause?: unknown): AppError {
   return new AppError(
     'conflict',
@@ -64,7 +75,7 @@ export function checkSqliteBeforeOpening(url: string): void {
   try {
     db = new Sqlite(filename, { readonly: true, fileMustExist: true });
     const rows = db.prepare('PRAGMA quick_check').pluck().all() as string[];
-    if (rows.length !== 1 || rows[0] !== 'ok') throw damaged(filename, rows.slice(0, 3).join('; '));
+    if (rows.length !== 1 || rows[0] !== 'ok') throw damaged(filename, firstProblems(rows));
   } catch (error) {
     if (error instanceof AppError) throw error;
     const code = (error as { code?: string }).code;

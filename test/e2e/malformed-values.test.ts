@@ -53,7 +53,7 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
     const subscription = await selfService();
     await t.command(ADMIN_A, `takeover ${subscription.id.slice(0, 8)}`);
     const view = t.emulator.openViews(ADMIN_A).at(-1)!;
-    await sendInteraction(t.target, buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_A, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'Other' } } }));
+    await sendInteraction(t.target, buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_A, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } } }));
     await t.bot.deliverOutbox();
     const message = t.emulator.messages(ADMIN_CHANNEL).at(-1)!;
     const payload = buildBlockActionsPayload(t.emulator, { user_id: ADMIN_B, action: { action_id: TAKEOVER_ACTIONS.approve, value: '1234' }, message: { channel: ADMIN_CHANNEL, ts: message.ts } });
@@ -80,7 +80,7 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
 
     it('shows a forged private_metadata or choice on the field it concerns', async () => {
       const view = await openTakeover();
-      const metadata = await submit(view, { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'Other' } }, (p) => ((p.view as Record<string, unknown>).private_metadata = 'DROP TABLE'));
+      const metadata = await submit(view, { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } }, (p) => ((p.view as Record<string, unknown>).private_metadata = 'DROP TABLE'));
       expect(metadata?.errors?.takeover_kind).toContain('This form does not name a subscription the bot knows');
       const kind = await submit(view, { takeover_kind: { kind: { selected_option: { value: 'steal' } } } });
       expect(kind?.errors?.takeover_kind).toContain('the form sent a choice the bot does not offer');
@@ -91,7 +91,7 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
 
     it('shows a reject form without a request id as such', async () => {
       const view = await openTakeover();
-      await submit(view, { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'Other' } });
+      await submit(view, { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } });
       await t.bot.deliverOutbox();
       const message = t.emulator.messages(ADMIN_CHANNEL).at(-1)!;
       await sendInteraction(t.target, buildBlockActionsPayload(t.emulator, { user_id: ADMIN_B, action: { action_id: TAKEOVER_ACTIONS.reject }, message: { channel: ADMIN_CHANNEL, ts: message.ts } }));
@@ -104,7 +104,7 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
 
     it('creates one request from a submission delivered again after it was rejected', async () => {
       const view = await openTakeover();
-      const payload = buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_A, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'Other' } } });
+      const payload = buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_A, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } } });
       await sendInteraction(t.target, payload);
       const request = await t.database.prisma.takeoverRequest.findFirstOrThrow({ where: { subscriptionId: view.private_metadata } });
       await t.database.prisma.takeoverRequest.update({ where: { id: request.id }, data: { status: 'REJECTED', decidedBy: ADMIN_B, decidedAt: t.now() } });

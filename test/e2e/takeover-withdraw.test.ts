@@ -17,7 +17,7 @@ describe('take-over requests nobody can approve, and withdrawing them', () => {
   async function ask(user: string, subscriptionId: string): Promise<{ errors?: Record<string, string> } | undefined> {
     await t.command(user, `takeover ${subscriptionId.slice(0, 8)}`);
     const view: EmulatedView = t.emulator.openViews(user).at(-1)!;
-    const result = await t.interact(buildViewSubmissionPayload(t.emulator, { user_id: user, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'Other' } } }));
+    const result = await t.interact(buildViewSubmissionPayload(t.emulator, { user_id: user, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } } }));
     return result.json as { errors?: Record<string, string> } | undefined;
   }
 
