@@ -108,7 +108,7 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
       await sendInteraction(t.target, payload);
       const request = await t.database.prisma.takeoverRequest.findFirstOrThrow({ where: { subscriptionId: view.private_metadata } });
       await t.database.prisma.takeoverRequest.update({ where: { id: request.id }, data: { status: 'REJECTED', decidedBy: ADMIN_B, decidedAt: t.now() } });
-      const replayed = await sendInteraction(t.target, payload, { timestamp: now() - 2 });
+      const replayed = await sendInteraction(t.target, payload, { timestamp: now() - 120 });
       expect(replayed.status).toBe(200);
       expect(await t.database.prisma.takeoverRequest.count({ where: { subscriptionId: view.private_metadata } })).toBe(1);
     });
