@@ -1,7 +1,9 @@
 /**
  * The bot's lifecycle: verify the token, open the database (and seed the demo tenant), wire the
  * object graph (wiring.ts), then start the Slack app and the background work: the outbox
- * worker, the policy guard's start-up read and the scheduler; and stop them again in order.
+ * worker, the policy guard's start-up read and the scheduler; and stop them again within a
+ * bounded time: new work is refused at once, work in flight gets a grace period, then every
+ * Slack call still waiting is aborted and the database closed.
  * main.ts runs it for real; end-to-end tests (and the sandbox) run it with their own database,
  * clock and Slack Web API URL.
  */
@@ -9,10 +11,14 @@ import type { Server } from 'node:http';
 import type { App, Logger } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
+import { checkSqliteBeforeOpening, claimNeverUsed, markSqliteCreated, watchDatabase } from './db/safety.js';
+import { consoleLogger } from './logger.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import type { OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.js';
-import { verifyBotToken } from './slack/app.js';
+import { verifyBotToken, type SlackAppOptions } from './slack/app.js';
+import type { HealthReport } from './slack/receiver.js';
+import { socketModeStartError } from './slack/socket-mode.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 import type { PolicyTenant } from './tenant/port.js';
 import { wireBot } from './wiring.js';
@@ -27,6 +33,8 @@ export interface BotOptions {
   port?: number;
   /** false: no background outbox delivery; tests call `deliverOutbox()` when they choose. */
   outboxWorker?: boolean;
+  /** See SlackAppOptions.socketMode (tests only). */
+  socketMode?: SlackAppOptions['socketMode'];
   /** See SlackAppOptions.processBeforeResponse (tests only). */
   processBeforeResponse?: boolean;
   /**
@@ -41,6 +49,26 @@ export interface BotOptions {
   tenantSyncAtStart?: boolean;
   /** false: no scheduled jobs; tests call the job functions with the time they choose. */
   scheduler?: boolean;
+  /** How long `stop()` lets work in flight finish before aborting it (default 5 s). */
+  stopGraceMs?: number;
+  /** How often the database is checked while running (default 30 s). */
+  healthIntervalMs?: number;
+  /**
+   * The SQLite file or its folder vanished or was replaced while running: everything written now
+   * would be lost. main.ts stops the bot; the health check fails meanwhile.
+   */
+  onDatabaseLost?: (problems: string[]) => void;
+}
+
+/** What `stop()` waits for after aborting Slack calls: their handlers record the outcome. */
+const AFTER_ABORT_MS = 1_000;
+
+/** Waits for `work`, but no longer than `ms`. */
+async function atMost(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.then(() => undefined, () => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 export interface RunningBot {
@@ -56,31 +84,50 @@ export interface RunningBot {
   startupPolicyGuard?: Promise<void>;
   /** The start-up sync from the tenant, when there is one; it never rejects. */
   startupTenantSync?: Promise<void>;
+  /** What GET /health answers (HTTP mode): the database is there and answers. */
+  health(): Promise<HealthReport>;
+  /** Stops within about `stopGraceMs` + 1 s whatever is in flight; safe to call more than once. */
   stop(): Promise<void>;
 }
 
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
   const clock = options.clock ?? (() => new Date());
   const identity = await verifyBotToken(config, options.retries);
-  const database = options.database ?? (await createDatabase(config.DATABASE_URL));
   const ownsDatabase = options.database === undefined;
+  if (ownsDatabase) checkSqliteBeforeOpening(config.DATABASE_URL);
+  const database = options.database ?? (await createDatabase(config.DATABASE_URL));
   let worker: OutboxWorker | undefined;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? consoleLogger(config.LOG_LEVEL);
+  // Aborted when the bot stops: every Slack call still waiting gives up.
+  const shutdown = new AbortController();
   try {
-    if (config.TENANT === 'local' && config.DEMO_TENANT && ownsDatabase) {
-      const seeded = await seedDemoTenant(database.prisma, clock());
-      if (seeded.seeded) logger.info('Seeded the demo tenant into an empty database.');
+    if (ownsDatabase) {
+      markSqliteCreated(config.DATABASE_URL, clock());
+      // Demo data only ever goes into a database that never held anything, once.
+      const neverUsed = await claimNeverUsed(database.prisma, clock());
+      if (neverUsed && config.TENANT === 'local' && config.DEMO_TENANT) {
+        const seeded = await seedDemoTenant(database.prisma, clock());
+        if (seeded.seeded) logger.info('Seeded the demo tenant into a new database.');
+      }
     }
+    const watch = watchDatabase(database, ownsDatabase ? config.DATABASE_URL : '');
+    const health = async (): Promise<HealthReport> => {
+      const { problems } = await watch.check();
+      return { ok: problems.length === 0, problems };
+    };
     const bot = wireBot(config, {
       database,
       clock,
       logger,
       kickOutbox: () => worker?.kick(),
+      shutdown: shutdown.signal,
       slackApp: {
         identity,
+        health,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.processBeforeResponse !== undefined ? { processBeforeResponse: options.processBeforeResponse } : {}),
+        ...(options.socketMode ? { socketMode: options.socketMode } : {}),
       },
     });
     worker =
@@ -88,7 +135,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         ? undefined
         : startOutboxWorker({ deliver: bot.deliverOutbox, clock, onError: (error) => logger.error('Outbox delivery failed', error) });
     const { app } = bot;
-    const server = config.SLACK_APP_TOKEN ? await app.start() : await app.start(options.port ?? config.PORT);
+    const server = config.SLACK_APP_TOKEN
+      ? await app.start().catch((error: unknown) => Promise.reject(socketModeStartError(error)))
+      : await app.start(options.port ?? config.PORT);
     const address = (server as Server | undefined)?.address?.();
     const port = address && typeof address === 'object' ? address.port : undefined;
     // Policies live at Microsoft: read them now rather than at the first scheduled sync.
@@ -128,31 +177,57 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
           afterRun: async () => void (await bot.refreshHomes()),
         });
       } catch (error) {
-        await worker?.stop();
+        shutdown.abort();
+        await worker?.stop(AFTER_ABORT_MS);
         await app.stop();
         throw error;
       }
     }
     const outboxWorker = worker;
+    let lostReported = false;
+    const watchdog = setInterval(() => {
+      void watch.check().then(
+        ({ problems, fatal }) => {
+          if (!fatal || lostReported) return;
+          lostReported = true;
+          logger.error(`${problems.join(' ')} (${watch.file}) Whatever the bot wrote now would be lost: it must stop.`);
+          options.onDatabaseLost?.(problems);
+        },
+        (error: unknown) => logger.error('The database check failed', error),
+      );
+    }, options.healthIntervalMs ?? 30_000);
+    watchdog.unref();
+    const grace = options.stopGraceMs ?? 5_000;
+    let stopping: Promise<void> | undefined;
+    const stop = async () => {
+      clearInterval(watchdog);
+      // New requests are refused at once; work in flight gets the grace period, side by side.
+      await Promise.all([
+        atMost(app.stop(grace), grace + AFTER_ABORT_MS),
+        atMost(scheduler?.stop(grace), grace),
+        atMost(outboxWorker?.stop(grace), grace),
+        atMost(startupPolicyGuard, grace),
+        atMost(startupTenantSync, grace),
+      ]);
+      // Whatever still waits on Slack gives up now, and records that (outbox: "outcome unknown").
+      shutdown.abort();
+      await atMost(outboxWorker?.stop(AFTER_ABORT_MS), AFTER_ABORT_MS);
+      if (ownsDatabase) await atMost(database.close(), AFTER_ABORT_MS);
+    };
     return {
       app,
       database,
       ...(port !== undefined ? { port } : {}),
       deliverOutbox: () => bot.deliverOutbox(clock()),
+      health,
       policyTenant: bot.policyTenant,
       ...(startupPolicyGuard ? { startupPolicyGuard } : {}),
       ...(startupTenantSync ? { startupTenantSync } : {}),
-      async stop() {
-        await startupPolicyGuard;
-        await startupTenantSync;
-        await scheduler?.stop();
-        await outboxWorker?.stop();
-        await app.stop();
-        if (ownsDatabase) await database.close();
-      },
+      stop: () => (stopping ??= stop()),
     };
   } catch (error) {
-    await worker?.stop();
+    shutdown.abort();
+    await worker?.stop(AFTER_ABORT_MS);
     if (ownsDatabase) await database.close();
     throw error;
   }

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.js';
 const valid = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
   SLACK_SIGNING_SECRET: 'secret-value',
-  ADMIN_USER_IDS: 'U012ABCDEF',
+  ADMIN_USER_IDS: 'U0ADMIN0001',
 };
 
 describe('the scheduled jobs’ configuration', () => {

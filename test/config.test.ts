@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 
 const valid = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
   SLACK_SIGNING_SECRET: 'secret-value',
-  ADMIN_USER_IDS: 'U012ABCDEF, U034GHIJKL',
+  ADMIN_USER_IDS: 'U0ADMIN0001, U0ADMIN0002',
 };
 
 describe('configuration', () => {
@@ -19,7 +21,7 @@ describe('configuration', () => {
       DEMO_TENANT: true,
       BOT_TIMEZONE: 'UTC',
       LOG_LEVEL: 'info',
-      ADMIN_USER_IDS: ['U012ABCDEF', 'U034GHIJKL'],
+      ADMIN_USER_IDS: ['U0ADMIN0001', 'U0ADMIN0002'],
     });
   });
 
@@ -41,8 +43,19 @@ describe('configuration', () => {
     expect(result.message).toContain('SLACK_SIGNING_SECRET is required in HTTP mode');
   });
 
+  it('gives Slack calls ten seconds by default and names a bad timeout, workspace or app id', () => {
+    const defaults = loadConfig(valid);
+    expect(defaults.ok && defaults.config.SLACK_HTTP_TIMEOUT_MS).toBe(10_000);
+    const result = loadConfig({ ...valid, SLACK_HTTP_TIMEOUT_MS: '50', SLACK_TEAM_ID: 'acme', SLACK_APP_ID: 'T012ABCDEF' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('SLACK_HTTP_TIMEOUT_MS must be at least 1000');
+    expect(result.message).toContain('SLACK_TEAM_ID must be a Slack workspace id like T012ABCDEF');
+    expect(result.message).toContain('SLACK_APP_ID must be a Slack app id like A012ABCDEF');
+  });
+
   it('says a missing bot token is required', () => {
-    const result = loadConfig({ SLACK_APP_TOKEN: 'xapp-1', ADMIN_USER_IDS: 'U012ABCDEF' });
+    const result = loadConfig({ SLACK_APP_TOKEN: 'xapp-1', ADMIN_USER_IDS: 'U0ADMIN0001' });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toContain('SLACK_BOT_TOKEN is required');
@@ -56,7 +69,7 @@ describe('configuration', () => {
   });
 
   it('never echoes a secret back', () => {
-    const result = loadConfig({ SLACK_BOT_TOKEN: 'not-a-token-s3cr3t', SLACK_APP_TOKEN: 'xapp-1', ADMIN_USER_IDS: 'U012ABCDEF' });
+    const result = loadConfig({ SLACK_BOT_TOKEN: 'not-a-token-s3cr3t', SLACK_APP_TOKEN: 'xapp-1', ADMIN_USER_IDS: 'U0ADMIN0001' });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).not.toContain('s3cr3t');
@@ -125,5 +138,52 @@ describe('configuration', () => {
     if (bad.ok) return;
     expect(bad.message).toContain('MS_LOGIN_URL must use https');
     expect(bad.message).not.toContain('sh-s3cr3t');
+  });
+
+  it('names the placeholders of .env.example instead of starting with them', () => {
+    const example = parseEnv(readFileSync('.env.example', 'utf8'));
+    const result = loadConfig(example);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('SLACK_BOT_TOKEN is still a placeholder (xoxb-your-bot-token), as in .env.example');
+    expect(result.message).toContain('SLACK_APP_TOKEN is still a placeholder (xapp-your-app-token)');
+    expect(result.message).toContain('ADMIN_USER_IDS is still a placeholder (U012ABCDEF)');
+    expect(result.message).toContain('Copy member ID');
+  });
+
+  it('says a token went in the other variable', () => {
+    const result = loadConfig({ ...valid, SLACK_BOT_TOKEN: 'xapp-1-A0-s3cr3t', SLACK_APP_TOKEN: 'xoxb-1-2-s3cr3t' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('SLACK_BOT_TOKEN is an app-level token (xapp-…): that one goes in SLACK_APP_TOKEN');
+    expect(result.message).toContain('SLACK_APP_TOKEN is a bot token (xoxb-…): that one goes in SLACK_BOT_TOKEN');
+    expect(result.message).not.toContain('s3cr3t');
+  });
+
+  it('asks for the admins channel by id, not by name, and says where to find the id', () => {
+    for (const name of ['#purchase-admins', 'purchase-admins']) {
+      const result = loadConfig({ ...valid, ADMIN_CHANNEL_ID: name });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.message).toContain(`ADMIN_CHANNEL_ID needs the channel's id (C… or G…), not its name "${name}"`);
+      expect(result.message).toContain('Channel ID at the bottom of the About tab');
+    }
+    expect(loadConfig({ ...valid, ADMIN_CHANNEL_ID: 'C0PURCHADM1' }).ok).toBe(true);
+  });
+
+  it('names an admin given by name or email rather than by member id', () => {
+    const result = loadConfig({ ...valid, ADMIN_USER_IDS: 'U0ADMIN0001, @alice, bob@contoso.com' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('"@alice" is a name');
+    expect(result.message).toContain('"bob@contoso.com" is an email address');
+  });
+
+  it('warns at start when no admins channel is set, saying what does not work without it', () => {
+    const result = loadConfig(valid);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.warnings).toEqual([expect.stringContaining('ADMIN_CHANNEL_ID is not set: take-over approvals, the digest, expiration reminders and policy reports')]);
+    const set = loadConfig({ ...valid, ADMIN_CHANNEL_ID: 'C0PURCHADM1' });
+    expect(set.ok && set.warnings).toEqual([]);
   });
 });

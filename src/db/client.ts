@@ -81,7 +81,21 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
   return withClose(prisma, 'postgresql');
 }
 
+/** Where a client says which database it talks to: transaction clients read it from their parent. */
+const PROVIDER = Symbol('database provider');
+
+/**
+ * The database a client (or a transaction client) of createDatabase talks to, for the few
+ * repository queries whose SQL differs between SQLite and PostgreSQL.
+ */
+export function providerOf(db: Db): DatabaseProvider {
+  const provider = (db as unknown as Record<symbol, DatabaseProvider | undefined>)[PROVIDER];
+  if (!provider) throw new Error('This Prisma client was not made by createDatabase: its database is unknown');
+  return provider;
+}
+
 function withClose(prisma: PrismaClient, provider: DatabaseProvider): Database {
+  Object.defineProperty(prisma, PROVIDER, { value: provider });
   let closing: Promise<void> | undefined;
   return {
     prisma,

@@ -1,10 +1,24 @@
 /**
- * CSV cells for spreadsheets: a cell that starts with = + - @ (or tab / carriage return) is
- * prefixed with an apostrophe so Excel and Sheets show it as text instead of running it as a
- * formula (CSV/formula injection). RFC 4180 quoting itself is left to csv-stringify.
+ * CSV cells for spreadsheets (CSV/formula injection, OWASP "CSV Injection"): a cell that a
+ * spreadsheet could run as a formula is prefixed with an apostrophe, so Excel, LibreOffice and
+ * Sheets show it as text. A formula starts with = + - or @, in any spelling a spreadsheet reads
+ * as one: the full-width and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫, which Unicode NFKC folds to the
+ * ASCII ones), the minus sign U+2212, and after leading spaces or control characters (tab,
+ * carriage return, line feed, NUL), which some spreadsheets skip.
+ * RFC 4180 quoting is csv-stringify's; CSV_QUOTED_MATCH adds the cells it would leave bare but
+ * a spreadsheet could split (a `;` or tab is a separator in some locales, so `a;=1+1` would
+ * become a cell of its own starting with `=`).
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\u2212]/;
+/** Whitespace (any Unicode space, e.g. the ideographic space U+3000) and C0 control characters. */
+const LEADING_BLANKS = /^[\s\u0000-\u001f\u007f]+/u;
+const CONTROL_START = /^[\t\r\n\u0000]/;
 
 export function neutralizeCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  if (CONTROL_START.test(value)) return `'${value}`;
+  const first = value.replace(LEADING_BLANKS, '').charAt(0).normalize('NFKC');
+  return FORMULA_START.test(first) ? `'${value}` : value;
 }
+
+/** Cells to quote beyond RFC 4180's own rule: leading or trailing spaces, and locale separators. */
+export const CSV_QUOTED_MATCH = /^\s|\s$|[;\t]/;

@@ -38,15 +38,15 @@ export function allowedPolicyValues(kind: PolicyKind): readonly PolicyValue[] {
   return kind === 'offerType' ? ['Enabled', 'Disabled'] : POLICY_VALUES;
 }
 
-/** What a value means for future purchases (a change never touches existing subscriptions). */
-export function policyMeaning(value: PolicyValue): string {
+/** What a value allows future purchases, to end a sentence: "Power BI Pro now allows " + this. */
+export function policyAllows(value: PolicyValue): string {
   switch (value) {
     case 'Enabled':
-      return 'purchases and trials allowed';
+      return 'purchases and trials';
     case 'OnlyTrialsWithoutPaymentMethod':
-      return 'only free trials without a payment method';
+      return 'trials only (free, without a payment method)';
     case 'Disabled':
-      return 'no self-service purchases or trials';
+      return 'no purchases and no trials';
   }
 }
 

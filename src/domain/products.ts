@@ -3,6 +3,7 @@
  * unambiguous case-insensitive substring of the name; otherwise the candidates are listed.
  */
 import { AppError } from './errors.js';
+import { escapeMrkdwn, quoteInput } from './text.js';
 
 export interface ProductRef {
   id: string;
@@ -10,6 +11,12 @@ export interface ProductRef {
 }
 
 export const PRODUCT_ID_PATTERN = /^[A-Z0-9]{12}$/i;
+
+/**
+ * What a button may carry as a product's id: a ProductId or an offer type, or `sku:<skuId>` for a
+ * product known only from Microsoft Graph (a SKU the table does not name).
+ */
+export const PRODUCT_KEY_SOURCE = '(?:[A-Za-z0-9]{1,40}|sku:[0-9a-fA-F-]{36})';
 
 export function matchProduct<T extends ProductRef>(query: string, products: readonly T[]): T {
   const wanted = query.trim().toLowerCase();
@@ -26,17 +33,17 @@ export function matchProduct<T extends ProductRef>(query: string, products: read
     throw new AppError(
       'not_found',
       `no product matches ${query}`,
-      `No product matches "${query}". Try a ProductId such as \`CFQ7TTC0H9MP\` or part of a name such as \`power bi\`; \`/purchases policy\` lists every product.`,
+      `No product matches ${quoteInput(query)}. Try a ProductId such as \`CFQ7TTC0H9MP\` or part of a name such as \`apps\`; \`/purchases policy\` lists every product.`,
     );
   }
   const list = candidates
     .slice(0, 15)
-    .map((p) => `• ${p.name} (\`${p.id}\`)`)
+    .map((p) => `• ${escapeMrkdwn(p.name)} (\`${p.id}\`)`)
     .join('\n');
   const more = candidates.length > 15 ? `\n…and ${candidates.length - 15} more` : '';
   throw new AppError(
     'ambiguous',
     `${candidates.length} products match ${query}`,
-    `"${query}" matches ${candidates.length} products. Say which one, by name or ProductId:\n${list}${more}`,
+    `${quoteInput(query)} matches ${candidates.length} products. Say which one, by name or ProductId:\n${list}${more}`,
   );
 }

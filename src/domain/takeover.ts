@@ -1,7 +1,8 @@
 /**
  * Take-over of a self-service subscription: what can be asked, and the states a request goes
- * through. PENDING -> APPROVED -> EXECUTED | FAILED, or PENDING -> REJECTED; each step is a
- * conditional update on the current status, so it happens once whoever clicks how often.
+ * through (TAKEOVER_TRANSITIONS): PENDING -> APPROVED -> EXECUTED | FAILED, or PENDING ->
+ * REJECTED | WITHDRAWN. Each step is a conditional update on the current status, so it happens
+ * once whoever clicks how often. A new step is a new status and its edges in the table below.
  * On Microsoft 365, where no API cancels a subscription, APPROVED -> AWAITING_ADMIN_CENTER once
  * the users' licenses are done, then -> DONE when an admin marks it cancelled in the admin
  * center or a sync sees it deleted.
@@ -11,8 +12,36 @@ import { AppError } from './errors.js';
 export const TAKEOVER_KINDS = ['move', 'cancel'] as const;
 export type TakeoverKind = (typeof TAKEOVER_KINDS)[number];
 
-export const TAKEOVER_STATUSES = ['PENDING', 'APPROVED', 'EXECUTED', 'FAILED', 'REJECTED', 'AWAITING_ADMIN_CENTER', 'DONE'] as const;
+export const TAKEOVER_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'EXECUTED',
+  'FAILED',
+  'REJECTED',
+  'WITHDRAWN',
+  'AWAITING_ADMIN_CENTER',
+  'DONE',
+] as const;
 export type TakeoverStatus = (typeof TAKEOVER_STATUSES)[number];
+
+/** Where a request may go from each status; final statuses go nowhere. */
+export const TAKEOVER_TRANSITIONS: Record<TakeoverStatus, readonly TakeoverStatus[]> = {
+  PENDING: ['APPROVED', 'REJECTED', 'WITHDRAWN'],
+  APPROVED: ['EXECUTED', 'FAILED', 'AWAITING_ADMIN_CENTER'],
+  EXECUTED: [],
+  FAILED: [],
+  REJECTED: [],
+  WITHDRAWN: [],
+  AWAITING_ADMIN_CENTER: ['DONE'],
+  DONE: [],
+};
+
+/** Statuses of a request still under way: one of these blocks a second request for its subscription. */
+export const OPEN_TAKEOVER_STATUSES = (Object.keys(TAKEOVER_TRANSITIONS) as TakeoverStatus[]).filter((status) => TAKEOVER_TRANSITIONS[status].length > 0);
+
+export function canMove(from: TakeoverStatus, to: TakeoverStatus): boolean {
+  return TAKEOVER_TRANSITIONS[from].includes(to);
+}
 
 /** Where an admin cancels a subscription by hand (Billing › Your products). */
 export const ADMIN_CENTER_SUBSCRIPTIONS_URL = 'https://admin.microsoft.com/#/subscriptions';
@@ -28,6 +57,8 @@ export const CANCEL_REASONS = [
   'Other',
 ] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
+/** The reason that says nothing by itself: a cancellation for it needs a comment. */
+export const OTHER_REASON: CancelReason = 'Other';
 
 export const CANCEL_COMMENT_MAX = 500;
 export const REJECT_REASON_MAX = 500;
@@ -58,6 +89,8 @@ export function alreadyDecided(status: string, decidedBy: string | null): string
   switch (status) {
     case 'REJECTED':
       return `This request was already rejected${who}.`;
+    case 'WITHDRAWN':
+      return `This request was withdrawn${who}.`;
     case 'PENDING':
       return 'This request is still pending.';
     default:

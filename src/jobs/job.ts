@@ -7,6 +7,7 @@ import type { DecisionDeps } from '../services/takeover/decide.js';
 import type { PolicyTenant } from '../tenant/port.js';
 
 export interface JobLogger {
+  debug(...args: unknown[]): void;
   info(...args: unknown[]): void;
   warn(...args: unknown[]): void;
   error(...args: unknown[]): void;

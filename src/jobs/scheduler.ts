@@ -47,7 +47,12 @@ export interface SchedulerOptions<D> {
 export interface Scheduler {
   /** Looks at every job now: what the sweep does. */
   sweep(): Promise<RunReport[]>;
-  stop(): Promise<void>;
+  /**
+   * Schedules nothing more and waits up to `graceMs` for runs in flight; a run still going then
+   * keeps its claim's lease, and another sweep (here after a restart, or on another replica)
+   * takes the slot over when it expires.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 const sinceKey = (job: string) => `job.${job}.since`;
@@ -65,7 +70,9 @@ export async function runIfDue<D>(options: SchedulerOptions<D> & { holder: strin
   try {
     const summary = await job.run(options.deps, now, { slot });
     await finishJobRun(prisma, claim, { status: 'done', summary: JSON.stringify(summary ?? null), now: options.clock(), holder: options.holder });
-    options.logger.info(`Job ${job.name} ran for ${slot.toISOString()}: ${JSON.stringify(summary ?? null)}`);
+    // A run that found nothing to do (the take-over resume every five minutes, mostly) is routine.
+    const log = job.changedNothing?.(summary) ? options.logger.debug : options.logger.info;
+    log.call(options.logger, `Job ${job.name} ran for ${slot.toISOString()}: ${JSON.stringify(summary ?? null)}`);
     return { job: job.name, outcome: 'ran', slot, summary };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -126,10 +133,12 @@ export async function startScheduler<D>(options: SchedulerOptions<D>): Promise<S
   }
   return {
     sweep: () => sweepJobs({ ...resolved, afterRun }),
-    async stop() {
+    async stop(graceMs = 5_000) {
       stopped = true;
       for (const task of tasks) await task.destroy();
-      await Promise.allSettled([...inFlight]);
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (deadline = setTimeout(resolve, graceMs)))]);
+      clearTimeout(deadline);
     },
   };
 }

@@ -2,15 +2,18 @@
 import { z } from 'zod';
 
 const blocks = z.array(z.record(z.string(), z.unknown())).optional();
+/** Whom to tell by direct message if Slack refuses the message for good (the admin who caused it). */
+const ifFailed = z.object({ user: z.string().min(1) }).optional();
 
 export const outboxPayloads = {
   /** A message in a channel (chat.postMessage). */
-  post: z.object({ channel: z.string().min(1), text: z.string(), blocks }),
+  post: z.object({ channel: z.string().min(1), text: z.string(), blocks, ifFailed }),
   /** Replaces a message (chat.update): by channel + ts, or by the dedupe key of an outbox post. */
-  update: z.object({ channel: z.string().optional(), ts: z.string().optional(), ref: z.string().optional(), text: z.string(), blocks }),
+  update: z.object({ channel: z.string().optional(), ts: z.string().optional(), ref: z.string().optional(), text: z.string(), blocks, ifFailed }),
   /** A direct message to a Slack user, found by id or by email (users.lookupByEmail). */
-  dm: z.object({ user: z.string().optional(), email: z.string().optional(), text: z.string(), blocks }),
+  dm: z.object({ user: z.string().optional(), email: z.string().optional(), text: z.string(), blocks, ifFailed }),
 } as const;
 
 export type OutboxKind = keyof typeof outboxPayloads;
 export type OutboxPayload<K extends OutboxKind> = z.infer<(typeof outboxPayloads)[K]>;
+export type IfFailed = NonNullable<z.infer<typeof ifFailed>>;

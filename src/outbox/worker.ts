@@ -2,11 +2,15 @@
  * Runs outbox delivery every few seconds, and at once when kicked after an enqueue. Runs never
  * overlap within a process; across replicas the row leases keep each message to one sender.
  */
-import type { OutboxSummary } from './deliver.js';
+import { BATCH_SIZE, type OutboxSummary } from './deliver.js';
 
 export interface OutboxWorker {
   kick(): void;
-  stop(): Promise<void>;
+  /**
+   * Starts no new run and waits up to `graceMs` for the one in flight; resolves true when it
+   * finished. A run still going then is left to the abort of its Slack calls (bot.ts).
+   */
+  stop(graceMs?: number): Promise<boolean>;
 }
 
 export function startOutboxWorker(options: {
@@ -31,7 +35,7 @@ export function startOutboxWorker(options: {
           again = false;
           const summary = await options.deliver(options.clock());
           // A full batch may mean more is due: go on without waiting for the timer.
-          if (summary.sent + summary.failed >= 50) again = true;
+          if (summary.sent + summary.failed >= BATCH_SIZE) again = true;
         } while (again && !stopped);
       } catch (error) {
         options.onError(error);
@@ -45,10 +49,20 @@ export function startOutboxWorker(options: {
   timer.unref();
   return {
     kick: run,
-    async stop() {
+    async stop(graceMs = 5_000) {
       stopped = true;
       clearInterval(timer);
-      await running;
+      const inFlight = running;
+      if (!inFlight) return true;
+      let deadline: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        inFlight.then(() => true),
+        new Promise<boolean>((resolve) => {
+          deadline = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]);
+      clearTimeout(deadline);
+      return finished;
     },
   };
 }

@@ -6,12 +6,14 @@
  * test CA trusted from the process's start (NODE_EXTRA_CA_CERTS; main.ts sees to it).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@slack/bolt';
+import { startOfDay } from 'date-fns';
 import { startBot, type RunningBot } from '../bot.js';
 import { loadConfig } from '../config.js';
-import { startOfDay } from 'date-fns';
+import { sqliteMarkerPath } from '../db/safety.js';
 import { demoGraphTenant, startFakeMicrosoft, type FakeMicrosoft } from '../devkit/microsoft-fake/index.js';
 import { startSlackEmulator, type SlackEmulator } from '../devkit/slack-emulator/index.js';
 import { createPageServer } from './server.js';
@@ -55,6 +57,9 @@ function microsoftSettings(fake: FakeMicrosoft): Record<string, string> {
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  // The sandbox's database is disposable: deleting it starts over (the marker guards real ones).
+  const databaseFile = path.resolve(options.databaseFile);
+  if (!existsSync(databaseFile)) rmSync(sqliteMarkerPath(databaseFile), { force: true });
   const emulator = await startSlackEmulator({ users: [...SANDBOX_USERS] });
   // The Microsoft fake starts afresh each run; its demo tenant is dated from today, so a sync the
   // same day finds it as it left it.
@@ -76,7 +81,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     SLACK_APP_TOKEN: '',
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: emulator.url,
-    DATABASE_URL: `file:${path.resolve(options.databaseFile)}`,
+    DATABASE_URL: `file:${databaseFile}`,
     TENANT: 'local',
     DEMO_TENANT: 'true',
     ADMIN_USER_IDS: SANDBOX_ADMINS.join(','),

@@ -39,7 +39,9 @@ const userId = z.enum(SANDBOX_USERS.map((u) => u.id) as [string, ...string[]]);
 /** Form values as the page collects them: text, one option value, or several. */
 const filledValues = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())])));
 
-const commandRequest = z.object({ user: userId, channel: z.string().regex(/^[CGD][A-Z0-9]+$/), text: z.string().max(4000) });
+/** Slack keeps at most this much of a message; the composer takes no more. */
+const MESSAGE_MAX = 40_000;
+const commandRequest = z.object({ user: userId, channel: z.string().regex(/^[CGD][A-Z0-9]+$/), text: z.string() });
 const actionRequest = z.object({
   user: userId,
   container: z.discriminatedUnion('type', [
@@ -75,7 +77,12 @@ async function jsonBody<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<
     throw new PageError('The body is not JSON.');
   }
   const result = schema.safeParse(parsed);
-  if (!result.success) throw new PageError(z.prettifyError(result.error));
+  if (!result.success) {
+    // Said in words: which fields, not the validator's own wording.
+    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || 'the body'))];
+    const unknownUser = fields.includes('user') ? ' (the user is not one of the sandbox’s demo users)' : '';
+    throw new PageError(`The sandbox could not use ${fields.map((f) => `"${f}"`).join(', ')} of that request${unknownUser}. Reload the page and try again.`);
+  }
   return result.data;
 }
 
@@ -116,6 +123,10 @@ export function createPageServer({ emulator, target }: PageServerDeps): PageServ
   };
 
   const command = async (input: z.infer<typeof commandRequest>) => {
+    if (input.text.length > MESSAGE_MAX) {
+      notify(input.user, input.channel, `Your message is ${input.text.length.toLocaleString('en-US')} characters long; Slack takes at most ${MESSAGE_MAX.toLocaleString('en-US')}.`);
+      return { ok: false };
+    }
     const match = /^(\/\S+)\s*([\s\S]*)$/.exec(input.text.trim());
     if (!match) {
       notify(input.user, input.channel, `Only slash commands reach the app here: try \`${PURCHASES_COMMAND} help\`.`);

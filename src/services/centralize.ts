@@ -6,10 +6,11 @@
 import { listProducts } from '../db/repositories/catalog.js';
 import { plural } from '../domain/plural.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { findHolders, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
+import { findHoldersOfProduct, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
+import { ACTIVE_STATUS, monthlySpend, type Spend } from '../domain/spend.js';
 import { enqueue } from '../outbox/enqueue.js';
 import type { SubscriptionTenant } from '../tenant/port.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -31,6 +32,8 @@ export interface CentralizeNotices {
 export interface CentralizePlan {
   product: { id: string; name: string };
   selfService: Array<{ subscription: SubscriptionSummary; users: Holder[] }>;
+  /** What the self-service subscriptions cost a month: what centralizing stops paying once they are cancelled. */
+  selfServiceSpend: Spend;
   central: Array<{ subscription: SubscriptionSummary; free: number }>;
   /** People holding a self-service license and no central one: each needs one central license. */
   toAssign: Holder[];
@@ -51,10 +54,14 @@ export interface CentralizePlan {
 
 export async function centralizePlan(ctx: ServiceContext, productQuery: string, options: { licensesPerProduct?: boolean } = {}): Promise<CentralizePlan> {
   const product = matchProduct(productQuery, await listProducts(ctx.prisma));
-  const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, 'Active')).map(toSummary);
-  const assignments = await findHolders(ctx.prisma, subscriptions.map((s) => s.id));
+  const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, ACTIVE_STATUS)).map(toSummary);
+  const assignments = await findHoldersOfProduct(ctx.prisma, product.id);
   const bySubscription = new Map<string, Holder[]>();
-  for (const a of assignments) bySubscription.set(a.subscriptionId, [...(bySubscription.get(a.subscriptionId) ?? []), a.user]);
+  for (const a of assignments) {
+    const users = bySubscription.get(a.subscriptionId) ?? [];
+    users.push(a.user);
+    bySubscription.set(a.subscriptionId, users);
+  }
   const selfService = subscriptions.filter((s) => s.isSelfService).map((s) => ({ subscription: s, users: bySubscription.get(s.id) ?? [] }));
   const central = subscriptions
     .filter((s) => !s.isSelfService)
@@ -78,6 +85,7 @@ export async function centralizePlan(ctx: ServiceContext, productQuery: string, 
   return {
     product: { id: product.id, name: product.name },
     selfService,
+    selfServiceSpend: monthlySpend(selfService.map((s) => s.subscription)),
     central,
     toAssign,
     skipped,
@@ -138,7 +146,7 @@ export async function askPurchasersToCancel(
     if (!purchaser) continue;
     const message = notices.askToCancel(subscription, actor.slackUserId, ctx.timeZone);
     const to = purchaser.slackUserId ? { user: purchaser.slackUserId } : { email: purchaser.email };
-    const fresh = await enqueue(ctx.prisma, 'dm', `centralize:${subscription.id}:ask:${day}`, { ...to, ...outboxContent(message) }, ctx.now);
+    const fresh = await enqueue(ctx.prisma, 'dm', `centralize:${subscription.id}:ask:${day}`, { ...to, ...outboxContent(message), ifFailed: { user: actor.slackUserId } }, ctx.now);
     if (fresh) asked += 1;
     else alreadyAskedToday += 1;
   }

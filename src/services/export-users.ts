@@ -1,7 +1,8 @@
 /**
  * `/purchases export`: a CSV of the users holding licenses of a product or of given
- * subscriptions. Rows are read in keyset batches and streamed through csv-stringify into a
- * temporary file, so 100k rows never sit in memory at once.
+ * subscriptions. Rows are read in keyset batches (by subscription, then license) with their user
+ * and purchaser, and streamed through csv-stringify into a temporary file, so 100k rows never sit
+ * in memory at once and a product's subscriptions are never listed in a query.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -12,17 +13,19 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { findUnattributedHoldersPage } from '../db/repositories/attribution.js';
 import { listProducts } from '../db/repositories/catalog.js';
-import { findCurrentAssignments, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
+import { findExportBatch, type ExportAnchor, type ExportScope } from '../db/repositories/licenses.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { neutralizeCell } from '../domain/csv.js';
-import { formatDateTime, formatDay } from '../domain/dates.js';
+import { CSV_QUOTED_MATCH, neutralizeCell } from '../domain/csv.js';
+import { AppError, isAppError } from '../domain/errors.js';
+import { quoteInput } from '../domain/text.js';
+import { dateTimeFormatter, formatDay } from '../domain/dates.js';
 import { matchProduct } from '../domain/products.js';
 import type { Actor, ServiceContext } from './context.js';
 import { findSubscription } from './show-subscription.js';
-import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
+import type { SubscriptionSummary } from './subscription-summary.js';
 
 export const CSV_COLUMNS = ['Subscription id', 'Product', 'Purchaser', 'User name', 'Email / UPN', 'Assigned at'] as const;
-const BATCH = 1000;
+const BATCH = 2000;
 
 /** Whose users to export: every subscription of a product, or the given subscriptions (ids or prefixes). */
 export type ExportTarget = { kind: 'product'; product: string } | { kind: 'subscriptions'; refs: string[] };
@@ -31,6 +34,8 @@ export interface CsvExport {
   path: string;
   filename: string;
   title: string;
+  /** Whose users: the product's name, `subscription 3f2b9c1a` or `3 subscriptions`. */
+  label: string;
   rows: number;
   /** Rows of holders no subscription claims (a product's export on Microsoft 365), among `rows`. */
   unattributed: number;
@@ -39,23 +44,44 @@ export interface CsvExport {
   dispose(): Promise<void>;
 }
 
-async function subscriptionsOf(
-  ctx: ServiceContext,
-  target: ExportTarget,
-): Promise<{ label: string; slug: string; subscriptions: SubscriptionSummary[]; product?: { id: string; name: string } }> {
+interface Target {
+  label: string;
+  slug: string;
+  product: { id: string; name: string } | null;
+  subscriptions: SubscriptionSummary[];
+  scope: ExportScope;
+}
+
+async function targetOf(ctx: ServiceContext, target: ExportTarget): Promise<Target> {
   if (target.kind === 'product') {
     const product = matchProduct(target.product, await listProducts(ctx.prisma));
-    const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id)).map(toSummary);
-    return { label: product.name, slug: product.name, subscriptions, product: { id: product.id, name: product.name } };
+    return { label: product.name, slug: product.name, product, subscriptions: [], scope: { productId: product.id } };
   }
   const subscriptions: SubscriptionSummary[] = [];
+  const missing: string[] = [];
   for (const ref of new Set(target.refs)) {
-    const subscription = await findSubscription(ctx, ref);
-    if (!subscriptions.some((s) => s.id === subscription.id)) subscriptions.push(subscription);
+    try {
+      const subscription = await findSubscription(ctx, ref);
+      if (!subscriptions.some((s) => s.id === subscription.id)) subscriptions.push(subscription);
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'not_found') || target.refs.length === 1) throw error;
+      missing.push(ref);
+    }
+  }
+  if (missing.length > 0) {
+    throw new AppError(
+      'not_found',
+      `export: no subscriptions ${missing.join(', ')}`,
+      `No subscription has the id ${missing.slice(0, 5).map((ref) => quoteInput(ref)).join(', ')}${missing.length > 5 ? ` or ${missing.length - 5} more of those given` : ''}; nothing was exported. \`/purchases list status:all\` shows every subscription with its id.`,
+    );
   }
   const label = subscriptions.length === 1 ? `subscription ${subscriptions[0]!.shortId}` : `${subscriptions.length} subscriptions`;
-  return { label, slug: subscriptions.length === 1 ? subscriptions[0]!.shortId : 'subscriptions', subscriptions };
+  const slug = subscriptions.length === 1 ? subscriptions[0]!.shortId : 'subscriptions';
+  return { label, slug, product: null, subscriptions, scope: { subscriptionIds: subscriptions.map((s) => s.id) } };
 }
+
+/** The purchaser column of a holder no subscription claims. */
+export const NOT_ATTRIBUTED = 'Not attributed to a subscription (Microsoft 365 assigns licenses per product)';
 
 /**
  * The product's holders in Microsoft 365 that no subscription claims (Graph assigns licenses per
@@ -63,45 +89,43 @@ async function subscriptionsOf(
  * holding two of its SKUs is one row per SKU.
  */
 async function* unattributedRecords(ctx: ServiceContext, product: { id: string; name: string }, counter: { rows: number; unattributed: number }) {
+  const formatFirstSeen = dateTimeFormatter(ctx.timeZone);
   let afterId: string | undefined;
   for (;;) {
     const batch = await findUnattributedHoldersPage(ctx.prisma, product.id, { limit: BATCH, ...(afterId ? { afterId } : {}) });
     for (const row of batch) {
       counter.rows += 1;
       counter.unattributed += 1;
-      yield ['', product.name, NOT_ATTRIBUTED, row.user.name, row.user.email, formatDateTime(row.firstSeenAt, ctx.timeZone)].map(neutralizeCell);
+      yield ['', product.name, NOT_ATTRIBUTED, row.user.name, row.user.email, formatFirstSeen(row.firstSeenAt)].map(neutralizeCell);
     }
     if (batch.length < BATCH) return;
     afterId = batch[batch.length - 1]!.id;
   }
 }
 
-/** The purchaser column of a holder no subscription claims. */
-export const NOT_ATTRIBUTED = 'Not attributed to a subscription (Microsoft 365 assigns licenses per product)';
-
-async function* csvRecords(ctx: ServiceContext, subscriptions: SubscriptionSummary[], counter: { rows: number; unattributed: number }, product?: { id: string; name: string }) {
+async function* csvRecords(ctx: ServiceContext, target: Target, counter: { rows: number; unattributed: number }) {
   yield [...CSV_COLUMNS];
-  const byId = new Map(subscriptions.map((s) => [s.id, s]));
-  const ids = [...byId.keys()];
-  let afterId: string | undefined;
+  const productOf = new Map(target.subscriptions.map((s) => [s.id, s.product.name]));
+  const formatAssignedAt = dateTimeFormatter(ctx.timeZone);
+  let after: ExportAnchor | undefined;
   for (;;) {
-    const batch = await findCurrentAssignments(ctx.prisma, ids, { limit: BATCH, ...(afterId ? { afterId } : {}) });
+    const batch = await findExportBatch(ctx.prisma, target.scope, after, BATCH);
     for (const row of batch) {
-      const subscription = byId.get(row.subscriptionId)!;
       counter.rows += 1;
       yield [
-        subscription.id,
-        subscription.product.name,
-        subscription.purchaser ? `${subscription.purchaser.name} <${subscription.purchaser.email}>` : 'Central subscription',
-        row.user.name,
-        row.user.email,
-        formatDateTime(row.assignedAt, ctx.timeZone),
+        row.subscriptionId,
+        target.product?.name ?? productOf.get(row.subscriptionId) ?? '',
+        row.purchaser ? `${row.purchaser.name} <${row.purchaser.email}>` : 'Central subscription',
+        row.userName,
+        row.userEmail,
+        formatAssignedAt(row.assignedAt),
       ].map(neutralizeCell);
     }
     if (batch.length < BATCH) break;
-    afterId = batch[batch.length - 1]!.id;
+    const last = batch[batch.length - 1]!;
+    after = { subscriptionId: last.subscriptionId, id: last.id };
   }
-  if (product) yield* unattributedRecords(ctx, product, counter);
+  if (target.product) yield* unattributedRecords(ctx, target.product, counter);
 }
 
 function fileSlug(text: string): string {
@@ -109,7 +133,8 @@ function fileSlug(text: string): string {
 }
 
 export async function exportUsers(ctx: ServiceContext, actor: Actor, target: ExportTarget): Promise<CsvExport> {
-  const { label, slug, subscriptions, product } = await subscriptionsOf(ctx, target);
+  const resolved = await targetOf(ctx, target);
+  const { label, slug, subscriptions } = resolved;
   const dir = await mkdtemp(join(tmpdir(), 'purchases-export-'));
   const day = formatDay(ctx.now, ctx.timeZone);
   const filename = `licensed-users-${fileSlug(slug)}-${day}.csv`;
@@ -118,8 +143,8 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     await pipeline(
-      Readable.from(csvRecords(ctx, subscriptions, counter, product)),
-      stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ }),
+      Readable.from(csvRecords(ctx, resolved, counter)),
+      stringify({ record_delimiter: 'windows', quoted_match: CSV_QUOTED_MATCH }),
       createWriteStream(path),
     );
   } catch (error) {
@@ -131,9 +156,9 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
     actorId: actor.slackUserId,
     action: 'export.users',
     subjectType: target.kind === 'product' ? 'product' : 'subscription',
-    subjectId: target.kind === 'product' ? (subscriptions[0]?.product.id ?? null) : subscriptions.map((s) => s.id).join(','),
-    after: { rows: counter.rows, subscriptions: subscriptions.length, unattributed: counter.unattributed },
+    subjectId: resolved.product ? resolved.product.id : subscriptions.map((s) => s.id).join(','),
+    after: { rows: counter.rows, ...(resolved.product ? { unattributed: counter.unattributed } : { subscriptions: subscriptions.length }) },
     at: ctx.now,
   });
-  return { path, filename, title: `Licensed users: ${label}`, rows: counter.rows, unattributed: counter.unattributed, bytes: size, dispose };
+  return { path, filename, title: `Licensed users: ${label}`, label, rows: counter.rows, unattributed: counter.unattributed, bytes: size, dispose };
 }

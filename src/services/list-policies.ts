@@ -2,6 +2,7 @@
 import { readJobState } from '../db/repositories/job-state.js';
 import { listRecordedPolicies } from '../db/repositories/policies.js';
 import type { RecordedPolicy } from '../domain/policy.js';
+import { matchProduct } from '../domain/products.js';
 import type { ServiceContext } from './context.js';
 
 export const LAST_POLICY_SYNC_KEY = 'policy.lastSync';
@@ -18,4 +19,9 @@ export async function listPolicies(ctx: ServiceContext): Promise<PolicyList> {
     readJobState(ctx.prisma, LAST_POLICY_SYNC_KEY),
   ]);
   return { policies, lastSync: lastSync ? new Date(lastSync) : null };
+}
+
+/** One product's or offer type's policy, by ProductId, offer type, name or an unambiguous part of it. */
+export async function findRecordedPolicy(ctx: ServiceContext, query: string): Promise<RecordedPolicy> {
+  return matchProduct(query, await listRecordedPolicies(ctx.prisma));
 }

@@ -5,18 +5,18 @@
  */
 import { addDays } from 'date-fns';
 import { z } from 'zod';
-import { listProducts, listPurchasers } from '../db/repositories/catalog.js';
-import {
-  countSubscriptions,
-  findSubscriptionsPage,
-  type SubscriptionQuery,
-} from '../db/repositories/subscriptions.js';
+import { findPurchasersExactly, listProducts, listPurchasers } from '../db/repositories/catalog.js';
+import { findSubscriptionsPage, type SubscriptionQuery } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
+import { quoteInput } from '../domain/text.js';
 import { matchProduct } from '../domain/products.js';
+import { ACTIVE_STATUS, DELETED_STATUS } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
 export const PAGE_SIZE = 20;
+/** Totals are counted up to here, then shown as "1,000+": a page must not cost a count of the whole tenant. */
+export const TOTAL_CAP = 1000;
 
 export const SUBSCRIPTION_STATUS_FILTERS = ['active', 'deleted', 'all'] as const;
 export type StatusFilter = (typeof SUBSCRIPTION_STATUS_FILTERS)[number];
@@ -46,7 +46,9 @@ type ResolvedFilters = z.infer<typeof cursorSchema>['f'];
 
 export interface SubscriptionPage {
   items: SubscriptionSummary[];
+  /** How many subscriptions match, at most TOTAL_CAP; `totalCapped` says there are more. */
   total: number;
+  totalCapped: boolean;
   filters: ResolvedFilters;
   nextCursor?: string;
   prevCursor?: string;
@@ -82,8 +84,14 @@ async function resolveFilters(ctx: ServiceContext, filters: ListFilters): Promis
   return resolved;
 }
 
-/** purchaser:<text> matches an exact email, an exact name, or any name/email containing the text. */
+/**
+ * purchaser:<text> matches an exact email, an exact name, or any name/email containing the text.
+ * An email or a name typed exactly is found through the indexes; only other text reads every
+ * purchaser (once per page: the cursor keeps the text, not a list of ids).
+ */
 async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]> {
+  const indexed = await findPurchasersExactly(ctx.prisma, text);
+  if (indexed.length > 0) return indexed.map((p) => p.id);
   const wanted = text.toLowerCase();
   const purchasers = await listPurchasers(ctx.prisma);
   const exact = purchasers.filter((p) => p.email === wanted || p.name.toLowerCase() === wanted);
@@ -94,14 +102,14 @@ async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]
     throw new AppError(
       'not_found',
       `no purchaser matches ${text}`,
-      `No purchaser matches "${text}". Use part of a name or an email, e.g. \`purchaser:"Ana Lopez"\` or \`purchaser:ana.lopez@contoso.com\`.`,
+      `No purchaser matches ${quoteInput(text)}. Use part of a name or an email, e.g. \`purchaser:desai\`, \`purchaser:"Meera Desai"\` or \`purchaser:meera.desai@contoso.com\`.`,
     );
   }
   return matches.map((p) => p.id);
 }
 
 async function toQuery(ctx: ServiceContext, filters: ResolvedFilters): Promise<SubscriptionQuery> {
-  const statusOf: Record<StatusFilter, SubscriptionQuery['status']> = { active: 'Active', deleted: 'Deleted', all: undefined };
+  const statusOf: Record<StatusFilter, SubscriptionQuery['status']> = { active: ACTIVE_STATUS, deleted: DELETED_STATUS, all: undefined };
   const query: SubscriptionQuery = { selfServiceOnly: true };
   if (filters.productId) query.productId = filters.productId;
   if (filters.purchaser) query.purchaserIds = await purchaserIds(ctx, filters.purchaser);
@@ -122,20 +130,21 @@ export async function listSubscriptions(
   const filters = 'filters' in request ? await resolveFilters(ctx, request.filters) : cursor!.f;
   const query = await toQuery(ctx, filters);
   const anchor = cursor ? { purchasedAt: new Date(cursor.a.p), id: cursor.a.i } : undefined;
-  const { rows, hasMore } = await findSubscriptionsPage(ctx.prisma, query, {
+  const { rows, hasMore, total: counted } = await findSubscriptionsPage(ctx.prisma, query, {
     size: PAGE_SIZE,
+    countUpTo: TOTAL_CAP,
     ...(anchor && cursor?.d === 'next' ? { after: anchor } : {}),
     ...(anchor && cursor?.d === 'prev' ? { before: anchor } : {}),
   });
   const items = rows.map(toSummary);
-  const total = await countSubscriptions(ctx.prisma, query);
   const first = items[0];
   const last = items[items.length - 1];
   const hasNext = cursor?.d === 'prev' ? true : hasMore;
   const hasPrev = cursor === undefined ? false : cursor.d === 'next' ? true : hasMore;
   return {
     items,
-    total,
+    total: Math.min(counted, TOTAL_CAP),
+    totalCapped: counted > TOTAL_CAP,
     filters,
     ...(hasNext && last ? { nextCursor: encodeCursor(filters, last, 'next') } : {}),
     ...(hasPrev && first ? { prevCursor: encodeCursor(filters, first, 'prev') } : {}),

@@ -2,7 +2,8 @@
  * The policy guard: reads every policy from the tenant and compares it with the record.
  * - A product new to the record is inserted and reported with its value; with
  *   POLICY_GUARD=enforce, one that arrives Enabled is first set to POLICY_DEFAULT.
- * - A value changed outside the bot (admin center, PowerShell) is recorded as such and reported.
+ * - A value changed outside the bot (admin center, PowerShell) is recorded as such and reported,
+ *   unless the bot itself made it and failed to record it then: that is recorded as the admin's.
  * The first run over an empty record only takes stock: every product would be "new" then.
  * Each finding is written together with its report (outbox, unique dedupe key) and guarded by
  * a conditional update, so a rerun or a second replica finds nothing left to report.
@@ -18,6 +19,7 @@ import { isAppError } from '../domain/errors.js';
 import { CHANGED_BY_GUARD, CHANGED_OUTSIDE, type PolicyValue, type RecordedPolicy } from '../domain/policy.js';
 import { enqueue } from '../outbox/enqueue.js';
 import type { PolicyTenant, TenantPolicy } from '../tenant/port.js';
+import { reconcilePolicyIntent, withPolicyLock } from './change-policy.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { outboxContent, type Message } from './messages.js';
 
@@ -56,13 +58,15 @@ export interface PolicyGuardSummary {
   enforced: string[];
   enforceFailed: Array<{ id: string; reason: string }>;
   external: string[];
+  /** Changes the bot made whose record had failed: recorded now as the admin's (change-policy.ts). */
+  reconciled: string[];
 }
 
 export async function runPolicyGuard(deps: PolicyGuardDeps, now: Date): Promise<PolicyGuardSummary> {
   const { prisma } = deps;
   const policies = await deps.tenant.listPolicies();
   const recorded = new Map((await listRecordedPolicies(prisma)).map((policy) => [policy.id, policy]));
-  const summary: PolicyGuardSummary = { baseline: recorded.size === 0, read: policies.length, newProducts: [], enforced: [], enforceFailed: [], external: [] };
+  const summary: PolicyGuardSummary = { baseline: recorded.size === 0, read: policies.length, newProducts: [], enforced: [], enforceFailed: [], external: [], reconciled: [] };
   const report = async (tx: Tx | PrismaClient, key: string, message: Message) => {
     if (deps.mode === 'off' || !deps.adminChannelId) return;
     await enqueue(tx, 'post', key, { channel: deps.adminChannelId, ...outboxContent(message) }, now);
@@ -71,7 +75,13 @@ export async function runPolicyGuard(deps: PolicyGuardDeps, now: Date): Promise<
   for (const policy of policies) {
     const known = recorded.get(policy.id);
     if (!known) await newProduct(deps, policy, summary, report, now);
-    else if (known.value !== policy.value) await changedOutside(deps, known, policy, summary, report, now);
+    else if (known.value !== policy.value) {
+      // A change of this product under way records itself; one that left its record undone is this run's.
+      const reconciled = await withPolicyLock(prisma, policy.id, now, () => reconcilePolicyIntent(prisma, known, policy.value, now));
+      if (!reconciled) continue;
+      if (reconciled.result) summary.reconciled.push(policy.id);
+      else await changedOutside(deps, known, policy, summary, report, now);
+    }
   }
 
   if (summary.baseline && policies.length > 0) {

@@ -30,7 +30,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { deleteJobStateIf, insertJobState, readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { findOutboxStatuses } from '../db/repositories/outbox.js';
 import { findSelfServiceFirstSeen } from '../db/repositories/subscriptions.js';
-import { sumKnownByCurrency, type Money } from '../domain/money.js';
+import { isActive, monthlySpend, type Spend } from '../domain/spend.js';
 import { enqueueParts } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import type { Message } from './messages.js';
@@ -57,8 +57,11 @@ export interface Digest {
   /** Inclusive end. */
   to: Date;
   groups: DigestGroup[];
-  /** `monthly` adds up the known prices; `unknownPrices` says how many were left out. */
-  totals: { count: number; licenses: number; monthly: Money[]; unknownPrices: number };
+  /**
+   * Every new purchase; licenses and spend of those still active (domain/spend.ts): `monthly`
+   * adds up the known prices, `unknownPrices` says how many were left out.
+   */
+  totals: { count: number; active: number; licenses: number } & Spend;
 }
 
 /** What the digest tells the admins' channel: a port the Slack layer implements. */
@@ -133,16 +136,16 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
     if (last && last.product.id === item.product.id) last.items.push(item);
     else groups.push({ product: item.product, items: [item] });
   }
-  const monthly = sumKnownByCurrency(items.map((item) => item.monthlyPrice));
+  const active = items.filter(isActive);
   return {
     from,
     to,
     groups,
     totals: {
       count: items.length,
-      licenses: items.reduce((sum, item) => sum + item.licensesPurchased, 0),
-      monthly: monthly.totals,
-      unknownPrices: monthly.unknown,
+      active: active.length,
+      licenses: active.reduce((sum, item) => sum + item.licensesPurchased, 0),
+      ...monthlySpend(items),
     },
   };
 }
@@ -160,6 +163,8 @@ export async function postDigest(
     skipEmpty: boolean;
     /** The scheduled slot of this run, if it is one. */
     slot?: Date;
+    /** The admin who asked for it (told if Slack refuses it); none for a scheduled run. */
+    requestedBy?: string;
   },
 ): Promise<DigestResult> {
   const channel = deps.adminChannelId;
@@ -184,7 +189,7 @@ export async function postDigest(
       // The pending row is the lock: a second window racing this one fails on its unique key
       // and rolls back with its messages.
       await insertJobState(tx, DIGEST_PENDING, JSON.stringify(pending), ctx.now);
-      await enqueueParts(tx, channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now);
+      await enqueueParts(tx, channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now, options.requestedBy);
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { status: 'busy' };

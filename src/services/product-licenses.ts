@@ -1,21 +1,27 @@
 /**
  * `/purchases licenses <product>`: the product's available quantity (the total of all its
- * active subscriptions, self-service and central), and its users grouped by purchaser.
+ * active subscriptions, self-service and central), and its users grouped by purchaser, a page of
+ * groups at a time: the central subscriptions first, then the purchasers holding most licenses.
+ * A page reads its own groups' users only; the export has everyone.
  */
+import { z } from 'zod';
 import { findUnattributedHolders } from '../db/repositories/attribution.js';
 import { listProducts } from '../db/repositories/catalog.js';
-import { findAssignedUsers, findSubscriptionsOfProduct } from '../db/repositories/subscriptions.js';
-import { matchProduct } from '../domain/products.js';
+import { findLicenseGroupMembers, findLicenseGroups } from '../db/repositories/licenses.js';
+import { AppError } from '../domain/errors.js';
+import { matchProduct, PRODUCT_KEY_SOURCE } from '../domain/products.js';
 import type { ServiceContext } from './context.js';
-import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
+import { shortId } from './subscription-summary.js';
 
 /** Users listed per purchaser group; the rest are counted (the export has them all). */
 export const USERS_PER_GROUP = 15;
+/** Purchaser groups on one page. */
+export const GROUPS_PER_PAGE = 20;
 
 export interface PurchaserGroup {
   /** null for centrally bought subscriptions. */
-  purchaser: SubscriptionSummary['purchaser'];
-  subscriptions: SubscriptionSummary[];
+  purchaser: { id: string; name: string; email: string; slackUserId: string | null } | null;
+  subscriptions: Array<{ id: string; shortId: string }>;
   licenses: number;
   assigned: number;
   users: Array<{ name: string; email: string }>;
@@ -32,41 +38,63 @@ export interface ProductLicenses {
    * (Graph assigns licenses per product; with several subscriptions only an import attributes).
    */
   unattributed: { count: number; users: Array<{ name: string; email: string }> };
+  /** Where this page's groups start among all of them (0-based), and how many groups there are. */
+  offset: number;
+  groupCount: number;
+  nextCursor?: string;
+  prevCursor?: string;
 }
 
-export async function productLicenses(ctx: ServiceContext, productQuery: string): Promise<ProductLicenses> {
+// A button value: the ProductId and the offset of the page's first group.
+const cursorSchema = z.string().regex(new RegExp(`^${PRODUCT_KEY_SOURCE}:\\d{1,7}$`));
+
+function encodeCursor(productId: string, offset: number): string {
+  return `${productId}:${offset}`;
+}
+
+/** The product and page a Next / Previous button asks for. */
+export function decodeLicensesCursor(value: string): { productId: string; offset: number } {
+  const parsed = cursorSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new AppError('bad_input', 'invalid licenses cursor', 'That page link is no longer valid. Run `/purchases licenses <product>` again.');
+  }
+  const at = parsed.data.lastIndexOf(':');
+  return { productId: parsed.data.slice(0, at), offset: Number(parsed.data.slice(at + 1)) };
+}
+
+export async function productLicenses(ctx: ServiceContext, productQuery: string, offset = 0): Promise<ProductLicenses> {
   const product = matchProduct(productQuery, await listProducts(ctx.prisma));
-  const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, 'Active')).map(toSummary);
-  const groups = new Map<string, PurchaserGroup>();
-  for (const subscription of subscriptions) {
-    const key = subscription.purchaser?.id ?? 'central';
-    const group = groups.get(key) ?? {
-      purchaser: subscription.purchaser,
-      subscriptions: [],
-      licenses: 0,
-      assigned: 0,
-      users: [],
+  let start = offset;
+  let page = await findLicenseGroups(ctx.prisma, product.id, { offset: start, size: GROUPS_PER_PAGE + 1 });
+  if (page.rows.length === 0 && start > 0) {
+    // A page past the end (groups went away since the button was drawn): start over.
+    start = 0;
+    page = await findLicenseGroups(ctx.prisma, product.id, { offset: start, size: GROUPS_PER_PAGE + 1 });
+  }
+  const rows = page.rows.slice(0, GROUPS_PER_PAGE);
+  const purchaserIds = rows.flatMap((r) => (r.purchaser ? [r.purchaser.id] : []));
+  const members = await findLicenseGroupMembers(ctx.prisma, product.id, purchaserIds, rows.some((r) => r.purchaser === null), USERS_PER_GROUP);
+  const groups = rows.map((row) => {
+    const key = row.purchaser?.id ?? null;
+    return {
+      purchaser: row.purchaser,
+      subscriptions: members.subscriptions.filter((s) => s.purchaserId === key).map((s) => ({ id: s.id, shortId: shortId(s.id) })),
+      licenses: row.licenses,
+      assigned: row.assigned,
+      users: members.users.filter((u) => u.purchaserId === key).map((u) => ({ name: u.name, email: u.email })),
     };
-    group.subscriptions.push(subscription);
-    group.licenses += subscription.licensesPurchased;
-    group.assigned += subscription.assigned;
-    groups.set(key, group);
-  }
-  for (const group of groups.values()) {
-    for (const subscription of group.subscriptions) {
-      const room = USERS_PER_GROUP - group.users.length;
-      if (room <= 0) break;
-      const rows = await findAssignedUsers(ctx.prisma, subscription.id, room);
-      group.users.push(...rows.map((row) => ({ name: row.user.name, email: row.user.email })));
-    }
-  }
-  const available = subscriptions.reduce((sum, s) => sum + s.licensesPurchased, 0);
-  const assigned = subscriptions.reduce((sum, s) => sum + s.assigned, 0);
-  const ordered = [...groups.values()].sort((a, b) => {
-    if (!a.purchaser) return -1;
-    if (!b.purchaser) return 1;
-    return b.assigned - a.assigned || a.purchaser.name.localeCompare(b.purchaser.name);
   });
   const unattributed = await findUnattributedHolders(ctx.prisma, product.id, USERS_PER_GROUP);
-  return { product, available, assigned, free: Math.max(0, available - assigned), groups: ordered, unattributed };
+  return {
+    product: { id: product.id, name: product.name },
+    available: page.available,
+    assigned: page.assigned,
+    free: Math.max(0, page.available - page.assigned),
+    groups,
+    unattributed,
+    offset: start,
+    groupCount: page.groups,
+    ...(page.rows.length > GROUPS_PER_PAGE ? { nextCursor: encodeCursor(product.id, start + GROUPS_PER_PAGE) } : {}),
+    ...(start > 0 ? { prevCursor: encodeCursor(product.id, Math.max(0, start - GROUPS_PER_PAGE)) } : {}),
+  };
 }

@@ -15,9 +15,9 @@
  */
 import { addDays } from 'date-fns';
 import { isUniqueViolation } from '../db/errors.js';
-import { findRemindersSent, insertRemindersSent } from '../db/repositories/reminders-sent.js';
+import { findRemindersSentExpiring, insertRemindersSent } from '../db/repositories/reminders-sent.js';
 import { findActiveSelfServiceExpiring } from '../db/repositories/subscriptions.js';
-import { daysUntil } from '../domain/dates.js';
+import { daysUntilCounter } from '../domain/dates.js';
 import { enqueueParts } from './channel-posts.js';
 import type { ServiceContext } from './context.js';
 import type { Message } from './messages.js';
@@ -53,15 +53,17 @@ export async function selectDueReminders(ctx: ServiceContext, thresholds: number
   const longest = Math.max(...thresholds);
   // A generous instant window (a day either side covers any zone offset); the calendar-day rule
   // below decides.
-  const rows = await findActiveSelfServiceExpiring(ctx.prisma, addDays(ctx.now, -1), addDays(ctx.now, longest + 2));
+  const [from, to] = [addDays(ctx.now, -1), addDays(ctx.now, longest + 2)];
+  const rows = await findActiveSelfServiceExpiring(ctx.prisma, from, to);
+  const daysUntil = daysUntilCounter(ctx.now, ctx.timeZone);
   // Without a renewal date there is nothing to remind of (the query cannot return one, the type can).
   const due = rows
     .flatMap((row) => (row.expiresAt ? [{ row, expiresAt: row.expiresAt }] : []))
-    .map(({ row, expiresAt }) => ({ row, expiresAt, daysLeft: daysUntil(expiresAt, ctx.now, ctx.timeZone) }))
+    .map(({ row, expiresAt }) => ({ row, expiresAt, daysLeft: daysUntil(expiresAt) }))
     .map(({ row, expiresAt, daysLeft }) => ({ row, expiresAt, daysLeft, threshold: dueThreshold(daysLeft, thresholds) }))
     .filter((entry): entry is typeof entry & { threshold: number } => entry.threshold !== undefined);
   if (due.length === 0) return [];
-  const sent = await findRemindersSent(ctx.prisma, due.map((entry) => entry.row.id));
+  const sent = await findRemindersSentExpiring(ctx.prisma, from, to);
   const sentKeys = new Set(sent.map((s) => `${s.subscriptionId}|${s.thresholdDays}|${s.expiresAt.getTime()}`));
   const groups = new Map<number, ReminderGroup>();
   for (const { row, expiresAt, daysLeft, threshold } of due) {

@@ -5,10 +5,11 @@
  * an exact account of what changed, what did not, and why.
  */
 import { randomUUID } from 'node:crypto';
-import { listRecordedPolicies, recordPolicyChange } from '../db/repositories/policies.js';
+import { listRecordedPolicies } from '../db/repositories/policies.js';
 import { isAppError } from '../domain/errors.js';
 import { policyWord, type PolicyValue } from '../domain/policy.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { changePolicy } from './change-policy.js';
 import type { Actor, ServiceContext } from './context.js';
 import { outboxContent } from './messages.js';
 import type { AllPoliciesResult, PolicyDeps, PolicyPlan } from './policy-deps.js';
@@ -47,33 +48,26 @@ function reasonOf(error: unknown): string {
 
 export async function setAllPolicies(ctx: ServiceContext, deps: PolicyDeps, actor: Actor, value: PolicyValue): Promise<AllPoliciesResult> {
   const plan = await planAllPolicies(ctx, deps, value);
-  const outcomes = new Map<string, { before: PolicyValue } | { reason: string }>();
+  const outcomes = new Map<string, { before: PolicyValue } | { already: true } | { reason: string }>();
   await eachWithConcurrency(plan.toChange, CONCURRENCY, async (policy) => {
     try {
-      const accepted = await deps.tenant.setPolicy(policy.id, policy.kind, value);
-      await ctx.prisma.$transaction((tx) => recordPolicyChange(tx, {
-        policy: { ...accepted, name: policy.name },
-        before: policy.value,
-        source: 'bot',
-        changedBy: actor.slackUserId,
-        auditActor: actor.slackUserId,
-        detail: `source: bot, policy all ${policyWord(value)}`,
-        at: ctx.now,
-      }));
-      outcomes.set(policy.id, { before: policy.value });
+      const change = await changePolicy(ctx, deps.tenant, actor, policy, value, { detail: `source: bot, policy all ${policyWord(value)}` });
+      outcomes.set(policy.id, change.changed ? { before: change.before } : { already: true });
     } catch (error) {
       outcomes.set(policy.id, { reason: reasonOf(error) });
     }
   });
-  const result: AllPoliciesResult = { ...plan, changed: [], failed: [] };
+  const result: AllPoliciesResult = { ...plan, toChange: [...plan.toChange], unchanged: [...plan.unchanged], changed: [], failed: [] };
   for (const policy of plan.toChange) {
     const outcome = outcomes.get(policy.id);
     if (outcome && 'before' in outcome) result.changed.push({ policy, before: outcome.before });
+    // Someone set it to this value between the plan and the change: already so, not changed by this.
+    else if (outcome && 'already' in outcome) result.unchanged.push({ ...policy, value });
     else result.failed.push({ policy, reason: outcome?.reason ?? 'not attempted' });
   }
   if (deps.adminChannelId && (result.changed.length > 0 || result.failed.length > 0)) {
     const message = deps.notices.allChanged(actor.slackUserId, result);
-    await enqueue(ctx.prisma, 'post', `policy.all.${randomUUID()}`, { channel: deps.adminChannelId, ...outboxContent(message) }, ctx.now);
+    await enqueue(ctx.prisma, 'post', `policy.all.${randomUUID()}`, { channel: deps.adminChannelId, ...outboxContent(message), ifFailed: { user: actor.slackUserId } }, ctx.now);
   }
   return result;
 }

@@ -1,12 +1,14 @@
 /**
  * One product's or offer type's policy. The tenant is asked first; only what it accepted is
  * recorded (product, PolicyChange, audit) and announced in the admins' channel, together.
+ * Changes of one product run one at a time (change-policy.ts).
  */
-import { listRecordedPolicies, recordPolicyChange } from '../db/repositories/policies.js';
+import { listRecordedPolicies } from '../db/repositories/policies.js';
 import { AppError } from '../domain/errors.js';
 import type { PolicyKind, PolicyValue, RecordedPolicy } from '../domain/policy.js';
 import { matchProduct } from '../domain/products.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { changePolicy } from './change-policy.js';
 import type { Actor, ServiceContext } from './context.js';
 import { outboxContent } from './messages.js';
 import type { PolicyDeps, PolicyOutcome } from './policy-deps.js';
@@ -34,23 +36,14 @@ export async function setPolicy(
 ): Promise<PolicyOutcome> {
   const target = findPolicy(await listRecordedPolicies(ctx.prisma), request.product);
   refuseTrialsOnOfferType(target, request.value);
-  const accepted = await deps.tenant.setPolicy(target.id, target.kind, request.value);
   const policy = { id: target.id, kind: target.kind, name: target.name };
-  if (accepted.value === target.value) return { policy, before: target.value, after: accepted.value, changed: false };
-  const outcome: PolicyOutcome = { policy, before: target.value, after: accepted.value, changed: true };
-  await ctx.prisma.$transaction(async (tx) => {
-    const changeId = await recordPolicyChange(tx, {
-      policy: { ...accepted, name: target.name },
-      before: target.value,
-      source: 'bot',
-      changedBy: actor.slackUserId,
-      auditActor: actor.slackUserId,
-      at: ctx.now,
-    });
-    if (deps.adminChannelId) {
-      const message = deps.notices.changed(actor.slackUserId, outcome);
-      await enqueue(tx, 'post', `policy.change.${changeId}`, { channel: deps.adminChannelId, ...outboxContent(message) }, ctx.now);
-    }
+  const result = await changePolicy(ctx, deps.tenant, actor, policy, request.value, {
+    announce: async (tx, change) => {
+      if (!deps.adminChannelId) return;
+      const message = deps.notices.changed(actor.slackUserId, { policy, ...change });
+      const post = { channel: deps.adminChannelId, ...outboxContent(message), ifFailed: { user: actor.slackUserId } };
+      await enqueue(tx, 'post', `policy.change.${change.changeId}`, post, ctx.now);
+    },
   });
-  return outcome;
+  return { policy, before: result.before, after: result.after, changed: result.changed };
 }

@@ -2,6 +2,7 @@
 import { findSubscriptionOrigin, type SubscriptionOrigin } from '../db/repositories/attribution.js';
 import { findAssignedUsers, findSubscriptionsByRef } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
+import { quoteInput } from '../domain/text.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
@@ -20,14 +21,14 @@ export async function findSubscription(ctx: ServiceContext, ref: string): Promis
     throw new AppError(
       'not_found',
       `no subscription ${ref}`,
-      `No subscription has the id \`${ref}\`. \`/purchases list status:all\` shows every subscription with its id.`,
+      `No subscription has the id ${quoteInput(ref)}. \`/purchases list status:all\` shows every subscription with its id.`,
     );
   }
   if (rows.length > 1) {
     throw new AppError(
       'ambiguous',
       `several subscriptions start with ${ref}`,
-      `More than one subscription id starts with \`${ref}\`: type more of it (the whole id is shown by \`/purchases show\`).`,
+      `More than one subscription id starts with ${quoteInput(ref)}: type more of it (the whole id is shown by \`/purchases show\`).`,
     );
   }
   return toSummary(rows[0]!);
@@ -35,11 +36,7 @@ export async function findSubscription(ctx: ServiceContext, ref: string): Promis
 
 export async function showSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionDetails> {
   const subscription = await findSubscription(ctx, ref);
-  const assignments = await findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS);
+  const users = await findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS);
   const origin = await findSubscriptionOrigin(ctx.prisma, subscription.id);
-  return {
-    subscription,
-    users: assignments.map((a) => ({ name: a.user.name, email: a.user.email, assignedAt: a.assignedAt })),
-    ...(origin ? { origin } : {}),
-  };
+  return { subscription, users, ...(origin ? { origin } : {}) };
 }

@@ -1,5 +1,6 @@
 import type { SubscriptionRow } from '../db/repositories/subscriptions.js';
-import { multiply, type Money } from '../domain/money.js';
+import type { Money } from '../domain/money.js';
+import { ACTIVE_STATUS, DELETED_STATUS, monthlyCost } from '../domain/spend.js';
 
 /** What views need to show one subscription: plain data, no Prisma types. */
 export interface SubscriptionSummary {
@@ -42,13 +43,13 @@ export function toSummary(row: SubscriptionRow): SubscriptionSummary {
     isSelfService: row.isSelfService,
     purchaser: row.purchaser,
     licensesPurchased: row.licensesPurchased,
-    assigned: row._count.assignments,
+    assigned: row.assigned,
     purchasedAt: row.purchasedAt,
     expiresAt: row.expiresAt,
     unitPrice,
-    monthlyPrice: unitPrice ? multiply(unitPrice, row.licensesPurchased) : null,
+    monthlyPrice: monthlyCost({ unitPrice, licensesPurchased: row.licensesPurchased }),
     isTrial: row.isTrial,
-    status: row.status === 'Deleted' ? 'Deleted' : 'Active',
+    status: row.status === DELETED_STATUS ? DELETED_STATUS : ACTIVE_STATUS,
     selfServiceSource: row.selfServiceSource,
     seenDeletedAt: row.seenDeletedAt,
     cancelledAt: row.cancelledAt,

@@ -4,11 +4,12 @@
  * it shows: scheduled runs that changed something, `/purchases digest`, the Home buttons and
  * take-over steps.
  */
-import type { webApi } from '@slack/bolt';
+import type { Logger, webApi } from '@slack/bolt';
 import { loadDashboard } from '../services/dashboard.js';
 import { homeViewers, rememberHomeViewer } from '../services/home-viewers.js';
 import type { SlackDeps } from './deps.js';
 import { adminHome, nonAdminHome } from './blocks/home.js';
+import { describeError } from './reply.js';
 
 export type HomeDeps = Pick<SlackDeps, 'admins' | 'context'>;
 
@@ -33,6 +34,22 @@ export async function refreshHomes(client: webApi.WebClient, deps: HomeDeps): Pr
   const view = adminHome(await loadDashboard(ctx), ctx.now, ctx.timeZone);
   for (const user of admins) await client.views.publish({ user_id: user, view });
   return admins.length;
+}
+
+/** Shows on `user`'s Home tab, at its top, that `what` failed and why (a Home tab has no thread to answer in). */
+export async function publishHomeFailure(
+  client: webApi.WebClient,
+  deps: HomeDeps,
+  user: string,
+  what: string,
+  error: unknown,
+  logger: Pick<Logger, 'error' | 'warn'>,
+): Promise<void> {
+  try {
+    await publishHome(client, deps, user, `:warning: ${what}: ${describeError(error, logger as Logger)}`);
+  } catch (again) {
+    logger.error(`${what}, and the Home tab could not say so`, again);
+  }
 }
 
 /**

@@ -8,6 +8,10 @@ import { AppError } from '../domain/errors.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { authorizeAdmins } from './middleware/authorize.js';
+import { createSocketModeReceiver, type SocketModeOptions } from './socket-mode.js';
+import { refuseForeignOrigin } from './origin.js';
+import { SlackHttpReceiver, type HealthReport } from './receiver.js';
+import { interactiveClientOptions, slackFetch } from './slack-http.js';
 
 const LOG_LEVELS: Record<Config['LOG_LEVEL'], LogLevel> = {
   debug: LogLevel.DEBUG,
@@ -18,8 +22,10 @@ const LOG_LEVELS: Record<Config['LOG_LEVEL'], LogLevel> = {
 
 export interface SlackAppOptions {
   logger?: Logger;
-  /** Tests turn retries off so a failing call fails at once instead of retrying for minutes. */
+  /** Retries of a failed Web API call (default one, at once); tests turn them off. */
   retries?: number;
+  /** Aborted when the bot stops: every Slack call in flight gives up. */
+  shutdown?: AbortSignal;
   /**
    * HTTP mode: answer Slack only after the listener finished. Tests use it so a request's
    * effects are complete when its response arrives; production acks first (Slack's 3 s limit).
@@ -27,13 +33,19 @@ export interface SlackAppOptions {
   processBeforeResponse?: boolean;
   /** The bot's identity, verified by `verifyBotToken` at start-up (so Bolt need not check it again). */
   identity?: { botId?: string; botUserId?: string };
+  /** Socket Mode only: shorter waits between connection attempts (tests). */
+  socketMode?: Pick<SocketModeOptions, 'clientPingTimeoutMs' | 'retry'>;
+  /** HTTP mode: what GET /health answers. */
+  health?: () => Promise<HealthReport>;
 }
 
 export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, options: SlackAppOptions = {}): App {
-  const clientOptions = {
-    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-    ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
-  };
+  const clientOptions = interactiveClientOptions({
+    apiUrl: config.SLACK_API_URL,
+    timeoutMs: config.SLACK_HTTP_TIMEOUT_MS,
+    shutdown: options.shutdown,
+    retries: options.retries,
+  });
   const common = {
     token: config.SLACK_BOT_TOKEN,
     clientOptions,
@@ -46,15 +58,31 @@ export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, 
       : {}),
     ...(options.logger ? { logger: options.logger } : { logLevel: LOG_LEVELS[config.LOG_LEVEL] }),
   };
-  const app = config.SLACK_APP_TOKEN
-    ? new App({ ...common, socketMode: true, appToken: config.SLACK_APP_TOKEN })
+  const socketMode = (appToken: string) =>
+    createSocketModeReceiver(
+      {
+        appToken,
+        slackApiUrl: config.SLACK_API_URL,
+        ...(options.logger ? { logger: options.logger } : { logLevel: LOG_LEVELS[config.LOG_LEVEL] }),
+        ...options.socketMode,
+      },
+      () => app.logger,
+    );
+  const expected = { teamId: config.SLACK_TEAM_ID, appId: config.SLACK_APP_ID };
+  const app: App = config.SLACK_APP_TOKEN
+    ? new App({ ...common, receiver: socketMode(config.SLACK_APP_TOKEN) })
     : new App({
         ...common,
-        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-        port: config.PORT,
-        processBeforeResponse: options.processBeforeResponse ?? false,
+        receiver: new SlackHttpReceiver({
+          signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+          processBeforeResponse: options.processBeforeResponse ?? false,
+          expected,
+          ...(options.health ? { health: options.health } : {}),
+        }),
       });
   const slackDeps: SlackDeps = { ...deps, logger: app.logger };
+  // Socket Mode: other workspaces and apps are refused here (in HTTP mode the receiver refuses them before Bolt sees the request).
+  if (config.SLACK_APP_TOKEN) app.use(refuseForeignOrigin(expected));
   app.use(authorizeAdmins(slackDeps));
   registerListeners(app, slackDeps);
   app.error(async (error) => {
@@ -70,6 +98,7 @@ export function createSlackApp(config: Config, deps: Omit<SlackDeps, 'logger'>, 
 export async function verifyBotToken(config: Config, retries?: number): Promise<{ botId?: string; botUserId?: string }> {
   const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    fetch: slackFetch(config.SLACK_HTTP_TIMEOUT_MS),
     retryConfig: { retries: retries ?? 2 },
   });
   try {

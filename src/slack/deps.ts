@@ -24,6 +24,8 @@ export interface SlackDeps {
   notices: Notices;
   /** What `/purchases sync` reads: only with TENANT=microsoft (with local, the record is the tenant). */
   tenantSync?: TenantSyncDeps;
+  /** fetch for file uploads: with a deadline, aborted when the bot stops. */
+  uploadFetch: typeof fetch;
 }
 
 export function policyDeps(deps: SlackDeps): PolicyDeps {

@@ -1,22 +1,25 @@
 /**
  * The grammar of `/purchases`: text in, a typed command out, or an AppError whose user
- * message names the bad part and shows the right form.
+ * message names the bad part (quoted short and escaped) and shows the right form.
  */
 import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
-import { parsePolicyValue, type PolicyValue } from '../domain/policy.js';
+import { parsePolicyValue, POLICY_WORDS, type PolicyValue } from '../domain/policy.js';
+import { closestWord, quoteInput, unescapeSlack } from '../domain/text.js';
 import type { ExportTarget } from '../services/export-users.js';
 import { SUBSCRIPTION_STATUS_FILTERS, type ListFilters } from '../services/list-subscriptions.js';
 
 export type PurchasesCommand =
-  | { kind: 'help'; unknown?: string }
-  | { kind: 'list'; filters: ListFilters }
+  | { kind: 'help'; unknown?: string; suggestion?: Subcommand }
+  | { kind: 'list'; filters: ListFilters; hint?: string }
   | { kind: 'show'; subscription: string }
   | { kind: 'licenses'; product: string }
   | { kind: 'export'; target: ExportTarget }
   | { kind: 'takeover'; subscription: string }
+  | { kind: 'withdraw'; request: string }
   | { kind: 'centralize'; product: string }
   | { kind: 'policy-list' }
+  | { kind: 'policy-show'; product: string; hint?: string }
   | { kind: 'policy-set'; product: string; value: PolicyValue }
   | { kind: 'policy-all'; value: PolicyValue }
   | { kind: 'digest' }
@@ -24,14 +27,18 @@ export type PurchasesCommand =
   | { kind: 'mark'; subscription: string; selfService: boolean }
   | { kind: 'import'; product?: string };
 
+export const SUBCOMMANDS = ['list', 'show', 'licenses', 'export', 'takeover', 'centralize', 'policy', 'digest', 'sync', 'mark', 'import', 'help'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
 export const USAGE = {
   list: '`/purchases list [product] [purchaser:<name>] [status:active|deleted|all] [expiring:<days>]`',
   show: '`/purchases show <subscription id>`',
   licenses: '`/purchases licenses <product>`',
   export: '`/purchases export <product | subscription ids>`',
   takeover: '`/purchases takeover <subscription id>`',
+  withdraw: '`/purchases withdraw <request id>`',
   centralize: '`/purchases centralize <product>`',
-  policy: '`/purchases policy [<product | ProductId | offer type> <enabled|trials|disabled>]`',
+  policy: '`/purchases policy [<product | ProductId | offer type> [enabled|trials|disabled]]`',
   policyAll: '`/purchases policy all <enabled|trials|disabled>`',
   digest: '`/purchases digest`',
   sync: '`/purchases sync`',
@@ -42,85 +49,181 @@ export const USAGE = {
 /** A subscription reference: a whole id or the first 6+ characters of one (ids are GUIDs). */
 export const SUBSCRIPTION_REF = /^[0-9a-f][0-9a-f-]{5,35}$/i;
 
-/** Splits on spaces; "double quotes" (also the curly ones Slack clients type) keep words together. */
-export function tokenize(text: string): string[] {
-  const normalized = text.replace(/[\u201C\u201D]/g, '"');
-  const tokens: string[] = [];
-  const pattern = /(\S*?)"([^"]*)"(\S*)|(\S+)/g;
-  for (const match of normalized.matchAll(pattern)) {
-    if (match[4] !== undefined) tokens.push(match[4]);
-    else tokens.push(`${match[1] ?? ''}${match[2] ?? ''}${match[3] ?? ''}`);
+/** How to quote a name with spaces, in every reply that has to say it. */
+const HOW_TO_QUOTE = 'Put a name with spaces in quotes, e.g. `purchaser:"Meera Desai"` (double or single, straight or curly quotes).';
+
+/** One word of the command, or a quoted group of words; `quoted` says which, `keyed` whether a filter name came first. */
+export interface Token {
+  text: string;
+  quoted: boolean;
+  /** `purchaser:"Meera Desai"`: the words after `filter:` were quoted, not the filter's name. */
+  keyed: boolean;
+}
+
+/** Each opening quote and the quotes that close it (Slack clients may turn " into “ ” and ' into ‘ ’). */
+const CLOSERS: Record<string, string> = {
+  '"': '"“”',
+  '“': '”"',
+  '”': '”"',
+  '„': '“”"',
+  "'": "'’",
+  '‘': "’'",
+  '’': "’'",
+};
+
+function unclosedQuote(rest: string): AppError {
+  return new AppError(
+    'bad_input',
+    'unclosed quote',
+    `The quote that starts ${quoteInput(rest)} is never closed, so I could not tell where the name ends. ${HOW_TO_QUOTE}`,
+  );
+}
+
+/**
+ * Splits on spaces. A quote at the start of a word, or right after `filter:`, groups words until
+ * the same kind of quote ends a word; a quote inside a word (O'Brien) is a letter like any other.
+ */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i >= text.length) break;
+    let word = '';
+    let quoted = false;
+    let keyed = false;
+    while (i < text.length && !/\s/.test(text[i]!)) {
+      const char = text[i]!;
+      const opensQuote = CLOSERS[char] !== undefined && (word === '' || /^[a-z]+:$/i.test(word));
+      if (!opensQuote) {
+        word += char;
+        i++;
+        continue;
+      }
+      const closers = CLOSERS[char]!;
+      let end = -1;
+      for (let j = i + 1; j < text.length; j++) {
+        if (closers.includes(text[j]!) && (j + 1 === text.length || /\s/.test(text[j + 1]!))) {
+          end = j;
+          break;
+        }
+      }
+      if (end < 0) throw unclosedQuote(text.slice(i));
+      keyed = word !== '';
+      word += text.slice(i + 1, end).trim().replace(/\s+/g, ' ');
+      quoted = true;
+      i = end + 1;
+    }
+    tokens.push({ text: word, quoted, keyed });
   }
   return tokens;
 }
 
 const statusSchema = z.enum(SUBSCRIPTION_STATUS_FILTERS);
 const expiringSchema = z.coerce.number().int().min(0).max(3650);
+const FILTERS = ['purchaser', 'status', 'expiring'] as const;
 
 function badFilter(what: string): AppError {
   return new AppError(
     'bad_input',
     `bad list filter: ${what}`,
-    `${what}\nThe right form: ${USAGE.list}\nExample: \`/purchases list power bi status:all expiring:30\``,
+    `${what}\nThe right form: ${USAGE.list}\nExample: \`/purchases list Power BI Pro status:all expiring:30\``,
   );
 }
 
-function parseList(args: string[]): ListFilters {
+function didYouMean(suggestion: string | undefined, as: (word: string) => string): string {
+  return suggestion ? ` Did you mean ${as(suggestion)}?` : '';
+}
+
+function parseList(tokens: Token[]): { kind: 'list'; filters: ListFilters; hint?: string } {
   const filters: ListFilters = { status: 'active' };
   const productWords: string[] = [];
-  for (const arg of args) {
-    const colon = arg.indexOf(':');
+  let hint: string | undefined;
+  let unquotedPurchaser: { value: string; at: number } | undefined;
+  for (const [index, token] of tokens.entries()) {
+    const colon = token.quoted && !token.keyed ? -1 : token.text.indexOf(':');
     if (colon <= 0) {
-      productWords.push(arg);
+      productWords.push(token.text);
       continue;
     }
-    const key = arg.slice(0, colon).toLowerCase();
-    const value = arg.slice(colon + 1).trim();
+    const key = token.text.slice(0, colon).toLowerCase();
+    const value = token.text.slice(colon + 1).trim();
     switch (key) {
       case 'purchaser':
-        if (value === '') throw badFilter('`purchaser:` needs a name or email, e.g. `purchaser:"Ana Lopez"`.');
+        if (value === '') throw badFilter(`\`purchaser:\` needs a name or an email after it, with no space, e.g. \`purchaser:meera\` or \`purchaser:"Meera Desai"\`.`);
         filters.purchaser = value;
+        if (!token.quoted) unquotedPurchaser = { value, at: index };
         break;
       case 'status': {
         const status = statusSchema.safeParse(value.toLowerCase());
-        if (!status.success) throw badFilter(`\`status:${value}\` is not a status: use status:active, status:deleted or status:all.`);
+        if (!status.success) {
+          const near = closestWord(value, SUBSCRIPTION_STATUS_FILTERS);
+          throw badFilter(`${quoteInput(token.text)} is not a status: use status:active, status:deleted or status:all.${didYouMean(near, (w) => `\`status:${w}\``)}`);
+        }
         filters.status = status.data;
         break;
       }
       case 'expiring': {
         const days = expiringSchema.safeParse(value);
         if (value === '' || !days.success) {
-          throw badFilter(`\`expiring:${value}\` needs a number of days from 0 to 3650, e.g. \`expiring:30\`.`);
+          throw badFilter(`${quoteInput(token.text)} needs a number of days from 0 to 3650, e.g. \`expiring:30\`.`);
         }
         filters.expiringDays = days.data;
         break;
       }
-      default:
-        throw badFilter(`\`${arg}\` is not a filter I know: use purchaser:, status: or expiring:.`);
+      default: {
+        const near = closestWord(key, FILTERS);
+        throw badFilter(`${quoteInput(token.text)} is not a filter I know: use purchaser:, status: or expiring:.${didYouMean(near, (w) => `\`${w}:\``)}`);
+      }
     }
   }
   if (productWords.length > 0) filters.product = productWords.join(' ');
-  return filters;
+  // `purchaser:Meera Desai` reads as purchaser "Meera" and product "Desai": say so if that fails.
+  const next = unquotedPurchaser ? tokens[unquotedPurchaser.at + 1] : undefined;
+  if (unquotedPurchaser && next && !next.quoted && !next.text.includes(':')) {
+    hint =
+      `I read ${quoteInput(`purchaser:${unquotedPurchaser.value}`)} as the purchaser and ${quoteInput(productWords.join(' '))} as the product. ` +
+      `If the name goes on, put it in quotes: ${quoteInput(`purchaser:"${unquotedPurchaser.value} ${next.text}"`, 80)}.`;
+  }
+  return { kind: 'list', filters, ...(hint ? { hint } : {}) };
 }
 
-function subscriptionRef(args: string[], usage: string, example: string): string {
-  const ref = requireArgument(args, usage, example);
-  if (args.length !== 1 || !SUBSCRIPTION_REF.test(ref)) {
+function subscriptionRef(tokens: Token[], usage: string, example: string): string {
+  const ref = requireArgument(tokens, usage, example);
+  if (tokens.length !== 1 || !SUBSCRIPTION_REF.test(ref)) {
     throw new AppError(
       'bad_input',
       `bad subscription reference ${ref}`,
-      `\`${ref}\` is not a subscription id. Use the id shown by \`/purchases list\` (at least its first 6 characters): ${usage}`,
+      `${quoteInput(ref)} is not a subscription id. Use the id shown by \`/purchases list\` (at least its first 6 characters): ${usage}`,
     );
   }
   return ref;
 }
 
-function requireArgument(args: string[], usage: string, example: string): string {
-  const value = args.join(' ').trim();
+function requireArgument(tokens: Token[], usage: string, example: string): string {
+  const value = tokens.map((t) => t.text).join(' ').trim();
   if (value === '') {
     throw new AppError('bad_input', 'missing argument', `This needs an argument: ${usage}\nExample: \`${example}\``);
   }
   return value;
+}
+
+/** `export <product words>` or `export <id> <id> …`; a mix names what is not an id. */
+function parseExport(tokens: Token[]): PurchasesCommand {
+  requireArgument(tokens, USAGE.export, '/purchases export Visio Plan 2');
+  const words = tokens.map((t) => t.text.replace(/,$/, '')).filter((word) => word !== '');
+  const notIds = words.filter((word) => !SUBSCRIPTION_REF.test(word));
+  if (notIds.length === 0) return { kind: 'export', target: { kind: 'subscriptions', refs: words } };
+  if (SUBSCRIPTION_REF.test(words[0]!)) {
+    const named = notIds.slice(0, 3).map((word) => quoteInput(word)).join(', ');
+    const more = notIds.length > 3 ? ` and ${notIds.length - 3} more` : '';
+    throw new AppError(
+      'bad_input',
+      'export: not subscription ids',
+      `${named}${more} ${notIds.length === 1 ? 'is not a subscription id' : 'are not subscription ids'}: list ids as \`/purchases list\` shows them (at least their first 6 characters), or name one product alone.\nThe right form: ${USAGE.export}`,
+    );
+  }
+  return { kind: 'export', target: { kind: 'product', product: words.join(' ') } };
 }
 
 function badPolicy(what: string): AppError {
@@ -131,65 +234,81 @@ function badPolicy(what: string): AppError {
   );
 }
 
-/** `policy`, `policy all <value>`, `policy <product words> <value>`: the value is the last word. */
-function parsePolicy(args: string[]): PurchasesCommand {
-  if (args.length === 0) return { kind: 'policy-list' };
-  const last = args[args.length - 1]!;
+const VALUE_WORDS = 'enabled, trials or disabled (Enabled, OnlyTrialsWithoutPaymentMethod and Disabled work too)';
+
+/**
+ * `policy`, `policy all <value>`, `policy <product words> <value>`: the value is the last word.
+ * Without a value, `policy <product>` shows that product's policy and the values it can take.
+ */
+function parsePolicy(tokens: Token[]): PurchasesCommand {
+  const words = tokens.map((t) => t.text);
+  if (words.length === 0) return { kind: 'policy-list' };
+  const last = words[words.length - 1]!;
   const value = parsePolicyValue(last);
-  if (args[0]!.toLowerCase() === 'all') {
-    if (args.length !== 2 || !value) {
-      throw badPolicy('`policy all` needs one value: enabled, trials or disabled, e.g. `/purchases policy all disabled`.');
+  if (words[0]!.toLowerCase() === 'all' && !tokens[0]!.quoted) {
+    if (words.length !== 2 || !value) {
+      const near = words.length === 2 ? closestWord(last, POLICY_WORDS) : undefined;
+      throw badPolicy(`\`policy all\` needs one value: enabled, trials or disabled, e.g. \`/purchases policy all disabled\`.${didYouMean(near, (w) => `\`policy all ${w}\``)}`);
     }
     return { kind: 'policy-all', value };
   }
-  if (!value) {
-    const problem =
-      args.length === 1
-        ? `\`${last}\` needs a value after it: enabled, trials or disabled.`
-        : `\`${last}\` is not a policy value: use enabled, trials or disabled (Enabled, OnlyTrialsWithoutPaymentMethod and Disabled work too).`;
-    throw badPolicy(problem);
+  if (value) {
+    if (words.length === 1) throw badPolicy('Name the product, its ProductId or an offer type before the value.');
+    return { kind: 'policy-set', product: words.slice(0, -1).join(' '), value };
   }
-  if (args.length === 1) throw badPolicy('Name the product, its ProductId or an offer type before the value.');
-  return { kind: 'policy-set', product: args.slice(0, -1).join(' '), value };
+  const near = words.length > 1 ? closestWord(last, POLICY_WORDS) : undefined;
+  if (near) throw badPolicy(`${quoteInput(last)} is not a policy value: did you mean \`${near}\`? Use ${VALUE_WORDS}.`);
+  const hint =
+    words.length > 1
+      ? `If ${quoteInput(last)} was meant as the new value: ${quoteInput(last)} is not a policy value. Use ${VALUE_WORDS}.\nThe right form: ${USAGE.policy} or ${USAGE.policyAll}`
+      : undefined;
+  return { kind: 'policy-show', product: words.join(' '), ...(hint ? { hint } : {}) };
 }
 
 /** `mark <subscription> self-service|central`: an admin's word on whether it is a self-service purchase. */
-function parseMark(args: string[]): PurchasesCommand {
+function parseMark(tokens: Token[]): PurchasesCommand {
   const example = '/purchases mark 3f2b9c1a central';
-  const [ref, value, ...extra] = args;
+  const [ref, value, ...extra] = tokens.map((t) => t.text);
   const badMark = (what: string) => new AppError('bad_input', `bad mark command: ${what}`, `${what}\nThe right form: ${USAGE.mark}\nExample: \`${example}\``);
   if (!ref) throw badMark('`mark` needs a subscription id and what it is: self-service or central.');
-  if (!SUBSCRIPTION_REF.test(ref)) throw badMark(`\`${ref}\` is not a subscription id: use the id shown by \`/purchases list\` (at least its first 6 characters).`);
-  if (!value) throw badMark(`Say what subscription \`${ref}\` is: self-service or central.`);
-  if (extra.length > 0) throw badMark(`\`mark\` takes a subscription id and one word, self-service or central; \`${extra.join(' ')}\` is too much.`);
+  if (!SUBSCRIPTION_REF.test(ref)) throw badMark(`${quoteInput(ref)} is not a subscription id: use the id shown by \`/purchases list\` (at least its first 6 characters).`);
+  if (!value) throw badMark(`Say what subscription ${quoteInput(ref)} is: self-service or central.`);
+  if (extra.length > 0) throw badMark(`\`mark\` takes a subscription id and one word, self-service or central; ${quoteInput(extra.join(' '))} is too much.`);
   const word = value.toLowerCase().replace(/[\s_-]/g, '');
   if (word === 'selfservice' || word === 'self') return { kind: 'mark', subscription: ref, selfService: true };
   if (word === 'central') return { kind: 'mark', subscription: ref, selfService: false };
-  throw badMark(`\`${value}\` is neither self-service nor central.`);
+  throw badMark(`${quoteInput(value)} is neither self-service nor central.`);
 }
 
+function isSubcommand(word: string): word is Subcommand {
+  return (SUBCOMMANDS as readonly string[]).includes(word);
+}
+
+/** `text` as Slack sends it (with `&`, `<` and `>` escaped). */
 export function parsePurchasesCommand(text: string): PurchasesCommand {
-  const [first, ...args] = tokenize(text.trim());
-  const sub = first?.toLowerCase();
+  const [first, ...args] = tokenize(unescapeSlack(text).trim());
+  const sub = first?.text.toLowerCase();
   switch (sub) {
     case undefined:
     case 'help':
       return { kind: 'help' };
     case 'list':
-      return { kind: 'list', filters: parseList(args) };
+      return parseList(args);
     case 'show':
       return { kind: 'show', subscription: subscriptionRef(args, USAGE.show, '/purchases show 3f2b9c1a') };
     case 'licenses':
-      return { kind: 'licenses', product: requireArgument(args, USAGE.licenses, '/purchases licenses Power BI Pro') };
-    case 'export': {
-      requireArgument(args, USAGE.export, '/purchases export Visio Plan 2');
-      const allRefs = args.every((arg) => SUBSCRIPTION_REF.test(arg.replace(/,$/, '')));
-      return allRefs
-        ? { kind: 'export', target: { kind: 'subscriptions', refs: args.map((arg) => arg.replace(/,$/, '')) } }
-        : { kind: 'export', target: { kind: 'product', product: args.join(' ') } };
-    }
+      return { kind: 'licenses', product: requireArgument(args, USAGE.licenses, '/purchases licenses Visio Plan 2') };
+    case 'export':
+      return parseExport(args);
     case 'takeover':
       return { kind: 'takeover', subscription: subscriptionRef(args, USAGE.takeover, '/purchases takeover 3f2b9c1a') };
+    case 'withdraw': {
+      const ref = requireArgument(args, USAGE.withdraw, '/purchases withdraw 1a2b3c4d');
+      if (args.length !== 1 || !SUBSCRIPTION_REF.test(ref)) {
+        throw new AppError('bad_input', 'bad request reference', `That is not a take-over request id. Use the id shown on the request (at least its first 6 characters): ${USAGE.withdraw}`);
+      }
+      return { kind: 'withdraw', request: ref };
+    }
     case 'centralize':
       return { kind: 'centralize', product: requireArgument(args, USAGE.centralize, '/purchases centralize Power BI Pro') };
     case 'policy':
@@ -206,9 +325,13 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
       return { kind: 'sync' };
     case 'mark':
       return parseMark(args);
-    case 'import':
-      return args.length > 0 ? { kind: 'import', product: args.join(' ') } : { kind: 'import' };
-    default:
-      return { kind: 'help', unknown: first };
+    case 'import': {
+      const product = args.map((t) => t.text).join(' ').trim();
+      return product ? { kind: 'import', product } : { kind: 'import' };
+    }
+    default: {
+      const suggestion = closestWord(sub, SUBCOMMANDS);
+      return { kind: 'help', unknown: first!.text, ...(suggestion && isSubcommand(suggestion) ? { suggestion } : {}) };
+    }
   }
 }

@@ -5,7 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { webApi } from '@slack/bolt';
-import { AppError } from '../domain/errors.js';
+import { AppError, isAppError } from '../domain/errors.js';
+import { slackCallFailed, slackErrorCode } from './slack-errors.js';
 
 export interface FileToUpload {
   path: string;
@@ -16,25 +17,34 @@ export interface FileToUpload {
   initialComment?: string;
 }
 
-function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
-
-export async function uploadFile(client: webApi.WebClient, file: FileToUpload): Promise<{ fileId: string }> {
+/** `send` carries the bytes: a fetch with a deadline (see slack-http.ts). */
+export async function uploadFile(client: webApi.WebClient, file: FileToUpload, send: typeof fetch): Promise<{ fileId: string }> {
   try {
     const { upload_url: uploadUrl, file_id: fileId } = await client.files.getUploadURLExternal({
       filename: file.filename,
       length: file.bytes,
     });
     if (!uploadUrl || !fileId) throw new Error('files.getUploadURLExternal returned no upload_url/file_id');
-    const response = await fetch(uploadUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(file.bytes) },
-      body: Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>,
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' });
-    if (!response.ok) throw new Error(`file upload answered HTTP ${response.status}`);
+    let response: Response;
+    try {
+      response = await send(uploadUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(file.bytes) },
+        body: Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>,
+        duplex: 'half',
+      } as RequestInit & { duplex: 'half' });
+    } catch (error) {
+      const late = (error as { name?: string }).name === 'TimeoutError';
+      throw new AppError(
+        'tenant_unavailable',
+        `file upload failed: ${(error as Error).message}`,
+        late ? 'The CSV could not be uploaded: Slack did not take the file in time. Try again in a moment.' : 'The CSV could not be uploaded: the bot could not reach Slack. Try again in a moment.',
+        { cause: error },
+      );
+    }
+    if (!response.ok) {
+      throw new AppError('tenant_unavailable', `file upload answered HTTP ${response.status}`, `The CSV could not be uploaded: Slack answered HTTP ${response.status}. Try again in a moment.`);
+    }
     await client.files.completeUploadExternal({
       files: [{ id: fileId, title: file.title }],
       channel_id: file.channelId,
@@ -43,6 +53,7 @@ export async function uploadFile(client: webApi.WebClient, file: FileToUpload): 
     return { fileId };
   } catch (error) {
     const code = slackErrorCode(error);
+    if (isAppError(error)) throw error;
     if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'access_denied') {
       throw new AppError(
         'bad_input',
@@ -51,6 +62,6 @@ export async function uploadFile(client: webApi.WebClient, file: FileToUpload): 
         { cause: error },
       );
     }
-    throw error;
+    throw slackCallFailed(error, 'The CSV could not be uploaded');
   }
 }

@@ -8,6 +8,7 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
+import { slackCallFailed, slackErrorCode } from './slack-errors.js';
 
 /** Larger than any export of a tenant's holders; a guard against reading something else whole. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -36,13 +37,8 @@ export function isCsvFile(file: Pick<SlackFile, 'name' | 'filetype' | 'mimetype'
   return file.filetype === 'csv' || file.mimetype === 'text/csv' || /\.csv$/i.test(file.name);
 }
 
-function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
-
-/** Slack's refusals of files.* as sentences; anything else is thrown as it came. */
-function explained(error: unknown): never {
+/** Slack's refusals of files.* as sentences; any other failure of the call as slack-errors.ts words it. */
+function explained(error: unknown, what: string): never {
   const code = slackErrorCode(error);
   if (code === 'missing_scope' || code === 'not_allowed_token_type') {
     throw new AppError(
@@ -55,7 +51,7 @@ function explained(error: unknown): never {
   if (code === 'file_not_found' || code === 'file_deleted') {
     throw new AppError('not_found', `file ${code}`, 'That file is no longer in Slack (deleted?): upload it again to this app’s Messages tab.', { cause: error });
   }
-  throw error;
+  throw slackCallFailed(error, what);
 }
 
 /** The newest CSV `userId` uploaded to the app's DM, or undefined. */
@@ -68,19 +64,25 @@ export async function latestUploadedCsv(client: webApi.WebClient, userId: string
     const files = z.array(fileSchema).catch([]).parse(listed.files ?? []);
     return files.filter(isCsvFile).sort((a, b) => (b.created ?? 0) - (a.created ?? 0))[0];
   } catch (error) {
-    return explained(error);
+    return explained(error, 'Your uploads could not be listed');
   }
 }
 
+/** How the bytes are fetched: with the bot token, and a fetch with a deadline that stops with the bot. */
+export interface FileReader {
+  botToken: string;
+  fetch: typeof fetch;
+}
+
 /** Reads a file's bytes; refuses one that is not a CSV, is too large, or that Slack will not give. */
-export async function downloadCsv(client: webApi.WebClient, botToken: string, fileId: string): Promise<UploadedFile> {
+export async function downloadCsv(client: webApi.WebClient, reader: FileReader, fileId: string): Promise<UploadedFile> {
   let file: SlackFile;
   try {
     const info = await client.files.info({ file: fileId });
     file = fileSchema.parse(info.file);
   } catch (error) {
     if (error instanceof z.ZodError) throw new AppError('tenant_unavailable', 'files.info without a file', 'Slack did not describe that file: upload it again.');
-    return explained(error);
+    return explained(error, 'Slack did not describe that file');
   }
   if (!isCsvFile(file)) {
     throw new AppError('bad_input', `not a CSV: ${file.name}`, `\`${file.name}\` is not a CSV file. Export the list as CSV (comma, semicolon or tab separated) and upload that.`);
@@ -90,7 +92,13 @@ export async function downloadCsv(client: webApi.WebClient, botToken: string, fi
   }
   const url = file.url_private_download ?? file.url_private;
   if (!url) throw new AppError('tenant_unavailable', 'file without url_private', `Slack gave no address for \`${file.name}\`: upload it again.`);
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${botToken}` }, redirect: 'follow' });
+  let response: Response;
+  try {
+    response = await reader.fetch(url, { headers: { Authorization: `Bearer ${reader.botToken}` }, redirect: 'follow' });
+  } catch (error) {
+    const why = error instanceof Error && error.name === 'TimeoutError' ? 'Slack did not hand it over in time' : 'the bot could not reach Slack';
+    throw new AppError('tenant_unavailable', `download of ${file.id} failed: ${String(error)}`, `\`${file.name}\` could not be read: ${why}. Try again in a moment.`, { cause: error });
+  }
   const type = response.headers.get('content-type') ?? '';
   if (!response.ok || type.startsWith('text/html')) {
     throw new AppError(
@@ -99,7 +107,12 @@ export async function downloadCsv(client: webApi.WebClient, botToken: string, fi
       `Slack did not hand over \`${file.name}\` (HTTP ${response.status}${type.startsWith('text/html') ? ', a sign-in page' : ''}): the app needs the \`files:read\` scope and must be reinstalled after it is added.`,
     );
   }
-  const content = Buffer.from(await response.arrayBuffer());
+  let content: Buffer;
+  try {
+    content = Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    throw new AppError('tenant_unavailable', `download of ${file.id} broke off: ${String(error)}`, `\`${file.name}\` could not be read whole from Slack. Try again in a moment.`, { cause: error });
+  }
   if (content.length > MAX_IMPORT_BYTES) {
     throw new AppError('bad_input', `file too large: ${content.length}`, `\`${file.name}\` is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it, or run \`npm run import\` on the bot's host.`);
   }

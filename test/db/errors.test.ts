@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { insertedFirst, isUniqueViolation } from '../../src/db/errors.js';
-import { createTestDatabase, testProviders, type Database } from '../support/database.js';
+import { dialectProviders, useTestDatabase } from '../support/database.js';
 
-describe.each(testProviders)('isUniqueViolation on %s', (provider) => {
-  let database: Database;
+describe.each(dialectProviders)('isUniqueViolation on %s', (provider) => {
+  const database = useTestDatabase(provider);
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
     await database.prisma.jobState.create({ data: { key: 'digest', value: '1', updatedAt: new Date() } });
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   it('recognises an insert of a key that is already there', async () => {

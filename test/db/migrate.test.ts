@@ -18,7 +18,7 @@ import {
   type DatabaseProvider,
 } from '../../src/db/migrate.js';
 import { withSchemaEngine } from '../../scripts/lib/schema-engine.js';
-import { createEmptyTestDatabase, testProviders, type EmptyTestDatabase } from '../support/database.js';
+import { createEmptyTestDatabase, dialectProviders, type EmptyTestDatabase } from '../support/database.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -74,7 +74,7 @@ function addMigration(dir: string, name: string, sql: string): void {
   writeFileSync(path.join(dir, name, 'migration.sql'), sql);
 }
 
-describe.each(testProviders)('the runtime migrator on %s', (provider) => {
+describe.each(dialectProviders)('the runtime migrator on %s', (provider) => {
   let database: EmptyTestDatabase;
   const tempDirs: string[] = [];
   const repoMigrations = loadMigrations(migrationsDirFor(provider));

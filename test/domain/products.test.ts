@@ -44,7 +44,7 @@ describe('matching a product typed loosely', () => {
   it('says what would be right when nothing matches', () => {
     const error = failure('excel');
     expect(error.code).toBe('not_found');
-    expect(error.userMessage).toContain('No product matches "excel"');
+    expect(error.userMessage).toContain('No product matches `excel`');
     expect(error.userMessage).toContain('CFQ7TTC0H9MP');
   });
 });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, demoGraphTenant, graphFailures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 import type { EmulatedMessage } from '../../src/devkit/slack-emulator/index.js';
-import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, replyText, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, textOf, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
 import { buildBlockActionsPayload, buildViewSubmissionPayload, fileShareEvent, sendEvent } from '../support/slack-requests.js';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
@@ -58,7 +58,7 @@ describe('the record from Microsoft 365, end to end', () => {
     });
     const before = t.emulator.responseUrlPosts.length;
     expect((await t.interact(payload)).status).toBe(200);
-    return t.emulator.responseUrlPosts.slice(before).map((p) => replyText(p.body));
+    return t.emulator.responseUrlPosts.slice(before).map((p) => textOf(p.body));
   }
 
   it('fills the record at start, and /purchases sync says what it found, then that nothing changed', async () => {
@@ -66,11 +66,11 @@ describe('the record from Microsoft 365, end to end', () => {
     fake.graph.users.get(DEMO_USERS.kim.id)!.displayName = 'Kim Larsen-Berg';
 
     const changed = await t.command(ADMIN_A, 'sync');
-    expect(replyText(changed.replies[0])).toContain('Synced from Microsoft 365');
-    expect(replyText(changed.replies[0])).toContain('*Changed:* 1 person — Kim Larsen-Berg');
+    expect(textOf(changed.replies[0])).toContain('Synced from Microsoft 365');
+    expect(textOf(changed.replies[0])).toContain('*Changed:* 1 person — Kim Larsen-Berg');
 
     const again = await t.command(ADMIN_A, 'sync');
-    expect(replyText(again.replies[0])).toContain('Nothing changed: the record already matched Microsoft 365.');
+    expect(textOf(again.replies[0])).toContain('Nothing changed: the record already matched Microsoft 365.');
 
     const home = await t.openHome(ADMIN_A);
     expect(JSON.stringify(home?.blocks)).toContain('*Tenant sync:* 2026-11-25 09:00, nothing changed');
@@ -81,24 +81,24 @@ describe('the record from Microsoft 365, end to end', () => {
 
     const { replies } = await t.command(ADMIN_A, 'sync');
 
-    expect(replyText(replies[0])).toContain('The sync from Microsoft 365 could not run, and the record is as it was');
-    expect(replyText(replies[0])).toContain('User.Read.All');
+    expect(textOf(replies[0])).toContain('The sync from Microsoft 365 could not run, and the record is as it was');
+    expect(textOf(replies[0])).toContain('User.Read.All');
   });
 
   it('keeps an admin’s mark through later syncs, and show names who decided and whether holders are attributed', async () => {
     const marked = await t.command(ADMIN_A, `mark ${POWER_BI_OF_MEERA} central`);
-    expect(replyText(marked.replies[0])).toContain('is now marked *central*');
+    expect(textOf(marked.replies[0])).toContain('is now marked *central*');
 
     await t.command(ADMIN_B, 'sync');
 
-    const shown = replyText((await t.command(ADMIN_B, `show ${POWER_BI_OF_MEERA}`)).replies[0]);
+    const shown = textOf((await t.command(ADMIN_B, `show ${POWER_BI_OF_MEERA}`)).replies[0]);
     expect(shown).toContain('(central)');
     expect(shown).toContain(`marked central by <@${ADMIN_A}> on 2026-11-25`);
     expect(shown).toContain('not attributed: Microsoft 365 assigns licenses per product, and 3 people hold this one across its 2 subscriptions');
-    const visio = replyText((await t.command(ADMIN_B, `show ${VISIO_OF_ANA}`)).replies[0]);
+    const visio = textOf((await t.command(ADMIN_B, `show ${VISIO_OF_ANA}`)).replies[0]);
     expect(visio).toContain('self-service, purchaser from Graph owner');
     expect(visio).toContain('attributed to this subscription: it is the only one of its license');
-    const licenses = replyText((await t.command(ADMIN_B, 'licenses Power BI Pro')).replies[0]);
+    const licenses = textOf((await t.command(ADMIN_B, 'licenses Power BI Pro')).replies[0]);
     expect(licenses).toContain('Not attributed to a subscription');
   });
 
@@ -120,6 +120,10 @@ describe('the record from Microsoft 365, end to end', () => {
     expect(fake.graph.users.get(DEMO_USERS.tom.id)!.assignedLicenses).toEqual([]);
     expect(t.emulator.messages(t.emulator.dmChannel(ADMIN_A)).some((m) => m.text.includes('Cancel the subscription in the Microsoft 365 admin center'))).toBe(true);
 
+    const forged = await click(ADMIN_A, 'takeover_marked_cancelled', 'not-a-request', awaiting);
+    expect(forged.join()).toContain('This button does not carry a take-over request id the bot can use');
+    expect((await t.database.prisma.takeoverRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('AWAITING_ADMIN_CENTER');
+
     expect(await click(ADMIN_A, 'takeover_marked_cancelled', request.id, awaiting)).toEqual([]);
     const second = await click(ADMIN_B, 'takeover_marked_cancelled', request.id, awaiting);
     expect(second.join()).toContain(`already finished: <@${ADMIN_A}> marked it cancelled`);
@@ -132,8 +136,8 @@ describe('the record from Microsoft 365, end to end', () => {
 
   it('says honestly that centralizing assigns nothing in Microsoft 365', async () => {
     const { replies } = await t.command(ADMIN_A, 'centralize Power BI Pro');
-    expect(replyText(replies[0])).toContain('Nothing to assign in Microsoft 365');
-    expect(replyText(replies[0])).not.toContain('centralize_assign');
+    expect(textOf(replies[0])).toContain('Nothing to assign in Microsoft 365');
+    expect(textOf(replies[0])).not.toContain('centralize_assign');
   });
 });
 
@@ -149,7 +153,7 @@ describe('importing a CSV uploaded to the app’s DM', () => {
     expect(offer.text).toContain('Got `subscriptions.csv`');
     const { replies } = await t.clickChannel(ADMIN_A, upload.file.channel!, 'import_file', upload.file.id);
 
-    const report = replyText(replies[0]);
+    const report = textOf(replies[0]);
     expect(report).toContain('subscriptions.csv (subscriptions): 1 row accepted, 6 refused.');
     expect(report).toContain('line 2: \\"Licenses\\" must be a whole number of licenses such as 5, not \\"five\\"');
     expect(t.emulator.callsTo('download')).toHaveLength(1);
@@ -160,13 +164,13 @@ describe('importing a CSV uploaded to the app’s DM', () => {
 
     const { replies } = await t.command(ADMIN_A, 'import');
 
-    expect(replyText(replies[0])).toContain('Nothing changed in the record: it already held all of that.');
-    expect(replyText(replies[0])).toContain('The same file was imported before');
+    expect(textOf(replies[0])).toContain('Nothing changed in the record: it already held all of that.');
+    expect(textOf(replies[0])).toContain('The same file was imported before');
   });
 
   it('explains how to upload when there is no CSV, and refuses a file from someone who is not an admin', async () => {
     const none = await t.command(ADMIN_B, 'import');
-    expect(replyText(none.replies[0])).toContain('A slash command cannot carry a file');
+    expect(textOf(none.replies[0])).toContain('A slash command cannot carry a file');
 
     const upload = t.emulator.uploadAsUser(NON_ADMIN, { name: 'mine.csv', content: badRows });
     await sendEvent(t.target, fileShareEvent(upload));
@@ -174,9 +178,19 @@ describe('importing a CSV uploaded to the app’s DM', () => {
     expect(await t.database.prisma.auditEvent.count({ where: { actorId: NON_ADMIN, outcome: 'denied' } })).toBe(1);
   });
 
+  it('refuses a file shared in an event that names no valid user, audited, without reading the file', async () => {
+    const upload = t.emulator.uploadAsUser(ADMIN_A, { name: 'subscriptions.csv', content: badRows });
+
+    expect((await sendEvent(t.target, { ...fileShareEvent(upload), user: 'not a user' })).status).toBe(200);
+
+    expect(t.emulator.messages(upload.file.channel!).at(-1)!.text).toContain('did not carry exactly one valid Slack user id');
+    expect(await t.database.prisma.auditEvent.count({ where: { actorId: 'unidentified', subjectType: 'event', outcome: 'denied' } })).toBe(1);
+    expect(t.emulator.calls.filter((call) => call.method === 'files.info')).toEqual([]);
+  });
+
   it('says there is nothing to sync with TENANT=local, and why', async () => {
     const { replies } = await t.command(ADMIN_A, 'sync');
-    expect(replyText(replies[0])).toContain('Nothing to sync: with `TENANT=local`');
+    expect(textOf(replies[0])).toContain('Nothing to sync: with `TENANT=local`');
   });
 });
 

@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendEvent, sendSlashCommand } from '../support/slack-requests.js';
-import { ADMIN_A, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
-import { testProviders } from '../support/database.js';
+import { ADMIN_A, blocksOf, NON_ADMIN, startTestBot, textOf, useTestBot, type TestBot } from '../support/bot.js';
+import { sqliteOnly } from '../support/database.js';
 
-type Block = { type: string; block_id?: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id: string; value: string; text: { text: string } }> };
-
-function blocksOf(reply: Record<string, unknown> | undefined): Block[] {
-  return (reply?.blocks as Block[] | undefined) ?? [];
-}
-
-function textOf(reply: Record<string, unknown> | undefined): string {
-  return JSON.stringify(reply ?? {});
-}
-
-describe.each(testProviders)('/purchases end to end on %s', (provider) => {
+describe.each(sqliteOnly)('/purchases end to end on %s', (provider) => {
   const t = useTestBot({ provider });
 
   it('answers an empty command and help with usage and examples, only to the asker', async () => {
@@ -60,15 +50,8 @@ describe.each(testProviders)('/purchases end to end on %s', (provider) => {
   });
 });
 
-describe.each(testProviders)('who may use /purchases, on %s', (provider) => {
-  let t: TestBot;
-
-  beforeAll(async () => {
-    t = await startTestBot({ provider });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+describe.each(sqliteOnly)('who may use /purchases, on %s', (provider) => {
+  const t = useTestBot({ provider });
 
   it('refuses a non-admin politely and audits the attempt', async () => {
     const { status, replies } = await t.command(NON_ADMIN, 'list');
@@ -92,7 +75,7 @@ describe.each(testProviders)('who may use /purchases, on %s', (provider) => {
   });
 });
 
-describe.each(testProviders)('admins given as a Slack user group, on %s', (provider) => {
+describe.each(sqliteOnly)('admins given as a Slack user group, on %s', (provider) => {
   let t: TestBot;
 
   beforeAll(async () => {
@@ -111,15 +94,8 @@ describe.each(testProviders)('admins given as a Slack user group, on %s', (provi
   });
 });
 
-describe.each(testProviders)('the App Home tab, on %s', (provider) => {
-  let t: TestBot;
-
-  beforeAll(async () => {
-    t = await startTestBot({ provider });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+describe.each(sqliteOnly)('the App Home tab, on %s', (provider) => {
+  const t = useTestBot({ provider });
 
   it('shows admins how to use the bot and others only an explanation', async () => {
     await sendEvent(t.target, { type: 'app_home_opened', user: ADMIN_A, channel: 'D0DIRECT01', tab: 'home', event_ts: '1764061200.000200' });

@@ -1,33 +1,20 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../../src/bot.js';
+import { describe, expect, it } from 'vitest';
+import { startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { recordingLogger } from '../support/bot.js';
+import { useOwnFiles } from '../support/own-files.js';
 
 const run = promisify(execFile);
 
 describe('starting the bot', () => {
-  let bot: RunningBot | undefined;
-  let emulator: SlackEmulator | undefined;
-  const dirs: string[] = [];
-
-  afterEach(async () => {
-    await bot?.stop();
-    await emulator?.close();
-    bot = undefined;
-    emulator = undefined;
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const own = useOwnFiles();
 
   it('creates the SQLite file, migrates it and seeds the demo tenant on first start only', async () => {
-    emulator = await startSlackEmulator();
-    const dir = mkdtempSync(join(tmpdir(), 'bot-start-'));
-    dirs.push(dir);
+    const emulator = await own.emulator();
+    const dir = own.folder('bot-start-');
     const loaded = loadConfig({
       SLACK_BOT_TOKEN: emulator.botToken,
       SLACK_SIGNING_SECRET: 'start-secret',
@@ -37,19 +24,19 @@ describe('starting the bot', () => {
     });
     if (!loaded.ok) throw new Error(loaded.message);
     const options = { clock: () => new Date('2026-11-25T09:00:00Z'), logger: recordingLogger(), retries: 0, port: 0, outboxWorker: false };
-    bot = await startBot(loaded.config, options);
-    expect(bot.port).toBeGreaterThan(0);
-    expect(await bot.database.prisma.product.count({ where: { kind: 'product' } })).toBe(17);
-    expect(await bot.database.prisma.subscription.count({ where: { isSelfService: true } })).toBe(40);
-    await bot.stop();
-    bot = undefined;
+    const first = await startBot(loaded.config, options);
+    own.bot = first;
+    expect(first.port).toBeGreaterThan(0);
+    expect(await first.database.prisma.product.count({ where: { kind: 'product' } })).toBe(17);
+    expect(await first.database.prisma.subscription.count({ where: { isSelfService: true } })).toBe(40);
+    await first.stop();
 
-    bot = await startBot(loaded.config, options);
-    expect(await bot.database.prisma.subscription.count()).toBe(43);
+    own.bot = await startBot(loaded.config, options);
+    expect(await own.bot.database.prisma.subscription.count()).toBe(43);
   });
 
   it('stops with a sentence when Slack refuses the bot token', async () => {
-    emulator = await startSlackEmulator();
+    const emulator = await own.emulator();
     const loaded = loadConfig({
       SLACK_BOT_TOKEN: 'xoxb-revoked',
       SLACK_SIGNING_SECRET: 'start-secret',

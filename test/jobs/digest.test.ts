@@ -1,40 +1,27 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { digestJob } from '../../src/jobs/digest-job.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { digestWatermark, DIGEST_PENDING, postDigest } from '../../src/services/post-digest.js';
 import { slackNotices } from '../../src/slack/blocks/notices.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
+import { formatTotals } from '../../src/domain/money.js';
+import { loadDashboard } from '../../src/services/dashboard.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
-import { at, CHANNEL, deliver, jobConfig, jobDeps } from './support.js';
+import { dialectProviders, onSqliteOnly } from '../support/database.js';
+import { testConfig } from '../support/config.js';
+import { at, CHANNEL, deliver, jobDeps, useJobWorld } from './support.js';
 
 /** Posts the pending digest as the job does, with `config`'s channel and DIGEST_SKIP_EMPTY. */
 const digestNow = (ctx: ServiceContext, config: Config) =>
   postDigest(ctx, { notices: slackNotices.digest, adminChannelId: config.ADMIN_CHANNEL_ID }, { skipEmpty: config.DIGEST_SKIP_EMPTY });
 
-describe.each(testProviders)('the digest on %s', (provider) => {
-  let emulator: SlackEmulator;
-  let database: Database;
-  const config = jobConfig();
+describe.each(dialectProviders)('the digest on %s', (provider) => {
+  const { database, emulator } = useJobWorld(provider);
+  const anyDialect = onSqliteOnly(provider);
+  const config = testConfig();
   const ctx = (now: Date) => ({ prisma: database.prisma, now, timeZone: 'UTC' });
   const texts = () => emulator.messages(CHANNEL).map((m) => JSON.stringify(m.blocks ?? m.text));
-
-  beforeAll(async () => {
-    emulator = await startSlackEmulator({ users: [] });
-  });
-  afterAll(async () => {
-    await emulator.close();
-  });
-  beforeEach(async () => {
-    emulator.reset();
-    database = await createTestDatabase(provider);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
 
   async function purchase(firstSeenAt: string, overrides: { product?: string; name?: string; selfService?: boolean; trial?: boolean; currency?: string } = {}) {
     const product =
@@ -68,12 +55,26 @@ describe.each(testProviders)('the digest on %s', (provider) => {
     expect(json).not.toContain('Project Plan 3');
     expect(json).toContain('Ben Okafor');
     expect(json).toContain('Trial');
-    expect(json).toContain('2 purchases · 10 licenses · €70.00 + $70.00 per month');
+    expect(json).toContain('2 purchases · 10 active licenses · €70.00 + $70.00 per month');
     for (const id of [visio.id, bi.id]) {
       expect(json).toContain(`"action_id":"subscription_show","text":{"type":"plain_text","text":"Show","emoji":true},"value":"${id}"`);
       expect(json).toContain(`"action_id":"takeover_open","text":{"type":"plain_text","text":"Take over","emoji":true},"value":"${id}"`);
     }
     expect(await digestWatermark(database.prisma, at('2026-11-25T09:01:00Z'))).toEqual(at('2026-11-25T09:00:00Z'));
+  });
+
+  it('totals the spend of active purchases only, as App Home does, and says how many were already cancelled', async () => {
+    await purchase('2026-11-24T10:00:00Z', { name: 'Still Paying' });
+    const cancelled = await purchase('2026-11-24T11:00:00Z', { name: 'Gave Up' });
+    await database.prisma.subscription.update({ where: { id: cancelled.id }, data: { status: 'Deleted', cancelledAt: at('2026-11-24T12:00:00Z') } });
+
+    const now = at('2026-11-25T09:00:00Z');
+    await digestNow(ctx(now), config);
+    await deliver(database, emulator, at('2026-11-25T09:00:01Z'));
+    const json = JSON.stringify(emulator.messages(CHANNEL)[0]!.blocks);
+    expect(json).toContain('2 purchases (1 of them already cancelled) · 5 active licenses · $70.00 per month');
+    const home = await loadDashboard(ctx(now));
+    expect(formatTotals(home.spendTotal)).toBe('$70.00');
   });
 
   it('never repeats a purchase and never misses one first seen exactly at the end of a window', async () => {
@@ -92,12 +93,12 @@ describe.each(testProviders)('the digest on %s', (provider) => {
     expect(second).not.toContain('At The Edge');
   });
 
-  it('says in one line that nothing is new, or stays silent with DIGEST_SKIP_EMPTY', async () => {
+  anyDialect('says in one line that nothing is new, or stays silent with DIGEST_SKIP_EMPTY', async () => {
     expect(await digestNow(ctx(at('2026-11-25T09:00:00Z')), config)).toMatchObject({ status: 'posted', count: 0, messages: 1 });
     await deliver(database, emulator, at('2026-11-25T09:00:01Z'));
     expect(emulator.messages(CHANNEL).map((m) => m.text)).toEqual(['No new self-service purchases until 2026-11-25 09:00 UTC.']);
 
-    const skipping = jobConfig({ DIGEST_SKIP_EMPTY: 'true' });
+    const skipping = testConfig({ DIGEST_SKIP_EMPTY: 'true' });
     expect(await digestNow(ctx(at('2026-11-26T09:00:00Z')), skipping)).toMatchObject({ status: 'empty' });
     await deliver(database, emulator, at('2026-11-26T09:00:01Z'));
     expect(emulator.messages(CHANNEL)).toHaveLength(1);
@@ -162,7 +163,7 @@ describe.each(testProviders)('the digest on %s', (provider) => {
     expect(await database.prisma.jobState.count({ where: { key: DIGEST_PENDING } })).toBe(1);
   });
 
-  it('splits many purchases across messages within Slack limits, each purchase once', async () => {
+  anyDialect('splits many purchases across messages within Slack limits, each purchase once', async () => {
     const product = await aProduct(database.prisma, { name: `Product ${'x'.repeat(300)}` });
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {

@@ -1,12 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
 import { reminderJob } from '../../src/jobs/reminder-job.js';
 import { dueThreshold } from '../../src/services/send-reminders.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
-import { at, CHANNEL, deliver, jobConfig, jobDeps } from './support.js';
+import { dialectProviders, onSqliteOnly } from '../support/database.js';
+import { testConfig } from '../support/config.js';
+import { at, CHANNEL, deliver, jobDeps, useJobWorld } from './support.js';
 
 describe('the threshold a subscription is due for', () => {
   it('is the smallest configured threshold it has reached, and none once it has expired', () => {
@@ -22,23 +21,9 @@ describe('the threshold a subscription is due for', () => {
   });
 });
 
-describe.each(testProviders)('expiration reminders on %s', (provider) => {
-  let emulator: SlackEmulator;
-  let database: Database;
-
-  beforeAll(async () => {
-    emulator = await startSlackEmulator({ users: [] });
-  });
-  afterAll(async () => {
-    await emulator.close();
-  });
-  beforeEach(async () => {
-    emulator.reset();
-    database = await createTestDatabase(provider);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
+describe.each(dialectProviders)('expiration reminders on %s', (provider) => {
+  const { database, emulator } = useJobWorld(provider);
+  const anyDialect = onSqliteOnly(provider);
 
   async function expiring(expiresAt: string, name: string, overrides: { status?: 'Active' | 'Deleted'; selfService?: boolean } = {}) {
     const product = (await database.prisma.product.findFirst()) ?? (await aProduct(database.prisma, { name: 'Visio Plan 2' }));
@@ -53,7 +38,7 @@ describe.each(testProviders)('expiration reminders on %s', (provider) => {
   }
 
   async function run(now: string, env: Record<string, string> = {}) {
-    const config = jobConfig(env);
+    const config = testConfig(env);
     const result = await reminderJob(config).run(jobDeps(database, config), at(now), { slot: at(now) });
     await deliver(database, emulator, new Date(at(now).getTime() + 1000));
     return result;
@@ -84,7 +69,7 @@ describe.each(testProviders)('expiration reminders on %s', (provider) => {
     expect(await database.prisma.reminderSent.findMany({ where: { subscriptionId: { in: [in5.id, in30.id] } }, select: { thresholdDays: true } })).toHaveLength(2);
   });
 
-  it('reminds exactly at the threshold and counts calendar days in the configured zone, turning just after local midnight', async () => {
+  anyDialect('reminds exactly at the threshold and counts calendar days in the configured zone, turning just after local midnight', async () => {
     // Expires on 2026-12-02 at 10:00 in Berlin. At 2026-11-24 23:00 UTC it is already the 25th
     // in Berlin: 7 calendar days before, while in UTC it is still 8.
     await expiring('2026-12-02T09:00:00Z', 'Berlin Buyer');
@@ -112,7 +97,7 @@ describe.each(testProviders)('expiration reminders on %s', (provider) => {
 
   it('records and posts each reminder once when two runs race', async () => {
     await expiring('2026-11-30T15:00:00Z', 'Raced For');
-    const config = jobConfig();
+    const config = testConfig();
     const job = reminderJob(config);
     const results = await Promise.allSettled([
       job.run(jobDeps(database, config), at('2026-11-25T09:00:00Z'), { slot: at('2026-11-25T09:00:00Z') }),

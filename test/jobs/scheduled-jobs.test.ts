@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scheduledJobs } from '../../src/jobs/index.js';
-import { jobConfig } from './support.js';
+import { testConfig } from '../support/config.js';
 
 const microsoft = {
   TENANT: 'microsoft',
@@ -11,7 +11,7 @@ const microsoft = {
 
 describe('the scheduled jobs', () => {
   it('are the digest, the reminders and the take-over resume with the local tenant, in the bot time zone', () => {
-    const jobs = scheduledJobs(jobConfig({ BOT_TIMEZONE: 'Europe/Berlin' }));
+    const jobs = scheduledJobs(testConfig({ BOT_TIMEZONE: 'Europe/Berlin' }));
     expect(jobs.map((job) => [job.name, job.cron, job.timeZone])).toEqual([
       ['digest', '0 9 * * 1-5', 'Europe/Berlin'],
       ['reminders', '0 9 * * *', 'Europe/Berlin'],
@@ -20,7 +20,7 @@ describe('the scheduled jobs', () => {
   });
 
   it('add the policy guard on POLICY_SYNC_CRON when policies live at Microsoft', () => {
-    const jobs = scheduledJobs(jobConfig({ ...microsoft, POLICY_SYNC_CRON: '*/15 * * * *' }));
+    const jobs = scheduledJobs(testConfig({ ...microsoft, POLICY_SYNC_CRON: '*/15 * * * *' }));
     expect(jobs.map((job) => job.name)).toContain('policy-guard');
     expect(jobs.find((job) => job.name === 'policy-guard')?.cron).toBe('*/15 * * * *');
   });
@@ -28,9 +28,9 @@ describe('the scheduled jobs', () => {
 
 describe('the tenant sync job', () => {
   it('runs on TENANT_SYNC_CRON (every 30 minutes by default) only when the record comes from Microsoft', () => {
-    expect(scheduledJobs(jobConfig({})).map((job) => job.name)).not.toContain('tenant-sync');
-    expect(scheduledJobs(jobConfig(microsoft)).find((job) => job.name === 'tenant-sync')?.cron).toBe('*/30 * * * *');
-    expect(scheduledJobs(jobConfig({ ...microsoft, TENANT_SYNC_CRON: '5 * * * *', BOT_TIMEZONE: 'Asia/Tokyo' })).find((job) => job.name === 'tenant-sync')).toMatchObject({
+    expect(scheduledJobs(testConfig({})).map((job) => job.name)).not.toContain('tenant-sync');
+    expect(scheduledJobs(testConfig(microsoft)).find((job) => job.name === 'tenant-sync')?.cron).toBe('*/30 * * * *');
+    expect(scheduledJobs(testConfig({ ...microsoft, TENANT_SYNC_CRON: '5 * * * *', BOT_TIMEZONE: 'Asia/Tokyo' })).find((job) => job.name === 'tenant-sync')).toMatchObject({
       cron: '5 * * * *',
       timeZone: 'Asia/Tokyo',
     });

@@ -1,25 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/jobs/job.js';
 import { LEASE_MS, runIfDue, startScheduler, sweepJobs, type SchedulerOptions } from '../../src/jobs/scheduler.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, onSqliteOnly, useTestDatabase } from '../support/database.js';
 import { at, quietLogger } from './support.js';
+import { recordingLogger } from '../support/bot.js';
 
 interface Recorded {
   runs: Array<{ holder: string; now: string; slot: string }>;
 }
 
-describe.each(testProviders)('the scheduler on %s', (provider) => {
-  let database: Database;
+describe.each(dialectProviders)('the scheduler on %s', (provider) => {
+  const database = useTestDatabase(provider);
+  const anyDialect = onSqliteOnly(provider);
   let now: Date;
   const recorded: Recorded = { runs: [] };
 
-  beforeEach(async () => {
-    database = await createTestDatabase(provider);
+  beforeEach(() => {
     recorded.runs = [];
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   function job(behaviour: (deps: { holder: string }) => Promise<unknown> = async () => 'ok'): Job<{ holder: string }> {
@@ -48,12 +45,30 @@ describe.each(testProviders)('the scheduler on %s', (provider) => {
     expect(recorded.runs).toEqual([{ holder: 'a', now: '2026-11-26T08:00:00.000Z', slot: '2026-11-26T08:00:00.000Z' }]);
   });
 
+  /** Two jobs whose runs say whether they changed something: `quiet` never does, `busy` always. */
+  function quietAndBusy() {
+    const changedNothing = (summary: unknown) => (summary as { changed: number }).changed === 0;
+    return [
+      { ...job(async () => ({ changed: 0 })), name: 'quiet', changedNothing },
+      { ...job(async () => ({ changed: 2 })), name: 'busy', changedNothing },
+    ];
+  }
+
+  anyDialect('logs a run that found nothing to do only at debug level, and one that did something at info', async () => {
+    const logger = recordingLogger();
+    const options = { ...replica('a'), jobs: quietAndBusy(), logger };
+    now = at('2026-11-25T10:00:00Z');
+    await sweepJobs(options);
+    now = at('2026-11-26T08:00:00Z');
+    await sweepJobs(options);
+    expect(logger.lines.filter((line) => line.startsWith('info '))).toEqual([expect.stringContaining('Job busy ran')]);
+    expect(logger.lines.filter((line) => line.startsWith('debug '))).toEqual([expect.stringContaining('Job quiet ran')]);
+  });
+
   it('calls the after-run hook for a run that changed something, and skips it for one that says it changed nothing', async () => {
     const hooked: string[] = [];
     const afterRun = (report: { job: string }) => void hooked.push(report.job);
-    const quiet = { ...job(async () => ({ changed: 0 })), name: 'quiet', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
-    const busy = { ...job(async () => ({ changed: 2 })), name: 'busy', changedNothing: (s: unknown) => (s as { changed: number }).changed === 0 };
-    const options = { ...replica('a'), jobs: [quiet, busy], afterRun };
+    const options = { ...replica('a'), jobs: quietAndBusy(), afterRun };
     now = at('2026-11-25T10:00:00Z');
     await sweepJobs(options);
     now = at('2026-11-26T08:00:00Z');

@@ -1,30 +1,44 @@
 /** A real database, the Slack emulator and the real outbox, for the jobs' tests. */
 import { webApi } from '@slack/bolt';
-import { loadConfig, type Config } from '../../src/config.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { JobDeps } from '../../src/jobs/job.js';
 import { deliverOutbox } from '../../src/outbox/deliver.js';
 import { slackNotices } from '../../src/slack/blocks/notices.js';
 import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
-import type { SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
+import { useTestDatabase, type TestDatabase, type TestProvider } from '../support/database.js';
 
 export const CHANNEL = 'C0ADMINS01';
 
-export function jobConfig(env: Record<string, string> = {}): Config {
-  const loaded = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: 'secret',
-    ADMIN_USER_IDS: 'U0ADMIN0001',
-    ADMIN_CHANNEL_ID: CHANNEL,
-    BOT_TIMEZONE: 'UTC',
-    ...env,
+/**
+ * For the tests of jobs that post to Slack: one Slack emulator for the describe block, cleared
+ * before each test, and a fresh database for each test. Both objects stand for the current ones.
+ */
+export function useJobWorld(provider: TestProvider): { database: TestDatabase; emulator: SlackEmulator } {
+  let emulator: SlackEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startSlackEmulator({ users: [] });
   });
-  if (!loaded.ok) throw new Error(loaded.message);
-  return loaded.config;
+  afterAll(async () => {
+    await emulator?.close();
+  });
+  beforeEach(() => {
+    emulator?.reset();
+  });
+  const database = useTestDatabase(provider);
+  const current = new Proxy({} as SlackEmulator, {
+    get(_target, key) {
+      if (!emulator) throw new Error('The Slack emulator is used outside the tests of its describe block');
+      return Reflect.get(emulator, key);
+    },
+  });
+  return { database, emulator: current };
 }
 
-export const quietLogger = { info() {}, warn() {}, error() {} };
+export const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export function jobDeps(database: Database, config: Config): JobDeps & { kicks: number } {
   const deps = {

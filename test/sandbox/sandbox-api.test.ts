@@ -10,12 +10,13 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { ADMIN_CHANNEL, GENERAL_CHANNEL, SANDBOX_USERS } from '../../src/sandbox/workspace.js';
 import { recordingLogger } from '../support/bot.js';
 
-const [alice, , nina] = SANDBOX_USERS;
-if (!alice || !nina) throw new Error('the sandbox has its demo users');
+const [alice, bob, nina] = SANDBOX_USERS;
+if (!alice || !bob || !nina) throw new Error('the sandbox has its demo users');
 
-type Message = { text: string; ephemeral: boolean; fromSlack?: boolean; blocks?: unknown[]; files?: Array<{ url: string; name: string }> };
+type Message = { ts: string; text: string; ephemeral: boolean; fromSlack?: boolean; blocks?: unknown[]; files?: Array<{ url: string; name: string }> };
 type State = {
   me: string;
+  home: { blocks: unknown[] } | null;
   conversations: Array<{ id: string; name: string; kind: string; messages: Message[] }>;
   calls: Array<{ method: string; ok: boolean }>;
   rejections: Array<{ method: string; error: string; messages: string[] }>;
@@ -77,6 +78,43 @@ describe('the sandbox API', () => {
     expect(channel(await state(nina.id), ADMIN_CHANNEL.id).some((m) => m.fromSlack)).toBe(false);
   });
 
+  it('sends a click on a Show button of an ephemeral list to the bot, which shows the subscription to the clicker', async () => {
+    await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/purchases list' });
+    let list: Message | undefined;
+    await vi.waitFor(async () => {
+      list = channel(await state(alice.id), ADMIN_CHANNEL.id).find((m) => m.text.includes('self-service subscriptions'));
+      expect(list?.ephemeral).toBe(true);
+    });
+    type Element = { action_id?: string; value?: string };
+    const row = (list!.blocks as Array<{ block_id?: string; accessory?: Element; elements?: Element[] }>).find(
+      (b) => b.accessory?.action_id === 'subscription_show' || b.elements?.some((e) => e.action_id === 'subscription_show'),
+    );
+    const button = row?.accessory?.action_id === 'subscription_show' ? row.accessory : row?.elements?.find((e) => e.action_id === 'subscription_show');
+    expect(button?.value).toBeDefined();
+
+    const { status } = await post('/api/action', {
+      user: alice.id,
+      container: { type: 'message', channel: ADMIN_CHANNEL.id, ts: list!.ts, ephemeral: true },
+      action: { action_id: 'subscription_show', block_id: row!.block_id, value: button!.value },
+    });
+    expect(status).toBe(200);
+    await vi.waitFor(async () => {
+      const shown = channel(await state(alice.id), ADMIN_CHANNEL.id).find((m) => JSON.stringify(m.blocks ?? []).includes('(self-service)'));
+      expect(shown?.ephemeral).toBe(true);
+      expect(JSON.stringify(shown?.blocks)).toMatch(/Purchaser.*Licenses/s);
+    });
+    expect(channel(await state(bob.id), ADMIN_CHANNEL.id).some((m) => JSON.stringify(m.blocks ?? []).includes('(self-service)'))).toBe(false);
+  });
+
+  it('opens the App Home when a user selects the Home tab: the commands for an admin, an explanation for anyone else', async () => {
+    expect((await post('/api/tab', { user: bob.id, tab: 'home' })).status).toBe(200);
+    expect(JSON.stringify((await state(bob.id)).home?.blocks)).toContain('/purchases list expiring:30');
+    await post('/api/tab', { user: nina.id, tab: 'home' });
+    const other = JSON.stringify((await state(nina.id)).home?.blocks);
+    expect(other).toContain('Only admins can use it');
+    expect(other).not.toContain('/purchases list');
+  });
+
   it('answers what is not a slash command, or another command, in Slack’s words', async () => {
     await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: 'hello' });
     await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/giphy cats' });
@@ -84,10 +122,25 @@ describe('the sandbox API', () => {
     expect(fromSlack).toEqual([expect.stringContaining('Only slash commands reach the app'), expect.stringContaining('`/giphy` is not a valid command')]);
   });
 
-  it('refuses a request for a user who is not in the sandbox, saying why', async () => {
+  it('refuses a request for a user who is not in the sandbox, saying why in words', async () => {
     const { status, json } = await post('/api/command', { user: 'U0STRANGER1', channel: ADMIN_CHANNEL.id, text: '/purchases list' });
     expect(status).toBe(400);
-    expect(String(json.error)).toContain('user');
+    expect(String(json.error)).toContain('the user is not one of the sandbox’s demo users');
+    expect(String(json.error)).not.toContain('✖');
+  });
+
+  it('passes a command longer than a page to the bot, which quotes back only a short excerpt', async () => {
+    const typed = `/purchases list ${'Power BI Pro '.repeat(500)}`;
+    const { status } = await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: typed });
+    expect(status).toBe(200);
+    let reply = '';
+    await vi.waitFor(async () => {
+      reply = channel(await state(alice.id), ADMIN_CHANNEL.id).map((m) => m.text).find((text) => text.includes('No product matches')) ?? '';
+      expect(reply).not.toBe('');
+    });
+    expect(reply).toContain('No product matches `Power BI Pro Power BI Pro Power BI Pro…`');
+    expect(reply.length).toBeLessThan(600);
+    expect(reply).not.toContain('✖');
   });
 
   it('refuses a click on a message that does not exist instead of inventing one', async () => {

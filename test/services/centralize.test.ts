@@ -1,22 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServiceContext } from '../../src/services/context.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { askPurchasersToCancel, assignCentralLicenses, centralizePlan } from '../../src/services/centralize.js';
 import { centralizeNotices } from '../../src/slack/blocks/centralize.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
 import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders, type Database } from '../support/database.js';
+import { sqliteOnly, useServiceContext } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const ADMIN = 'U0ADMIN0001';
 
-describe.each(testProviders)('centralize on %s', (provider) => {
-  let database: Database;
-  let ctx: ServiceContext;
+describe.each(sqliteOnly)('centralize on %s', (provider) => {
+  const { database, ctx } = useServiceContext(provider, { now });
   let ids: { product: string; central: string; holders: string[]; alreadyCentral: string };
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
-    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
     const product = await aProduct(database.prisma, { name: 'Visio Plan 2' });
     const ana = await aPerson(database.prisma, { name: 'Ana', email: 'ana@contoso.com' });
     const ben = await aPerson(database.prisma, { name: 'Ben', email: 'ben@contoso.com' });
@@ -28,9 +24,6 @@ describe.each(testProviders)('centralize on %s', (provider) => {
     const central = await aSubscription(database.prisma, { productId: product.id, purchaserId: null, isSelfService: false, licensesPurchased: 4 });
     await assign(database.prisma, central.id, [users[3]!.id]);
     ids = { product: product.id, central: central.id, holders: [users[0]!.id, users[1]!.id, users[2]!.id], alreadyCentral: users[3]!.id };
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   it('plans one central license per self-service holder, skipping who already holds one', async () => {

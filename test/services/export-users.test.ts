@@ -1,26 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
-import type { ServiceContext } from '../../src/services/context.js';
+import { describe, expect, it } from 'vitest';
 import { exportUsers } from '../../src/services/export-users.js';
 import { aPerson, aProduct, aSubscription, assign } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, useServiceContext } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const actor = { slackUserId: 'U0ADMIN001' };
 
-describe.each(testProviders)('exporting licensed users on %s', (provider) => {
-  let database: Database;
-  let ctx: ServiceContext;
-
-  beforeEach(async () => {
-    database = await createTestDatabase(provider);
-    ctx = { prisma: database.prisma, now, timeZone: 'Europe/Berlin' };
-  });
-  afterEach(async () => {
-    await database.close();
-  });
+describe.each(dialectProviders)('exporting licensed users on %s', (provider) => {
+  const { database, ctx } = useServiceContext(provider, { now, timeZone: 'Europe/Berlin' });
 
   it('writes an RFC 4180 CSV with neutralised formulas, and audits the export', async () => {
     const product = await aProduct(database.prisma, { name: 'Visio Plan 2' });

@@ -9,7 +9,7 @@ import { markSubscription } from '../../src/services/mark-subscription.js';
 import { syncTenant } from '../../src/services/sync-tenant.js';
 import type { TenantDirectorySnapshot } from '../../src/tenant/port.js';
 import { aPerson, aProduct, aSubscription, assign } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'import');
 const fixture = (name: string): ImportInput => ({ fileName: name, content: readFileSync(path.join(FIXTURES, name)) });
@@ -19,7 +19,7 @@ const later = new Date('2026-11-26T09:00:00Z');
 const admin = { slackUserId: 'U0ADMIN0001' };
 const TEMPLATE_ID = (n: number) => `5d1f0c2a-1111-4000-8000-00000000000${n}`;
 
-describe.each(testProviders)('importing CSV files on %s', (provider) => {
+describe.each(dialectProviders)('importing CSV files on %s', (provider) => {
   let database: Database;
 
   const ctx = (at = now): ServiceContext => ({ prisma: database.prisma, now: at, timeZone: 'Europe/Berlin' });

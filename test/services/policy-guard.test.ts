@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import type { Database } from '../../src/db/client.js';
 import { runPolicyGuard, type PolicyGuardDeps } from '../../src/services/policy-guard.js';
 import { slackNotices } from '../../src/slack/blocks/notices.js';
 import { createPolicyTenant } from '../../src/tenant/policy-tenant.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, onSqliteOnly, useTestDatabase } from '../support/database.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
+import { testConfig } from '../support/config.js';
+import { microsoftEnv } from '../support/microsoft.js';
 
 const CHANNEL = 'C0ADMINS01';
 const firstRun = new Date('2026-11-25T08:00:00Z');
@@ -13,25 +13,13 @@ const now = new Date('2026-11-25T09:00:00Z');
 const later = new Date('2026-11-25T10:00:00Z');
 const TEAMS_PREMIUM = { productId: 'CFQ7TTC0RM8K', productName: 'Teams Premium Introductory Pricing', policyValue: 'Enabled' };
 
-describe.each(testProviders)('the policy guard against Microsoft on %s', (provider) => {
-  let database: Database;
+describe.each(dialectProviders)('the policy guard against Microsoft on %s', (provider) => {
+  const database = useTestDatabase(provider);
+  const anyDialect = onSqliteOnly(provider);
   let fake: FakeMicrosoft;
 
   function guard(mode: PolicyGuardDeps['mode'] = 'report'): PolicyGuardDeps {
-    const loaded = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: 'secret',
-      ADMIN_USER_IDS: 'U0ADMIN0001',
-      TENANT: 'microsoft',
-      MS_TENANT_ID: fake.tenantId,
-      MS_CLIENT_ID: fake.clientId,
-      MS_CLIENT_SECRET: fake.clientSecret,
-      MS_LOGIN_URL: fake.url,
-      MS_LICENSING_URL: fake.url,
-      MS_MAX_RETRIES: '0',
-    });
-    if (!loaded.ok) throw new Error(loaded.message);
-    const tenant = createPolicyTenant(loaded.config, database.prisma, { debug: () => {}, warn: () => {} });
+    const tenant = createPolicyTenant(testConfig(microsoftEnv(fake, { MS_MAX_RETRIES: '0' })), database.prisma, { debug: () => {}, warn: () => {} });
     return { prisma: database.prisma, tenant, mode, defaultValue: 'Disabled', adminChannelId: CHANNEL, notices: slackNotices.policyGuard };
   }
 
@@ -41,12 +29,10 @@ describe.each(testProviders)('the policy guard against Microsoft on %s', (provid
   }
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
     fake = await startFakeMicrosoft();
   });
   afterEach(async () => {
     await fake.close();
-    await database.close();
   });
 
   it('takes stock on its first run over an empty record instead of reporting every product as new', async () => {
@@ -66,14 +52,14 @@ describe.each(testProviders)('the policy guard against Microsoft on %s', (provid
     expect(summary.newProducts).toEqual([TEAMS_PREMIUM.productId]);
     const product = await database.prisma.product.findUniqueOrThrow({ where: { id: TEAMS_PREMIUM.productId } });
     expect(product).toMatchObject({ policyValue: 'Enabled', firstSeenAt: now });
-    expect((await posts()).at(-1)).toContain('New in the tenant: *Teams Premium Introductory Pricing* (`CFQ7TTC0RM8K`), self-service purchases *enabled*');
+    expect((await posts()).at(-1)).toContain('New in the tenant: *Teams Premium Introductory Pricing* (`CFQ7TTC0RM8K`), which allows purchases and trials (*enabled*)');
 
     const rerun = await runPolicyGuard(guard(), later);
     expect(rerun.newProducts).toEqual([]);
     expect(await posts()).toHaveLength(2);
   });
 
-  it('with enforce, sets a new product that arrives enabled to the default at Microsoft and says so', async () => {
+  anyDialect('with enforce, sets a new product that arrives enabled to the default at Microsoft and says so', async () => {
     await runPolicyGuard(guard('enforce'), firstRun);
     fake.products.set(TEAMS_PREMIUM.productId, { ...TEAMS_PREMIUM });
     const summary = await runPolicyGuard(guard('enforce'), now);
@@ -86,7 +72,7 @@ describe.each(testProviders)('the policy guard against Microsoft on %s', (provid
     expect((await posts()).at(-1)).toContain('The policy guard set it to *disabled* (POLICY_DEFAULT)');
   });
 
-  it('with enforce, records and reports a new product it could not change, with the reason', async () => {
+  anyDialect('with enforce, records and reports a new product it could not change, with the reason', async () => {
     await runPolicyGuard(guard('enforce'), firstRun);
     fake.products.set(TEAMS_PREMIUM.productId, { ...TEAMS_PREMIUM });
     fake.failRequests('PUT', `/v1.0/policies/AllowSelfServicePurchase/products/${TEAMS_PREMIUM.productId}`, failures.forbidden());
@@ -114,7 +100,7 @@ describe.each(testProviders)('the policy guard against Microsoft on %s', (provid
     expect(await database.prisma.policyChange.count()).toBe(1);
   });
 
-  it('keeps the record in step but reports nothing when it is off', async () => {
+  anyDialect('keeps the record in step but reports nothing when it is off', async () => {
     await runPolicyGuard(guard('off'), firstRun);
     fake.products.set(TEAMS_PREMIUM.productId, { ...TEAMS_PREMIUM });
     fake.offerTypes.set('SaaS', 'Disabled');
@@ -123,7 +109,7 @@ describe.each(testProviders)('the policy guard against Microsoft on %s', (provid
     expect(await posts()).toEqual([]);
   });
 
-  it('fails without touching the record when Microsoft cannot be read', async () => {
+  anyDialect('fails without touching the record when Microsoft cannot be read', async () => {
     fake.failRequests('GET', '/v1.0/policies/AllowSelfServicePurchase/products', failures.forbidden());
     await expect(runPolicyGuard(guard(), now)).rejects.toThrow(/403/);
     expect(await database.prisma.product.count()).toBe(0);

@@ -4,26 +4,25 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
-import { postgresUrlWithSchema } from '../../src/db/migrate.js';
 import { demoGraphTenant, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 import { skuBySkuId } from '../../src/domain/sku-catalog.js';
 import { runSyncExclusive } from '../../src/services/sync-tenant.js';
 import { loadMicrosoftConfig } from '../../src/tenant/microsoft/config.js';
 import { createMicrosoftTenant } from '../../src/tenant/microsoft/index.js';
 import type { TenantDirectory, TenantDirectorySnapshot } from '../../src/tenant/port.js';
-import { createTestDatabase, testProviders, type Database } from '../support/database.js';
+import { createTestDatabase, dialectProviders, type Database, type TestDatabase } from '../support/database.js';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
 
-describe.each(testProviders)('two replicas syncing at once on %s', (provider) => {
+describe.each(dialectProviders)('two replicas syncing at once on %s', (provider) => {
   let fake: FakeMicrosoft;
-  let database: Database;
+  let database: TestDatabase;
   let second: Database;
 
   beforeEach(async () => {
     fake = await startFakeMicrosoft({ graph: demoGraphTenant(NOW), now: () => NOW });
     database = await createTestDatabase(provider);
-    second = await createDatabase(await urlOf(database, provider), { migrate: false });
+    second = await createDatabase(database.url, { migrate: false });
   });
   afterEach(async () => {
     await second.close();
@@ -74,12 +73,3 @@ describe.each(testProviders)('two replicas syncing at once on %s', (provider) =>
     expect(fake.requests.filter((r) => r.path === '/v1.0/subscribedSkus')).toHaveLength(1);
   });
 });
-
-async function urlOf(database: Database, provider: string): Promise<string> {
-  if (provider === 'sqlite') {
-    const rows = await database.prisma.$queryRawUnsafe<Array<{ file: string }>>("SELECT file FROM pragma_database_list WHERE name = 'main'");
-    return `file:${rows[0]!.file}`;
-  }
-  const rows = await database.prisma.$queryRawUnsafe<Array<{ schema: string }>>('SELECT current_schema() AS schema');
-  return postgresUrlWithSchema(process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test', rows[0]!.schema);
-}

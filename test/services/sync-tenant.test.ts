@@ -19,7 +19,7 @@ import {
 } from '../../src/services/sync-tenant.js';
 import type { TenantDirectorySnapshot, TenantSubscription, TenantUser } from '../../src/tenant/port.js';
 import { aProduct } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { createTestDatabase, dialectProviders } from '../support/database.js';
 
 const first = new Date('2026-11-25T09:00:00Z');
 const second = new Date('2026-11-25T09:30:00Z');
@@ -107,7 +107,7 @@ function aSnapshot(): TenantDirectorySnapshot {
   };
 }
 
-describe.each(testProviders)('the tenant sync on %s', (provider) => {
+describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
   let database: Database;
   let snapshot: TenantDirectorySnapshot;
 

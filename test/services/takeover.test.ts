@@ -1,9 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
 import { createDatabase } from '../../src/db/client.js';
-import { postgresUrlWithSchema } from '../../src/db/migrate.js';
 import { isFieldError } from '../../src/domain/takeover.js';
-import type { ServiceContext } from '../../src/services/context.js';
 import { approveTakeover, rejectTakeover, resumeStuckTakeovers } from '../../src/services/takeover/decide.js';
 import { takeoverOptions } from '../../src/services/takeover/options.js';
 import { requestTakeover, type TakeoverInput } from '../../src/services/takeover/request.js';
@@ -12,17 +10,17 @@ import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-e
 import { takeoverNotices } from '../../src/slack/blocks/takeover.js';
 import { createLocalSubscriptionTenant } from '../../src/tenant/local/subscription-tenant.js';
 import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders, type Database } from '../support/database.js';
+import { dialectProviders, onSqliteOnly, useServiceContext } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const CHANNEL = 'C0ADMINS01';
 const REQUESTER = 'U0ADMIN0001';
 const APPROVER = 'U0ADMIN0002';
 
-describe.each(testProviders)('take-over services on %s', (provider) => {
+describe.each(dialectProviders)('take-over services on %s', (provider) => {
   let emulator: SlackEmulator;
-  let database: Database;
-  let ctx: ServiceContext;
+  const { database, ctx } = useServiceContext(provider, { now });
+  const anyDialect = onSqliteOnly(provider);
   let ids: { product: string; own: string; central: string; small: string; users: string[]; purchaserEmail: string };
 
   beforeAll(async () => {
@@ -33,8 +31,6 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
   });
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
-    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
     const product = await aProduct(database.prisma, { name: 'Power BI Pro' });
     const purchaser = await aPerson(database.prisma, { name: 'Meera Desai', email: 'meera.desai@contoso.com' });
     const users = await Promise.all([1, 2, 3].map(() => aPerson(database.prisma)));
@@ -43,9 +39,6 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     const central = await aSubscription(database.prisma, { productId: product.id, purchaserId: null, isSelfService: false, licensesPurchased: 10 });
     const small = await aSubscription(database.prisma, { productId: product.id, purchaserId: null, isSelfService: false, licensesPurchased: 2 });
     ids = { product: product.id, own: own.id, central: central.id, small: small.id, users: users.map((u) => u.id), purchaserEmail: purchaser.email };
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   function deps(prisma = database.prisma) {
@@ -66,7 +59,7 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     return { field: error.field, message: error.userMessage };
   }
 
-  it('offers central subscriptions first as move targets, with their free licenses', async () => {
+  anyDialect('offers central subscriptions first as move targets, with their free licenses', async () => {
     const options = await takeoverOptions(ctx, ids.own);
     expect(options.targets.map((t) => [t.subscription.id, t.free])).toEqual([
       [ids.central, 10],
@@ -74,7 +67,7 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     ]);
   });
 
-  it('stores a pending request and queues its approval message for the admins’ channel', async () => {
+  anyDialect('stores a pending request and queues its approval message for the admins’ channel', async () => {
     const stored = await request({ kind: 'move', targetSubscriptionId: ids.central });
     expect(stored).toMatchObject({ status: 'PENDING', kind: 'move', usersAffected: 3, requestedBy: REQUESTER });
     const outbox = await database.prisma.outboxMessage.findMany();
@@ -83,7 +76,7 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     expect(await database.prisma.auditEvent.count({ where: { action: 'takeover.requested' } })).toBe(1);
   });
 
-  it('refuses a target with fewer free licenses than users to move, with the numbers', async () => {
+  anyDialect('refuses a target with fewer free licenses than users to move, with the numbers', async () => {
     const error = await fieldErrorOf(request({ kind: 'move', targetSubscriptionId: ids.small }));
     expect(error.field).toBe('target');
     expect(error.message).toContain('2 free licenses but 3 users need one: 1 missing');
@@ -96,14 +89,23 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     expect(second.message).toContain('already waiting');
   });
 
-  it('refuses a request when no admins’ channel is configured, saying what to set', async () => {
+  anyDialect('asks for a comment when the reason is Other, on the comment field', async () => {
+    for (const comment of [undefined, '   ']) {
+      const error = await fieldErrorOf(request({ kind: 'cancel', reason: 'Other', ...(comment !== undefined ? { comment } : {}) }));
+      expect(error.field).toBe('comment');
+      expect(error.message).toContain('say why in the comment');
+    }
+    expect(await request({ kind: 'cancel', reason: 'Other', comment: 'Bought twice' })).toMatchObject({ reason: 'Other', comment: 'Bought twice' });
+  });
+
+  anyDialect('refuses a request when no admins’ channel is configured, saying what to set', async () => {
     const error = await fieldErrorOf(
       requestTakeover(ctx, takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: ids.own, kind: 'cancel', reason: 'Other' }, { adminChannelId: undefined }),
     );
     expect(error.message).toContain('ADMIN_CHANNEL_ID');
   });
 
-  it('refuses the requester’s own approval under the four-eyes rule, and audits it', async () => {
+  anyDialect('refuses the requester’s own approval under the four-eyes rule, and audits it', async () => {
     const stored = await request({ kind: 'cancel', reason: 'Too expensive' });
     await expect(approveTakeover(ctx, deps(), { slackUserId: REQUESTER }, stored.id, { requireSecondApprover: true })).rejects.toMatchObject({
       code: 'forbidden',
@@ -133,7 +135,7 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     expect(await database.prisma.auditEvent.count({ where: { action: 'takeover.move.executed' } })).toBe(1);
   });
 
-  it('fails a move whose seats were taken meanwhile, moving nobody and saying how many are missing', async () => {
+  anyDialect('fails a move whose seats were taken meanwhile, moving nobody and saying how many are missing', async () => {
     const stored = await request({ kind: 'move', targetSubscriptionId: ids.central });
     const others = await Promise.all(Array.from({ length: 8 }, () => aPerson(database.prisma)));
     await assign(database.prisma, ids.central, others.map((p) => p.id));
@@ -145,7 +147,7 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     expect(await database.prisma.outboxMessage.count({ where: { kind: 'dm' } })).toBe(0);
   });
 
-  it('cancels with the reason and comment kept, and says when the purchaser is not in Slack', async () => {
+  anyDialect('cancels with the reason and comment kept, and says when the purchaser is not in Slack', async () => {
     await database.prisma.person.updateMany({ where: { email: ids.purchaserEmail }, data: { email: 'not.in.slack@contoso.com' } });
     const stored = await request({ kind: 'cancel', reason: 'Too expensive', comment: 'Use the central one' });
     const done = await approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true });
@@ -200,14 +202,14 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     });
   });
 
-  it('lets the requester approve alone when the four-eyes rule is off', async () => {
-    const stored = await request({ kind: 'cancel', reason: 'Other' });
+  anyDialect('lets the requester approve alone when the four-eyes rule is off', async () => {
+    const stored = await request({ kind: 'cancel', reason: 'Other', comment: 'Bought twice' });
     const done = await approveTakeover(ctx, deps(), { slackUserId: REQUESTER }, stored.id, { requireSecondApprover: false });
     expect(done.status).toBe('EXECUTED');
   });
 
   it('rejects with a reason, tells the requester, and refuses a later approval naming who rejected', async () => {
-    const stored = await request({ kind: 'cancel', reason: 'Other' });
+    const stored = await request({ kind: 'cancel', reason: 'Other', comment: 'Bought twice' });
     const rejected = await rejectTakeover(ctx, takeoverNotices, { slackUserId: APPROVER }, stored.id, 'Talk to Meera first');
     expect(rejected).toMatchObject({ status: 'REJECTED', rejectReason: 'Talk to Meera first', decidedBy: APPROVER });
     const dm = await database.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `takeover:${stored.id}:rejected` } });
@@ -219,7 +221,7 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
   });
 
   it('runs a second approval of an executed request not at all, naming who approved', async () => {
-    const stored = await request({ kind: 'cancel', reason: 'Other' });
+    const stored = await request({ kind: 'cancel', reason: 'Other', comment: 'Bought twice' });
     await approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true });
     await expect(approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true })).rejects.toMatchObject({
       userMessage: `This request was already approved by <@${APPROVER}>.`,
@@ -229,8 +231,7 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
 
   it('executes exactly once when two admins approve at the same moment on separate connections', async () => {
     const stored = await request({ kind: 'move', targetSubscriptionId: ids.central });
-    const url = provider === 'sqlite' ? await sqliteUrlOf(database) : await postgresUrlOf(database);
-    const second = await createDatabase(url, { migrate: false });
+    const second = await createDatabase(database.url, { migrate: false });
     try {
       const results = await Promise.allSettled([
         approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true }),
@@ -248,13 +249,3 @@ describe.each(testProviders)('take-over services on %s', (provider) => {
     }
   });
 });
-
-async function sqliteUrlOf(database: Database): Promise<string> {
-  const rows = await database.prisma.$queryRawUnsafe<Array<{ file: string }>>('SELECT file FROM pragma_database_list WHERE name = \'main\'');
-  return `file:${rows[0]!.file}`;
-}
-
-async function postgresUrlOf(database: Database): Promise<string> {
-  const rows = await database.prisma.$queryRawUnsafe<Array<{ schema: string }>>('SELECT current_schema() AS schema');
-  return postgresUrlWithSchema(process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test', rows[0]!.schema);
-}

@@ -1,29 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
+import { centralizePlan } from '../../src/services/centralize.js';
 import { loadDashboard } from '../../src/services/dashboard.js';
 import { listSubscriptions } from '../../src/services/list-subscriptions.js';
 import { selectDigest } from '../../src/services/post-digest.js';
 import { selectDueReminders } from '../../src/services/send-reminders.js';
 import { showSubscription } from '../../src/services/show-subscription.js';
-import type { ServiceContext } from '../../src/services/context.js';
+import { centralizeMessage } from '../../src/slack/blocks/centralize.js';
 import { digestMessages } from '../../src/slack/blocks/digest.js';
 import { subscriptionLine } from '../../src/slack/blocks/subscription-line.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { sqliteOnly, useServiceContext } from '../support/database.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 
-describe.each(testProviders)('subscriptions with no known price or renewal date on %s', (provider) => {
-  let database: Database;
-  let ctx: ServiceContext;
-
-  beforeEach(async () => {
-    database = await createTestDatabase(provider);
-    ctx = { prisma: database.prisma, now, timeZone: 'UTC' };
-  });
-  afterEach(async () => {
-    await database.close();
-  });
+describe.each(sqliteOnly)('subscriptions with no known price or renewal date on %s', (provider) => {
+  const { database, ctx } = useServiceContext(provider, { now });
 
   async function twoSubscriptions() {
     const product = await aProduct(database.prisma, { name: 'Power BI Pro' });
@@ -80,6 +71,36 @@ describe.each(testProviders)('subscriptions with no known price or renewal date 
     ]);
     expect(dashboard.spendTotal).toEqual([{ amountMinor: 4200, currency: 'USD' }]);
     expect(dashboard.spendUnknownPrices).toBe(1);
+  });
+
+  it('counts a cancelled subscription neither in the spend nor among the unknown prices: digest, App Home and centralize agree', async () => {
+    const { priced } = await twoSubscriptions();
+    const cy = await aPerson(database.prisma, { name: 'Cy Dar' });
+    for (const price of [{ unitPriceMinor: 1000, currency: 'USD' }, { unitPriceMinor: null, currency: null }]) {
+      await aSubscription(database.prisma, {
+        productId: priced.productId,
+        purchaserId: cy.id,
+        licensesPurchased: 2,
+        ...price,
+        status: 'Deleted',
+        cancelledAt: new Date('2026-11-24T13:00:00Z'),
+        firstSeenAt: new Date('2026-11-24T12:00:00Z'),
+      });
+    }
+
+    const digest = await selectDigest(database.prisma, null, now);
+    expect(digest.totals).toEqual({ count: 4, active: 2, licenses: 8, monthly: [{ amountMinor: 4200, currency: 'USD' }], unknownPrices: 1 });
+    expect(JSON.stringify(digestMessages(digest, now, 'UTC'))).toContain(
+      '4 purchases (2 of them already cancelled) · 8 active licenses · $42.00 per month (1 price unknown, not counted)',
+    );
+
+    const dashboard = await loadDashboard(ctx);
+    expect(dashboard.spendByProduct).toEqual([expect.objectContaining({ subscriptions: 2, monthly: [{ amountMinor: 4200, currency: 'USD' }], unknownPrices: 1 })]);
+    expect([dashboard.spendTotal, dashboard.spendUnknownPrices]).toEqual([[{ amountMinor: 4200, currency: 'USD' }], 1]);
+
+    const plan = await centralizePlan(ctx, 'Power BI Pro');
+    expect(plan.selfServiceSpend).toEqual({ monthly: [{ amountMinor: 4200, currency: 'USD' }], unknownPrices: 1 });
+    expect(JSON.stringify(centralizeMessage(plan))).toContain('$42.00 per month (1 price unknown, not counted), no longer paid once they are cancelled');
   });
 
   it('reminds only the subscriptions that have a renewal date', async () => {

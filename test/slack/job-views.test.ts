@@ -33,7 +33,7 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
       product: { id: `P${g}`, name: `${g} ${huge}` },
       items: Array.from({ length: 10 }, (_, i) => aSummary(g * 10 + i)),
     }));
-    const digest: Digest = { from: new Date('2026-11-24T09:00:00Z'), to: now, groups, totals: { count: 400, licenses: 400 * 99_999, monthly: [{ amountMinor: 1, currency: 'EUR' }], unknownPrices: 0 } };
+    const digest: Digest = { from: new Date('2026-11-24T09:00:00Z'), to: now, groups, totals: { count: 400, active: 400, licenses: 400 * 99_999, monthly: [{ amountMinor: 1, currency: 'EUR' }], unknownPrices: 0 } };
     const messages = digestMessages(digest, now, 'Pacific/Chatham');
     expect(messages.length).toBeGreaterThan(8);
     for (const message of messages) expect(valid('message', message)).toEqual([]);
@@ -45,7 +45,7 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
       from: null,
       to: now,
       groups: [{ product: { id: 'P', name: 'Visio Plan 2' }, items: [aSummary(1, { status: 'Deleted' })] }],
-      totals: { count: 1, licenses: 1, monthly: [], unknownPrices: 0 },
+      totals: { count: 1, active: 0, licenses: 0, monthly: [], unknownPrices: 0 },
     };
     const json = JSON.stringify(digestMessages(digest, now, 'UTC'));
     expect(json).toContain('subscription_show');
@@ -72,7 +72,7 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
       expiring: { total: 500, items: Array.from({ length: 10 }, (_, i) => aSummary(i)) },
       pending: {
         total: 80,
-        items: Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, kind: i % 2 ? 'move' : 'cancel', subscriptionShortId: '3f2b9c1a', productName: huge, requestedBy: 'U0ADMIN0001', requestedAt: now })),
+        items: Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, kind: i % 2 ? 'move' : 'cancel', subscriptionShortId: '3f2b9c1a', productName: huge, requestedBy: 'U0ADMIN0001', requestedAt: now, undelivered: i % 3 ? null : huge })),
       },
       awaitingAdminCenter: {
         total: 40,
@@ -81,6 +81,7 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
       lastDigestAt: null,
       lastSyncAt: now,
       lastTenantSync: { ok: false, at: now, error: huge },
+      undelivered: { count: 1_000_000, latestError: huge },
     };
     const home = adminHome(dashboard, now, 'America/New_York', huge);
     expect(valid('home', home)).toEqual([]);

@@ -18,20 +18,24 @@ describe('parsing /purchases policy', () => {
     expect(parsePurchasesCommand('policy all Disabled')).toEqual({ kind: 'policy-all', value: 'Disabled' });
   });
 
-  it('names a value it does not know and shows the right form', () => {
-    const message = refusalOf('policy Power BI Pro off');
-    expect(message).toContain('`off` is not a policy value');
-    expect(message).toContain('/purchases policy [<product | ProductId | offer type> <enabled|trials|disabled>]');
+  it('shows a product named without a value, and says what a last word that is no value would be', () => {
+    expect(parsePurchasesCommand('policy CFQ7TTC0H9MP')).toEqual({ kind: 'policy-show', product: 'CFQ7TTC0H9MP' });
+    const parsed = parsePurchasesCommand('policy Power BI Pro off');
+    expect(parsed).toMatchObject({ kind: 'policy-show', product: 'Power BI Pro off' });
+    const hint = (parsed as { hint?: string }).hint ?? '';
+    expect(hint).toContain('`off` is not a policy value');
+    expect(hint).toContain('/purchases policy [<product | ProductId | offer type> [enabled|trials|disabled]]');
   });
 
-  it('asks for a value after a lone product, and for a product before a lone value', () => {
-    expect(refusalOf('policy CFQ7TTC0H9MP')).toContain('`CFQ7TTC0H9MP` needs a value after it');
+  it('names a value that is a typo of one, and asks for a product before a lone value', () => {
+    expect(refusalOf('policy Power BI Pro disbled')).toContain('did you mean `disabled`?');
     expect(refusalOf('policy disabled')).toContain('Name the product');
   });
 
   it('needs exactly one value after all', () => {
     expect(refusalOf('policy all')).toContain('`policy all` needs one value');
     expect(refusalOf('policy all off')).toContain('`policy all` needs one value');
+    expect(refusalOf('policy all trails')).toContain('Did you mean `policy all trials`?');
     expect(refusalOf('policy all disabled now')).toContain('`policy all` needs one value');
   });
 });

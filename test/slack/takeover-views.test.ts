@@ -137,6 +137,7 @@ describe('take-over views stay within Slack limits', () => {
     const plan: CentralizePlan = {
       product: { id: 'CFQ7TTC0H9MP', name: longName },
       selfService: Array.from({ length: 300 }, (_, i) => ({ subscription: aSummary(i), users: Array.from({ length: 30 }, (_, j) => holder(j)) })),
+      selfServiceSpend: { monthly: [{ amountMinor: 999_999_999, currency: 'EUR' }, { amountMinor: 1, currency: 'USD' }], unknownPrices: 7 },
       central: Array.from({ length: 200 }, (_, i) => ({ subscription: aSummary(1000 + i, { isSelfService: false, purchaser: null }), free: i })),
       toAssign: Array.from({ length: 9000 }, (_, i) => holder(i)),
       skipped: [holder(1)],
@@ -164,7 +165,7 @@ describe('take-over views stay within Slack limits', () => {
     expect(has(subscriptionMessage(details(aSummary(1)), now, 'UTC'))).toBe(true);
     expect(has(subscriptionMessage(details(aSummary(1, { status: 'Deleted' })), now, 'UTC'))).toBe(false);
     expect(has(subscriptionMessage(details(aSummary(1, { isSelfService: false, purchaser: null })), now, 'UTC'))).toBe(false);
-    const page = { items: [aSummary(1, { status: 'Deleted' })], total: 1, filters: { status: 'all' as const } };
+    const page = { items: [aSummary(1, { status: 'Deleted' })], total: 1, totalCapped: false, filters: { status: 'all' as const } };
     expect(has(listMessage(page, now, 'UTC'))).toBe(false);
   });
 });

@@ -156,12 +156,8 @@ export async function startTestBot(options: {
         action: { action_id: actionId, ...(value !== undefined ? { value } : {}) },
         message: { channel: message.channel, ts: message.message_ts, ephemeral: true },
       });
-      if (value !== undefined) {
-        const block = (message.blocks as Array<{ block_id?: string; accessory?: { action_id?: string; value?: string }; elements?: Array<{ action_id?: string; value?: string }> }>).find(
-          (b) => (b.accessory?.action_id === actionId && b.accessory.value === value) || b.elements?.some((e) => e.action_id === actionId && e.value === value),
-        );
-        if (block?.block_id) (payload.actions as Array<Record<string, unknown>>)[0]!.block_id = block.block_id;
-      }
+      const blockId = value === undefined ? undefined : blockIdOf(message.blocks ?? [], actionId, value);
+      if (blockId) (payload.actions as Array<Record<string, unknown>>)[0]!.block_id = blockId;
       const before = emulator.responseUrlPosts.length;
       const result = await sendInteraction(target, payload);
       return { status: result.status, replies: emulator.responseUrlPosts.slice(before).map((post) => post.body) };
@@ -223,4 +219,20 @@ export function useTestBot(options: Parameters<typeof startTestBot>[0]): TestBot
 }
 
 /** A reply or blocks as one string, for `toContain` checks. */
-export const replyText = (value: unknown): string => JSON.stringify(value ?? {});
+export const textOf = (value: unknown): string => JSON.stringify(value ?? {});
+
+type ReplyOption = { value: string; text: { text: string } };
+
+/** A block of a reply, typed for reading what the bot sent. */
+export type ReplyBlock = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  accessory?: { type: string; action_id: string; value: string; initial_option?: ReplyOption; options?: ReplyOption[] };
+  elements?: Array<{ action_id: string; value: string; text: { text: string }; confirm?: unknown }>;
+};
+
+/** The blocks of a reply (none when it has none). */
+export function blocksOf(reply: Record<string, unknown> | undefined): ReplyBlock[] {
+  return (reply?.blocks as ReplyBlock[] | undefined) ?? [];
+}

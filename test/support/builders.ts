@@ -48,28 +48,51 @@ export interface SubscriptionOverrides {
   cancelReason: string;
 }
 
-export async function aSubscription(prisma: PrismaClient, overrides: Partial<SubscriptionOverrides> & { productId: string }) {
+type SubscriptionInput = Partial<SubscriptionOverrides> & { productId: string };
+
+function subscriptionData(overrides: SubscriptionInput) {
   const purchasedAt = overrides.purchasedAt ?? new Date('2026-06-01T10:00:00Z');
-  return prisma.subscription.create({
-    data: {
-      id: overrides.id ?? randomUUID(),
-      productId: overrides.productId,
-      purchaserId: overrides.purchaserId ?? null,
-      isSelfService: overrides.isSelfService ?? overrides.purchaserId != null,
-      licensesPurchased: overrides.licensesPurchased ?? 5,
-      purchasedAt,
-      // null is a value here (unknown price or renewal date): only a missing override takes the default.
-      expiresAt: overrides.expiresAt === undefined ? new Date('2027-06-01T10:00:00Z') : overrides.expiresAt,
-      unitPriceMinor: overrides.unitPriceMinor === undefined ? 1400 : overrides.unitPriceMinor,
-      currency: overrides.currency === undefined ? 'USD' : overrides.currency,
-      isTrial: overrides.isTrial ?? false,
-      status: overrides.status ?? 'Active',
-      firstSeenAt: overrides.firstSeenAt ?? purchasedAt,
-      cancelledAt: overrides.cancelledAt ?? null,
-      cancelledBy: overrides.cancelledBy ?? null,
-      cancelReason: overrides.cancelReason ?? null,
-    },
-  });
+  return {
+    id: overrides.id ?? randomUUID(),
+    productId: overrides.productId,
+    purchaserId: overrides.purchaserId ?? null,
+    isSelfService: overrides.isSelfService ?? overrides.purchaserId != null,
+    licensesPurchased: overrides.licensesPurchased ?? 5,
+    purchasedAt,
+    // null is a value here (unknown price or renewal date): only a missing override takes the default.
+    expiresAt: overrides.expiresAt === undefined ? new Date('2027-06-01T10:00:00Z') : overrides.expiresAt,
+    unitPriceMinor: overrides.unitPriceMinor === undefined ? 1400 : overrides.unitPriceMinor,
+    currency: overrides.currency === undefined ? 'USD' : overrides.currency,
+    isTrial: overrides.isTrial ?? false,
+    status: overrides.status ?? 'Active',
+    firstSeenAt: overrides.firstSeenAt ?? purchasedAt,
+    cancelledAt: overrides.cancelledAt ?? null,
+    cancelledBy: overrides.cancelledBy ?? null,
+    cancelReason: overrides.cancelReason ?? null,
+  };
+}
+
+export async function aSubscription(prisma: PrismaClient, overrides: SubscriptionInput) {
+  return prisma.subscription.create({ data: subscriptionData(overrides) });
+}
+
+/** `count` subscriptions in one statement, the i-th made by `each(i)` over aSubscription's defaults; returns their ids. */
+export async function manySubscriptions(prisma: PrismaClient, count: number, each: (i: number) => SubscriptionInput): Promise<string[]> {
+  const rows = Array.from({ length: count }, (_, i) => subscriptionData(each(i)));
+  await prisma.subscription.createMany({ data: rows });
+  return rows.map((r) => r.id);
+}
+
+/** `count` people in one statement, named "<prefix> 0001"…, with ids and emails made from the name. */
+export async function manyPeople(prisma: PrismaClient, count: number, prefix = 'User'): Promise<string[]> {
+  const n = next();
+  const rows = Array.from({ length: count }, (_, i) => ({
+    id: randomUUID(),
+    name: `${prefix} ${String(i).padStart(4, '0')}`,
+    email: `${prefix.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${n}.${i}@contoso.test`,
+  }));
+  await prisma.person.createMany({ data: rows });
+  return rows.map((r) => r.id);
 }
 
 export async function assign(prisma: PrismaClient, subscriptionId: string, userIds: string[], assignedAt = new Date('2026-06-02T10:00:00Z')) {

@@ -1,124 +1,304 @@
 /**
- * Databases for tests: each `createTestDatabase(provider)` call returns a fresh, isolated,
- * migrated database, closed (and deleted) by `close()`.
+ * Databases for tests.
  *
- *   describe.each(testProviders)('on %s', (provider) => {
- *     let database: Database;
- *     beforeEach(async () => { database = await createTestDatabase(provider); });
- *     afterEach(async () => { await database.close(); });
+ * Which hook:
+ * - `useTestDatabase(provider)`: an empty database for each test of a describe block (one
+ *   database and Prisma client per block, emptied before each test: Prisma compiles a query once
+ *   per client, so a client per test would compile the same queries again and again);
+ * - `useServiceContext(provider, { now, timeZone })`: the same, with the `ctx` services take;
+ * - `createTestDatabase(provider)`: a database of one's own, closed (and deleted) by `close()`;
+ * - `createEmptyTestDatabase(provider)`: an unmigrated one, for tests of the migrator.
+ *
+ *   describe.each(sqliteOnly)('listing on %s', (provider) => {
+ *     const { database, ctx } = useServiceContext(provider, { now });
+ *     it('...', async () => { await listSubscriptions(ctx, {}); });
  *   });
  *
- * SQLite: a file in a temp folder, deleted on close. PostgreSQL (only when the server at
- * TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test, answers): a new schema
- * test_<random> of that database (URL `...?schema=test_<random>`), migrated, and dropped with
- * CASCADE on close. A schema rather than a database: CREATE/DROP DATABASE cost 0.2-1 s each
- * (DROP forces a checkpoint), a schema a few milliseconds, and parallel test files cannot collide.
+ * Which providers: the two dialects differ in SQL, types, collation, locking and the errors
+ * their drivers raise, not in what a service decides. So
+ * - `dialectProviders` (SQLite, and PostgreSQL when its server answers) for tests where the
+ *   dialect matters: repositories and their queries (filters, ordering, paging, prefixes), raw
+ *   SQL, migrations, concurrency, and every state change that must happen once (unique keys that
+ *   guard the digest, reminders, take-overs, job slots, the outbox);
+ * - `sqliteOnly` for everything else: the logic and wording of services and jobs, Slack
+ *   round trips, the demo tenant.
+ * In a suite on `dialectProviders` whose tests only partly depend on the dialect,
+ * `onSqliteOnly(provider)` declares a test on SQLite alone.
+ *
+ * The databases are copies of templates migrated with the real migrator once per run by
+ * test/support/global-setup.ts. SQLite: a copy of the template file, in a folder of the run's
+ * temp folder. PostgreSQL (server at TEST_POSTGRES_URL, default
+ * postgresql://postgres@127.0.0.1:5432/test): a new schema `test_<run>_<random>` of that database
+ * (URL `...?schema=...`), made by running the migration files in it, one round trip each, and
+ * dropped after close. A schema rather than a database: CREATE/DROP DATABASE cost 0.2-1 s each
+ * (DROP forces a checkpoint), a schema a few milliseconds, and parallel test files cannot
+ * collide. The run's teardown deletes whatever a test left behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, afterEach, beforeEach, inject, it, type TestAPI } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.js';
-import { postgresTargetFromUrl } from '../../src/db/migrate.js';
+import { loadMigrations, migrationsDirFor, postgresTargetFromUrl, postgresUrlWithSchema } from '../../src/db/migrate.js';
+import type { ServiceContext } from '../../src/services/context.js';
+import { shownUrl } from './global-setup.js';
 
 export type TestProvider = 'sqlite' | 'postgresql';
-
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test';
-
-const pgConfig = (): pg.ClientConfig => postgresTargetFromUrl(POSTGRES_URL).config;
-
-async function postgresProblem(): Promise<string | undefined> {
-  const client = new pg.Client({ ...pgConfig(), connectionTimeoutMillis: 1500 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-/** Tells once per test run (not once per test file) why the PostgreSQL tests are skipped. */
-function noticeOnce(message: string): void {
-  const marker = path.join(os.tmpdir(), `ssp-test-postgres-skipped-${process.ppid}`);
-  try {
-    closeSync(openSync(marker, 'wx'));
-  } catch {
-    return; // another test file of this run already said it
-  }
-  console.warn(message);
-}
-
-const postgresUnavailable = await postgresProblem();
-if (postgresUnavailable) {
-  noticeOnce(
-    `PostgreSQL tests are skipped: no usable server at ${POSTGRES_URL.replace(/:[^:@/]*@/, ':***@')} ` +
-      `(${postgresUnavailable}). Start PostgreSQL there (or set TEST_POSTGRES_URL) to run them.`,
-  );
-}
-
-/** The providers to run database tests on: SQLite always, PostgreSQL when its server answers. */
-export const testProviders: TestProvider[] = postgresUnavailable ? ['sqlite'] : ['sqlite', 'postgresql'];
-
 export type { Database };
 
-export async function createTestDatabase(provider: TestProvider): Promise<Database> {
+const postgres = inject('postgres');
+
+/** For tests where the SQL dialect matters: SQLite always, PostgreSQL when its server answers. */
+export const dialectProviders: readonly TestProvider[] = postgres.available ? ['sqlite', 'postgresql'] : ['sqlite'];
+
+/** For tests where the dialect does not matter. */
+export const sqliteOnly: readonly TestProvider[] = ['sqlite'];
+
+/**
+ * `it` on SQLite; on another provider, declares nothing: for the tests of a `dialectProviders`
+ * suite that do not depend on the dialect.
+ */
+export function onSqliteOnly(provider: TestProvider): TestAPI {
+  return provider === 'sqlite' ? it : declaresNothing;
+}
+
+/** Takes any call and any modifier (`.skip`, `.each([...])`, ...) and declares no test. */
+const declaresNothing: TestAPI = new Proxy(() => {}, {
+  get: () => declaresNothing,
+  apply: () => declaresNothing,
+}) as unknown as TestAPI;
+
+export interface TestDatabase extends Database {
+  /** Its DATABASE_URL. */
+  url: string;
+  /** Deletes every row but the migrator's records: the database is as created. */
+  empty(): Promise<void>;
+}
+
+export async function createTestDatabase(provider: TestProvider): Promise<TestDatabase> {
   return provider === 'sqlite' ? createSqliteTestDatabase() : createPostgresTestDatabase();
 }
 
-async function createSqliteTestDatabase(): Promise<Database> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssp-test-db-'));
-  const database = await createDatabase(`file:${path.join(dir, 'test.db')}`);
+/**
+ * An empty database for each test of the calling describe block. The block keeps one database
+ * (and its Prisma client, which has then compiled its queries once) and empties it before each
+ * test; it is closed after the block's last test, or replaced after a test that closed it. The
+ * returned object stands for the current test's database.
+ */
+export function useTestDatabase(provider: TestProvider): TestDatabase {
+  let kept: TestDatabase | undefined;
+  let current: TestDatabase | undefined;
+  beforeEach(async () => {
+    if (kept) {
+      try {
+        await kept.empty();
+      } catch {
+        // Closed by the previous test, or left in a state that cannot be emptied: a new one.
+        await kept.close().catch(() => {});
+        kept = undefined;
+      }
+    }
+    kept ??= await createTestDatabase(provider);
+    current = kept;
+  });
+  afterEach(() => {
+    current = undefined;
+  });
+  afterAll(async () => {
+    await kept?.close();
+    kept = undefined;
+  });
+  const now = (): TestDatabase => {
+    if (!current) throw new Error('The test database is used outside the tests of its describe block');
+    return current;
+  };
+  return {
+    get prisma() {
+      return now().prisma;
+    },
+    get provider() {
+      return now().provider;
+    },
+    get url() {
+      return now().url;
+    },
+    empty: () => now().empty(),
+    close: () => now().close(),
+  };
+}
+
+/**
+ * For service tests: a database for each test (as `useTestDatabase`) and the context services
+ * take, over that database, at `now` in `timeZone` (default UTC).
+ */
+export function useServiceContext(
+  provider: TestProvider,
+  options: { now: Date; timeZone?: string },
+): { database: TestDatabase; ctx: ServiceContext } {
+  const database = useTestDatabase(provider);
+  const ctx: ServiceContext = {
+    get prisma() {
+      return database.prisma;
+    },
+    now: options.now,
+    timeZone: options.timeZone ?? 'UTC',
+  };
+  return { database, ctx };
+}
+
+// --- SQLite ---------------------------------------------------------------------------------
+
+/** A new folder in the run's folder, which the run's teardown deletes with whatever a test left. */
+function newSqliteFolder(): string {
+  return mkdtempSync(path.join(path.dirname(inject('sqliteTemplate')), 'db-'));
+}
+
+async function createSqliteTestDatabase(): Promise<TestDatabase> {
+  const dir = newSqliteFolder();
+  const file = path.join(dir, 'test.db');
+  copyFileSync(inject('sqliteTemplate'), file);
+  const url = `file:${file}`;
+  const database = await createDatabase(url, { migrate: false });
   let closing: Promise<void> | undefined;
   return {
     ...database,
-    close: () =>
-      (closing ??= database.close().finally(() => rmSync(dir, { recursive: true, force: true }))),
+    url,
+    empty: async () => {
+      if (closing) throw new Error('The test database is closed');
+      emptySqlite(file);
+    },
+    close: () => (closing ??= database.close().finally(() => rmSync(dir, { recursive: true, force: true }))),
   };
+}
+
+/** On a connection of its own, with foreign keys off for it, so the order does not matter. */
+function emptySqlite(file: string): void {
+  const db = new BetterSqlite3(file, { timeout: 5000 });
+  try {
+    db.pragma('foreign_keys = OFF');
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '_prisma_migrations'")
+      .pluck()
+      .all() as string[];
+    db.transaction(() => {
+      for (const table of tables) db.exec(`DELETE FROM "${table}"`);
+    })();
+  } finally {
+    db.close();
+  }
 }
 
 // --- PostgreSQL -----------------------------------------------------------------------------
 
+function unavailable(): Error {
+  const problem = postgres.available ? '' : postgres.problem;
+  return new Error(`PostgreSQL at ${shownUrl(postgres.url)} is not available for tests: ${problem}`);
+}
+
 let adminPool: pg.Pool | undefined;
 function admin(): pg.Pool {
-  adminPool ??= new pg.Pool({ ...pgConfig(), max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
+  // Idle connections close after a second and never keep the worker alive.
+  adminPool ??= new pg.Pool({ ...postgresTargetFromUrl(postgres.url).config, max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
   return adminPool;
 }
 
-/** A URL for a new schema of the test database; the schema is created by the migrator. */
-function newSchemaUrl(): { url: string; schema: string } {
-  const schema = `test_${randomBytes(8).toString('hex')}`;
-  const url = new URL(POSTGRES_URL);
-  url.searchParams.set('schema', schema);
-  return { url: url.toString(), schema };
+/** A new schema name of this run, and the URL that selects it. */
+function newSchema(): { url: string; schema: string } {
+  if (!postgres.available) throw unavailable();
+  const schema = `${postgres.schemaPrefix}${randomBytes(8).toString('hex')}`;
+  return { url: postgresUrlWithSchema(postgres.url, schema), schema };
 }
 
-async function dropSchema(schema: string): Promise<void> {
-  await admin().query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+/**
+ * Drops a schema without making the test wait. One that fails or is cut short when the worker
+ * stops is dropped by the run's teardown, which drops every schema of the run.
+ */
+function dropSchema(schema: string): void {
+  admin()
+    .query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    .catch(() => {});
 }
 
-async function createPostgresTestDatabase(): Promise<Database> {
-  if (postgresUnavailable) {
-    throw new Error(`PostgreSQL is not available for tests: ${postgresUnavailable}`);
+let migrations: string[] | undefined;
+
+/**
+ * Makes `schema` what the migrator makes of an empty one: each migration runs as one script in
+ * it (as the migrator runs them), and `_prisma_migrations` is the template's, rows included.
+ */
+async function migrateLikeTemplate(schema: string): Promise<void> {
+  if (!postgres.available) throw unavailable();
+  migrations ??= loadMigrations(migrationsDirFor('postgresql')).map((migration) => migration.sql);
+  const client = await admin().connect();
+  try {
+    await client.query(
+      `CREATE SCHEMA "${schema}";` +
+        `CREATE TABLE "${schema}"._prisma_migrations (LIKE "${postgres.templateSchema}"._prisma_migrations INCLUDING ALL);` +
+        `INSERT INTO "${schema}"._prisma_migrations SELECT * FROM "${postgres.templateSchema}"._prisma_migrations`,
+    );
+    // SET LOCAL lasts for the one implicit transaction of a multi-statement query.
+    for (const sql of migrations) await client.query(`SET LOCAL search_path TO "${schema}";\n${sql}`);
+  } finally {
+    client.release();
   }
-  const { url, schema } = newSchemaUrl();
+}
+
+async function createPostgresTestDatabase(): Promise<TestDatabase> {
+  const { url, schema } = newSchema();
   let database: Database;
   try {
-    database = await createDatabase(url);
+    await migrateLikeTemplate(schema);
+    database = await createDatabase(url, { migrate: false });
   } catch (error) {
-    await dropSchema(schema);
+    dropSchema(schema);
     throw error;
   }
   let closing: Promise<void> | undefined;
   return {
     ...database,
+    url,
+    empty: async () => {
+      if (closing) throw new Error('The test database is closed');
+      await emptyPostgres(schema);
+    },
     close: () => (closing ??= database.close().then(() => dropSchema(schema))),
   };
+}
+
+let deleteOrder: Promise<string[]> | undefined;
+
+/**
+ * The tables of the template (the migrator's own left out), each after every table that
+ * references it: the order in which DELETE meets no foreign key.
+ */
+async function tablesInDeleteOrder(): Promise<string[]> {
+  if (!postgres.available) throw unavailable();
+  const { rows } = await admin().query<{ name: string; refs: string[] }>(
+    `SELECT c.relname AS name,
+            array(SELECT DISTINCT r.relname FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid
+                  WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.confrelid <> c.oid)::text[] AS refs
+       FROM pg_class c
+      WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'r' AND c.relname <> '_prisma_migrations'`,
+    [postgres.templateSchema],
+  );
+  const order: string[] = [];
+  const left = new Map(rows.map((row) => [row.name, row.refs]));
+  while (left.size > 0) {
+    const referenced = new Set([...left.values()].flat());
+    const free = [...left.keys()].filter((name) => !referenced.has(name));
+    if (free.length === 0) throw new Error(`Cannot order the deletes: the foreign keys of ${[...left.keys()].join(', ')} form a cycle`);
+    for (const name of free.sort()) {
+      order.push(name);
+      left.delete(name);
+    }
+  }
+  return order;
+}
+
+async function emptyPostgres(schema: string): Promise<void> {
+  const tables = await (deleteOrder ??= tablesInDeleteOrder());
+  await admin().query(tables.map((table) => `DELETE FROM "${schema}"."${table}"`).join(';\n'));
 }
 
 export interface EmptyTestDatabase {
@@ -132,25 +312,20 @@ export interface EmptyTestDatabase {
 /** An empty, unmigrated database: for tests of the migrator itself. */
 export async function createEmptyTestDatabase(provider: TestProvider): Promise<EmptyTestDatabase> {
   if (provider === 'sqlite') {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ssp-test-db-'));
+    const dir = newSqliteFolder();
     return {
       provider,
       url: `file:${path.join(dir, 'test.db')}`,
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  if (postgresUnavailable) throw new Error(`PostgreSQL is not available for tests: ${postgresUnavailable}`);
-  const { url, schema } = newSchemaUrl();
+  const { url, schema } = newSchema();
   await admin().query(`CREATE SCHEMA "${schema}"`);
-  return { provider, url, drop: () => dropSchema(schema) };
+  return {
+    provider,
+    url,
+    drop: async () => {
+      dropSchema(schema);
+    },
+  };
 }
-
-/** Closes this process's admin connections (they also close by themselves when idle). */
-export async function releaseTestDatabases(): Promise<void> {
-  const pool = adminPool;
-  adminPool = undefined;
-  await pool?.end();
-}
-
-// Registered while the importing test file is collected, so it runs after that file's tests.
-afterAll(releaseTestDatabases);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { subMonths } from 'date-fns';
-import { buildDemoTenant, emailLocalPart, type DemoSubscription } from '../../src/tenant/local/demo-tenant.js';
+import { buildDemoTenant, DEMO_EXAMPLES, emailLocalPart, type DemoSubscription } from '../../src/tenant/local/demo-tenant.js';
 
 const NOW = new Date('2025-06-15T09:00:00.000Z');
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -54,6 +54,20 @@ describe('buildDemoTenant', () => {
       tenant.assignments.map((a) => [a.subscriptionId, a.userId]),
     );
     expect(later.subscriptions[0]?.expiresAt.getTime()).toBe((tenant.subscriptions[0]?.expiresAt.getTime() ?? 0) + 40 * DAY_MS);
+  });
+
+  it('has the subscriptions and the purchaser that the documented examples name, whatever day it is seeded', () => {
+    for (const when of [NOW, new Date(NOW.getTime() + 200 * DAY_MS)]) {
+      const demo = buildDemoTenant(when);
+      const meera = demo.people.find((p) => p.email === DEMO_EXAMPLES.purchaser.email)!;
+      expect(meera.name).toBe(DEMO_EXAMPLES.purchaser.name);
+      for (const id of [DEMO_EXAMPLES.renewingSubscriptionId, DEMO_EXAMPLES.otherSubscriptionId]) {
+        const subscription = demo.subscriptions.find((s) => s.id === id);
+        expect(subscription).toMatchObject({ purchaserId: meera.id, productId: 'CFQ7TTC0H9MP', status: 'Active', isSelfService: true });
+        // Short ids in the examples: no other subscription starts like them.
+        expect(demo.subscriptions.filter((s) => s.id.startsWith(id.slice(0, 8)))).toHaveLength(1);
+      }
+    }
   });
 
   it('lists the 17 products of the self-service catalogue with their exact ids and names', () => {

@@ -1,22 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createLocalPolicyTenant } from '../../src/tenant/local/policy-tenant.js';
 import type { PolicyTenant } from '../../src/tenant/port.js';
 import { aProduct } from '../support/builders.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, useTestDatabase } from '../support/database.js';
 
-describe.each(testProviders)('the local policy tenant on %s', (provider) => {
-  let database: Database;
+describe.each(dialectProviders)('the local policy tenant on %s', (provider) => {
+  const database = useTestDatabase(provider);
   let tenant: PolicyTenant;
 
   beforeEach(async () => {
-    database = await createTestDatabase(provider);
     tenant = createLocalPolicyTenant(database.prisma);
     await aProduct(database.prisma, { id: 'CFQ7TTC0H9MP', name: 'Power BI Pro', policyValue: 'Enabled' });
     await aProduct(database.prisma, { id: 'SaaS', name: 'Third-party SaaS apps', kind: 'offerType', policyValue: 'Disabled' });
-  });
-  afterEach(async () => {
-    await database.close();
   });
 
   it('lists products before offer types, as the database holds them', async () => {

@@ -1,20 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDemoTenant, seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
-import { createTestDatabase, testProviders } from '../support/database.js';
+import { dialectProviders, onSqliteOnly, useTestDatabase } from '../support/database.js';
 
 const NOW = new Date('2025-06-15T09:00:00.000Z');
 
-describe.each(testProviders)('seedDemoTenant on %s', (provider) => {
-  let close: (() => Promise<void>) | undefined;
-
-  afterEach(async () => {
-    await close?.();
-    close = undefined;
-  });
+describe.each(dialectProviders)('seedDemoTenant on %s', (provider) => {
+  const database = useTestDatabase(provider);
+  const anyDialect = onSqliteOnly(provider);
 
   async function emptyDatabase() {
-    const database = await createTestDatabase(provider);
-    close = database.close;
     return database.prisma;
   }
 
@@ -57,7 +51,7 @@ describe.each(testProviders)('seedDemoTenant on %s', (provider) => {
     expect(await prisma.subscription.count({ where: { isSelfService: false } })).toBe(3);
   });
 
-  it('writes nothing when the database already has products', async () => {
+  anyDialect('writes nothing when the database already has products', async () => {
     const prisma = await emptyDatabase();
     await seedDemoTenant(prisma, NOW);
 

@@ -26,6 +26,8 @@ export interface OutboxRow {
   resultTs: string | null;
   createdAt: Date;
   sentAt: Date | null;
+  /** Claimed while still leased by an earlier attempt that never finished (a crash or a stop mid-call). */
+  previousLease?: boolean;
 }
 
 /** Stores the message unless one with the same key exists; returns whether it was new. */
@@ -70,7 +72,7 @@ export async function claimDueOutbox(prisma: PrismaClient, now: Date, options: {
       where: { id: row.id, status: 'pending', lockedUntil: row.lockedUntil },
       data: { lockedUntil },
     });
-    if (count === 1) claimed.push({ ...row, lockedUntil });
+    if (count === 1) claimed.push({ ...row, lockedUntil, previousLease: row.lockedUntil !== null });
   }
   return claimed;
 }
@@ -104,10 +106,25 @@ export async function markOutboxFailed(prisma: OutboxStore, id: string, error: s
   });
 }
 
+/** Gives a claimed message back untouched, for the next run (its conversation stalled this time). */
+export async function releaseOutbox(prisma: OutboxStore, id: string, lockedUntil: Date | null) {
+  await prisma.outboxMessage.updateMany({ where: { id, status: 'pending', lockedUntil }, data: { lockedUntil: null } });
+}
+
+/** Messages stored since `since` that Slack refused for good: how many, and the latest reason. */
+export async function findUndeliveredSince(prisma: OutboxStore, since: Date): Promise<{ count: number; latestError: string | null }> {
+  const where = { status: 'failed', createdAt: { gte: since } };
+  const [count, latest] = await Promise.all([
+    prisma.outboxMessage.count({ where }),
+    prisma.outboxMessage.findFirst({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { lastError: true } }),
+  ]);
+  return { count, latestError: latest?.lastError ?? null };
+}
+
 export function findOutboxByKey(prisma: OutboxStore, dedupeKey: string) {
   return prisma.outboxMessage.findUnique({ where: { dedupeKey } });
 }
 
 export function findOutboxStatuses(prisma: OutboxStore, dedupeKeys: string[]) {
-  return prisma.outboxMessage.findMany({ where: { dedupeKey: { in: dedupeKeys } }, select: { status: true } });
+  return prisma.outboxMessage.findMany({ where: { dedupeKey: { in: dedupeKeys } }, select: { dedupeKey: true, status: true, lastError: true } });
 }

@@ -8,9 +8,13 @@ export interface ReminderKey {
   expiresAt: Date;
 }
 
-export function findRemindersSent(db: Db, subscriptionIds: string[]): Promise<ReminderKey[]> {
+/**
+ * Reminders sent for expiry dates in [from, to): those of every subscription expiring in that
+ * window (the expiry date is part of the key), found by date rather than by a list of ids.
+ */
+export function findRemindersSentExpiring(db: Db, from: Date, to: Date): Promise<ReminderKey[]> {
   return db.reminderSent.findMany({
-    where: { subscriptionId: { in: subscriptionIds } },
+    where: { expiresAt: { gte: from, lt: to } },
     select: { subscriptionId: true, thresholdDays: true, expiresAt: true },
   });
 }

@@ -1,7 +1,17 @@
-/** Queries over subscriptions and their license assignments. Keyset paging only: no OFFSET scans. */
-import type { Prisma, PrismaClient } from '../client.js';
+/**
+ * Queries over subscriptions and their license assignments. Keyset paging only: no OFFSET scans.
+ *
+ * Subscriptions are read with one SQL statement (selectSubscriptions) rather than Prisma's
+ * `include: { _count }`: Prisma computes that count as a join on a GROUP BY over every license
+ * assignment of the tenant, whatever the page; here each row counts its own licenses through the
+ * (subscriptionId, removedAt, id) index, so a page costs what a page holds. No statement takes a
+ * bind parameter per row of data: lists of ids travel as one parameter (valuesTable).
+ */
+import type { Db, PrismaClient, Subscription } from '../client.js';
+import { ACTIVE_STATUS, DELETED_STATUS } from '../../domain/spend.js';
+import { Prisma, toCount, valuesTable } from './sql.js';
 
-export type SubscriptionStatus = 'Active' | 'Deleted';
+export type SubscriptionStatus = typeof ACTIVE_STATUS | typeof DELETED_STATUS;
 
 export interface SubscriptionQuery {
   productId?: string;
@@ -17,127 +27,220 @@ export interface Keyset {
   id: string;
 }
 
-export const subscriptionWithRelations = {
-  product: { select: { id: true, name: true } },
-  purchaser: { select: { id: true, name: true, email: true, slackUserId: true } },
-  _count: { select: { assignments: { where: { removedAt: null } } } },
-} satisfies Prisma.SubscriptionInclude;
+type SubscriptionColumns = Pick<
+  Subscription,
+  | 'id' | 'isSelfService' | 'licensesPurchased' | 'purchasedAt' | 'expiresAt' | 'unitPriceMinor' | 'currency' | 'isTrial' | 'status'
+  | 'cancelledAt' | 'cancelledBy' | 'cancelReason' | 'cancelComment' | 'firstSeenAt' | 'selfServiceSource' | 'seenDeletedAt'
+>;
 
-export type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof subscriptionWithRelations }>;
+/** A subscription with its product, its purchaser and how many licenses it has assigned now. */
+export interface SubscriptionRow extends SubscriptionColumns {
+  product: { id: string; name: string };
+  purchaser: { id: string; name: string; email: string; slackUserId: string | null } | null;
+  assigned: number;
+}
 
-function whereOf(query: SubscriptionQuery): Prisma.SubscriptionWhereInput {
-  const where: Prisma.SubscriptionWhereInput = {};
-  if (query.productId) where.productId = query.productId;
-  if (query.purchaserIds) where.purchaserId = { in: query.purchaserIds };
-  if (query.status) where.status = query.status;
-  if (query.selfServiceOnly) where.isSelfService = true;
-  if (query.expiresBefore || query.expiresFrom) {
-    where.expiresAt = {
-      ...(query.expiresFrom ? { gte: query.expiresFrom } : {}),
-      ...(query.expiresBefore ? { lt: query.expiresBefore } : {}),
-    };
+/** A row as the statement returns it: booleans may come back as numbers, counts as bigints. */
+interface RawSubscription extends Omit<SubscriptionColumns, 'isSelfService' | 'isTrial'> {
+  productId: string;
+  productName: string;
+  isSelfService: boolean | number | bigint;
+  isTrial: boolean | number | bigint;
+  purchaserId: string | null;
+  purchaserName: string | null;
+  purchaserEmail: string | null;
+  purchaserSlackUserId: string | null;
+  assigned: bigint | number;
+  total?: bigint | number;
+}
+
+const COLUMNS = Prisma.sql`
+  SELECT s."id", s."productId", p."name" AS "productName", s."isSelfService", s."purchaserId",
+    u."name" AS "purchaserName", u."email" AS "purchaserEmail", u."slackUserId" AS "purchaserSlackUserId",
+    s."licensesPurchased", s."purchasedAt", s."expiresAt", s."unitPriceMinor", s."currency", s."isTrial", s."status",
+    s."cancelledAt", s."cancelledBy", s."cancelReason", s."cancelComment", s."firstSeenAt", s."selfServiceSource", s."seenDeletedAt",
+    (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"`;
+const JOINS = Prisma.sql`
+  JOIN "Product" p ON p."id" = s."productId"
+  LEFT JOIN "Person" u ON u."id" = s."purchaserId"`;
+
+function toRow(raw: RawSubscription): SubscriptionRow {
+  return {
+    id: raw.id,
+    product: { id: raw.productId, name: raw.productName },
+    isSelfService: Boolean(raw.isSelfService),
+    purchaser:
+      raw.purchaserId === null
+        ? null
+        : { id: raw.purchaserId, name: raw.purchaserName ?? '', email: raw.purchaserEmail ?? '', slackUserId: raw.purchaserSlackUserId },
+    licensesPurchased: raw.licensesPurchased,
+    purchasedAt: raw.purchasedAt,
+    expiresAt: raw.expiresAt,
+    unitPriceMinor: raw.unitPriceMinor,
+    currency: raw.currency,
+    isTrial: Boolean(raw.isTrial),
+    status: raw.status,
+    cancelledAt: raw.cancelledAt,
+    cancelledBy: raw.cancelledBy,
+    cancelReason: raw.cancelReason,
+    cancelComment: raw.cancelComment,
+    firstSeenAt: raw.firstSeenAt,
+    selfServiceSource: raw.selfServiceSource,
+    seenDeletedAt: raw.seenDeletedAt,
+    assigned: toCount(raw.assigned),
+  };
+}
+
+/**
+ * Subscriptions matching `where` (conditions on `s`, the Subscription row) in `order` (of `s`
+ * columns, or of the product's name `p."name"`). With a `limit`, the page is chosen first and only
+ * its rows are joined and counted: a database that sorts after computing the columns would
+ * otherwise count the licenses of every matching row.
+ */
+async function selectSubscriptions(
+  db: Db,
+  where: Prisma.Sql[],
+  order: Prisma.Sql = Prisma.empty,
+  limit?: number,
+  page: { extra?: Prisma.Sql; branches?: Prisma.Sql[] } = {},
+): Promise<RawSubscription[]> {
+  const condition = whereOf(where);
+  if (limit === undefined) return db.$queryRaw<RawSubscription[]>`${COLUMNS} FROM "Subscription" s ${JOINS} ${condition} ${order}`;
+  const pick = (conditions: Prisma.Sql[]) => Prisma.sql`SELECT s.* FROM "Subscription" s ${whereOf(conditions)} ${order} LIMIT ${limit}`;
+  // Branches: the first rows of each alternative, merged. Each branch seeks its own index range
+  // in order, where an IN list of them makes SQLite walk every row in date order instead.
+  const picked = page.branches
+    ? Prisma.sql`SELECT s.* FROM (${Prisma.join(
+        page.branches.map((branch, i) => Prisma.sql`SELECT * FROM (${pick([...where, branch])}) ${Prisma.raw(`b${i}`)}`),
+        ' UNION ALL ',
+      )}) s ${order} LIMIT ${limit}`
+    : pick(where);
+  return db.$queryRaw<RawSubscription[]>`${COLUMNS} ${page.extra ?? Prisma.empty} FROM (${picked}) s ${JOINS} ${order}`;
+}
+
+async function subscriptions(db: Db, where: Prisma.Sql[], order?: Prisma.Sql, limit?: number): Promise<SubscriptionRow[]> {
+  return (await selectSubscriptions(db, where, order, limit)).map(toRow);
+}
+
+function whereOf(conditions: Prisma.Sql[]): Prisma.Sql {
+  return conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
+}
+
+/** How many rows match, counted no further than `cap` + 1 (enough to say "more than cap"). */
+function cappedCount(conditions: Prisma.Sql[], cap: number): Prisma.Sql {
+  return Prisma.sql`(SELECT count(*) FROM (SELECT 1 FROM "Subscription" s ${whereOf(conditions)} LIMIT ${cap + 1}) capped)`;
+}
+
+const FEW_PURCHASERS = 50;
+
+function conditionsOf(db: Db, query: SubscriptionQuery): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (query.status) where.push(Prisma.sql`s."status" = ${query.status}`);
+  if (query.selfServiceOnly) where.push(Prisma.sql`s."isSelfService" = ${true}`);
+  if (query.productId) where.push(Prisma.sql`s."productId" = ${query.productId}`);
+  if (query.purchaserIds) {
+    // Many purchasers are one parameter, filtered while the newest purchases are read in order.
+    where.push(
+      query.purchaserIds.length <= FEW_PURCHASERS
+        ? Prisma.sql`s."purchaserId" IN (${Prisma.join(query.purchaserIds)})`
+        : Prisma.sql`s."purchaserId" IN ${valuesTable(db, query.purchaserIds)}`,
+    );
   }
+  if (query.expiresFrom) where.push(Prisma.sql`s."expiresAt" >= ${query.expiresFrom}`);
+  if (query.expiresBefore) where.push(Prisma.sql`s."expiresAt" < ${query.expiresBefore}`);
   return where;
 }
 
-/** Newest purchase first. `after` continues downwards, `before` goes back up. */
+/**
+ * Newest purchase first. `after` continues downwards, `before` goes back up. The anchor is a
+ * row value, `(purchasedAt, id) < (…)`: both databases seek it in the index, where the
+ * equivalent OR of two comparisons makes PostgreSQL read and discard every row before it.
+ * `total` counts the matching subscriptions up to `countUpTo` + 1, in the same statement.
+ */
 export async function findSubscriptionsPage(
-  prisma: PrismaClient,
+  db: Db,
   query: SubscriptionQuery,
-  page: { size: number; after?: Keyset; before?: Keyset },
-): Promise<{ rows: SubscriptionRow[]; hasMore: boolean }> {
-  const base = whereOf(query);
+  page: { size: number; after?: Keyset; before?: Keyset; countUpTo: number },
+): Promise<{ rows: SubscriptionRow[]; hasMore: boolean; total: number }> {
+  const conditions = conditionsOf(db, query);
+  const ids = query.purchaserIds ?? [];
+  // A few purchasers: a branch each, seeking the purchaser index.
+  const branches = ids.length > 1 && ids.length <= FEW_PURCHASERS ? ids.map((id) => Prisma.sql`s."purchaserId" = ${id}`) : undefined;
+  const where = branches ? conditionsOf(db, { ...query, purchaserIds: undefined }) : [...conditions];
   const anchor = page.after ?? page.before;
   const older = page.before === undefined;
-  const where: Prisma.SubscriptionWhereInput = anchor
-    ? {
-        AND: [
-          base,
-          {
-            OR: [
-              { purchasedAt: older ? { lt: anchor.purchasedAt } : { gt: anchor.purchasedAt } },
-              { purchasedAt: anchor.purchasedAt, id: older ? { lt: anchor.id } : { gt: anchor.id } },
-            ],
-          },
-        ],
-      }
-    : base;
-  const direction = older ? 'desc' : 'asc';
-  const rows = await prisma.subscription.findMany({
-    where,
-    include: subscriptionWithRelations,
-    orderBy: [{ purchasedAt: direction }, { id: direction }],
-    take: page.size + 1,
-  });
+  if (anchor) {
+    where.push(
+      older
+        ? Prisma.sql`(s."purchasedAt", s."id") < (${anchor.purchasedAt}, ${anchor.id})`
+        : Prisma.sql`(s."purchasedAt", s."id") > (${anchor.purchasedAt}, ${anchor.id})`,
+    );
+  }
+  const order = older ? Prisma.sql`ORDER BY s."purchasedAt" DESC, s."id" DESC` : Prisma.sql`ORDER BY s."purchasedAt" ASC, s."id" ASC`;
+  const counted = cappedCount(conditions, page.countUpTo);
+  const raw = await selectSubscriptions(db, where, order, page.size + 1, { extra: Prisma.sql`, ${counted} AS "total"`, ...(branches ? { branches } : {}) });
+  const total = raw.length > 0 ? toCount(raw[0]!.total) : toCount((await db.$queryRaw<Array<{ n: bigint | number }>>`SELECT ${counted} AS "n"`)[0]?.n);
+  const rows = raw.map(toRow);
   const hasMore = rows.length > page.size;
   const pageRows = rows.slice(0, page.size);
-  return { rows: older ? pageRows : pageRows.reverse(), hasMore };
+  return { rows: older ? pageRows : pageRows.reverse(), hasMore, total };
 }
 
-export function countSubscriptions(prisma: PrismaClient, query: SubscriptionQuery): Promise<number> {
-  return prisma.subscription.count({ where: whereOf(query) });
+/** The least string greater than every string starting with `prefix`, for ids (hex digits and dashes). */
+function afterPrefix(prefix: string): string {
+  const last = prefix.charAt(prefix.length - 1);
+  // '9' -> 'a' keeps the bound right under collations that order punctuation apart from digits and letters.
+  const next = last === '9' ? 'a' : String.fromCharCode(last.charCodeAt(0) + 1);
+  return prefix.slice(0, -1) + next;
 }
 
-/** A whole id, or an unambiguous prefix of one (at most two rows are read). */
-export function findSubscriptionsByRef(prisma: PrismaClient, ref: string): Promise<SubscriptionRow[]> {
+/**
+ * A whole id, or an unambiguous prefix of one (at most two rows are read). The prefix is a range
+ * of the primary key (`id >= prefix AND id < prefix-next`), which both databases seek; a LIKE
+ * or startsWith is a full scan on SQLite. The check on the first characters keeps the answer
+ * exact under any collation.
+ */
+export function findSubscriptionsByRef(db: Db, ref: string): Promise<SubscriptionRow[]> {
   const id = ref.toLowerCase();
-  return prisma.subscription.findMany({
-    where: id.length === 36 ? { id } : { id: { startsWith: id } },
-    include: subscriptionWithRelations,
-    orderBy: { id: 'asc' },
-    take: 2,
-  });
+  if (id.length === 36) return subscriptions(db, [Prisma.sql`s."id" = ${id}`]);
+  // Dashes sit at the same places in every id: the range can ignore a trailing one.
+  const range = id.replace(/-+$/, '') || id;
+  return subscriptions(
+    db,
+    [Prisma.sql`s."id" >= ${range}`, Prisma.sql`s."id" < ${afterPrefix(range)}`, Prisma.sql`substr(s."id", 1, ${id.length}) = ${id}`],
+    Prisma.sql`ORDER BY s."id"`,
+    2,
+  );
 }
 
-export function findSubscriptionsOfProduct(prisma: PrismaClient, productId: string, status?: SubscriptionStatus) {
-  return prisma.subscription.findMany({
-    where: { productId, ...(status ? { status } : {}) },
-    include: subscriptionWithRelations,
-    orderBy: [{ isSelfService: 'asc' }, { purchasedAt: 'desc' }, { id: 'desc' }],
-  });
+/** A product's subscriptions: central ones first, then newest purchase first. */
+export function findSubscriptionsOfProduct(db: Db, productId: string, status?: SubscriptionStatus): Promise<SubscriptionRow[]> {
+  return subscriptions(
+    db,
+    conditionsOf(db, { productId, ...(status ? { status } : {}) }),
+    Prisma.sql`ORDER BY s."isSelfService" ASC, s."purchasedAt" DESC, s."id" DESC`,
+  );
 }
 
-export const assignmentWithUser = {
-  user: { select: { id: true, name: true, email: true } },
-} satisfies Prisma.LicenseAssignmentInclude;
-
-export type AssignmentRow = Prisma.LicenseAssignmentGetPayload<{ include: typeof assignmentWithUser }>;
-
-/** Users currently holding a license of these subscriptions, in a stable order, `limit` at a time. */
-export function findCurrentAssignments(
-  prisma: PrismaClient,
-  subscriptionIds: string[],
-  page: { limit: number; afterId?: string },
-): Promise<AssignmentRow[]> {
-  return prisma.licenseAssignment.findMany({
-    where: {
-      subscriptionId: { in: subscriptionIds },
-      removedAt: null,
-      ...(page.afterId ? { id: { gt: page.afterId } } : {}),
-    },
-    include: assignmentWithUser,
-    orderBy: { id: 'asc' },
-    take: page.limit,
-  });
-}
-
-export function countCurrentAssignments(prisma: PrismaClient, subscriptionIds: string[]): Promise<number> {
-  return prisma.licenseAssignment.count({ where: { subscriptionId: { in: subscriptionIds }, removedAt: null } });
+export interface AssignedUser {
+  name: string;
+  email: string;
+  assignedAt: Date;
 }
 
 /** The first users of one subscription, by name, for display. */
-export function findAssignedUsers(prisma: PrismaClient, subscriptionId: string, limit: number): Promise<AssignmentRow[]> {
-  return prisma.licenseAssignment.findMany({
-    where: { subscriptionId, removedAt: null },
-    include: assignmentWithUser,
-    orderBy: [{ user: { name: 'asc' } }, { id: 'asc' }],
-    take: limit,
-  });
+export function findAssignedUsers(db: Db, subscriptionId: string, limit: number): Promise<AssignedUser[]> {
+  return db.$queryRaw<AssignedUser[]>`
+    SELECT u."name", u."email", a."assignedAt"
+    FROM "LicenseAssignment" a JOIN "Person" u ON u."id" = a."userId"
+    WHERE a."subscriptionId" = ${subscriptionId} AND a."removedAt" IS NULL
+    ORDER BY u."name", a."id" LIMIT ${limit}`;
 }
 
 /** Subscriptions by id, with what summaries need (rows for unknown ids are simply absent). */
-export function findSubscriptionsByIds(prisma: Pick<PrismaClient, 'subscription'>, ids: string[]): Promise<SubscriptionRow[]> {
-  return prisma.subscription.findMany({ where: { id: { in: ids } }, include: subscriptionWithRelations });
+export function findSubscriptionsByIds(db: Db, ids: string[]): Promise<SubscriptionRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return subscriptions(db, [Prisma.sql`s."id" IN ${valuesTable(db, ids)}`]);
 }
 
 /** Licenses of a subscription removed at one instant (all those one cancellation removed). */
@@ -146,56 +249,74 @@ export function countLicensesRemovedAt(prisma: Pick<PrismaClient, 'licenseAssign
 }
 
 /** Self-service subscriptions first seen in (from, to], by product name (the digest's order). */
-export function findSelfServiceFirstSeen(prisma: Pick<PrismaClient, 'subscription'>, from: Date | null, to: Date): Promise<SubscriptionRow[]> {
-  return prisma.subscription.findMany({
-    where: { isSelfService: true, firstSeenAt: { ...(from ? { gt: from } : {}), lte: to } },
-    include: subscriptionWithRelations,
-    orderBy: [{ product: { name: 'asc' } }, { productId: 'asc' }, { firstSeenAt: 'asc' }, { id: 'asc' }],
-  });
+export function findSelfServiceFirstSeen(db: Db, from: Date | null, to: Date): Promise<SubscriptionRow[]> {
+  return subscriptions(
+    db,
+    [Prisma.sql`s."isSelfService" = ${true}`, ...(from ? [Prisma.sql`s."firstSeenAt" > ${from}`] : []), Prisma.sql`s."firstSeenAt" <= ${to}`],
+    Prisma.sql`ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`,
+  );
 }
 
 /** Active self-service subscriptions expiring in [from, to), soonest first (`limit` of them). */
-export function findActiveSelfServiceExpiring(
-  prisma: Pick<PrismaClient, 'subscription'>,
-  from: Date,
-  to: Date,
-  limit?: number,
-): Promise<SubscriptionRow[]> {
-  return prisma.subscription.findMany({
-    where: { status: 'Active', isSelfService: true, expiresAt: { gte: from, lt: to } },
-    include: subscriptionWithRelations,
-    orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
-    ...(limit !== undefined ? { take: limit } : {}),
-  });
+export function findActiveSelfServiceExpiring(db: Db, from: Date, to: Date, limit?: number): Promise<SubscriptionRow[]> {
+  return subscriptions(
+    db,
+    conditionsOf(db, { status: ACTIVE_STATUS, selfServiceOnly: true, expiresFrom: from, expiresBefore: to }),
+    Prisma.sql`ORDER BY s."expiresAt", s."id"`,
+    limit,
+  );
 }
 
 export function countActiveSelfServiceExpiring(prisma: Pick<PrismaClient, 'subscription'>, from: Date, to: Date): Promise<number> {
-  return prisma.subscription.count({ where: { status: 'Active', isSelfService: true, expiresAt: { gte: from, lt: to } } });
+  return prisma.subscription.count({ where: { status: ACTIVE_STATUS, isSelfService: true, expiresAt: { gte: from, lt: to } } });
 }
 
-/** Self-service subscriptions by status, and active trials among them. */
+/** Self-service subscriptions by status, and active trials among them: counted in the (status, isSelfService, …) indexes. */
 export async function countSelfService(prisma: Pick<PrismaClient, 'subscription'>): Promise<{ active: number; deleted: number; trials: number }> {
   const [active, deleted, trials] = await Promise.all([
-    prisma.subscription.count({ where: { isSelfService: true, status: 'Active' } }),
-    prisma.subscription.count({ where: { isSelfService: true, status: 'Deleted' } }),
-    prisma.subscription.count({ where: { isSelfService: true, status: 'Active', isTrial: true } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: ACTIVE_STATUS } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: DELETED_STATUS } }),
+    prisma.subscription.count({ where: { isSelfService: true, status: ACTIVE_STATUS, isTrial: true } }),
   ]);
   return { active, deleted, trials };
 }
 
-/** What active self-service subscriptions cost: licenses, unit price and product of each. */
-export function findActiveSelfServicePrices(prisma: Pick<PrismaClient, 'subscription'>) {
-  return prisma.subscription.findMany({
-    where: { isSelfService: true, status: 'Active' },
-    select: { licensesPurchased: true, unitPriceMinor: true, currency: true, product: { select: { id: true, name: true } } },
-  });
+/**
+ * What active self-service subscriptions cost each month, per product and currency, added up by
+ * the database (integer minor units; widened so a large tenant cannot overflow).
+ */
+export async function sumActiveSelfServiceSpend(
+  db: Db,
+): Promise<Array<{ product: { id: string; name: string }; currency: string | null; subscriptions: number; unknownPrices: number; monthlyMinor: number }>> {
+  // Grouped in the order of the (status, isSelfService, productId, currency, …) index, which
+  // holds every column read: no table row is visited and nothing is sorted.
+  // A price is unknown when Graph brought the subscription and no import priced it: such rows
+  // are counted (unknownPrices), never added as zero. domain/spend.ts (spendOfGroups) reads the groups.
+  const rows = await db.$queryRaw<
+    Array<{ productId: string; productName: string; currency: string | null; subscriptions: bigint | number; unknownPrices: bigint | number | null; monthlyMinor: bigint | number | null }>
+  >`
+    SELECT g."productId", p."name" AS "productName", g."currency", g."subscriptions", g."unknownPrices", g."monthlyMinor"
+    FROM (
+      SELECT s."productId", s."currency", count(*) AS "subscriptions",
+        sum(CASE WHEN s."unitPriceMinor" IS NULL OR s."currency" IS NULL THEN 1 ELSE 0 END) AS "unknownPrices",
+        sum(CAST(s."unitPriceMinor" AS BIGINT) * s."licensesPurchased") AS "monthlyMinor"
+      FROM "Subscription" s WHERE s."status" = ${ACTIVE_STATUS} AND s."isSelfService" = ${true}
+      GROUP BY s."productId", s."currency"
+    ) g JOIN "Product" p ON p."id" = g."productId"`;
+  return rows.map((r) => ({
+    product: { id: r.productId, name: r.productName },
+    currency: r.currency,
+    subscriptions: toCount(r.subscriptions),
+    unknownPrices: toCount(r.unknownPrices),
+    monthlyMinor: toCount(r.monthlyMinor),
+  }));
 }
 
-/** Everyone holding a license of these subscriptions now, by name. */
-export function findHolders(prisma: Pick<PrismaClient, 'licenseAssignment'>, subscriptionIds: string[]) {
+/** Everyone holding a license of the product's active subscriptions now, by name (a join, not a list of ids). */
+export function findHoldersOfProduct(prisma: Pick<PrismaClient, 'licenseAssignment'>, productId: string) {
   return prisma.licenseAssignment.findMany({
-    where: { subscriptionId: { in: subscriptionIds }, removedAt: null },
-    include: { user: { select: { id: true, name: true, email: true } } },
+    where: { removedAt: null, subscription: { productId, status: ACTIVE_STATUS } },
+    select: { subscriptionId: true, user: { select: { id: true, name: true, email: true } } },
     orderBy: [{ user: { name: 'asc' } }, { id: 'asc' }],
   });
 }

@@ -2,9 +2,10 @@
  * Take-over requests. Every change of status goes through `transitionTakeover`, a conditional
  * update on the status it leaves: of two callers racing, exactly one sees `true`.
  */
+import { canMove, OPEN_TAKEOVER_STATUSES, type TakeoverStatus } from '../../domain/takeover.js';
 import type { Db } from '../client.js';
 
-export type TakeoverStatusValue = 'PENDING' | 'APPROVED' | 'EXECUTED' | 'FAILED' | 'REJECTED' | 'AWAITING_ADMIN_CENTER' | 'DONE';
+export type TakeoverStatusValue = TakeoverStatus;
 
 export interface NewTakeover {
   id: string;
@@ -44,9 +45,9 @@ export function findTakeoverState(db: Db, id: string) {
   return db.takeoverRequest.findUnique({ where: { id }, select: { status: true, decidedBy: true, requestedBy: true } });
 }
 
-/** A request of this subscription still waiting for its decision, its execution or the admin center. */
-export function findOpenTakeover(db: Db, subscriptionId: string) {
-  return db.takeoverRequest.findFirst({ where: { subscriptionId, status: { in: ['PENDING', 'APPROVED', 'AWAITING_ADMIN_CENTER'] } } });
+/** The requests of this subscription still waiting for their decision, their execution or the admin center. */
+export function findOpenTakeovers(db: Db, subscriptionId: string) {
+  return db.takeoverRequest.findMany({ where: { subscriptionId, status: { in: [...OPEN_TAKEOVER_STATUSES] } }, orderBy: { requestedAt: 'asc' } });
 }
 
 /** Requests waiting for the admin center whose subscription a sync has seen deleted in the tenant. */
@@ -68,8 +69,17 @@ export async function findAwaitingAdminCenter(db: Db, limit: number) {
   return { total, items: rows };
 }
 
-/** Applies `changes` only if the request is still in `from`; says whether it did. */
+/** Requests whose id starts with `prefix` (a short id as the bot shows it), at most `limit`. */
+export function findTakeoversByPrefix(db: Db, prefix: string, limit: number) {
+  return db.takeoverRequest.findMany({ where: { id: { startsWith: prefix.toLowerCase() } }, select: { id: true }, take: limit });
+}
+
+/**
+ * Applies `changes` only if the request is still in `from`; says whether it did. A move the
+ * state machine does not allow (domain/takeover.ts) is a bug, thrown before the database is asked.
+ */
 export async function transitionTakeover(db: Db, id: string, from: TakeoverStatusValue, changes: TakeoverChanges): Promise<boolean> {
+  if (changes.status && !canMove(from, changes.status)) throw new Error(`A take-over request cannot go from ${from} to ${changes.status}`);
   const { count } = await db.takeoverRequest.updateMany({ where: { id, status: from }, data: changes });
   return count === 1;
 }

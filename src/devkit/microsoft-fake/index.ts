@@ -13,7 +13,7 @@ import { constants, createPublicKey, randomBytes, verify, type KeyObject } from 
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LICENSING_SCOPE } from '../../tenant/microsoft/token.js';
 import { createFakeGraph, type FakeFailure, type FakeGraph, type FakeGraphTenant } from './graph.js';
@@ -386,6 +386,16 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     protocol === 'https'
       ? https.createServer({ cert: readFileSync(`${TLS_DIR}server.pem`), key: readFileSync(`${TLS_DIR}server-key.pem`) }, listener)
       : http.createServer(listener);
+  // Idle keep-alive connections stay open until the client closes them (no reset of a connection
+  // the client is reusing), and close() ends them.
+  server.keepAliveTimeout = 0;
+  // closeAllConnections() knows only the connections that reached HTTP: a client's socket still
+  // in its TLS handshake would hold close() until the client gives up (about 3 s).
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `${protocol}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -394,8 +404,9 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     url: baseUrl,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }

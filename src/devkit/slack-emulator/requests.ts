@@ -47,7 +47,8 @@ export function signSlackRequest(signingSecret: string, body: string, timestamp:
   return { 'X-Slack-Request-Timestamp': String(timestamp), 'X-Slack-Signature': `v0=${hash}` };
 }
 
-async function postSigned(
+/** POSTs `body` signed as Slack signs it (hostile-input tests send bodies no builder makes). */
+export async function postSigned(
   target: SlackRequestTarget,
   body: string,
   contentType: string,
@@ -77,6 +78,7 @@ async function postSigned(
 
 export interface SlashCommandInput {
   command: string;
+  /** What the user typed after the command; sent as Slack sends it, with `&`, `<` and `>` escaped. */
   text: string;
   user_id: string;
   user_name?: string;
@@ -103,7 +105,7 @@ export async function sendSlashCommand(
     user_id: input.user_id,
     user_name: input.user_name ?? emulator.user(input.user_id)?.name ?? input.user_id.toLowerCase(),
     command: input.command,
-    text: input.text,
+    text: input.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
     api_app_id: emulator.appId,
     is_enterprise_install: 'false',
     response_url: responseUrl,

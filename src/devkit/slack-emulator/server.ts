@@ -41,8 +41,8 @@ export interface SlackEmulator {
   readonly responseUrlPosts: readonly ResponseUrlPost[];
   callsTo(method: string): RecordedCall[];
   /**
-   * The next `times` calls to `method` answer `failure` instead. `method` is a Web API method,
-   * `upload` (the file upload URL) or `response_url`.
+   * The next `times` calls to `method` answer `failure` instead (or hang, never answering).
+   * `method` is a Web API method, `upload` (the file upload URL) or `response_url`.
    */
   failNext(method: string, failure: EmulatorFailure, times?: number): void;
   /** A one-use trigger_id for `user`, as an interaction payload carries; `viewId` when it comes from a view. */
@@ -127,6 +127,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const calls: RecordedCall[] = [];
   const responseUrlPosts: ResponseUrlPost[] = [];
   const failures = new Map<string, EmulatorFailure[]>();
+  /** Calls told to hang, still open. */
+  const hanging = new Set<ServerResponse>();
+  const releaseHanging = (): void => {
+    for (const res of hanging) res.destroy();
+    hanging.clear();
+  };
   const listeners = new Set<(activity: EmulatorActivity) => void>();
   let origin = '';
 
@@ -149,6 +155,11 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
 
   /** Answers an injected failure; returns what was recorded as the response. */
   const answerFailure = (res: ServerResponse, failure: EmulatorFailure): { status: number; response: unknown } => {
+    if ('hang' in failure) {
+      hanging.add(res);
+      res.once('close', () => hanging.delete(res));
+      return { status: 0, response: 'no answer' };
+    }
     if ('ok' in failure) {
       sendJson(res, 200, failure);
       return { status: 200, response: failure };
@@ -305,6 +316,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       else res.end();
     });
   });
+  // Idle keep-alive connections stay open until the client closes them: with a server-side
+  // timeout, a client that reuses one just as the server closes it gets ECONNRESET (seen on a
+  // busy machine when a bot restarted after a few seconds of database work).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -363,10 +378,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       calls.length = 0;
       responseUrlPosts.length = 0;
       failures.clear();
+      releaseHanging();
       ws.reset();
     },
     async close() {
       listeners.clear();
+      releaseHanging();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },

@@ -37,7 +37,11 @@ export interface SlackEmulatorOptions {
 export type EmulatorFailure =
   | { status: 429; retryAfter: number }
   | { status: 500 | 502 | 503 | 504; body?: string }
-  | { ok: false; error: string };
+  | { ok: false; error: string }
+  /** An answer Slack would not give (fields missing): what the bot does with a surprise. */
+  | ({ ok: true } & Record<string, unknown>)
+  /** Never answers: the call hangs until the caller gives up (or the emulator is reset or closed). */
+  | { hang: true };
 
 export interface RecordedCall {
   /** A Web API method (`chat.postMessage`), or `upload` for bytes sent to an upload URL. */

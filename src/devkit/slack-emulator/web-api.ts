@@ -229,6 +229,13 @@ const handlers: Record<string, Handler> = {
     is_enterprise_install: false,
   }),
 
+  /**
+   * Socket Mode's first call, with an app-level token (pass it in the emulator's `tokens`). The
+   * emulator has no WebSocket endpoint: a client that connects to the URL fails there, as behind a
+   * proxy that lets HTTPS through but not WebSockets.
+   */
+  'apps.connections.open': ({ origin }) => ({ ok: true, url: `${origin.replace(/^http/, 'ws')}/socket-mode/link` }),
+
   'chat.postMessage': ({ ws, args }) => {
     const channel = ws.resolveChannel(str(args, 'channel') ?? '');
     if (!channel) return slackError('channel_not_found');

@@ -328,7 +328,7 @@ function blockNode(block, ctx) {
         block.fields ? el('div', { class: 'bk-fields' }, block.fields.map((f) => textNode(f, ctx, 'div', 'bk-field'))) : null,
       ]);
       const accessory = block.accessory ? el('div', { class: 'bk-accessory' }, [elementNode(block.accessory, block, ctx)]) : null;
-      return el('div', { class: 'bk-section' }, [body, accessory]);
+      return el('div', { class: 'bk-section', 'data-block-id': block.block_id }, [body, accessory]);
     }
     case 'context':
       return el(

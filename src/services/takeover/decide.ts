@@ -1,21 +1,29 @@
 /**
- * Approving and rejecting a take-over. Every step is a conditional update on the request's
- * status, so double clicks, Slack's redelivery, two admins at once or two replicas run the work
- * once; the others learn who got there first.
+ * Approving, rejecting and withdrawing a take-over. Every step is a conditional update on the
+ * request's status, so double clicks, Slack's redelivery, two admins at once or two replicas run
+ * the work once; the others learn who got there first.
  */
 import type { Db } from '../../db/client.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { countLicensesRemovedAt } from '../../db/repositories/subscriptions.js';
-import { findAwaitingSeenDeleted, findStuckApproved, findTakeoverState, leaseStuckTakeover, recordSubscriptionCancelled, transitionTakeover } from '../../db/repositories/takeovers.js';
+import {
+  findAwaitingSeenDeleted,
+  findStuckApproved,
+  findTakeoversByPrefix,
+  findTakeoverState,
+  leaseStuckTakeover,
+  recordSubscriptionCancelled,
+  transitionTakeover,
+} from '../../db/repositories/takeovers.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import { alreadyDecided, COMPLETED_BY_TENANT, REJECT_REASON_MAX, type PurchaserNotice } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import type { SubscriptionTenant, TakeoverProgress, TakeoverWork, TenantChange } from '../../tenant/port.js';
 import type { Actor, ServiceContext } from '../context.js';
-import { outboxContent } from '../messages.js';
+import { outboxContent, type Message } from '../messages.js';
 import { describeTakeover, requestNotFound, type TakeoverDescription } from './describe.js';
 import type { SlackDirectory, TakeoverNotices } from './notices.js';
-import { approvalMessageKey } from './request.js';
+import { approvalMessageKey, undeliveredApprovals } from './request.js';
 
 export interface DecisionDeps {
   tenant: SubscriptionTenant;
@@ -39,9 +47,18 @@ export async function assertPending(ctx: ServiceContext, id: string): Promise<vo
   if (request.status !== 'PENDING') throw decidedError(request);
 }
 
-/** Replaces the approval message with the request's outcome (once: one key per request). */
-async function queueOutcome(tx: Db, notices: TakeoverNotices, request: TakeoverDescription, ctx: ServiceContext): Promise<void> {
-  await enqueue(tx, 'update', `takeover:${request.id}:outcome`, { ref: approvalMessageKey(request.id), ...outboxContent(notices.approval(request, ctx.timeZone)) }, ctx.now);
+/**
+ * Replaces the approval message with the request's outcome (once: one key per request); the admin
+ * who decided is told if Slack refuses the change.
+ */
+async function queueOutcome(tx: Db, notices: TakeoverNotices, request: TakeoverDescription, ctx: ServiceContext, actor: Actor): Promise<void> {
+  await enqueue(
+    tx,
+    'update',
+    `takeover:${request.id}:outcome`,
+    { ref: approvalMessageKey(request.id), ...outboxContent(notices.approval(request, ctx.timeZone)), ifFailed: { user: actor.slackUserId } },
+    ctx.now,
+  );
 }
 
 /** The reason a take-over's subscription is recorded as cancelled for. */
@@ -221,15 +238,16 @@ async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: A
       ...(result.ok ? {} : { detail: result.reason }),
       at: ctx.now,
     });
-    await queueOutcome(tx, deps.notices, outcome, ctx);
+    await queueOutcome(tx, deps.notices, outcome, ctx, actor);
     const purchaser = outcome.subscription.purchaser;
     if (result.ok && purchaser && notice.notice === 'sent') {
       const dm = deps.notices.purchaserNotice(outcome, ctx.timeZone);
       const to = notice.userId ? { user: notice.userId } : { email: purchaser.email };
-      await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...outboxContent(dm) }, ctx.now);
+      await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...outboxContent(dm), ifFailed: { user: actor.slackUserId } }, ctx.now);
     }
     if (outcome.status === 'AWAITING_ADMIN_CENTER') {
-      await enqueue(tx, 'dm', `takeover:${requestId}:admin-center`, { user: outcome.requestedBy, ...outboxContent(deps.notices.adminCenterStep(outcome, ctx.timeZone)) }, ctx.now);
+      const step = deps.notices.adminCenterStep(outcome, ctx.timeZone);
+      await enqueue(tx, 'dm', `takeover:${requestId}:admin-center`, { user: outcome.requestedBy, ...outboxContent(step), ifFailed: { user: actor.slackUserId } }, ctx.now);
     }
     return outcome;
   });
@@ -253,7 +271,8 @@ async function reportProgress(ctx: ServiceContext, notices: TakeoverNotices, act
       detail: work?.waiting[0]?.reason ?? 'stopped part-way',
       at: ctx.now,
     });
-    await enqueue(tx, 'update', `takeover:${requestId}:progress:${ctx.now.toISOString()}`, { ref: approvalMessageKey(requestId), ...outboxContent(notices.approval(progress, ctx.timeZone)) }, ctx.now);
+    const update = { ref: approvalMessageKey(requestId), ...outboxContent(notices.approval(progress, ctx.timeZone)), ifFailed: { user: actor.slackUserId } };
+    await enqueue(tx, 'update', `takeover:${requestId}:progress:${ctx.now.toISOString()}`, update, ctx.now);
     return progress;
   });
 }
@@ -282,7 +301,9 @@ async function completeTakeover(ctx: ServiceContext, notices: TakeoverNotices, r
       detail: by === COMPLETED_BY_TENANT ? 'seen deleted in the tenant by a sync' : 'marked as cancelled in the admin center',
       at: ctx.now,
     });
-    await enqueue(tx, 'update', `takeover:${requestId}:done`, { ref: approvalMessageKey(requestId), ...outboxContent(notices.approval(outcome, ctx.timeZone)) }, ctx.now);
+    // An admin who marked it cancelled hears if Slack refuses the change; a sync has nobody to tell.
+    const ifFailed = by === COMPLETED_BY_TENANT ? {} : { ifFailed: { user: by } };
+    await enqueue(tx, 'update', `takeover:${requestId}:done`, { ref: approvalMessageKey(requestId), ...outboxContent(notices.approval(outcome, ctx.timeZone)), ...ifFailed }, ctx.now);
     return outcome;
   });
 }
@@ -319,20 +340,71 @@ export async function rejectTakeover(
   if (why && why.length > REJECT_REASON_MAX) {
     throw new AppError('bad_input', 'reject reason too long', `Keep the reason under ${REJECT_REASON_MAX} characters.`);
   }
+  return endPending(ctx, notices, actor, requestId, {
+    status: 'REJECTED',
+    rejectReason: why,
+    audit: (outcome) => ({ action: 'takeover.rejected', after: { subscriptionId: outcome.subscription.id, reason: why } }),
+    // The requester hears of it, even when they rejected it themselves.
+    tellRequester: (outcome) => ({ key: `takeover:${requestId}:rejected`, message: notices.rejected(outcome) }),
+  });
+}
+
+/**
+ * Ends a pending request (rejected or withdrawn) with a conditional update, audited; its approval
+ * message, if it was ever delivered, shows the outcome, and the requester is told what
+ * `tellRequester` says (the admin who ended it hears if that DM is refused).
+ */
+async function endPending(
+  ctx: ServiceContext,
+  notices: TakeoverNotices,
+  actor: Actor,
+  requestId: string,
+  end: {
+    status: 'REJECTED' | 'WITHDRAWN';
+    rejectReason?: string | null;
+    audit: (outcome: TakeoverDescription) => { action: string; after: unknown };
+    tellRequester: (outcome: TakeoverDescription) => { key: string; message: Message } | undefined;
+  },
+): Promise<TakeoverDescription> {
+  const delivered = !(await undeliveredApprovals(ctx.prisma, [requestId])).has(requestId);
   return ctx.prisma.$transaction(async (tx) => {
-    const rejected = await transitionTakeover(tx, requestId, 'PENDING', { status: 'REJECTED', decidedBy: actor.slackUserId, decidedAt: ctx.now, rejectReason: why });
-    if (!rejected) throw decidedError(await statusOf(tx, requestId));
-    const outcome = await describeTakeover(tx, requestId);
-    await recordAudit(tx, {
-      actorId: actor.slackUserId,
-      action: 'takeover.rejected',
-      subjectType: 'takeover',
-      subjectId: requestId,
-      after: { subscriptionId: outcome.subscription.id, reason: why },
-      at: ctx.now,
+    const ended = await transitionTakeover(tx, requestId, 'PENDING', {
+      status: end.status,
+      decidedBy: actor.slackUserId,
+      decidedAt: ctx.now,
+      ...(end.rejectReason !== undefined ? { rejectReason: end.rejectReason } : {}),
     });
-    await queueOutcome(tx, notices, outcome, ctx);
-    await enqueue(tx, 'dm', `takeover:${requestId}:rejected`, { user: outcome.requestedBy, ...outboxContent(notices.rejected(outcome)) }, ctx.now);
+    if (!ended) throw decidedError(await statusOf(tx, requestId));
+    const outcome = await describeTakeover(tx, requestId);
+    const { action, after } = end.audit(outcome);
+    await recordAudit(tx, { actorId: actor.slackUserId, action, subjectType: 'takeover', subjectId: requestId, after, at: ctx.now });
+    if (delivered) await queueOutcome(tx, notices, outcome, ctx, actor);
+    const tell = end.tellRequester(outcome);
+    if (tell) await enqueue(tx, 'dm', tell.key, { user: outcome.requestedBy, ...outboxContent(tell.message), ifFailed: { user: actor.slackUserId } }, ctx.now);
     return outcome;
+  });
+}
+
+/** A request by its id or the first 6+ characters of it, as `/purchases withdraw` takes it. */
+export async function findRequestId(ctx: ServiceContext, ref: string): Promise<string> {
+  const prefix = ref.trim().toLowerCase();
+  const found = /^[0-9a-f-]{6,36}$/.test(prefix) ? await findTakeoversByPrefix(ctx.prisma, prefix, 2) : [];
+  if (found.length === 1) return found[0]!.id;
+  if (found.length === 0) {
+    throw new AppError('not_found', `no takeover request ${prefix}`, 'No take-over request has that id. Use the id shown on the request (its first 8 characters), in the admins’ channel or on App Home.');
+  }
+  throw new AppError('ambiguous', `several takeover requests start with ${prefix}`, 'Several take-over requests start with that: give more characters of the id.');
+}
+
+/**
+ * Withdraws a pending request: by its requester or any admin. Its approval message (if it was
+ * ever delivered) shows it withdrawn; a requester who did not withdraw it is told.
+ */
+export async function withdrawTakeover(ctx: ServiceContext, notices: TakeoverNotices, actor: Actor, requestId: string): Promise<TakeoverDescription> {
+  return endPending(ctx, notices, actor, requestId, {
+    status: 'WITHDRAWN',
+    audit: (outcome) => ({ action: 'takeover.withdrawn', after: { subscriptionId: outcome.subscription.id, requestedBy: outcome.requestedBy } }),
+    tellRequester: (outcome) =>
+      outcome.requestedBy === actor.slackUserId ? undefined : { key: `takeover:${requestId}:withdrawn`, message: notices.withdrawn(outcome) },
   });
 }

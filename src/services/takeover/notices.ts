@@ -13,6 +13,10 @@ export interface TakeoverNotices {
   purchaserNotice(request: TakeoverDescription, timeZone: string): Message;
   /** To the requester, when an admin rejected the request. */
   rejected(request: TakeoverDescription): Message;
+  /** To the requester, when another admin withdrew the request. */
+  withdrawn(request: TakeoverDescription): Message;
+  /** To the requester: Slack refused the approval message for good (`error` is Slack's code). */
+  approvalUndelivered(request: TakeoverDescription, error: string): Message;
   /**
    * To the requester, once the users' licenses are done on a tenant where no API cancels a
    * subscription: cancel it in the admin center, then mark it cancelled.

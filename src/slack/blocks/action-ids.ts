@@ -2,6 +2,9 @@
 export const ACTIONS = {
   listPrev: 'list_page_prev',
   listNext: 'list_page_next',
+  /** `/purchases licenses` pages of purchaser groups; value: see services/product-licenses.ts. */
+  licensesPrev: 'licenses_page_prev',
+  licensesNext: 'licenses_page_next',
   showSubscription: 'subscription_show',
   exportSubscription: 'subscription_export',
   exportProduct: 'product_export',
@@ -23,6 +26,8 @@ export const ACTIONS = {
 export const TAKEOVER_ACTIONS = {
   approve: 'takeover_approve',
   reject: 'takeover_reject',
+  /** On App Home's pending approvals; value: the request id. */
+  withdraw: 'takeover_withdraw',
   /** Microsoft 365: the subscription was cancelled in the admin center (value: the request id). */
   markedCancelled: 'takeover_marked_cancelled',
   /** The link to the admin center beside it (a URL button: its click needs only an ack). */

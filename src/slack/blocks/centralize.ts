@@ -2,12 +2,13 @@
  * `/purchases centralize <product>`: the plan, with Assign and Ask-purchasers buttons, what they
  * did, and the direct message that asks a purchaser to cancel.
  */
-import { renewsLabel } from './subscription-line.js';
 import { plural } from '../../domain/plural.js';
+import { describeSpend } from '../../domain/spend.js';
 import type { CentralizeNotices, CentralizePlan } from '../../services/centralize.js';
 import type { SubscriptionSummary } from '../../services/subscription-summary.js';
 import { TAKEOVER_ACTIONS } from './action-ids.js';
 import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
+import { renewsLabel } from './subscription-line.js';
 import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
 
 const NAMES_PER_SUBSCRIPTION = 5;
@@ -20,7 +21,7 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     const more = users.length > names.length ? `, +${users.length - names.length} more` : '';
     return `• \`${s.shortId}\` ${escapeMrkdwn(s.purchaser?.name ?? 'unknown')} — ${plural(users.length, 'user')}${names.length ? `: ${names.join(', ')}${more}` : ''}`;
   });
-  const centralLines = plan.central.map(({ subscription: s, free }) => `• \`${s.shortId}\` ${s.licensesPurchased} licenses, ${s.assigned} assigned, *${free} free*`);
+  const centralLines = plan.central.map(({ subscription: s, free }) => `• \`${s.shortId}\` ${plural(s.licensesPurchased, 'license')}, ${s.assigned} assigned, *${free} free*`);
   const outcome = plan.licensesPerProduct
     ? `Nothing to assign in Microsoft 365: a license belongs to the product, not to a subscription, so the ${plural(plan.toAssign.length + plan.skipped.length, 'person', 'people')} holding a self-service ${name} license already hold the license a central subscription gives. What remains is the purchasers cancelling their own subscriptions, so that the central subscriptions' seats (${plural(plan.central.reduce((sum, c) => sum + c.subscription.licensesPurchased, 0), 'license')}) carry everyone.`
     : plan.toAssign.length === 0
@@ -38,7 +39,7 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
       text: mrkdwn(
         plan.selfService.length === 0
           ? `*Self-service subscriptions*\nNone is active for ${name}.`
-          : `*Self-service subscriptions (${plan.selfService.length})*\n${linesWithin(selfLines, 2900)}`,
+          : `*Self-service subscriptions (${plan.selfService.length})* · ${describeSpend(plan.selfServiceSpend, ' per month')}, no longer paid once they are cancelled\n${linesWithin(selfLines, 2800)}`,
       ),
     },
     {
@@ -78,7 +79,7 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     });
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'centralize_actions', elements: buttons });
-  return { text: truncate(`Centralize ${plan.product.name}: ${outcome}`, 3000), blocks };
+  return { text: truncate(`Centralize ${name}: ${outcome}`, 3000), blocks };
 }
 
 function note(text: string): SlackMessage {
@@ -101,7 +102,7 @@ export function askToCancelMessage(s: SubscriptionSummary, askedBy: string, time
   const text =
     `Hello${s.purchaser ? ` ${escapeMrkdwn(s.purchaser.name)}` : ''}, the people who use your ${escapeMrkdwn(s.product.name)} licenses now have licenses paid by the organisation. ` +
     `Please cancel the subscription you bought: *${escapeMrkdwn(s.product.name)}*, ${plural(s.licensesPurchased, 'license')}, ${renewsLabel(s, timeZone)} (\`${s.shortId}\`). ` +
-    `You can do it in the Microsoft 365 admin center under Billing > Your products. Asked by <@${askedBy}>.`;
+    `You can do it in the Microsoft 365 admin center under Billing → Your products. Asked by <@${askedBy}>.`;
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }
 

@@ -1,6 +1,7 @@
 /** The digest of new self-service purchases, as one or more channel messages. */
 import { formatDateTime } from '../../domain/dates.js';
-import { formatTotals, unknownPricesNote } from '../../domain/money.js';
+import { plural } from '../../domain/plural.js';
+import { describeSpend } from '../../domain/spend.js';
 import type { Config } from '../../config.js';
 import type { Digest, DigestNotices, DigestResult } from '../../services/post-digest.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
@@ -28,9 +29,11 @@ export function digestMessages(digest: Digest, now: Date, timeZone: string): Sla
     };
     units.push([heading, ...first!], ...rest);
   }
-  const { count, licenses, monthly, unknownPrices } = digest.totals;
-  const totals = `*Total:* ${count} purchase${count === 1 ? '' : 's'} · ${licenses} license${licenses === 1 ? '' : 's'} · ${formatTotals(monthly)} per month${unknownPricesNote(unknownPrices)}`;
-  const summary = `${count} new self-service purchase${count === 1 ? '' : 's'} ${window}`;
+  const { count, active, licenses } = digest.totals;
+  const cancelled = count - active;
+  const already = cancelled > 0 ? ` (${cancelled} of them already cancelled)` : '';
+  const totals = `*Total:* ${plural(count, 'purchase')}${already} · ${plural(licenses, 'active license')} · ${describeSpend(digest.totals, ' per month')}`;
+  const summary = `${plural(count, 'new self-service purchase')} ${window}`;
   return splitIntoMessages(units, {
     headBlocks: 2,
     head: (part, parts) => {
@@ -53,7 +56,7 @@ export function describeDigestResult(result: DigestResult, config: Pick<Config, 
   const since = (from: Date | null) => (from ? `since ${formatDateTime(from, timeZone)}` : 'so far');
   switch (result.status) {
     case 'posted':
-      return `:white_check_mark: Posting the digest of ${result.count} new purchase${result.count === 1 ? '' : 's'} ${since(result.from)} to ${channel}${result.messages > 1 ? ` in ${result.messages} messages` : ''}.`;
+      return `:white_check_mark: Posting the digest of ${plural(result.count, 'new purchase')} ${since(result.from)} to ${channel}${result.messages > 1 ? ` in ${result.messages} messages` : ''}.`;
     case 'empty':
       return `Nothing new ${since(result.from)}: no digest posted.`;
     case 'waiting':

@@ -1,13 +1,16 @@
-import { USAGE } from '../parse-command.js';
+import { quoteInput } from '../../domain/text.js';
+import { USAGE, type Subcommand } from '../parse-command.js';
 import type { SlackMessage } from './block-kit.js';
-import { escapeMrkdwn, mrkdwn, plain } from './text.js';
+import { mrkdwn, plain } from './text.js';
 
-export function helpMessage(unknown?: string): SlackMessage {
+/** Usage with examples; for an unknown subcommand, that first (and the subcommand it is closest to). */
+export function helpMessage(unknown?: string, suggestion?: Subcommand): SlackMessage {
+  const guess = suggestion ? ` Did you mean \`/purchases ${suggestion}\`?` : '';
   const intro = unknown
-    ? `I don't know \`${escapeMrkdwn(unknown)}\`. Here is what \`/purchases\` can do:`
+    ? `I don't know ${quoteInput(unknown)}.${guess} Here is what \`/purchases\` can do:`
     : 'Govern the licenses people buy for themselves with a credit card (self-service purchases).';
   return {
-    text: unknown ? `Unknown subcommand ${unknown}. Try /purchases help.` : '/purchases: usage',
+    text: unknown ? `I don't know ${quoteInput(unknown)}.${guess} Try /purchases help.` : '/purchases: usage',
     blocks: [
       { type: 'header', text: plain('/purchases — self-service purchases', 150) },
       { type: 'section', text: mrkdwn(intro) },
@@ -16,7 +19,7 @@ export function helpMessage(unknown?: string): SlackMessage {
         text: mrkdwn(
           [
             `*List* ${USAGE.list}`,
-            '  e.g. `/purchases list power bi expiring:30` · `/purchases list purchaser:"Ana Lopez" status:all`',
+            '  e.g. `/purchases list Power BI Pro expiring:30` · `/purchases list purchaser:"Meera Desai" status:all`',
             `*Show one* ${USAGE.show}`,
             '  e.g. `/purchases show 3f2b9c1a`',
             `*Who holds licenses* ${USAGE.licenses}`,
@@ -24,14 +27,16 @@ export function helpMessage(unknown?: string): SlackMessage {
             `*CSV of licensed users* ${USAGE.export}`,
             '  e.g. `/purchases export Power BI Pro` · `/purchases export 3f2b9c1a 9d0e77b2`',
             `*Take over one* ${USAGE.takeover}`,
-            '  move its users to another subscription, or cancel it; another admin approves in the admins’ channel',
+            '  e.g. `/purchases takeover 3f2b9c1a`: move its users to another subscription, or cancel it; another admin approves in the admins’ channel',
+            `*Withdraw a pending take-over* ${USAGE.withdraw}`,
             `*Centralize a product* ${USAGE.centralize}`,
             '  e.g. `/purchases centralize Power BI Pro`: give central licenses to self-service users, ask purchasers to cancel',
             `*Purchase policies* ${USAGE.policy} · ${USAGE.policyAll}`,
-            '  e.g. `/purchases policy` · `/purchases policy Power BI Pro disabled` · `/purchases policy all disabled`',
+            '  e.g. `/purchases policy` · `/purchases policy Power BI Pro` · `/purchases policy Power BI Pro disabled` · `/purchases policy all disabled`',
             `*Post the digest now* ${USAGE.digest} — purchases first seen since the last digest, to the admins' channel`,
             `*Read Microsoft 365 now* ${USAGE.sync} — subscriptions, seats and who holds which license (TENANT=microsoft)`,
             `*Self-service or central* ${USAGE.mark} — your decision, which no sync or import undoes`,
+            '  e.g. `/purchases mark 3f2b9c1a central`',
             `*Import a CSV* ${USAGE.import} — upload the file to this app's Messages tab first; the product names a per-product export of users`,
             '*Help* `/purchases help`',
           ].join('\n'),
@@ -39,7 +44,11 @@ export function helpMessage(unknown?: string): SlackMessage {
       },
       {
         type: 'context',
-        elements: [mrkdwn('Products match by ProductId (e.g. `CFQ7TTC0H9MP`), exact name, or an unambiguous part of the name. Replies are only visible to you.')],
+        elements: [
+          mrkdwn(
+            'Products match by ProductId (e.g. `CFQ7TTC0H9MP`), exact name, or an unambiguous part of the name. Put a name with spaces in quotes: `purchaser:"Meera Desai"`. Replies are only visible to you.',
+          ),
+        ],
       },
     ],
   };

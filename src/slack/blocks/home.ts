@@ -1,8 +1,9 @@
 import { formatDateTime } from '../../domain/dates.js';
-import { formatMoney, formatTotals, unknownPricesNote } from '../../domain/money.js';
+import { plural } from '../../domain/plural.js';
+import { describeSpend } from '../../domain/spend.js';
 import type { Dashboard } from '../../services/dashboard.js';
-import { EXPIRING_DAYS } from '../../services/dashboard.js';
-import { ACTIONS } from './action-ids.js';
+import { EXPIRING_DAYS, UNDELIVERED_DAYS } from '../../services/dashboard.js';
+import { ACTIONS, TAKEOVER_ACTIONS } from './action-ids.js';
 import type { HomeView, KnownBlock } from './block-kit.js';
 import { subscriptionLine } from './subscription-line.js';
 import { lastSyncLine } from './sync.js';
@@ -25,6 +26,16 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
       ],
     },
     ...(notice ? [{ type: 'section' as const, text: mrkdwn(notice) }] : []),
+    ...(dashboard.undelivered.count > 0
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(
+              `:warning: ${plural(dashboard.undelivered.count, 'message')} from the bot could not be delivered in the last ${UNDELIVERED_DAYS} days${dashboard.undelivered.latestError ? ` (latest reason: ${escapeMrkdwn(dashboard.undelivered.latestError)})` : ''}. If the bot is not in the admins' channel, invite it there with \`/invite @Purchase Governance\`.`,
+            ),
+          },
+        ]
+      : []),
     {
       type: 'actions',
       block_id: 'home_quick',
@@ -39,7 +50,7 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
         mrkdwn(`*Active*\n${counts.active}`),
         mrkdwn(`*Of which trials*\n${counts.trials}`),
         mrkdwn(`*Deleted*\n${counts.deleted}`),
-        mrkdwn(`*Monthly spend*\n${formatTotals(dashboard.spendTotal)}${unknownPricesNote(dashboard.spendUnknownPrices)}`),
+        mrkdwn(`*Monthly spend*\n${describeSpend({ monthly: dashboard.spendTotal, unknownPrices: dashboard.spendUnknownPrices })}`),
       ],
     },
     { type: 'divider' },
@@ -51,8 +62,7 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
           ? 'No active self-service subscriptions.'
           : linesWithin(
               dashboard.spendByProduct.map(
-                (p) =>
-                  `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.length > 0 ? p.monthly.map((m) => formatMoney(m)).join(' + ') + unknownPricesNote(p.unknownPrices) : 'price unknown'} (${p.subscriptions} subscription${p.subscriptions === 1 ? '' : 's'})`,
+                (p) => `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.length > 0 ? describeSpend(p) : 'price unknown'} (${plural(p.subscriptions, 'subscription')})`,
               ),
               2900,
               ' products',
@@ -90,20 +100,30 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
     );
   }
   blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(`*Pending approvals* (${pending.total})`) });
-  blocks.push({
-    type: 'section',
-    text: mrkdwn(
-      pending.items.length === 0
-        ? 'No take-over waits for approval.'
-        : linesWithin(
-            pending.items.map(
-              (p) =>
-                `• ${p.kind === 'move' ? 'Move users off' : 'Cancel'} \`${p.subscriptionShortId}\`${p.productName ? ` (${escapeMrkdwn(p.productName)})` : ''}, asked by <@${p.requestedBy}> on ${formatDateTime(p.requestedAt, timeZone)}`,
-            ),
-            2900,
-          ) + (pending.total > pending.items.length ? `\n…and ${pending.total - pending.items.length} more in the admins' channel` : ''),
-    ),
-  });
+  if (pending.items.length === 0) blocks.push({ type: 'section', text: mrkdwn('No take-over waits for approval.') });
+  for (const p of pending.items) {
+    const what = `${p.kind === 'move' ? 'Move users off' : 'Cancel'} \`${p.subscriptionShortId}\`${p.productName ? ` (${escapeMrkdwn(p.productName)})` : ''}, asked by <@${p.requestedBy}> on ${formatDateTime(p.requestedAt, timeZone)} · request \`${p.id.slice(0, 8)}\``;
+    const problem = p.undelivered ? `\n:warning: Its approval message could not be posted (${escapeMrkdwn(p.undelivered)}): nobody can approve it. Withdraw it and ask again.` : '';
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(truncate(`${what}${problem}`, 3000)),
+      accessory: {
+        type: 'button',
+        action_id: TAKEOVER_ACTIONS.withdraw,
+        text: plain('Withdraw'),
+        value: p.id,
+        confirm: {
+          title: plain('Withdraw this request?', 100),
+          text: plain('Nothing is changed; the request can no longer be approved. The requester is told.', 300),
+          confirm: plain('Withdraw', 30),
+          deny: plain('Keep it', 30),
+        },
+      },
+    });
+  }
+  if (pending.total > pending.items.length) {
+    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${pending.total - pending.items.length} more in the admins' channel`)] });
+  }
   return { type: 'home', blocks };
 }
 

@@ -1,11 +1,8 @@
+import { plural } from '../../domain/plural.js';
 import type { ProductLicenses } from '../../services/product-licenses.js';
 import { ACTIONS } from './action-ids.js';
-import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { plural } from '../../domain/plural.js';
+import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
 import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
-
-/** Purchaser groups shown before "and N more purchasers" keeps the message under 50 blocks. */
-export const MAX_GROUPS = 40;
 
 export function licensesMessage(licenses: ProductLicenses): SlackMessage {
   const { product } = licenses;
@@ -26,7 +23,7 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
   if (licenses.groups.length === 0) {
     blocks.push({ type: 'section', text: mrkdwn('No active subscription of this product.') });
   }
-  for (const group of licenses.groups.slice(0, MAX_GROUPS)) {
+  for (const group of licenses.groups) {
     const title = group.purchaser
       ? `*${escapeMrkdwn(group.purchaser.name)}* (${escapeMrkdwn(group.purchaser.email)})`
       : '*Central subscription*';
@@ -37,12 +34,13 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        `${title} · ${group.licenses} licenses, ${group.assigned} assigned · ${subs}\n` +
+        `${title} · ${plural(group.licenses, 'license')}, ${group.assigned} assigned · ${subs}\n` +
           (users.length > 0 ? `${truncate(users.join(', '), 2400)}${more}` : 'No users assigned.'),
       ),
     });
   }
-  if (licenses.unattributed.count > 0) {
+  // Outside the paged groups: shown once, on the first page.
+  if (licenses.unattributed.count > 0 && licenses.offset === 0) {
     const { count, users } = licenses.unattributed;
     const more = count > users.length ? ` …and ${count - users.length} more` : '';
     blocks.push({
@@ -52,13 +50,15 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
       ),
     });
   }
-  if (licenses.groups.length > MAX_GROUPS) {
-    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${licenses.groups.length - MAX_GROUPS} more purchasers: Export users lists everyone.`)] });
+  if (licenses.groupCount > licenses.groups.length) {
+    const first = licenses.offset + 1;
+    const last = licenses.offset + licenses.groups.length;
+    blocks.push({ type: 'context', elements: [mrkdwn(`Groups ${first}–${last} of ${licenses.groupCount}, most licenses first. Export users lists everyone.`)] });
   }
-  blocks.push({
-    type: 'actions',
-    block_id: 'licenses_actions',
-    elements: [{ type: 'button', action_id: ACTIONS.exportProduct, text: plain('Export users'), value: product.id }],
-  });
-  return { text: `${product.name}: ${licenses.assigned} of ${licenses.available} licenses assigned`, blocks };
+  const buttons: ActionsBlock['elements'] = [];
+  if (licenses.prevCursor) buttons.push({ type: 'button', action_id: ACTIONS.licensesPrev, text: plain('Previous'), value: licenses.prevCursor });
+  if (licenses.nextCursor) buttons.push({ type: 'button', action_id: ACTIONS.licensesNext, text: plain('Next'), value: licenses.nextCursor });
+  buttons.push({ type: 'button', action_id: ACTIONS.exportProduct, text: plain('Export users'), value: product.id });
+  blocks.push({ type: 'actions', block_id: 'licenses_actions', elements: buttons });
+  return { text: `${escapeMrkdwn(product.name)}: ${licenses.assigned} of ${plural(licenses.available, 'license')} assigned`, blocks };
 }

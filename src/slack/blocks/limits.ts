@@ -2,9 +2,10 @@
  * Slack's documented Block Kit limits, checked in the tests of every view builder and by the Slack
  * emulator, which refuses what Slack would refuse. Numbers from docs.slack.dev: reference/block-kit
  * (blocks, block elements, composition objects) and reference/views/modal-views. Lengths are
- * counted in UTF-16 code units (String#length), which is never less than what Slack counts, so a
- * payload that passes here is not refused by Slack for its length.
+ * measured by domain/text.ts's textLength, the count the views cut text by: never less than what
+ * Slack counts, so a payload that passes here is not refused by Slack for its length.
  */
+import { textLength } from '../../domain/text.js';
 
 export type BlockKitSurface = 'message' | 'modal' | 'home';
 
@@ -124,8 +125,8 @@ class Checker {
     if (value === undefined) return;
     if (typeof value !== 'string') {
       this.report(path, 'must be a string');
-    } else if (value.length > limit) {
-      this.report(path, `${value.length} characters, limit ${limit}`);
+    } else if (textLength(value) > limit) {
+      this.report(path, `${textLength(value)} characters, limit ${limit}`);
     }
   }
 

@@ -1,3 +1,5 @@
+import { plural } from '../../domain/plural.js';
+import { isActive } from '../../domain/spend.js';
 import type { SubscriptionPage } from '../../services/list-subscriptions.js';
 import { ACTIONS } from './action-ids.js';
 import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
@@ -9,8 +11,9 @@ function describeFilters(page: SubscriptionPage): string {
   const parts = [`status: ${f.status}`];
   if (f.productName) parts.push(`product: ${escapeMrkdwn(f.productName)}`);
   if (f.purchaser) parts.push(`purchaser: ${escapeMrkdwn(f.purchaser)}`);
-  if (f.expiringDays !== undefined) parts.push(`expiring within ${f.expiringDays} days`);
-  return `${page.total} self-service subscription${page.total === 1 ? '' : 's'} · ${parts.join(' · ')} · newest first`;
+  if (f.expiringDays !== undefined) parts.push(`expiring within ${plural(f.expiringDays, 'day')}`);
+  const total = page.totalCapped ? `${page.total.toLocaleString('en-US')}+ self-service subscriptions` : plural(page.total, 'self-service subscription');
+  return `${total} · ${parts.join(' · ')} · newest first`;
 }
 
 export function listMessage(page: SubscriptionPage, now: Date, timeZone: string): SlackMessage {
@@ -35,7 +38,7 @@ export function listMessage(page: SubscriptionPage, now: Date, timeZone: string)
         value: item.id,
       },
     });
-    if (item.status === 'Active' && item.isSelfService) {
+    if (isActive(item) && item.isSelfService) {
       blocks.push({
         type: 'actions',
         block_id: `row_${item.id}`,

@@ -1,4 +1,5 @@
 /** One expiration reminder message (or several, within Slack's limits) per threshold. */
+import { plural } from '../../domain/plural.js';
 import type { ReminderGroup, ReminderNotices } from '../../services/send-reminders.js';
 import type { SlackMessage } from './block-kit.js';
 import { subscriptionWithButtons } from './subscription-buttons.js';
@@ -8,7 +9,7 @@ import { mrkdwn, plain } from './text.js';
 export function reminderMessages(group: ReminderGroup, now: Date, timeZone: string): SlackMessage[] {
   const count = group.items.length;
   const within = group.thresholdDays === 0 ? 'today' : group.thresholdDays === 1 ? 'by tomorrow' : `within ${group.thresholdDays} days`;
-  const summary = `${count} self-service subscription${count === 1 ? '' : 's'} renew${count === 1 ? 's' : ''} ${within}`;
+  const summary = `${plural(count, 'self-service subscription')} ${count === 1 ? 'renews' : 'renew'} ${within}`;
   return splitIntoMessages(
     group.items.map((item) => subscriptionWithButtons(item, now, timeZone)),
     {

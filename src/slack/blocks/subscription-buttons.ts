@@ -1,3 +1,4 @@
+import { isActive } from '../../domain/spend.js';
 import type { SubscriptionSummary } from '../../services/subscription-summary.js';
 import { ACTIONS } from './action-ids.js';
 import type { KnownBlock } from './block-kit.js';
@@ -13,7 +14,7 @@ export function subscriptionWithButtons(s: SubscriptionSummary, now: Date, timeZ
       block_id: `sub_${s.id}`,
       elements: [
         { type: 'button', action_id: ACTIONS.showSubscription, text: plain('Show'), value: s.id },
-        ...(s.status === 'Active' ? [{ type: 'button' as const, action_id: ACTIONS.takeover, text: plain('Take over'), value: s.id }] : []),
+        ...(isActive(s) ? [{ type: 'button' as const, action_id: ACTIONS.takeover, text: plain('Take over'), value: s.id }] : []),
       ],
     },
   ];

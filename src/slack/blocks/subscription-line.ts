@@ -1,5 +1,7 @@
 import { describeDaysUntil, daysUntil, formatDay } from '../../domain/dates.js';
 import { formatMoney } from '../../domain/money.js';
+import { plural } from '../../domain/plural.js';
+import { isActive } from '../../domain/spend.js';
 import type { SubscriptionSummary } from '../../services/subscription-summary.js';
 import { escapeMrkdwn } from './text.js';
 
@@ -26,16 +28,23 @@ export function statusLabel(s: SubscriptionSummary): string {
   return parts.join(' · ');
 }
 
+/** What it costs a month; a cancelled subscription is no longer billed (domain/spend.ts). */
 export function priceLabel(s: SubscriptionSummary): string {
   if (!s.unitPrice || !s.monthlyPrice) return 'price unknown';
   if (s.unitPrice.amountMinor === 0) return 'free';
-  return `${formatMoney(s.monthlyPrice)}/mo (${formatMoney(s.unitPrice)} × ${s.licensesPurchased})`;
+  const price = `${formatMoney(s.monthlyPrice)}/mo (${formatMoney(s.unitPrice)} × ${s.licensesPurchased})`;
+  return isActive(s) ? price : `no longer billed (was ${price})`;
+}
+
+/** Its licenses and how many are assigned; a cancelled one's licenses were released with it. */
+export function licensesLabel(s: SubscriptionSummary): string {
+  return isActive(s) ? `${plural(s.licensesPurchased, 'license')}, ${s.assigned} assigned` : `${plural(s.licensesPurchased, 'license')}, released when it was cancelled`;
 }
 
 /** One subscription on two lines, as in list rows and digests. */
 export function subscriptionLine(s: SubscriptionSummary, now: Date, timeZone: string): string {
   return [
     `*${escapeMrkdwn(s.product.name)}* — ${purchaserLabel(s)}`,
-    `\`${s.shortId}\` · ${s.licensesPurchased} licenses, ${s.assigned} assigned · ${expiryLabel(s, now, timeZone)} · ${priceLabel(s)} · ${statusLabel(s)}`,
+    `\`${s.shortId}\` · ${licensesLabel(s)} · ${expiryLabel(s, now, timeZone)} · ${priceLabel(s)} · ${statusLabel(s)}`,
   ].join('\n');
 }

@@ -2,7 +2,9 @@ import { formatDateTime, formatDay } from '../../domain/dates.js';
 import type { SubscriptionDetails } from '../../services/show-subscription.js';
 import { ACTIONS } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { decisionLine, holdersLine } from './origin.js';
+import { isActive } from '../../domain/spend.js';
+import { byWhom } from './people.js';
+import { decisionLine, holdersLine } from './subscription-origin.js';
 import { expiryLabel, priceLabel, purchaserLabel, statusLabel } from './subscription-line.js';
 import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
 
@@ -17,7 +19,12 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
         mrkdwn(`*Subscription*\n\`${s.id}\``, 2000),
         mrkdwn(`*Status*\n${statusLabel(s)}`, 2000),
         mrkdwn(`*Purchaser*\n${purchaserLabel(s)}`, 2000),
-        mrkdwn(`*Licenses*\n${s.licensesPurchased} purchased · ${s.assigned} assigned · ${free} free`, 2000),
+        mrkdwn(
+          isActive(s)
+            ? `*Licenses*\n${s.licensesPurchased} purchased · ${s.assigned} assigned · ${free} free`
+            : `*Licenses*\n${s.licensesPurchased} purchased · released when it was cancelled${s.assigned > 0 ? ` (${s.assigned} still assigned)` : ''}`,
+          2000,
+        ),
         mrkdwn(`*Purchased*\n${formatDay(s.purchasedAt, timeZone)}`, 2000),
         mrkdwn(`*Renewal*\n${expiryLabel(s, now, timeZone)}`, 2000),
         mrkdwn(`*Price*\n${priceLabel(s)}`, 2000),
@@ -25,12 +32,12 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
       ],
     },
   ];
-  if (s.status === 'Deleted') {
-    const when = s.cancelledAt ? formatDateTime(s.cancelledAt, timeZone) : 'an unknown time';
+  if (!isActive(s)) {
+    const when = s.cancelledAt ? `on ${formatDateTime(s.cancelledAt, timeZone)}` : 'at a time the record does not hold';
     const why = [s.cancelReason, s.cancelComment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ');
     blocks.push({
       type: 'context',
-      elements: [mrkdwn(truncate(`Cancelled ${when} by ${escapeMrkdwn(s.cancelledBy ?? 'unknown')}${why ? `: ${why}` : ''}`, 2000))],
+      elements: [mrkdwn(truncate(`Cancelled ${when} ${byWhom(s.cancelledBy)}${why ? `. Reason: ${why}` : ''}`, 2000))],
     });
   }
   if (details.origin) {
@@ -47,9 +54,13 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
     type: 'section',
     text: mrkdwn(
       s.assigned === 0
-        ? details.origin?.skuId && details.origin.liveOfSku > 1
-          ? '*Assigned users*\nNone attributed to this subscription (see *Holders* above).'
-          : '*Assigned users*\nNobody holds a license of this subscription.'
+        ? `*Assigned users*\n${
+            !isActive(s)
+              ? 'Nobody: its licenses were removed when it was cancelled.'
+              : details.origin?.skuId && details.origin.liveOfSku > 1
+                ? 'None attributed to this subscription (see *Holders* above).'
+                : 'Nobody holds a license of this subscription.'
+          }`
         : `*Assigned users (${s.assigned})*\n${linesWithin(userLines, 2800 - more.length)}${more}`,
     ),
   });
@@ -58,10 +69,10 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
     block_id: 'subscription_actions',
     elements: [
       { type: 'button', action_id: ACTIONS.exportSubscription, text: plain('Export users'), value: s.id },
-      ...(s.status === 'Active' && s.isSelfService
+      ...(isActive(s) && s.isSelfService
         ? [{ type: 'button' as const, action_id: ACTIONS.takeover, text: plain('Take over'), value: s.id }]
         : []),
     ],
   });
-  return { text: `${s.product.name} subscription ${s.shortId} of ${s.purchaser?.name ?? 'the organisation'}`, blocks };
+  return { text: `${escapeMrkdwn(s.product.name)} subscription ${s.shortId} of ${escapeMrkdwn(s.purchaser?.name ?? 'the organisation')}`, blocks };
 }

@@ -9,6 +9,7 @@ import type { SubscriptionSummary } from '../../services/subscription-summary.js
 import type { LicenseWork, StepUser, TakeoverDescription } from '../../services/takeover/describe.js';
 import type { TakeoverNotices } from '../../services/takeover/notices.js';
 import type { TakeoverOptions } from '../../services/takeover/options.js';
+import { describeSlackRefusal } from '../slack-errors.js';
 import { TAKEOVER_ACTIONS } from './action-ids.js';
 import type { KnownBlock, ModalView, SlackMessage } from './block-kit.js';
 import { purchaserLabel, renewsLabel } from './subscription-line.js';
@@ -49,7 +50,7 @@ export function takeoverModal(options: TakeoverOptions, timeZone: string): Modal
       type: 'section',
       text: mrkdwn(
         truncate(
-          `*${escapeMrkdwn(s.product.name)}* bought by ${purchaserLabel(s)}\n\`${s.shortId}\` · ${s.licensesPurchased} licenses, ${plural(s.assigned, 'user')} assigned · ${renewsLabel(s, timeZone)}`,
+          `*${escapeMrkdwn(s.product.name)}* bought by ${purchaserLabel(s)}\n\`${s.shortId}\` · ${plural(s.licensesPurchased, 'license')}, ${plural(s.assigned, 'user')} assigned · ${renewsLabel(s, timeZone)}`,
           3000,
         ),
       ),
@@ -106,6 +107,7 @@ export function takeoverModal(options: TakeoverOptions, timeZone: string): Modal
       block_id: f.comment.block,
       optional: true,
       label: plain('Comment (for Cancel)', 2000),
+      hint: plain('Needed with the reason “Other”: say why.', 2000),
       element: { type: 'plain_text_input', action_id: f.comment.action, multiline: true, max_length: CANCEL_COMMENT_MAX },
     },
     { type: 'context', elements: [mrkdwn('Submitting asks the admins’ channel for approval; nothing changes until another admin approves.')] },
@@ -237,6 +239,8 @@ function outcomeLine(r: TakeoverDescription, timeZone: string): string {
       return `:no_entry: *Rejected* by <@${r.decidedBy}> on ${when(r.decidedAt)}${r.rejectReason ? `: ${escapeMrkdwn(r.rejectReason)}` : '.'}`;
     case 'APPROVED':
       return `:hourglass_flowing_sand: Approved by <@${r.decidedBy}> on ${when(r.decidedAt)}; running.`;
+    case 'WITHDRAWN':
+      return `:leftwards_arrow_with_hook: *Withdrawn* by <@${r.decidedBy}> on ${when(r.decidedAt)}: nothing changed.`;
     default:
       return '';
   }
@@ -318,7 +322,7 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
     }
   }
   const status = r.status === 'PENDING' ? 'waiting for approval' : r.status === 'AWAITING_ADMIN_CENTER' ? 'waiting for the admin center' : r.status.toLowerCase();
-  return { text: truncate(`Take-over request (${status}): ${r.kind} ${r.subscription.product.name} ${r.subscription.shortId}`, 3000), blocks };
+  return { text: truncate(`Take-over request (${status}): ${r.kind} ${escapeMrkdwn(r.subscription.product.name)} ${r.subscription.shortId}`, 3000), blocks };
 }
 
 export function purchaserNoticeMessage(r: TakeoverDescription, timeZone: string): SlackMessage {
@@ -369,9 +373,29 @@ function purchaserNoticeBeforeAdminCenter(r: TakeoverDescription, timeZone: stri
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }
 
+export function withdrawnMessage(r: TakeoverDescription): SlackMessage {
+  const text = `<@${r.decidedBy}> withdrew your take-over request \`${r.id.slice(0, 8)}\` for ${subscriptionName(r.subscription)}: nothing was changed.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
+/** What the admin who withdrew a request is answered. */
+export function withdrawnReply(r: TakeoverDescription): SlackMessage {
+  const text = `Withdrawn: the take-over request \`${r.id.slice(0, 8)}\` for ${subscriptionName(r.subscription)}. Nothing was changed.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
+export function approvalUndeliveredMessage(r: TakeoverDescription, error: string): SlackMessage {
+  const text =
+    `:warning: Your take-over request \`${r.id.slice(0, 8)}\` for ${subscriptionName(r.subscription)} could not be posted for approval: ${describeSlackRefusal(error)}\n` +
+    `Nobody can approve it until it is. Withdraw it with \`/purchases withdraw ${r.id.slice(0, 8)}\` (or from App Home), and ask again once the bot can post in the admins’ channel; a new request replaces this one.`;
+  return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
 export const takeoverNotices: TakeoverNotices = {
   approval: approvalMessage,
   purchaserNotice: purchaserNoticeMessage,
   rejected: rejectedMessage,
+  withdrawn: withdrawnMessage,
+  approvalUndelivered: approvalUndeliveredMessage,
   adminCenterStep: adminCenterStepMessage,
 };

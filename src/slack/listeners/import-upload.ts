@@ -10,6 +10,6 @@ export async function importUploadedFile(
   deps: SlackDeps,
   input: { userId: string; fileId: string; product?: string | undefined },
 ): Promise<ImportReport> {
-  const file = await downloadCsv(client, deps.config.SLACK_BOT_TOKEN, input.fileId);
+  const file = await downloadCsv(client, { botToken: deps.config.SLACK_BOT_TOKEN, fetch: deps.uploadFetch }, input.fileId);
   return importCsv(deps.context(), { slackUserId: input.userId }, { fileName: file.name, content: file.content, product: input.product });
 }

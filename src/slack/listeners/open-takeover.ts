@@ -5,10 +5,15 @@ import { takeoverOptions } from '../../services/takeover/options.js';
 import { NO_ADMIN_CHANNEL } from '../../services/takeover/request.js';
 import type { SlackDeps } from '../deps.js';
 import { takeoverModal } from '../blocks/takeover.js';
+import { slackCallFailed } from '../slack-errors.js';
 
 export async function openTakeoverModal(client: webApi.WebClient, deps: SlackDeps, triggerId: string, subscriptionRef: string): Promise<void> {
   if (!deps.config.ADMIN_CHANNEL_ID) throw new AppError('conflict', 'ADMIN_CHANNEL_ID unset', NO_ADMIN_CHANNEL);
   const ctx = deps.context();
   const options = await takeoverOptions(ctx, subscriptionRef);
-  await client.views.open({ trigger_id: triggerId, view: takeoverModal(options, ctx.timeZone) });
+  try {
+    await client.views.open({ trigger_id: triggerId, view: takeoverModal(options, ctx.timeZone) });
+  } catch (error) {
+    throw slackCallFailed(error, 'The take-over form could not be opened');
+  }
 }

@@ -1,7 +1,8 @@
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { CsvExport } from '../../services/export-users.js';
 import { ephemeral } from '../reply.js';
-import { mrkdwn } from '../blocks/text.js';
+import { plural } from '../../domain/plural.js';
+import { escapeMrkdwn, mrkdwn } from '../blocks/text.js';
 import { uploadFile } from '../upload.js';
 
 /** Uploads a prepared CSV to the conversation it was asked in, then removes the temporary file. */
@@ -10,6 +11,7 @@ export async function postExport(
   respond: RespondFn,
   csv: CsvExport,
   where: { channelId: string; userId: string },
+  send: typeof fetch,
 ): Promise<void> {
   try {
     await uploadFile(client, {
@@ -18,8 +20,8 @@ export async function postExport(
       filename: csv.filename,
       title: csv.title,
       channelId: where.channelId,
-      initialComment: `<@${where.userId}> asked for ${csv.title.toLowerCase()}: ${csv.rows} user${csv.rows === 1 ? '' : 's'}.`,
-    });
+      initialComment: `<@${where.userId}> asked for the licensed users of ${escapeMrkdwn(csv.label)}: ${plural(csv.rows, 'user')}.`,
+    }, send);
   } finally {
     await csv.dispose();
   }
@@ -27,6 +29,6 @@ export async function postExport(
     csv.unattributed > 0
       ? ` ${csv.unattributed} of them hold the product in Microsoft 365 without being attributed to a subscription: their rows have no subscription id.`
       : '';
-  const text = `Uploaded \`${csv.filename}\` (${csv.rows} user${csv.rows === 1 ? '' : 's'}) to this conversation.${unattributed}`;
+  const text = `Uploaded \`${csv.filename}\` (${plural(csv.rows, 'user')}) to this conversation.${unattributed}`;
   await respond(ephemeral({ text, blocks: [{ type: 'section', text: mrkdwn(`:page_facing_up: ${text}`) }] }));
 }

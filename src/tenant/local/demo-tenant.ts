@@ -69,7 +69,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-class Random {
+export class Random {
   private readonly next: () => number;
 
   constructor(seed: number) {
@@ -373,6 +373,8 @@ interface Cancellation {
 }
 
 interface PurchasePlan {
+  /** A fixed id, for the subscriptions that README's and the help's examples name. */
+  id?: string;
   product: ProductName;
   /** Index into the 25 purchasers. */
   buyer: number;
@@ -383,6 +385,19 @@ interface PurchasePlan {
   cancelled?: Cancellation;
 }
 
+/**
+ * What the examples in README.md and in `/purchases help` name: they must work as written on the
+ * demo tenant (an end-to-end test runs each one). Meera Desai is the purchaser the sandbox's DMs
+ * go to; `show` and `takeover` use the first id, `export` both.
+ */
+export const DEMO_EXAMPLES = {
+  purchaser: { name: 'Meera Desai', email: `meera.desai@${DEMO_DOMAIN}` },
+  /** Meera's Power BI Pro subscription that renews tomorrow. */
+  renewingSubscriptionId: '3f2b9c1a-5d7e-4c21-9a4b-8e6f0d2c1b3a',
+  /** Meera's other Power BI Pro subscription. */
+  otherSubscriptionId: '9d0e77b2-1c3f-4e8a-b5d6-2a7c9f0e4b18',
+} as const;
+
 const TRIAL_DAYS = 30;
 const PURCHASER_COUNT = 25;
 /** A purchase seen this recently is "new" for the digest. */
@@ -390,7 +405,7 @@ const NEW_PURCHASE_DAYS = 2;
 
 const PURCHASE_PLAN: readonly PurchasePlan[] = [
   // Renewing soon: within 1 day, within 7 days, within 30 days.
-  { product: 'Power BI Pro', buyer: 0, licenses: 18, term: 'year', timing: { expiresInDays: 0.6 } },
+  { id: DEMO_EXAMPLES.renewingSubscriptionId, product: 'Power BI Pro', buyer: 0, licenses: 18, term: 'year', timing: { expiresInDays: 0.6 } },
   { product: 'Power Apps per user', buyer: 1, licenses: 12, term: 'year', timing: { expiresInDays: 3.2 } },
   { product: 'Power Automate per user', buyer: 2, licenses: 5, term: 'trial', timing: { expiresInDays: 6.5 } },
   { product: 'Power BI Pro', buyer: 6, licenses: 25, term: 'trial', timing: { expiresInDays: 9 } },
@@ -407,7 +422,7 @@ const PURCHASE_PLAN: readonly PurchasePlan[] = [
   { product: 'Power Automate per user', buyer: 20, licenses: 15, term: 'year', timing: { boughtDaysAgo: 1.1 } },
   { product: 'Project Plan 3', buyer: 10, licenses: 8, term: 'year', timing: { boughtDaysAgo: 1.6 } },
   // The rest of the year, renewing later.
-  { product: 'Power BI Pro', buyer: 0, licenses: 25, term: 'year', timing: { boughtDaysAgo: 300 } },
+  { id: DEMO_EXAMPLES.otherSubscriptionId, product: 'Power BI Pro', buyer: 0, licenses: 25, term: 'year', timing: { boughtDaysAgo: 300 } },
   { product: 'Power BI Pro', buyer: 8, licenses: 3, term: 'year', timing: { boughtDaysAgo: 410 } },
   { product: 'Power BI Pro', buyer: 9, licenses: 1, term: 'year', timing: { boughtDaysAgo: 45 } },
   { product: 'Power BI Pro', buyer: 10, licenses: 7, term: 'year', timing: { boughtDaysAgo: 120 } },
@@ -507,8 +522,17 @@ interface BuiltSubscriptions {
   holders: Map<string, Set<string>>;
 }
 
+/** The 25 purchasers, in random order but for the examples' purchaser, who is always the first. */
+function pickPurchasers(people: DemoPerson[], random: Random): DemoPerson[] {
+  const shuffled = random.shuffled(people);
+  const named = shuffled.findIndex((person) => person.name === DEMO_EXAMPLES.purchaser.name);
+  if (named < 0) throw new Error(`The demo tenant has no ${DEMO_EXAMPLES.purchaser.name}, whom the examples name`);
+  const [example] = shuffled.splice(named, 1);
+  return [example!, ...shuffled].slice(0, PURCHASER_COUNT);
+}
+
 function buildSelfService(now: Date, people: DemoPerson[], random: Random, ids: Random): BuiltSubscriptions {
-  const purchasers = random.shuffled(people).slice(0, PURCHASER_COUNT);
+  const purchasers = pickPurchasers(people, random);
   const earliest = subMonths(now, 14);
   const subscriptions: DemoSubscription[] = [];
   const assignments: DemoAssignment[] = [];
@@ -536,8 +560,10 @@ function buildSelfService(now: Date, people: DemoPerson[], random: Random, ids: 
     if (unitPriceMinor === undefined) throw new Error(`No ${currency} price for ${product.name}`);
     const cancelledAt = plan.cancelled ? subDays(now, plan.cancelled.daysAgo) : null;
 
+    // Drawn even when the id is fixed, so the other subscriptions keep theirs.
+    const drawnId = ids.uuid();
     const subscription: DemoSubscription = {
-      id: ids.uuid(),
+      id: plan.id ?? drawnId,
       productId: product.id,
       isSelfService: true,
       selfServiceSource: 'seed',

@@ -5,9 +5,9 @@
  * racing for the same free seats cannot both take them. Rows are never deleted: a license
  * removed gets `removedAt`, a cancelled subscription keeps who, when and why.
  */
-import { randomUUID } from 'node:crypto';
 import { plural } from '../../domain/plural.js';
 import type { PrismaClient, Tx } from '../../db/client.js';
+import { countCurrentLicenses, countGranteesWithout, grantLicenses, type Grantees } from '../../db/repositories/licenses.js';
 import type { AssignLicensesInput, CancelSubscriptionInput, MoveUsersInput, SubscriptionTenant, TenantChange } from '../port.js';
 
 class Refused extends Error {}
@@ -18,30 +18,22 @@ async function touchActive(tx: Tx, subscriptionId: string, now: Date): Promise<{
   return tx.subscription.findUniqueOrThrow({ where: { id: subscriptionId }, select: { licensesPurchased: true } });
 }
 
-/** Gives `userIds` a license of the subscription (reactivating an old row); returns how many were new. */
-async function grant(tx: Tx, subscriptionId: string, userIds: string[], now: Date): Promise<number> {
+/**
+ * Gives the grantees a license of the subscription (reactivating an old row), all or none;
+ * returns how many were new. Counted and written in the database, whatever their number.
+ */
+async function grant(tx: Tx, subscriptionId: string, grantees: Grantees, now: Date): Promise<number> {
   const { licensesPurchased } = await touchActive(tx, subscriptionId, now);
-  const existing = await tx.licenseAssignment.findMany({ where: { subscriptionId, userId: { in: userIds } } });
-  const holding = new Set(existing.filter((a) => a.removedAt === null).map((a) => a.userId));
-  const needed = userIds.filter((id) => !holding.has(id));
-  const used = await tx.licenseAssignment.count({ where: { subscriptionId, removedAt: null } });
-  const free = licensesPurchased - used;
-  if (needed.length > free) {
-    const missing = needed.length - free;
+  const needed = await countGranteesWithout(tx, subscriptionId, grantees);
+  const free = licensesPurchased - (await countCurrentLicenses(tx, subscriptionId));
+  if (needed > free) {
+    const missing = needed - free;
     throw new Refused(
-      `subscription ${subscriptionId.slice(0, 8)} has ${plural(Math.max(0, free), 'free license')} for ${plural(needed.length, 'user')}: ${plural(missing, 'license is', 'licenses are')} missing`,
+      `subscription ${subscriptionId.slice(0, 8)} has ${plural(Math.max(0, free), 'free license')} for ${plural(needed, 'user')}: ${plural(missing, 'license is', 'licenses are')} missing`,
     );
   }
-  const removed = new Set(existing.filter((a) => a.removedAt !== null).map((a) => a.userId));
-  const reactivate = needed.filter((id) => removed.has(id));
-  if (reactivate.length > 0) {
-    await tx.licenseAssignment.updateMany({ where: { subscriptionId, userId: { in: reactivate } }, data: { removedAt: null, assignedAt: now } });
-  }
-  const fresh = needed.filter((id) => !removed.has(id));
-  if (fresh.length > 0) {
-    await tx.licenseAssignment.createMany({ data: fresh.map((userId) => ({ id: randomUUID(), subscriptionId, userId, assignedAt: now })) });
-  }
-  return needed.length;
+  if (needed > 0) await grantLicenses(tx, subscriptionId, grantees, now);
+  return needed;
 }
 
 async function cancel(tx: Tx, subscriptionId: string, by: { actor: string; reason: string; comment: string | null; now: Date }): Promise<number> {
@@ -63,35 +55,37 @@ async function refusable<T>(work: () => Promise<T>): Promise<TenantChange<T>> {
   }
 }
 
+/**
+ * Prisma ends an interactive transaction after 5 s; moving or granting tens of thousands of
+ * licenses on a busy database may take longer, and must then still finish rather than roll back.
+ */
+const BULK_TRANSACTION = { timeout: 60_000 };
+
 export function createLocalSubscriptionTenant(prisma: PrismaClient): SubscriptionTenant {
   return {
     licensesPerProduct: false,
     moveUsers: (input: MoveUsersInput) =>
       refusable(() =>
         prisma.$transaction(async (tx) => {
-          const holders = await tx.licenseAssignment.findMany({
-            where: { subscriptionId: input.fromSubscriptionId, removedAt: null },
-            select: { userId: true },
-          });
-          const userIds = holders.map((h) => h.userId);
-          await grant(tx, input.toSubscriptionId, userIds, input.now);
+          await grant(tx, input.toSubscriptionId, { holdersOf: input.fromSubscriptionId }, input.now);
           const moved = await cancel(tx, input.fromSubscriptionId, { actor: input.actor, reason: input.cancelReason, comment: null, now: input.now });
           return { moved };
-        }),
+        }, BULK_TRANSACTION),
       ),
     cancelSubscription: (input: CancelSubscriptionInput) =>
       refusable(() =>
-        prisma.$transaction(async (tx) => ({
-          removed: await cancel(tx, input.subscriptionId, input),
-        })),
+        prisma.$transaction(
+          async (tx) => ({ removed: await cancel(tx, input.subscriptionId, input) }),
+          BULK_TRANSACTION,
+        ),
       ),
     assignLicenses: (input: AssignLicensesInput) =>
       refusable(() =>
         prisma.$transaction(async (tx) => {
           let assigned = 0;
-          for (const g of input.grants) assigned += await grant(tx, g.subscriptionId, g.userIds, input.now);
+          for (const g of input.grants) assigned += await grant(tx, g.subscriptionId, { userIds: g.userIds }, input.now);
           return { assigned };
-        }),
+        }, BULK_TRANSACTION),
       ),
   };
 }

@@ -38,6 +38,7 @@ describe('the Show button’s callback', () => {
       subscriptionTenant: createLocalSubscriptionTenant(database.prisma),
       policyTenant: createLocalPolicyTenant(database.prisma),
       notices: slackNotices,
+      uploadFetch: fetch,
     };
   });
   afterEach(async () => {

@@ -1,6 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/domain/errors.js';
 import {
   createLicensingClient,
   parseRetryAfter,
@@ -9,6 +8,7 @@ import {
 } from '../../../src/tenant/microsoft/licensing-client.js';
 import { LICENSING_SCOPE } from '../../../src/tenant/microsoft/token.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../../src/devkit/microsoft-fake/index.js';
+import { appErrorOf } from '../../support/app-error.js';
 
 const TOKEN = 'static-test-token-5f1c9a';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -22,16 +22,6 @@ function staticCredential(): TokenCredential & { scopes: string[] } {
       return { token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000, tokenType: 'Bearer' };
     },
   };
-}
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('the licensing client', () => {
@@ -107,7 +97,7 @@ describe('the licensing client', () => {
   });
 
   it('says not_found for a product the service does not know', async () => {
-    const error = await caught(client().getProduct('CFQ7TTC0XXXX'));
+    const error = await appErrorOf(client().getProduct('CFQ7TTC0XXXX'));
 
     expect(error.code).toBe('not_found');
     expect(error.userMessage).toContain('CFQ7TTC0XXXX');
@@ -145,7 +135,7 @@ describe('the licensing client', () => {
   });
 
   it('carries the service\'s reason when it rejects a change', async () => {
-    const error = await caught(client().putOfferType('SaaS', 'OnlyTrialsWithoutPaymentMethod'));
+    const error = await appErrorOf(client().putOfferType('SaaS', 'OnlyTrialsWithoutPaymentMethod'));
 
     expect(error.code).toBe('tenant_rejected');
     expect(error.userMessage).toContain("Policy value 'OnlyTrialsWithoutPaymentMethod' is not valid. Valid values: Enabled, Disabled.");
@@ -165,7 +155,7 @@ describe('the licensing client', () => {
   it('gives up on a 429 storm after maxRetries with a clear message', async () => {
     fake.failNext(50, failures.throttled('2'));
 
-    const error = await caught(client().getProduct('CFQ7TTC0H9MP'));
+    const error = await appErrorOf(client().getProduct('CFQ7TTC0H9MP'));
 
     expect(error.code).toBe('tenant_unavailable');
     expect(error.userMessage).toMatch(/^Microsoft is throttling the bot's requests to the licensing service; the bot gave up after 5 tries\. Try again in 2 s\./);
@@ -176,7 +166,7 @@ describe('the licensing client', () => {
   it('gives up at once when Retry-After asks for more than the total wait allowed', async () => {
     fake.failNext(1, failures.throttled('120'));
 
-    const error = await caught(client({ maxTotalWaitMs: 60_000 }).getProduct('CFQ7TTC0H9MP'));
+    const error = await appErrorOf(client({ maxTotalWaitMs: 60_000 }).getProduct('CFQ7TTC0H9MP'));
 
     expect(error.code).toBe('tenant_unavailable');
     expect(error.userMessage).toContain('Try again in 120 s');
@@ -204,7 +194,7 @@ describe('the licensing client', () => {
   it('does not retry a 500 and says the service failed', async () => {
     fake.failNext(1, failures.serverError());
 
-    const error = await caught(client().listProducts());
+    const error = await appErrorOf(client().listProducts());
 
     expect(error.code).toBe('tenant_unavailable');
     expect(error.userMessage).toMatch(/^The Microsoft licensing service failed \(HTTP 500\)/);
@@ -215,7 +205,7 @@ describe('the licensing client', () => {
   it('names the missing permission on a 403 for a change', async () => {
     fake.failNext(1, failures.forbidden());
 
-    const error = await caught(client().putProduct('CFQ7TTC0H9MP', 'Disabled'));
+    const error = await appErrorOf(client().putProduct('CFQ7TTC0H9MP', 'Disabled'));
 
     expect(error.code).toBe('tenant_forbidden');
     expect(error.userMessage).toContain('Policy.ReadWrite.AllowSelfServicePurchase');
@@ -227,7 +217,7 @@ describe('the licensing client', () => {
   it('names the read permission on a 403 for a read', async () => {
     fake.failNext(1, failures.forbidden());
 
-    const error = await caught(client().listProducts());
+    const error = await appErrorOf(client().listProducts());
 
     expect(error.code).toBe('tenant_forbidden');
     expect(error.userMessage).toContain('Policy.Read.AllowSelfServicePurchase');
@@ -236,7 +226,7 @@ describe('the licensing client', () => {
   it('treats a malformed body as the service answering something unexpected', async () => {
     fake.failNext(1, failures.malformed());
 
-    const error = await caught(client().listProducts());
+    const error = await appErrorOf(client().listProducts());
 
     expect(error.code).toBe('tenant_unavailable');
     expect(error.userMessage).toMatch(/^The Microsoft licensing service answered something unexpected \(ref [0-9a-f-]{36}\)/);
@@ -246,7 +236,7 @@ describe('the licensing client', () => {
   it('treats a body that is not JSON as the service answering something unexpected', async () => {
     fake.failNext(1, failures.notJson());
 
-    const error = await caught(client().getProduct('CFQ7TTC0H9MP'));
+    const error = await appErrorOf(client().getProduct('CFQ7TTC0H9MP'));
 
     expect(error.code).toBe('tenant_unavailable');
     expect(error.userMessage).toContain('answered something unexpected');
@@ -269,7 +259,7 @@ describe('the licensing client', () => {
     const hanging: typeof fetch = (_input, init) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
 
-    const error = await caught(client({ fetch: hanging, timeoutMs: 50 }).listProducts());
+    const error = await appErrorOf(client({ fetch: hanging, timeoutMs: 50 }).listProducts());
 
     expect(error.code).toBe('tenant_unavailable');
     expect(error.userMessage).toContain('did not answer within 1 s');
@@ -278,7 +268,7 @@ describe('the licensing client', () => {
   it('refuses to follow an @odata.nextLink to another host', async () => {
     fake.failNext(1, { status: 200, body: JSON.stringify({ items: [], '@odata.nextLink': 'https://elsewhere.example/v1.0/next' }) });
 
-    const error = await caught(client().listProducts());
+    const error = await appErrorOf(client().listProducts());
 
     expect(error.code).toBe('tenant_unavailable');
     expect(error.message).toContain('https://elsewhere.example');
@@ -311,7 +301,7 @@ describe('the licensing client', () => {
       },
     };
 
-    const error = await caught(client({ credential: unreachable }).listProducts());
+    const error = await appErrorOf(client({ credential: unreachable }).listProducts());
 
     expect(error.code).toBe('tenant_unavailable');
     expect(error.userMessage).toBe('The bot could not sign in to Microsoft Entra ID right now. Try again in a few minutes.');
@@ -324,9 +314,9 @@ describe('the licensing client', () => {
     await api.listProducts();
     await api.putProduct('CFQ7TTC0H9MP', 'Disabled');
     fake.failNext(1, failures.forbidden());
-    const forbidden = await caught(api.getProduct('CFQ7TTC0H9MP'));
+    const forbidden = await appErrorOf(api.getProduct('CFQ7TTC0H9MP'));
     fake.failNext(1, failures.malformed());
-    const malformed = await caught(api.listProducts());
+    const malformed = await appErrorOf(api.listProducts());
 
     const everything = JSON.stringify([logs, forbidden.message, forbidden.userMessage, malformed.message, malformed.userMessage]);
     expect(logs.length).toBeGreaterThan(4);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMicrosoftConfig, type MicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
 import { createLicensingClient, type LicensingLogEntry } from '../../../src/tenant/microsoft/licensing-client.js';
 import { createMicrosoftPolicyTenant } from '../../../src/tenant/microsoft/policy-tenant.js';
+import { microsoftEnv } from '../../support/microsoft.js';
 import { createMicrosoftCredential } from '../../../src/tenant/microsoft/token.js';
 import type { PolicyTenant } from '../../../src/tenant/port.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../../../src/devkit/microsoft-fake/index.js';
@@ -9,14 +10,7 @@ import { appErrorOf } from '../../support/app-error.js';
 
 /** Wires the adapter the way the composition root will: env -> config -> credential -> client. */
 function tenantFor(fake: FakeMicrosoft, env: Record<string, string> = {}) {
-  const loaded = loadMicrosoftConfig({
-    MS_TENANT_ID: fake.tenantId,
-    MS_CLIENT_ID: fake.clientId,
-    MS_CLIENT_SECRET: fake.clientSecret,
-    MS_LOGIN_URL: fake.url,
-    MS_LICENSING_URL: fake.url,
-    ...env,
-  });
+  const loaded = loadMicrosoftConfig(microsoftEnv(fake, env));
   if (!loaded.ok) throw new Error(loaded.message);
   const config: MicrosoftConfig = loaded.config;
   const logs: LicensingLogEntry[] = [];

@@ -17,7 +17,7 @@ import { slackDirectory } from '../../../src/slack/directory.js';
 import { loadMicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
 import { createMicrosoftTenant, type MicrosoftTenant } from '../../../src/tenant/microsoft/index.js';
 import { createMicrosoftSubscriptionTenant } from '../../../src/tenant/microsoft/subscription-tenant.js';
-import { createTestDatabase, type Database } from '../../support/database.js';
+import { dialectProviders, onSqliteOnly, useTestDatabase } from '../../support/database.js';
 
 const T0 = new Date('2026-11-25T09:00:00Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
@@ -62,11 +62,13 @@ function tenant(): FakeGraphTenant {
   };
 }
 
-describe('take-overs on Microsoft 365', () => {
+describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) => {
+  // What must happen once (each user's step, finishing a request) runs on every dialect; the rest on SQLite.
+  const itOnSqlite = onSqliteOnly(provider);
+  const database = useTestDatabase(provider);
   let emulator: SlackEmulator;
   let fake: FakeMicrosoft;
   let microsoft: MicrosoftTenant;
-  let database: Database;
   let deps: DecisionDeps;
   const ctx = (now: Date): ServiceContext => ({ prisma: database.prisma, now, timeZone: 'UTC' });
   const sync = (now: Date) => runSyncExclusive(ctx(now), { directory: microsoft.directory, skus: { skuBySkuId }, actor: { slackUserId: 'tenant-sync' }, takeoverNotices });
@@ -92,7 +94,6 @@ describe('take-overs on Microsoft 365', () => {
     });
     if (!loaded.ok) throw new Error(loaded.message);
     microsoft = createMicrosoftTenant(loaded.config, { debug: () => {}, warn: () => {} });
-    database = await createTestDatabase('sqlite');
     let now = T0;
     deps = {
       tenant: createMicrosoftSubscriptionTenant({ prisma: database.prisma, licenses: microsoft.licenses, clock: () => now, paceMs: 0 }),
@@ -105,7 +106,6 @@ describe('take-overs on Microsoft 365', () => {
   });
   let setClock: (date: Date) => void = () => {};
   afterEach(async () => {
-    await database.close();
     await fake.close();
   });
 
@@ -191,7 +191,7 @@ describe('take-overs on Microsoft 365', () => {
     });
   });
 
-  it('refuses to move users to a subscription of the same license when the seats left would not cover its holders, touching nobody', async () => {
+  itOnSqlite('refuses to move users to a subscription of the same license when the seats left would not cover its holders, touching nobody', async () => {
     const request = await requestTakeover(ctx(T0), takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: SUB.pbiOwn, kind: 'move', targetSubscriptionId: SUB.pbiCentral }, { adminChannelId: 'C0ADMINS01' });
 
     const failed = await approveTakeover(ctx(T0), deps, { slackUserId: APPROVER }, request.id, { requireSecondApprover: true });
@@ -204,7 +204,7 @@ describe('take-overs on Microsoft 365', () => {
     expect(await database.prisma.takeoverStep.count()).toBe(0);
   });
 
-  it('moves users to another SKU of the same product one call each, naming who Microsoft refused and why', async () => {
+  itOnSqlite('moves users to another SKU of the same product one call each, naming who Microsoft refused and why', async () => {
     const DEPT = skuByPartNumber('VISIO_PLAN2_DEPT')!.skuId;
     const dept = '5e1f0000-0000-4000-8000-00000000aa04';
     fake.graph.skus.set(DEPT, graphTenant.sku(DEPT, 'VISIO_PLAN2_DEPT', 10, [`c-${dept}`]));
@@ -227,7 +227,7 @@ describe('take-overs on Microsoft 365', () => {
     expect(moved.target?.assigned).toBe(3);
   });
 
-  it('moves users within one license once the seats suffice: nothing changes at Graph, the record moves them and waits for the admin center', async () => {
+  itOnSqlite('moves users within one license once the seats suffice: nothing changes at Graph, the record moves them and waits for the admin center', async () => {
     fake.graph.skus.get(PBI)!.prepaidUnits.enabled = 14;
     const request = await requestTakeover(ctx(T0), takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: SUB.pbiOwn, kind: 'move', targetSubscriptionId: SUB.pbiCentral }, { adminChannelId: 'C0ADMINS01' });
 

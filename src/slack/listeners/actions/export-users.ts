@@ -6,10 +6,9 @@ import { exportUsers, type ExportTarget } from '../../../services/export-users.j
 import type { SlackDeps } from '../../deps.js';
 import { replyingErrors } from '../../reply.js';
 import type { ActionArgs } from '../args.js';
+import { buttonValue, PRODUCT_ID } from '../values.js';
 import { postExport } from '../post-export.js';
 
-const subscriptionValue = z.object({ value: z.uuid() });
-const productValue = z.object({ value: z.string().regex(/^[A-Za-z0-9]{1,40}$/) });
 
 function channelOf(body: BlockAction): string {
   const channel = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
@@ -25,12 +24,12 @@ function exportCallback(deps: SlackDeps, targetOf: (action: unknown) => ExportTa
     await replyingErrors(respond, logger, async () => {
       const target = targetOf(action);
       const csv = await exportUsers(deps.context(), { slackUserId: body.user.id }, target);
-      await postExport(client, respond, csv, { channelId: channelOf(body), userId: body.user.id });
+      await postExport(client, respond, csv, { channelId: channelOf(body), userId: body.user.id }, deps.uploadFetch);
     });
   };
 }
 
 export const exportSubscriptionCallback = (deps: SlackDeps) =>
-  exportCallback(deps, (action) => ({ kind: 'subscriptions', refs: [subscriptionValue.parse(action).value] }));
+  exportCallback(deps, (action) => ({ kind: 'subscriptions', refs: [buttonValue(action, z.uuid(), 'a subscription id')] }));
 
-export const exportProductCallback = (deps: SlackDeps) => exportCallback(deps, (action) => ({ kind: 'product', product: productValue.parse(action).value }));
+export const exportProductCallback = (deps: SlackDeps) => exportCallback(deps, (action) => ({ kind: 'product', product: buttonValue(action, PRODUCT_ID, 'a product id') }));

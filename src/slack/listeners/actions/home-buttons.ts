@@ -1,6 +1,9 @@
-/** App Home's quick buttons: post the pending digest now, or refresh the dashboard. */
+/**
+ * App Home's quick buttons: post the pending digest now, or refresh the dashboard. A Home tab
+ * has no thread to answer in: a failure is shown on the tab itself, at its top.
+ */
 import { postDigest } from '../../../services/post-digest.js';
-import { publishHome } from '../../app-home.js';
+import { publishHome, publishHomeFailure } from '../../app-home.js';
 import { describeDigestResult } from '../../blocks/digest.js';
 import { digestDeps, type SlackDeps } from '../../deps.js';
 import type { ActionArgs } from '../args.js';
@@ -11,7 +14,7 @@ export function homeRefreshCallback(deps: SlackDeps) {
     try {
       await publishHome(client, deps, body.user.id);
     } catch (error) {
-      logger.error('Could not refresh the App Home', error);
+      await publishHomeFailure(client, deps, body.user.id, 'The dashboard could not be refreshed', error, logger);
     }
   };
 }
@@ -19,13 +22,20 @@ export function homeRefreshCallback(deps: SlackDeps) {
 export function homeDigestCallback(deps: SlackDeps) {
   return async ({ ack, body, client, logger }: ActionArgs) => {
     await ack();
+    const ctx = deps.context();
+    let notice: string;
     try {
-      const ctx = deps.context();
-      const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true });
+      const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true, requestedBy: body.user.id });
       if (result.status === 'posted') deps.kickOutbox();
-      await publishHome(client, deps, body.user.id, describeDigestResult(result, deps.config, ctx.timeZone));
+      notice = describeDigestResult(result, deps.config, ctx.timeZone);
     } catch (error) {
-      logger.error('Could not post the digest from App Home', error);
+      await publishHomeFailure(client, deps, body.user.id, 'The digest could not be posted', error, logger);
+      return;
+    }
+    try {
+      await publishHome(client, deps, body.user.id, notice);
+    } catch (error) {
+      logger.error('The digest was posted, but the Home tab could not say so', error);
     }
   };
 }

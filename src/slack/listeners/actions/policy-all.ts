@@ -7,14 +7,15 @@ import { mrkdwn } from '../../blocks/text.js';
 import { policyDeps, type SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
 import type { ActionArgs } from '../args.js';
+import { buttonValue } from '../values.js';
 
-const policyValue = z.object({ value: z.enum(POLICY_VALUES) });
+const POLICY_VALUE = z.enum(POLICY_VALUES);
 
 export function policyAllConfirmCallback(deps: SlackDeps) {
   return async ({ action, body, ack, respond, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
-      const { value } = policyValue.parse(action);
+      const value = buttonValue(action, POLICY_VALUE, 'a policy value');
       const result = await setAllPolicies(deps.context(), policyDeps(deps), { slackUserId: body.user.id }, value);
       deps.kickOutbox();
       await respond(ephemeral(policyAllResultMessage(result), { replaceOriginal: true }));

@@ -11,15 +11,17 @@ import { rejectModal } from '../../blocks/takeover.js';
 import type { SlackDeps } from '../../deps.js';
 import { slackDirectory } from '../../directory.js';
 import { replyingErrors } from '../../reply.js';
+import { slackCallFailed } from '../../slack-errors.js';
 import type { ActionArgs } from '../args.js';
+import { buttonValue } from '../values.js';
 
-const requestIdValue = z.object({ value: z.uuid() });
+const REQUEST_ID = z.uuid();
 
 export function takeoverApproveCallback(deps: SlackDeps) {
   return async ({ action, body, ack, respond, client, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
-      const { value } = requestIdValue.parse(action);
+      const value = buttonValue(action, REQUEST_ID, 'a take-over request id');
       await approveTakeover(
         deps.context(),
         { tenant: deps.subscriptionTenant, directory: slackDirectory(client), notices: deps.notices.takeover },
@@ -37,9 +39,13 @@ export function takeoverRejectCallback(deps: SlackDeps) {
   return async ({ action, body, ack, respond, client, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
-      const { value } = requestIdValue.parse(action);
+      const value = buttonValue(action, REQUEST_ID, 'a take-over request id');
       await assertPending(deps.context(), value);
-      await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(value) });
+      try {
+        await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(value) });
+      } catch (error) {
+        throw slackCallFailed(error, 'The form for a reason to reject could not be opened');
+      }
     });
   };
 }
@@ -48,7 +54,7 @@ export function takeoverMarkedCancelledCallback(deps: SlackDeps) {
   return async ({ action, body, ack, respond, client, logger }: ActionArgs) => {
     await ack();
     await replyingErrors(respond, logger, async () => {
-      const { value } = requestIdValue.parse(action);
+      const value = buttonValue(action, REQUEST_ID, 'a take-over request id');
       await markCancelledInAdminCenter(deps.context(), deps.notices.takeover, { slackUserId: body.user.id }, value);
       deps.kickOutbox();
       await refreshHomesAfterChange(client, deps, logger);

@@ -5,6 +5,7 @@
 import type { SubscriptionOrigin } from '../../db/repositories/attribution.js';
 import { formatDay } from '../../domain/dates.js';
 import { plural } from '../../domain/plural.js';
+import { personLabel } from './people.js';
 import { escapeMrkdwn } from './text.js';
 
 const kind = (selfService: boolean) => (selfService ? 'self-service' : 'central');
@@ -14,14 +15,14 @@ export function decisionLine(origin: SubscriptionOrigin, timeZone: string): stri
   const on = (at: Date | null) => (at ? ` on ${formatDay(at, timeZone)}` : '');
   switch (origin.selfServiceSource) {
     case 'admin':
-      return `marked ${kind(origin.isSelfService)} by ${origin.selfServiceDecidedBy ? `<@${origin.selfServiceDecidedBy}>` : 'an admin'}${on(origin.selfServiceDecidedAt)} (no sync or import undoes it)`;
+      return `marked ${kind(origin.isSelfService)} by ${origin.selfServiceDecidedBy ? personLabel(origin.selfServiceDecidedBy) : 'an admin'}${on(origin.selfServiceDecidedAt)} (no sync or import undoes it)`;
     case 'graph-owner':
       return origin.isSelfService
         ? 'self-service, purchaser from Graph owner (Microsoft 365 names a user as its owner)'
         : 'central: Microsoft 365 names no user of the tenant as its owner';
     case 'import': {
       const last = origin.lastImport;
-      const from = last ? `from import${last.file ? ` ${escapeMrkdwn(last.file)}` : ''}${on(last.at)} by ${escapeMrkdwn(last.by.startsWith('cli:') ? last.by : `<@${last.by}>`)}` : 'from an import';
+      const from = last ? `from import${last.file ? ` ${escapeMrkdwn(last.file)}` : ''}${on(last.at)} by ${personLabel(last.by)}` : 'from an import';
       return `${kind(origin.isSelfService)}, ${from}`;
     }
     case 'seed':

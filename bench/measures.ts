@@ -1,0 +1,290 @@
+/**
+ * What the bench measures: each operation through the service its listener or job calls
+ * (`bot`), and the same answer from hand-written SQL through the raw driver (`floor`).
+ */
+import { addDays } from 'date-fns';
+import type { PrismaClient } from '../src/db/client.js';
+import { assignCentralLicenses } from '../src/services/centralize.js';
+import type { ServiceContext } from '../src/services/context.js';
+import { loadDashboard } from '../src/services/dashboard.js';
+import { listPolicies } from '../src/services/list-policies.js';
+import { listSubscriptions, type SubscriptionPage } from '../src/services/list-subscriptions.js';
+import { selectDigest } from '../src/services/post-digest.js';
+import { productLicenses } from '../src/services/product-licenses.js';
+import { selectDueReminders } from '../src/services/send-reminders.js';
+import { showSubscription } from '../src/services/show-subscription.js';
+import { createLocalSubscriptionTenant } from '../src/tenant/local/subscription-tenant.js';
+import type { RawDb, Row } from './raw.js';
+import { BIG_PRODUCT, CENTRALIZE_PRODUCT, type TenantFacts } from './tenant.js';
+
+export type Kind = 'interactive' | 'selection' | 'write';
+
+export interface Measure {
+  name: string;
+  kind: Kind;
+  /** What the floor is, in a few words. */
+  floorIs: string;
+  bot(): Promise<unknown>;
+  floor(): Promise<unknown>;
+  /** Puts the tenant back after a run that changed it (not timed). */
+  reset?(): Promise<void>;
+  /** Work done once before the runs (not timed), e.g. paging to the 100th page. */
+  prepare?(): Promise<void>;
+}
+
+export const TARGETS: Record<Kind, string> = {
+  interactive: '< 100 ms and ≤ 2× floor (or ≤ floor + 1 ms)',
+  selection: '< 1 s',
+  write: '< 1 s',
+};
+
+export function targetMet(kind: Kind, bot: number, floor: number): boolean {
+  if (kind === 'interactive') return bot < 100 && (bot <= 2 * floor || bot - floor <= 1);
+  return bot < 1000;
+}
+
+const ADMIN = { slackUserId: 'U0BENCHADM' };
+const PAGE = 20;
+const CAP = 1000;
+
+/** The columns a subscription summary is made of, with its current licenses counted. */
+const SUBSCRIPTION_COLUMNS = `
+  s."id", s."productId", p."name" AS "productName", s."isSelfService", s."purchaserId", u."name" AS "purchaserName",
+  u."email" AS "purchaserEmail", u."slackUserId", s."licensesPurchased", s."purchasedAt", s."expiresAt", s."unitPriceMinor",
+  s."currency", s."isTrial", s."status", s."cancelledAt", s."cancelledBy", s."cancelReason", s."cancelComment", s."firstSeenAt",
+  (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"`;
+const SUBSCRIPTION_FROM = `
+  FROM "Subscription" s JOIN "Product" p ON p."id" = s."productId" LEFT JOIN "Person" u ON u."id" = s."purchaserId"`;
+
+function newId(raw: RawDb): string {
+  return raw.dialect === 'postgresql'
+    ? 'gen_random_uuid()::text'
+    : `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+}
+
+async function productId(raw: RawDb, name: string): Promise<string> {
+  const [row] = await raw.all(`SELECT "id" FROM "Product" WHERE "name" = ?`, [name]);
+  return row!.id as string;
+}
+
+/** Subscription summaries of the rows `where` and `order` pick (at most `limit`), counted after they are picked. */
+function page(where: string, order: string, limit: number): string {
+  return `SELECT ${SUBSCRIPTION_COLUMNS}
+    FROM (SELECT s.* FROM "Subscription" s WHERE ${where} ${order} LIMIT ${limit}) s
+    JOIN "Product" p ON p."id" = s."productId" LEFT JOIN "Person" u ON u."id" = s."purchaserId" ${order}`;
+}
+
+/** A list page and its total (counted up to CAP + 1), in one statement. */
+function listPage(raw: RawDb, where: string, params: Array<string | number | boolean | Date>, keyset?: { purchasedAt: Date; id: string }): Promise<Row[]> {
+  const after = keyset ? ` AND (s."purchasedAt", s."id") < (?, ?)` : '';
+  return raw.all(
+    `SELECT t.*, (SELECT count(*) FROM (SELECT 1 FROM "Subscription" s WHERE ${where} LIMIT ${CAP + 1}) c) AS "total"
+     FROM (${page(`${where}${after}`, `ORDER BY s."purchasedAt" DESC, s."id" DESC`, PAGE + 1)}) t`,
+    [...params, ...params, ...(keyset ? [keyset.purchasedAt, keyset.id] : [])],
+  );
+}
+
+export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): Measure[] {
+  const { prisma, now } = ctx;
+  const active = `s."status" = 'Active' AND s."isSelfService" = ?`;
+  const until30 = addDays(now, 30);
+  const shortId = facts.showId.slice(0, 8);
+  let hundredth: string | undefined;
+  let hundredthAnchor: { purchasedAt: Date; id: string } | undefined;
+  const tenant = createLocalSubscriptionTenant(prisma as PrismaClient);
+
+  return [
+    {
+      name: 'list, first page',
+      kind: 'interactive',
+      floorIs: 'page + capped count',
+      bot: () => listSubscriptions(ctx, { filters: { status: 'active' } }),
+      floor: () => listPage(raw, active, [true]),
+    },
+    {
+      name: 'list, 100th page',
+      kind: 'interactive',
+      floorIs: 'row-value keyset page + capped count',
+      prepare: async () => {
+        let page: SubscriptionPage = await listSubscriptions(ctx, { filters: { status: 'active' } });
+        for (let n = 2; n < 100; n++) page = await listSubscriptions(ctx, { cursor: page.nextCursor! });
+        hundredth = page.nextCursor!;
+        const last = page.items[page.items.length - 1]!;
+        hundredthAnchor = { purchasedAt: last.purchasedAt, id: last.id };
+      },
+      bot: () => listSubscriptions(ctx, { cursor: hundredth! }),
+      floor: () => listPage(raw, active, [true], hundredthAnchor),
+    },
+    {
+      name: `list ${BIG_PRODUCT} expiring:30`,
+      kind: 'interactive',
+      floorIs: 'page + capped count',
+      bot: () => listSubscriptions(ctx, { filters: { status: 'active', product: BIG_PRODUCT, expiringDays: 30 } }),
+      floor: async () =>
+        listPage(raw, `s."productId" = ? AND ${active} AND s."expiresAt" >= ? AND s."expiresAt" < ?`, [facts.bigProduct.id, true, now, until30]),
+    },
+    {
+      name: 'list purchaser:<email>',
+      kind: 'interactive',
+      floorIs: 'page by the email index + capped count',
+      bot: () => listSubscriptions(ctx, { filters: { status: 'active', purchaser: facts.purchaserEmail } }),
+      floor: () => listPage(raw, `s."purchaserId" = (SELECT "id" FROM "Person" WHERE "email" = ?) AND ${active}`, [facts.purchaserEmail, true]),
+    },
+    {
+      name: 'show <8-char id>',
+      kind: 'interactive',
+      floorIs: 'id range + first 20 users',
+      bot: () => showSubscription(ctx, shortId),
+      floor: async () => {
+        const [row] = await raw.all(page(`s."id" >= ? AND s."id" < ?`, `ORDER BY s."id"`, 2), [shortId, `${shortId}g`]);
+        return raw.all(
+          `SELECT u."name", u."email", a."assignedAt" FROM "LicenseAssignment" a JOIN "Person" u ON u."id" = a."userId"
+           WHERE a."subscriptionId" = ? AND a."removedAt" IS NULL ORDER BY u."name", a."id" LIMIT 20`,
+          [row!.id as string],
+        );
+      },
+    },
+    {
+      name: `licenses ${BIG_PRODUCT}`,
+      kind: 'interactive',
+      floorIs: 'totals, top 20 purchasers, 15 users each',
+      bot: () => productLicenses(ctx, BIG_PRODUCT),
+      floor: () => licensesFloor(raw, facts.bigProduct.id),
+    },
+    {
+      name: 'App Home numbers',
+      kind: 'interactive',
+      floorIs: 'GROUP BY counts and spend, expiring 10, pending',
+      bot: () => loadDashboard(ctx),
+      floor: async () => {
+        const counts = await raw.all(
+          `SELECT (SELECT count(*) FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ?) AS active,
+             (SELECT count(*) FROM "Subscription" WHERE "status" = 'Deleted' AND "isSelfService" = ?) AS deleted,
+             (SELECT count(*) FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ? AND "isTrial" = ?) AS trials`,
+          [true, true, true, true],
+        );
+        const spend = await raw.all(
+          `SELECT g.*, p."name" FROM (
+             SELECT "productId", "currency", count(*) AS n, sum(CAST("unitPriceMinor" AS BIGINT) * "licensesPurchased") AS monthly
+             FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ? GROUP BY "productId", "currency") g
+           JOIN "Product" p ON p."id" = g."productId"`,
+          [true],
+        );
+        const expiring = await raw.all(
+          `SELECT t.*, (SELECT count(*) FROM "Subscription" s WHERE ${active} AND s."expiresAt" >= ? AND s."expiresAt" < ?) AS "total"
+           FROM (${page(`${active} AND s."expiresAt" >= ? AND s."expiresAt" < ?`, `ORDER BY s."expiresAt", s."id"`, 10)}) t`,
+          [true, now, until30, true, now, until30],
+        );
+        const pending = await raw.all(`SELECT count(*) AS n FROM "TakeoverRequest" WHERE "status" = 'PENDING'`);
+        return { counts, spend, expiring, pending };
+      },
+    },
+    {
+      name: 'policy list',
+      kind: 'interactive',
+      floorIs: 'products by kind and name',
+      bot: () => listPolicies(ctx),
+      floor: () =>
+        raw.all(`SELECT "id", "kind", "name", "policyValue", "policyChangedAt", "policyChangedBy", "firstSeenAt",
+                   (SELECT "value" FROM "JobState" WHERE "key" = 'policy.lastSync') AS "lastSync"
+                 FROM "Product" ORDER BY "kind" DESC, "name"`),
+    },
+    {
+      name: 'first digest (every purchase)',
+      kind: 'selection',
+      floorIs: 'every self-service subscription, counted',
+      bot: () => selectDigest(prisma, null, now),
+      floor: () =>
+        raw.all(`SELECT ${SUBSCRIPTION_COLUMNS} ${SUBSCRIPTION_FROM} WHERE s."isSelfService" = ? AND s."firstSeenAt" <= ? ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`, [true, now]),
+    },
+    {
+      name: 'reminder selection',
+      kind: 'selection',
+      floorIs: 'expiring in 32 days, counted; reminders sent',
+      bot: () => selectDueReminders(ctx, [30, 7, 1]),
+      floor: async () => {
+        const [from, to] = [addDays(now, -1), addDays(now, 32)];
+        const rows = await raw.all(`SELECT ${SUBSCRIPTION_COLUMNS} ${SUBSCRIPTION_FROM} WHERE ${active} AND s."expiresAt" >= ? AND s."expiresAt" < ? ORDER BY s."expiresAt", s."id"`, [true, from, to]);
+        const sent = await raw.all(`SELECT "subscriptionId", "thresholdDays", "expiresAt" FROM "ReminderSent" WHERE "expiresAt" >= ? AND "expiresAt" < ?`, [from, to]);
+        return { rows, sent };
+      },
+    },
+    {
+      name: 'move 10k users',
+      kind: 'write',
+      floorIs: 'INSERT … SELECT, cancel, remove',
+      bot: async () => {
+        const result = await tenant.moveUsers({ fromSubscriptionId: facts.moveFrom, toSubscriptionId: facts.moveTo, actor: ADMIN.slackUserId, cancelReason: 'bench', now });
+        if (!result.ok) throw new Error(result.reason);
+      },
+      floor: () =>
+        raw.transaction([
+          [`UPDATE "Subscription" SET "updatedAt" = ? WHERE "id" = ? AND "status" = 'Active'`, [now, facts.moveTo]],
+          [
+            `INSERT INTO "LicenseAssignment" ("id", "subscriptionId", "userId", "assignedAt")
+             SELECT ${newId(raw)}, ?, a."userId", ? FROM "LicenseAssignment" a WHERE a."subscriptionId" = ? AND a."removedAt" IS NULL`,
+            [facts.moveTo, now, facts.moveFrom],
+          ],
+          [`UPDATE "Subscription" SET "status" = 'Deleted', "cancelledAt" = ?, "cancelledBy" = ?, "cancelReason" = 'bench' WHERE "id" = ? AND "status" = 'Active'`, [now, ADMIN.slackUserId, facts.moveFrom]],
+          [`UPDATE "LicenseAssignment" SET "removedAt" = ? WHERE "subscriptionId" = ? AND "removedAt" IS NULL`, [now, facts.moveFrom]],
+        ]),
+      reset: () =>
+        raw.transaction([
+          [`UPDATE "Subscription" SET "status" = 'Active', "cancelledAt" = NULL, "cancelledBy" = NULL, "cancelReason" = NULL WHERE "id" = ?`, [facts.moveFrom]],
+          [`UPDATE "LicenseAssignment" SET "removedAt" = NULL WHERE "subscriptionId" = ?`, [facts.moveFrom]],
+          [`DELETE FROM "LicenseAssignment" WHERE "subscriptionId" = ?`, [facts.moveTo]],
+        ]),
+    },
+    {
+      name: 'centralize: assign 10k licenses',
+      kind: 'write',
+      floorIs: 'one INSERT … SELECT of the holders',
+      bot: async () => assignCentralLicenses(ctx, tenant, ADMIN, await productId(raw, CENTRALIZE_PRODUCT)),
+      floor: async () => {
+        const id = await productId(raw, CENTRALIZE_PRODUCT);
+        await raw.transaction([
+          [
+            `INSERT INTO "LicenseAssignment" ("id", "subscriptionId", "userId", "assignedAt")
+             SELECT ${newId(raw)}, ?, h."userId", ? FROM (
+               SELECT DISTINCT a."userId" FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId"
+               WHERE s."productId" = ? AND s."status" = 'Active' AND s."isSelfService" = ? AND a."removedAt" IS NULL) h
+             WHERE h."userId" NOT IN (SELECT c."userId" FROM "LicenseAssignment" c JOIN "Subscription" cs ON cs."id" = c."subscriptionId"
+               WHERE cs."productId" = ? AND cs."status" = 'Active' AND cs."isSelfService" = ? AND c."removedAt" IS NULL)`,
+            [facts.centralizeCentral, now, id, true, id, false],
+          ],
+        ]);
+      },
+      reset: () => raw.transaction([[`DELETE FROM "LicenseAssignment" WHERE "subscriptionId" = ?`, [facts.centralizeCentral]]]),
+    },
+  ];
+}
+
+/**
+ * The first page of `licenses <product>`: available, assigned and free over the product's active
+ * subscriptions, the 20 purchasers holding the most licenses (central subscriptions first) and
+ * the first 15 users of each, by name.
+ */
+async function licensesFloor(raw: RawDb, productId: string): Promise<unknown> {
+  const groups = `
+    WITH subs AS (
+      SELECT s."id", s."purchaserId", s."licensesPurchased",
+        (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS assigned
+      FROM "Subscription" s WHERE s."productId" = ? AND s."status" = 'Active'
+    )
+    SELECT g."purchaserId", g.licenses, g.assigned, g.subscriptions, u."name", u."email",
+      (SELECT sum("licensesPurchased") FROM subs) AS "available", (SELECT sum(assigned) FROM subs) AS "assignedTotal"
+    FROM (SELECT "purchaserId", sum("licensesPurchased") AS licenses, sum(assigned) AS assigned, count(*) AS subscriptions FROM subs GROUP BY "purchaserId") g
+    LEFT JOIN "Person" u ON u."id" = g."purchaserId"
+    ORDER BY g."purchaserId" IS NULL DESC, g.assigned DESC, u."name", g."purchaserId" LIMIT ${PAGE + 1}`;
+  const page = await raw.all(groups, [productId]);
+  const purchasers = page.slice(0, PAGE).map((g) => g.purchaserId as string | null).filter((id): id is string => id !== null);
+  const users = await raw.all(
+    `SELECT "purchaserId", "name" FROM (
+       SELECT s."purchaserId", u."name", ROW_NUMBER() OVER (PARTITION BY s."purchaserId" ORDER BY u."name", a."id") AS n
+       FROM "Subscription" s JOIN "LicenseAssignment" a ON a."subscriptionId" = s."id" AND a."removedAt" IS NULL JOIN "Person" u ON u."id" = a."userId"
+       WHERE s."productId" = ? AND s."status" = 'Active' AND (s."purchaserId" IS NULL OR s."purchaserId" IN (${purchasers.map(() => '?').join(', ') || 'NULL'}))
+     ) t WHERE n <= 15`,
+    [productId, ...purchasers],
+  );
+  return { page, users };
+}

@@ -1,0 +1,224 @@
+/**
+ * License assignments read in bulk (exports, a product's licenses by purchaser) and written in
+ * bulk (moves, central grants), in SQL: each statement works on a set in the database, however
+ * many users it touches, and takes a fixed number of bind parameters.
+ */
+import type { Db } from '../client.js';
+import { ACTIVE_STATUS } from '../../domain/spend.js';
+import { Prisma, newUuid, toCount, valuesTable } from './sql.js';
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+export interface ExportRow {
+  id: string;
+  subscriptionId: string;
+  purchaser: { name: string; email: string } | null;
+  userName: string;
+  userEmail: string;
+  assignedAt: Date;
+}
+
+interface RawExportRow {
+  id: string;
+  subscriptionId: string;
+  purchaserName: string | null;
+  purchaserEmail: string | null;
+  userName: string;
+  userEmail: string;
+  assignedAt: Date;
+}
+
+/** What to export: a product's subscriptions, or subscriptions by id. */
+export type ExportScope = { productId: string } | { subscriptionIds: string[] };
+
+export interface ExportAnchor {
+  subscriptionId: string;
+  id: string;
+}
+
+const EXPORT_COLUMNS = Prisma.sql`
+  SELECT a."id", s."id" AS "subscriptionId", pu."name" AS "purchaserName", pu."email" AS "purchaserEmail",
+    u."name" AS "userName", u."email" AS "userEmail", a."assignedAt"
+  FROM "Subscription" s
+  JOIN "LicenseAssignment" a ON a."subscriptionId" = s."id" AND a."removedAt" IS NULL
+  JOIN "Person" u ON u."id" = a."userId"
+  LEFT JOIN "Person" pu ON pu."id" = s."purchaserId"`;
+
+function toExportRow(raw: RawExportRow): ExportRow {
+  return {
+    id: raw.id,
+    subscriptionId: raw.subscriptionId,
+    purchaser: raw.purchaserName === null ? null : { name: raw.purchaserName, email: raw.purchaserEmail ?? '' },
+    userName: raw.userName,
+    userEmail: raw.userEmail,
+    assignedAt: raw.assignedAt,
+  };
+}
+
+/**
+ * The next `limit` current licenses of the scope after `after`, in (subscription id, license id)
+ * order: along the (productId, id) and (subscriptionId, removedAt, id) indexes, so a batch reads
+ * what it returns, with its user and purchaser in the same statement. A batch first finishes the
+ * subscription it stopped in (a range of one subscription's licenses), then goes on with the
+ * following subscriptions.
+ */
+export async function findExportBatch(db: Db, scope: ExportScope, after: ExportAnchor | undefined, limit: number): Promise<ExportRow[]> {
+  const rows: RawExportRow[] = [];
+  if (after) {
+    rows.push(
+      ...(await db.$queryRaw<RawExportRow[]>`${EXPORT_COLUMNS}
+        WHERE s."id" = ${after.subscriptionId} AND a."id" > ${after.id}
+        ORDER BY a."id" LIMIT ${limit}`),
+    );
+  }
+  if (rows.length < limit) {
+    const inScope = 'productId' in scope ? Prisma.sql`s."productId" = ${scope.productId}` : Prisma.sql`s."id" IN ${valuesTable(db, scope.subscriptionIds)}`;
+    const following = after ? Prisma.sql`AND s."id" > ${after.subscriptionId}` : Prisma.empty;
+    rows.push(
+      ...(await db.$queryRaw<RawExportRow[]>`${EXPORT_COLUMNS}
+        WHERE ${inScope} ${following}
+        ORDER BY s."id", a."id" LIMIT ${limit - rows.length}`),
+    );
+  }
+  return rows.map(toExportRow);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Licenses of a product, by purchaser
+
+export interface LicenseGroupRow {
+  /** null: the central subscriptions. */
+  purchaser: { id: string; name: string; email: string; slackUserId: string | null } | null;
+  subscriptions: number;
+  licenses: number;
+  assigned: number;
+}
+
+export interface LicenseGroupsPage {
+  available: number;
+  assigned: number;
+  /** Purchaser groups in all (the central subscriptions count as one). */
+  groups: number;
+  rows: LicenseGroupRow[];
+}
+
+interface RawGroupRow {
+  purchaserId: string | null;
+  name: string | null;
+  email: string | null;
+  slackUserId: string | null;
+  subscriptions: bigint | number;
+  licenses: bigint | number;
+  assigned: bigint | number;
+  availableTotal: bigint | number | null;
+  assignedTotal: bigint | number | null;
+  groupCount: bigint | number;
+}
+
+/**
+ * A product's active subscriptions added up (available, assigned) and grouped by purchaser:
+ * the central subscriptions first, then the purchasers holding most licenses; `size` groups from
+ * `offset`. One statement: each subscription counts its own licenses through the index.
+ */
+export async function findLicenseGroups(db: Db, productId: string, page: { offset: number; size: number }): Promise<LicenseGroupsPage> {
+  const rows = await db.$queryRaw<RawGroupRow[]>`
+    WITH subs AS MATERIALIZED (
+      SELECT s."purchaserId", s."licensesPurchased",
+        (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"
+      FROM "Subscription" s WHERE s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS}
+    ), groups AS MATERIALIZED (
+      SELECT "purchaserId", count(*) AS "subscriptions", sum("licensesPurchased") AS "licenses", sum("assigned") AS "assigned"
+      FROM subs GROUP BY "purchaserId"
+    )
+    SELECT g."purchaserId", u."name", u."email", u."slackUserId", g."subscriptions", g."licenses", g."assigned",
+      (SELECT sum("licensesPurchased") FROM subs) AS "availableTotal",
+      (SELECT sum("assigned") FROM subs) AS "assignedTotal",
+      (SELECT count(*) FROM groups) AS "groupCount"
+    FROM groups g LEFT JOIN "Person" u ON u."id" = g."purchaserId"
+    ORDER BY CASE WHEN g."purchaserId" IS NULL THEN 0 ELSE 1 END, g."assigned" DESC, u."name", g."purchaserId"
+    LIMIT ${page.size} OFFSET ${page.offset}`;
+  const first = rows[0];
+  return {
+    available: toCount(first?.availableTotal),
+    assigned: toCount(first?.assignedTotal),
+    groups: toCount(first?.groupCount),
+    rows: rows.map((r) => ({
+      purchaser: r.purchaserId === null ? null : { id: r.purchaserId, name: r.name ?? '', email: r.email ?? '', slackUserId: r.slackUserId },
+      subscriptions: toCount(r.subscriptions),
+      licenses: toCount(r.licenses),
+      assigned: toCount(r.assigned),
+    })),
+  };
+}
+
+/** Purchasers' (null: central) active subscriptions of a product, and their first `perGroup` users by name. */
+export async function findLicenseGroupMembers(
+  db: Db,
+  productId: string,
+  purchaserIds: string[],
+  central: boolean,
+  perGroup: number,
+): Promise<{ subscriptions: Array<{ id: string; purchaserId: string | null }>; users: Array<{ purchaserId: string | null; name: string; email: string }> }> {
+  const groups = [
+    ...(purchaserIds.length > 0 ? [Prisma.sql`s."purchaserId" IN ${valuesTable(db, purchaserIds)}`] : []),
+    ...(central ? [Prisma.sql`s."purchaserId" IS NULL`] : []),
+  ];
+  if (groups.length === 0) return { subscriptions: [], users: [] };
+  const inGroups = Prisma.sql`s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS} AND (${Prisma.join(groups, ' OR ')})`;
+  const subscriptions = await db.$queryRaw<Array<{ id: string; purchaserId: string | null }>>`
+    SELECT s."id", s."purchaserId" FROM "Subscription" s WHERE ${inGroups} ORDER BY s."purchasedAt" DESC, s."id"`;
+  const users = await db.$queryRaw<Array<{ purchaserId: string | null; name: string; email: string }>>`
+    SELECT t."purchaserId", t."name", t."email" FROM (
+      SELECT s."purchaserId", u."name", u."email", ROW_NUMBER() OVER (PARTITION BY s."purchaserId" ORDER BY u."name", a."id") AS "n"
+      FROM "Subscription" s
+      JOIN "LicenseAssignment" a ON a."subscriptionId" = s."id" AND a."removedAt" IS NULL
+      JOIN "Person" u ON u."id" = a."userId"
+      WHERE ${inGroups}
+    ) t WHERE t."n" <= ${perGroup} ORDER BY t."purchaserId", t."n"`;
+  return { subscriptions, users };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grants
+
+/** Who gets a license: the current holders of another subscription, or users by id. */
+export type Grantees = { holdersOf: string } | { userIds: readonly string[] };
+
+function granteesTable(db: Db, grantees: Grantees): Prisma.Sql {
+  return 'holdersOf' in grantees
+    ? Prisma.sql`(SELECT g."userId" FROM "LicenseAssignment" g WHERE g."subscriptionId" = ${grantees.holdersOf} AND g."removedAt" IS NULL)`
+    : Prisma.sql`(SELECT DISTINCT v.value AS "userId" FROM ${valuesTable(db, grantees.userIds)} v)`;
+}
+
+/** Licenses of the subscription assigned now. */
+export async function countCurrentLicenses(db: Db, subscriptionId: string): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ n: bigint | number }>>`
+    SELECT count(*) AS "n" FROM "LicenseAssignment" WHERE "subscriptionId" = ${subscriptionId} AND "removedAt" IS NULL`;
+  return toCount(row?.n);
+}
+
+/** How many of the grantees do not hold a license of the subscription now (the licenses a grant needs). */
+export async function countGranteesWithout(db: Db, subscriptionId: string, grantees: Grantees): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ n: bigint | number }>>`
+    SELECT count(*) AS "n" FROM ${granteesTable(db, grantees)} u
+    WHERE NOT EXISTS (SELECT 1 FROM "LicenseAssignment" h WHERE h."subscriptionId" = ${subscriptionId} AND h."userId" = u."userId" AND h."removedAt" IS NULL)`;
+  return toCount(row?.n);
+}
+
+/**
+ * Gives every grantee a license of the subscription: a removed license of theirs is given back,
+ * the others get a new row, in two set-based statements (an INSERT … SELECT for the new ones).
+ * Returns how many licenses were given.
+ */
+export async function grantLicenses(db: Db, subscriptionId: string, grantees: Grantees, now: Date): Promise<number> {
+  const users = granteesTable(db, grantees);
+  const reactivated = await db.$executeRaw`
+    UPDATE "LicenseAssignment" SET "removedAt" = NULL, "assignedAt" = ${now}
+    WHERE "subscriptionId" = ${subscriptionId} AND "removedAt" IS NOT NULL AND "userId" IN ${users}`;
+  const inserted = await db.$executeRaw`
+    INSERT INTO "LicenseAssignment" ("id", "subscriptionId", "userId", "assignedAt")
+    SELECT ${newUuid(db)}, ${subscriptionId}, u."userId", ${now} FROM ${users} u
+    WHERE NOT EXISTS (SELECT 1 FROM "LicenseAssignment" h WHERE h."subscriptionId" = ${subscriptionId} AND h."userId" = u."userId")`;
+  return reactivated + inserted;
+}
