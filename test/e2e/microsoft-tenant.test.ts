@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, demoGraphTenant, graphFailures, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 import type { EmulatedMessage } from '../../src/devkit/slack-emulator/index.js';
 import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, textOf, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
+import { microsoftEnv } from '../support/microsoft.js';
 import { buildBlockActionsPayload, buildViewSubmissionPayload, fileShareEvent, sendEvent } from '../support/slack-requests.js';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
@@ -14,19 +15,8 @@ const SUB = (n: number) => `5e1f0000-0000-4000-8000-00000000000${n}`;
 const VISIO_OF_ANA = SUB(3);
 const POWER_BI_OF_MEERA = SUB(2);
 
-function microsoftEnv(fake: FakeMicrosoft): Record<string, string> {
-  return {
-    TENANT: 'microsoft',
-    MS_TENANT_ID: fake.tenantId,
-    MS_CLIENT_ID: fake.clientId,
-    MS_CLIENT_SECRET: fake.clientSecret,
-    MS_LOGIN_URL: fake.url,
-    MS_LICENSING_URL: fake.url,
-    MS_GRAPH_URL: fake.url,
-    MS_MAX_RETRIES: '0',
-    MS_LICENSE_PACE_MS: '0',
-  };
-}
+/** No retries and no pause between users: the fake answers at once, and failures are the test's. */
+const FAST = { MS_MAX_RETRIES: '0', MS_LICENSE_PACE_MS: '0' };
 
 describe('the record from Microsoft 365, end to end', () => {
   let fake: FakeMicrosoft;
@@ -34,7 +24,7 @@ describe('the record from Microsoft 365, end to end', () => {
 
   beforeAll(async () => {
     fake = await startFakeMicrosoft({ graph: demoGraphTenant(NOW), graphPageSize: 3, now: () => NOW });
-    t = await startTestBot({ provider: 'sqlite', demo: false, now: NOW, env: microsoftEnv(fake), tenantSyncAtStart: true });
+    t = await startTestBot({ provider: 'sqlite', demo: false, now: NOW, env: microsoftEnv(fake, FAST), tenantSyncAtStart: true });
     await t.bot.startupTenantSync;
   });
   afterAll(async () => {
@@ -198,7 +188,7 @@ describe('a Microsoft tenant that refuses to be read at start', () => {
   it('logs it and keeps the bot running', async () => {
     const fake = await startFakeMicrosoft({ graph: demoGraphTenant(NOW) });
     fake.graph.failAlways('GET', '/v1.0/subscribedSkus', graphFailures.forbidden());
-    const t = await startTestBot({ provider: 'sqlite', demo: false, now: NOW, env: microsoftEnv(fake), tenantSyncAtStart: true });
+    const t = await startTestBot({ provider: 'sqlite', demo: false, now: NOW, env: microsoftEnv(fake, FAST), tenantSyncAtStart: true });
     try {
       await t.bot.startupTenantSync;
       expect(t.logger.lines.some((line) => line.startsWith('error The tenant sync could not read Microsoft 365 at start'))).toBe(true);

@@ -7,9 +7,8 @@ import { createDatabase } from '../../src/db/client.js';
 import { demoGraphTenant, startFakeMicrosoft, type FakeMicrosoft } from '../../src/devkit/microsoft-fake/index.js';
 import { skuBySkuId } from '../../src/domain/sku-catalog.js';
 import { runSyncExclusive } from '../../src/services/sync-tenant.js';
-import { loadMicrosoftConfig } from '../../src/tenant/microsoft/config.js';
-import { createMicrosoftTenant } from '../../src/tenant/microsoft/index.js';
 import type { TenantDirectory, TenantDirectorySnapshot } from '../../src/tenant/port.js';
+import { microsoftTenantOf } from '../support/microsoft.js';
 import { createTestDatabase, dialectProviders, type Database, type TestDatabase } from '../support/database.js';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
@@ -31,16 +30,7 @@ describe.each(dialectProviders)('two replicas syncing at once on %s', (provider)
   });
 
   function directory(): TenantDirectory {
-    const loaded = loadMicrosoftConfig({
-      MS_TENANT_ID: fake.tenantId,
-      MS_CLIENT_ID: fake.clientId,
-      MS_CLIENT_SECRET: fake.clientSecret,
-      MS_LOGIN_URL: fake.url,
-      MS_LICENSING_URL: fake.url,
-      MS_GRAPH_URL: fake.url,
-    });
-    if (!loaded.ok) throw new Error(loaded.message);
-    return createMicrosoftTenant(loaded.config, { debug: () => {}, warn: () => {} }).directory;
+    return microsoftTenantOf(fake).directory;
   }
 
   it('runs one sync: the replica that comes second is told the first holds it, and the tenant is recorded once', async () => {

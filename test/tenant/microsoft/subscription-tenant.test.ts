@@ -14,9 +14,9 @@ import { describeTakeover } from '../../../src/services/takeover/describe.js';
 import { requestTakeover } from '../../../src/services/takeover/request.js';
 import { approvalMessage, takeoverNotices } from '../../../src/slack/blocks/takeover.js';
 import { slackDirectory } from '../../../src/slack/directory.js';
-import { loadMicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
-import { createMicrosoftTenant, type MicrosoftTenant } from '../../../src/tenant/microsoft/index.js';
+import type { MicrosoftTenant } from '../../../src/tenant/microsoft/index.js';
 import { createMicrosoftSubscriptionTenant } from '../../../src/tenant/microsoft/subscription-tenant.js';
+import { microsoftTenantOf } from '../../support/microsoft.js';
 import { dialectProviders, onSqliteOnly, useTestDatabase } from '../../support/database.js';
 
 const T0 = new Date('2026-11-25T09:00:00Z');
@@ -83,17 +83,7 @@ describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) 
 
   beforeEach(async () => {
     fake = await startFakeMicrosoft({ graph: tenant(), now: () => T0 });
-    const loaded = loadMicrosoftConfig({
-      MS_TENANT_ID: fake.tenantId,
-      MS_CLIENT_ID: fake.clientId,
-      MS_CLIENT_SECRET: fake.clientSecret,
-      MS_LOGIN_URL: fake.url,
-      MS_LICENSING_URL: fake.url,
-      MS_GRAPH_URL: fake.url,
-      MS_MAX_RETRIES: '0',
-    });
-    if (!loaded.ok) throw new Error(loaded.message);
-    microsoft = createMicrosoftTenant(loaded.config, { debug: () => {}, warn: () => {} });
+    microsoft = microsoftTenantOf(fake, { MS_MAX_RETRIES: '0' });
     let now = T0;
     deps = {
       tenant: createMicrosoftSubscriptionTenant({ prisma: database.prisma, licenses: microsoft.licenses, clock: () => now, paceMs: 0 }),
