@@ -129,6 +129,18 @@ describe('the record from Microsoft 365, end to end', () => {
     expect(textOf(replies[0])).toContain('Nothing to assign in Microsoft 365');
     expect(textOf(replies[0])).not.toContain('centralize_assign');
   });
+
+  it('asks purchasers to cancel saying truthfully what happens to their users in Microsoft 365', async () => {
+    await t.command(ADMIN_A, 'centralize Project Plan 3');
+
+    const { replies } = await t.clickEphemeral(ADMIN_A, 'centralize_ask_purchasers');
+
+    expect(textOf(replies[0])).toContain('1 purchaser will get a direct message asking them to cancel');
+    const ask = await t.database.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: { startsWith: `centralize:${SUB(5)}:ask:` } } });
+    const text = JSON.parse(ask.payload).text as string;
+    expect(text).toContain('In Microsoft 365 a license belongs to the product');
+    expect(text).toContain('the organisation has no Project Plan 3 subscription of its own: the people who use yours lose Project Plan 3 when it is cancelled');
+  });
 });
 
 describe('importing a CSV uploaded to the app’s DM', () => {

@@ -4,6 +4,7 @@
  * import, or not attributed at all (Graph assigns licenses per product, not per subscription).
  */
 import type { Db } from '../client.js';
+import { toCount } from './sql.js';
 
 export interface SubscriptionOrigin {
   isSelfService: boolean;
@@ -60,6 +61,16 @@ export async function findUnattributedHolders(db: Db, productId: string, limit: 
     db.productHolding.findMany({ where, select: { user: { select: { name: true, email: true } } }, distinct: ['userId'], orderBy: [{ user: { name: 'asc' } }], take: limit }),
   ]);
   return { count, users: rows.map((r) => r.user) };
+}
+
+/**
+ * How many people hold a product's license in the tenant (any of its SKUs). In SQL: Prisma counts
+ * no distinct values, and reading every holder to count them would grow with the tenant.
+ */
+export async function countProductHolders(db: Db, productId: string): Promise<number> {
+  const rows = await db.$queryRaw<Array<{ holders: unknown }>>`
+    SELECT count(DISTINCT h."userId") AS "holders" FROM "ProductHolding" h WHERE h."productId" = ${productId} AND h."removedAt" IS NULL`;
+  return toCount(rows[0]?.holders);
 }
 
 /** The same people, a batch at a time in holding id order (for the export). */

@@ -325,6 +325,14 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
   return { text: truncate(`Take-over request (${status}): ${r.kind} ${escapeMrkdwn(r.subscription.product.name)} ${r.subscription.shortId}`, 3000), blocks };
 }
 
+/** Whose licenses the moved users hold now: the organisation's only when the target is central. */
+function movedToLabel(r: TakeoverDescription): string {
+  const target = r.target;
+  if (!target) return 'licenses of another subscription';
+  if (!target.isSelfService) return 'licenses paid by the organisation';
+  return `licenses of another self-service subscription, bought by ${escapeMrkdwn(target.purchaser?.name ?? 'someone the record does not name')}`;
+}
+
 export function purchaserNoticeMessage(r: TakeoverDescription, timeZone: string): SlackMessage {
   const s = r.subscription;
   if (r.status === 'AWAITING_ADMIN_CENTER') return purchaserNoticeBeforeAdminCenter(r, timeZone);
@@ -332,9 +340,9 @@ export function purchaserNoticeMessage(r: TakeoverDescription, timeZone: string)
   const who = `<@${r.decidedBy}> approved it at the request of <@${r.requestedBy}>`;
   const meaning =
     r.kind === 'move'
-      ? `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses now have licenses paid by the organisation and keep their access. Your subscription is cancelled, so you will not be charged for it again.`
+      ? `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses now have ${movedToLabel(r)} and keep their access. Your subscription is cancelled, so you will not be charged for it again.`
       : `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses no longer have ${escapeMrkdwn(s.product.name)}. Your subscription is cancelled, so you will not be charged for it again.${r.reason ? ` Reason: ${escapeMrkdwn(r.reason)}.` : ''}`;
-  const what = r.kind === 'move' ? 'moved its users to a subscription managed by IT' : 'cancelled it';
+  const what = r.kind === 'move' ? `moved its users to ${r.target?.isSelfService === false ? 'a subscription managed by IT' : 'another subscription'}` : 'cancelled it';
   const text = `The IT admins took over ${bought}: they ${what}. ${who}.\n${meaning}\nQuestions? Reply to <@${r.decidedBy}>.`;
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }
@@ -363,9 +371,12 @@ function purchaserNoticeBeforeAdminCenter(r: TakeoverDescription, timeZone: stri
   const bought = `your ${escapeMrkdwn(s.product.name)} subscription (${plural(s.licensesPurchased, 'license')}, bought ${formatDay(s.purchasedAt, timeZone)})`;
   const who = `<@${r.decidedBy}> approved it at the request of <@${r.requestedBy}>`;
   const count = r.usersAffected;
+  const refused = r.licenseWork?.refused.length ?? 0;
   const meaning =
     r.kind === 'move'
-      ? `The ${plural(count, 'person', 'people')} who used its licenses now count on a subscription paid by the organisation and keep their access.`
+      ? `The ${plural(count, 'person', 'people')} who used its licenses now hold ${movedToLabel(r)} and keep their access.${
+          refused > 0 ? ` Microsoft 365 refused to move ${refused} more; the IT admins have the details.` : ''
+        }`
       : count > 0
         ? `The ${plural(count, 'person', 'people')} who used its licenses no longer have ${escapeMrkdwn(s.product.name)}.${r.reason ? ` Reason: ${escapeMrkdwn(r.reason)}.` : ''}`
         : `No license was removed.${r.reason ? ` Reason: ${escapeMrkdwn(r.reason)}.` : ''}`;
