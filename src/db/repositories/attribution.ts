@@ -4,7 +4,8 @@
  * import, or not attributed at all (Graph assigns licenses per product, not per subscription).
  */
 import type { Db } from '../client.js';
-import { toCount } from './sql.js';
+import { ACTIVE_STATUS } from '../../domain/spend.js';
+import { Prisma, toCount } from './sql.js';
 
 export interface SubscriptionOrigin {
   isSelfService: boolean;
@@ -46,21 +47,31 @@ export async function findSubscriptionOrigin(db: Db, subscriptionId: string): Pr
   };
 }
 
+/** Holders of a product whom no active subscription of it claims in the record (`h` is the holding, `userColumn` its person). */
+function unclaimed(productId: string, userColumn: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`NOT EXISTS (
+      SELECT 1 FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId"
+      WHERE a."userId" = ${userColumn} AND a."removedAt" IS NULL AND s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS})`;
+}
+
 /**
  * People holding a product's license in the tenant (any of its SKUs) without a license of any of
- * its active subscriptions in the record: Graph gave no subscription to attribute them to.
+ * its active subscriptions in the record: Graph gave no subscription to attribute them to. How
+ * many, and the first `limit` by name. In SQL: each person once whatever SKUs they hold, which
+ * Prisma would do by reading every holding of the product.
  */
 export async function findUnattributedHolders(db: Db, productId: string, limit: number): Promise<{ count: number; users: Array<{ name: string; email: string }> }> {
-  const where = {
-    productId,
-    removedAt: null,
-    user: { assignments: { none: { removedAt: null, subscription: { productId, status: 'Active' } } } },
-  };
-  const [count, rows] = await Promise.all([
-    db.productHolding.findMany({ where, select: { userId: true }, distinct: ['userId'] }).then((r) => r.length),
-    db.productHolding.findMany({ where, select: { user: { select: { name: true, email: true } } }, distinct: ['userId'], orderBy: [{ user: { name: 'asc' } }], take: limit }),
+  const [counted, users] = await Promise.all([
+    db.$queryRaw<Array<{ count: unknown }>>`
+      SELECT count(DISTINCT h."userId") AS "count" FROM "ProductHolding" h
+      WHERE h."productId" = ${productId} AND h."removedAt" IS NULL AND ${unclaimed(productId, Prisma.sql`h."userId"`)}`,
+    db.$queryRaw<Array<{ name: string; email: string }>>`
+      SELECT p."name", p."email" FROM "Person" p
+      WHERE EXISTS (SELECT 1 FROM "ProductHolding" h WHERE h."userId" = p."id" AND h."productId" = ${productId} AND h."removedAt" IS NULL)
+        AND ${unclaimed(productId, Prisma.sql`p."id"`)}
+      ORDER BY p."name", p."id" LIMIT ${limit}`,
   ]);
-  return { count, users: rows.map((r) => r.user) };
+  return { count: toCount(counted[0]?.count), users: users.map((u) => ({ name: u.name, email: u.email })) };
 }
 
 /**
