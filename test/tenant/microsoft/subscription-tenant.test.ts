@@ -181,6 +181,16 @@ describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) 
     });
   });
 
+  itOnSqlite('refuses a second take-over of a subscription waiting for the admin center, saying what is left to do', async () => {
+    const awaiting = await approvedCancel(T0);
+    expect(awaiting.status).toBe('AWAITING_ADMIN_CENTER');
+
+    const again = requestTakeover(ctx(minutes(1)), takeoverNotices, { slackUserId: APPROVER }, { subscriptionId: SUB.visio, kind: 'cancel', reason: 'No longer needed' }, { adminChannelId: 'C0ADMINS01' });
+
+    await expect(again).rejects.toMatchObject({ field: 'kind', userMessage: expect.stringContaining('waits for the admin center: cancel the subscription there') });
+    expect(await database.prisma.takeoverRequest.count({ where: { subscriptionId: SUB.visio } })).toBe(1);
+  });
+
   itOnSqlite('refuses to move users to a subscription of the same license when the seats left would not cover its holders, touching nobody', async () => {
     const request = await requestTakeover(ctx(T0), takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: SUB.pbiOwn, kind: 'move', targetSubscriptionId: SUB.pbiCentral }, { adminChannelId: 'C0ADMINS01' });
 
