@@ -42,6 +42,11 @@ export interface BotOptions {
    * an error is logged, never fatal. Tests turn it off, or await `startupPolicyGuard`.
    */
   policyGuardAtStart?: boolean;
+  /**
+   * TENANT=microsoft: sync the record from the tenant once at start (default true), in the
+   * background; an error is logged, never fatal. Tests turn it off, or await `startupTenantSync`.
+   */
+  tenantSyncAtStart?: boolean;
   /** false: no scheduled jobs; tests call the job functions with the time they choose. */
   scheduler?: boolean;
   /** How long `stop()` lets work in flight finish before aborting it (default 5 s). */
@@ -77,6 +82,8 @@ export interface RunningBot {
   policyTenant: PolicyTenant;
   /** The start-up run of the policy guard, when there is one; it never rejects. */
   startupPolicyGuard?: Promise<void>;
+  /** The start-up sync from the tenant, when there is one; it never rejects. */
+  startupTenantSync?: Promise<void>;
   /** What GET /health answers (HTTP mode): the database is there and answers. */
   health(): Promise<HealthReport>;
   /** Stops within about `stopGraceMs` + 1 s whatever is in flight; safe to call more than once. */
@@ -144,6 +151,19 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
             (error: unknown) => logger.error('The policy guard could not read the tenant at start; it will try again on its schedule', error),
           )
         : undefined;
+    // The record fills itself from Microsoft Graph: now, rather than at the first scheduled sync.
+    const runTenantSync = bot.runTenantSync;
+    const startupTenantSync =
+      runTenantSync && options.tenantSyncAtStart !== false
+        ? runTenantSync(clock()).then(
+            async (run) => {
+              logger.info('Tenant sync at start', run.status === 'ran' ? run.summary : run);
+              worker?.kick();
+              await bot.refreshHomes().catch((error: unknown) => logger.warn('Could not refresh App Home after the start-up sync', error));
+            },
+            (error: unknown) => logger.error('The tenant sync could not read Microsoft 365 at start; it will try again on its schedule', error),
+          )
+        : undefined;
     let scheduler: Scheduler | undefined;
     if (options.scheduler !== false) {
       try {
@@ -187,6 +207,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         atMost(scheduler?.stop(grace), grace),
         atMost(outboxWorker?.stop(grace), grace),
         atMost(startupPolicyGuard, grace),
+        atMost(startupTenantSync, grace),
       ]);
       // Whatever still waits on Slack gives up now, and records that (outbox: "outcome unknown").
       shutdown.abort();
@@ -201,6 +222,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       health,
       policyTenant: bot.policyTenant,
       ...(startupPolicyGuard ? { startupPolicyGuard } : {}),
+      ...(startupTenantSync ? { startupTenantSync } : {}),
       stop: () => (stopping ??= stop()),
     };
   } catch (error) {

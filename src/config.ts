@@ -190,6 +190,7 @@ export const configSchema = z
         .refine(isCronExpression, 'must be a cron expression such as 0 * * * * (every hour, on the hour)')
         .default('0 * * * *'),
     ),
+    TENANT_SYNC_CRON: cronExpression('*/30 * * * *'),
     DEMO_TENANT: z.preprocess(
       emptyAsUndefined,
       z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),

@@ -20,10 +20,12 @@ import { createSlackApp, type SlackAppOptions } from './slack/app.js';
 import { undeliveredNotice } from './slack/blocks/delivery.js';
 import { slackNotices } from './slack/blocks/notices.js';
 import { slackDirectory } from './slack/directory.js';
+import { skuBySkuId } from './domain/sku-catalog.js';
+import { runSyncExclusive, TENANT_SYNC_ACTOR, type SyncRun, type TenantSyncDeps } from './services/sync-tenant.js';
 import { outboxClient, slackFetch } from './slack/slack-http.js';
-import { createLocalSubscriptionTenant } from './tenant/local/subscription-tenant.js';
-import { createPolicyTenant, type PolicyTenantLogger } from './tenant/policy-tenant.js';
+import type { PolicyTenantLogger } from './tenant/policy-tenant.js';
 import type { PolicyTenant } from './tenant/port.js';
+import { createTenants } from './tenant/tenants.js';
 
 export interface WiringInput {
   database: Database;
@@ -50,6 +52,8 @@ export interface Wiring {
   jobDeps: JobDeps;
   /** Reads every policy from the tenant once (TENANT=microsoft, at start-up). */
   runPolicyGuard(now: Date): Promise<PolicyGuardSummary>;
+  /** Syncs the record from the tenant once (TENANT=microsoft, at start-up); undefined with TENANT=local. */
+  runTenantSync?(now: Date): Promise<SyncRun>;
   /** Publishes App Home again for the admins who opened it; how many. */
   refreshHomes(): Promise<number>;
 }
@@ -60,8 +64,14 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
   const { database, clock, logger, kickOutbox } = input;
   const { prisma } = database;
   const context = (): ServiceContext => ({ prisma, now: clock(), timeZone: config.BOT_TIMEZONE });
-  const policyTenant = createPolicyTenant(config, prisma, logger);
-  const subscriptionTenant = createLocalSubscriptionTenant(prisma);
+  const tenants = createTenants(config, prisma, logger, clock);
+  const policyTenant = tenants.policies;
+  const subscriptionTenant = tenants.subscriptions;
+  const tenantSync: TenantSyncDeps | undefined = tenants.directory && {
+    directory: tenants.directory,
+    skus: { skuBySkuId },
+    takeoverNotices: slackNotices.takeover,
+  };
 
   // Outbox delivery waits out 429s itself, persisted in the database: its client rejects
   // rate-limited calls instead of sleeping, and does not retry on its own.
@@ -82,7 +92,7 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
   const uploadFetch = slackFetch(Math.max(config.SLACK_HTTP_TIMEOUT_MS, UPLOAD_TIMEOUT_MS), input.shutdown);
   app = createSlackApp(
     config,
-    { config, admins, context, kickOutbox, subscriptionTenant, policyTenant, notices: slackNotices, uploadFetch },
+    { config, admins, context, kickOutbox, subscriptionTenant, policyTenant, notices: slackNotices, uploadFetch, ...(tenantSync ? { tenantSync } : {}) },
     { ...input.slackApp, ...(input.shutdown ? { shutdown: input.shutdown } : {}) },
   );
   const client = app.client;
@@ -117,8 +127,12 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
       notices: slackNotices,
       policyTenant,
       takeovers: { tenant: subscriptionTenant, directory: slackDirectory(client), notices: slackNotices.takeover },
+      ...(tenantSync ? { tenantSync } : {}),
     },
     runPolicyGuard: (now) => runPolicyGuard(policyGuardDeps(config, prisma, policyTenant, slackNotices.policyGuard), now),
+    ...(tenantSync
+      ? { runTenantSync: (now: Date) => runSyncExclusive({ prisma, now, timeZone: config.BOT_TIMEZONE }, { ...tenantSync, actor: { slackUserId: TENANT_SYNC_ACTOR } }) }
+      : {}),
     refreshHomes: () => refreshHomes(client, homes),
   };
 }

@@ -12,6 +12,12 @@ export interface ProductRef {
 
 export const PRODUCT_ID_PATTERN = /^[A-Z0-9]{12}$/i;
 
+/**
+ * What a button may carry as a product's id: a ProductId or an offer type, or `sku:<skuId>` for a
+ * product known only from Microsoft Graph (a SKU the table does not name).
+ */
+export const PRODUCT_KEY_SOURCE = '(?:[A-Za-z0-9]{1,40}|sku:[0-9a-fA-F-]{36})';
+
 export function matchProduct<T extends ProductRef>(query: string, products: readonly T[]): T {
   const wanted = query.trim().toLowerCase();
   if (wanted === '') {

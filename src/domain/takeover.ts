@@ -3,23 +3,37 @@
  * through (TAKEOVER_TRANSITIONS): PENDING -> APPROVED -> EXECUTED | FAILED, or PENDING ->
  * REJECTED | WITHDRAWN. Each step is a conditional update on the current status, so it happens
  * once whoever clicks how often. A new step is a new status and its edges in the table below.
+ * On Microsoft 365, where no API cancels a subscription, APPROVED -> AWAITING_ADMIN_CENTER once
+ * the users' licenses are done, then -> DONE when an admin marks it cancelled in the admin
+ * center or a sync sees it deleted.
  */
 import { AppError } from './errors.js';
 
 export const TAKEOVER_KINDS = ['move', 'cancel'] as const;
 export type TakeoverKind = (typeof TAKEOVER_KINDS)[number];
 
-export const TAKEOVER_STATUSES = ['PENDING', 'APPROVED', 'EXECUTED', 'FAILED', 'REJECTED', 'WITHDRAWN'] as const;
+export const TAKEOVER_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'EXECUTED',
+  'FAILED',
+  'REJECTED',
+  'WITHDRAWN',
+  'AWAITING_ADMIN_CENTER',
+  'DONE',
+] as const;
 export type TakeoverStatus = (typeof TAKEOVER_STATUSES)[number];
 
 /** Where a request may go from each status; final statuses go nowhere. */
 export const TAKEOVER_TRANSITIONS: Record<TakeoverStatus, readonly TakeoverStatus[]> = {
   PENDING: ['APPROVED', 'REJECTED', 'WITHDRAWN'],
-  APPROVED: ['EXECUTED', 'FAILED'],
+  APPROVED: ['EXECUTED', 'FAILED', 'AWAITING_ADMIN_CENTER'],
   EXECUTED: [],
   FAILED: [],
   REJECTED: [],
   WITHDRAWN: [],
+  AWAITING_ADMIN_CENTER: ['DONE'],
+  DONE: [],
 };
 
 /** Statuses of a request still under way: one of these blocks a second request for its subscription. */
@@ -28,6 +42,11 @@ export const OPEN_TAKEOVER_STATUSES = (Object.keys(TAKEOVER_TRANSITIONS) as Take
 export function canMove(from: TakeoverStatus, to: TakeoverStatus): boolean {
   return TAKEOVER_TRANSITIONS[from].includes(to);
 }
+
+/** Where an admin cancels a subscription by hand (Billing › Your products). */
+export const ADMIN_CENTER_SUBSCRIPTIONS_URL = 'https://admin.microsoft.com/#/subscriptions';
+/** Who the record names as having finished a take-over when a sync saw its subscription deleted. */
+export const COMPLETED_BY_TENANT = 'tenant';
 
 /** The reasons offered when cancelling (the list of the admin center, plus "Other"). */
 export const CANCEL_REASONS = [

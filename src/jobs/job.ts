@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Notices } from '../services/notices.js';
+import type { TenantSyncDeps } from '../services/sync-tenant.js';
 import type { DecisionDeps } from '../services/takeover/decide.js';
 import type { PolicyTenant } from '../tenant/port.js';
 
@@ -25,6 +26,8 @@ export interface JobDeps {
   policyTenant: PolicyTenant;
   /** What finishing an approved take-over needs (the resume job). */
   takeovers: DecisionDeps;
+  /** What the tenant sync reads (TENANT=microsoft only). */
+  tenantSync?: TenantSyncDeps;
 }
 
 export interface JobRunContext {

@@ -2,10 +2,23 @@
 import { z } from 'zod';
 import { emptyAsUndefined, portNumber } from '../config.js';
 
-export const sandboxConfigSchema = z.object({
-  SANDBOX_PORT: portNumber(3000),
-  SANDBOX_DB: z.preprocess(emptyAsUndefined, z.string().default('./data/sandbox.db')),
-});
+/** Each tenant keeps its own file: the demo record and a record synced from the Microsoft fake do not mix. */
+const DEFAULT_DB = { local: './data/sandbox.db', microsoft: './data/sandbox-microsoft.db' } as const;
+
+export const sandboxConfigSchema = z
+  .object({
+    SANDBOX_PORT: portNumber(3000),
+    SANDBOX_TENANT: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(['local', 'microsoft'], {
+          error: 'must be local (the demo tenant in the bot’s record) or microsoft (the bot with TENANT=microsoft against a local Microsoft 365 emulator)',
+        })
+        .default('local'),
+    ),
+    SANDBOX_DB: z.preprocess(emptyAsUndefined, z.string().optional()),
+  })
+  .transform(({ SANDBOX_DB, ...rest }) => ({ ...rest, SANDBOX_DB: SANDBOX_DB ?? DEFAULT_DB[rest.SANDBOX_TENANT] }));
 
 export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;
 

@@ -5,7 +5,7 @@ import type { Actor, ServiceContext } from './context.js';
 export function recordAccessDenied(
   ctx: ServiceContext,
   actor: Actor,
-  attempt: { kind: 'command' | 'action' | 'view' | 'shortcut'; name: string },
+  attempt: { kind: 'command' | 'action' | 'view' | 'shortcut' | 'event'; name: string },
   /** Why the request was refused when it is not "not an admin" (e.g. it named no user). */
   detail?: string,
 ): Promise<void> {

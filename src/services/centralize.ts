@@ -3,6 +3,7 @@
  * subscriptions have room, and what assigning central licenses to all of them would do. Then
  * the two steps it offers: assign (all or nothing), and ask the purchasers to cancel.
  */
+import { countProductHolders } from '../db/repositories/attribution.js';
 import { listProducts } from '../db/repositories/catalog.js';
 import { plural } from '../domain/plural.js';
 import { recordAudit } from '../db/repositories/audit.js';
@@ -23,10 +24,23 @@ export interface Holder {
   email: string;
 }
 
+/**
+ * What happens to a purchaser's users once the purchaser cancels, as far as the record knows: the
+ * message asking them to cancel says this, and nothing it cannot vouch for.
+ */
+export type AfterCancel =
+  /** Licenses belong to a subscription (the local tenant): how many of its users also hold a central license of the product. */
+  | { licensesPerProduct: false; users: number; centrallyLicensed: number }
+  /**
+   * Licenses belong to the product (Microsoft 365): its users keep it if the seats of the
+   * organisation's own subscriptions of the product cover everyone who holds it.
+   */
+  | { licensesPerProduct: true; centralSeats: number; holders: number };
+
 /** What centralizing tells people: a port the Slack layer implements. */
 export interface CentralizeNotices {
-  /** To a purchaser whose users now hold central licenses: please cancel your own subscription. */
-  askToCancel(subscription: SubscriptionSummary, askedBy: string, timeZone: string): Message;
+  /** To a purchaser: please cancel your own subscription, and what that means for its users. */
+  askToCancel(subscription: SubscriptionSummary, afterCancel: AfterCancel, askedBy: string, timeZone: string): Message;
 }
 
 export interface CentralizePlan {
@@ -44,9 +58,15 @@ export interface CentralizePlan {
   missing: number;
   /** Who gets which central subscription's license: the fullest fit first, all or nothing. */
   grants: Array<{ subscriptionId: string; userIds: string[] }>;
+  /**
+   * The tenant assigns licenses per product (Microsoft 365): the self-service holders already hold
+   * the license a central subscription would give, so nothing is assigned; what remains is the
+   * purchasers cancelling.
+   */
+  licensesPerProduct: boolean;
 }
 
-export async function centralizePlan(ctx: ServiceContext, productQuery: string): Promise<CentralizePlan> {
+export async function centralizePlan(ctx: ServiceContext, productQuery: string, options: { licensesPerProduct?: boolean } = {}): Promise<CentralizePlan> {
   const product = matchProduct(productQuery, await listProducts(ctx.prisma));
   const subscriptions = (await findSubscriptionsOfProduct(ctx.prisma, product.id, ACTIVE_STATUS)).map(toSummary);
   const assignments = await findHoldersOfProduct(ctx.prisma, product.id);
@@ -76,11 +96,29 @@ export async function centralizePlan(ctx: ServiceContext, productQuery: string):
     if (userIds.length > 0) grants.push({ subscriptionId: c.subscription.id, userIds });
     next += userIds.length;
   }
-  return { product: { id: product.id, name: product.name }, selfService, selfServiceSpend: monthlySpend(selfService.map((s) => s.subscription)), central, toAssign, skipped, free, missing: Math.max(0, toAssign.length - free), grants };
+  return {
+    product: { id: product.id, name: product.name },
+    selfService,
+    selfServiceSpend: monthlySpend(selfService.map((s) => s.subscription)),
+    central,
+    toAssign,
+    skipped,
+    free,
+    missing: Math.max(0, toAssign.length - free),
+    grants,
+    licensesPerProduct: options.licensesPerProduct ?? false,
+  };
 }
 
 export async function assignCentralLicenses(ctx: ServiceContext, tenant: SubscriptionTenant, actor: Actor, productId: string): Promise<{ plan: CentralizePlan; assigned: number }> {
-  const plan = await centralizePlan(ctx, productId);
+  const plan = await centralizePlan(ctx, productId, { licensesPerProduct: tenant.licensesPerProduct });
+  if (plan.licensesPerProduct) {
+    throw new AppError(
+      'conflict',
+      'licenses are per product',
+      `Nothing to assign: in Microsoft 365 a license belongs to the product, not to a subscription, so the ${plural(plan.toAssign.length + plan.skipped.length, 'person', 'people')} holding a self-service ${plan.product.name} license already hold the license a central subscription gives. What remains is the purchasers cancelling their own subscriptions: *Ask purchasers to cancel*.`,
+    );
+  }
   if (plan.central.length === 0) {
     throw new AppError('conflict', 'no central subscription', `There is no central ${plan.product.name} subscription to assign licenses from: buy one first.`);
   }
@@ -106,21 +144,34 @@ export async function assignCentralLicenses(ctx: ServiceContext, tenant: Subscri
   return { plan, assigned: result.assigned };
 }
 
-/** DMs each purchaser of an active self-service subscription of the product, at most once a day each. */
+/**
+ * DMs each purchaser of an active self-service subscription of the product, at most once a day
+ * each, saying what cancelling means for the people who use it on this tenant.
+ */
 export async function askPurchasersToCancel(
   ctx: ServiceContext,
   notices: CentralizeNotices,
   actor: Actor,
   productId: string,
+  options: { licensesPerProduct?: boolean } = {},
 ): Promise<{ asked: number; alreadyAskedToday: number }> {
-  const plan = await centralizePlan(ctx, productId);
+  const plan = await centralizePlan(ctx, productId, options);
   const day = formatDay(ctx.now, ctx.timeZone);
+  const centrallyLicensed = new Set(plan.skipped.map((u) => u.id));
+  const perProduct = plan.licensesPerProduct
+    ? { licensesPerProduct: true as const, centralSeats: plan.central.reduce((sum, c) => sum + c.subscription.licensesPurchased, 0), holders: await countProductHolders(ctx.prisma, plan.product.id) }
+    : undefined;
   let asked = 0;
   let alreadyAskedToday = 0;
-  for (const { subscription } of plan.selfService) {
+  for (const { subscription, users } of plan.selfService) {
     const purchaser = subscription.purchaser;
     if (!purchaser) continue;
-    const message = notices.askToCancel(subscription, actor.slackUserId, ctx.timeZone);
+    const afterCancel: AfterCancel = perProduct ?? {
+      licensesPerProduct: false,
+      users: users.length,
+      centrallyLicensed: users.filter((u) => centrallyLicensed.has(u.id)).length,
+    };
+    const message = notices.askToCancel(subscription, afterCancel, actor.slackUserId, ctx.timeZone);
     const to = purchaser.slackUserId ? { user: purchaser.slackUserId } : { email: purchaser.email };
     const fresh = await enqueue(ctx.prisma, 'dm', `centralize:${subscription.id}:ask:${day}`, { ...to, ...outboxContent(message), ifFailed: { user: actor.slackUserId } }, ctx.now);
     if (fresh) asked += 1;

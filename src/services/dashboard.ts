@@ -8,12 +8,13 @@ import {
   sumActiveSelfServiceSpend,
 } from '../db/repositories/subscriptions.js';
 import { findUndeliveredSince } from '../db/repositories/outbox.js';
-import { findPendingTakeovers } from '../db/repositories/takeovers.js';
+import { findAwaitingAdminCenter, findPendingTakeovers } from '../db/repositories/takeovers.js';
 import type { Money } from '../domain/money.js';
 import { spendOfGroups, type Spend } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
 import { digestWatermark } from './post-digest.js';
+import { readLastSync, type LastSync } from './sync-tenant.js';
 import { undeliveredApprovals } from './takeover/request.js';
 import { shortId, toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
@@ -21,7 +22,7 @@ export const EXPIRING_DAYS = 30;
 export const EXPIRING_SHOWN = 10;
 export const PENDING_SHOWN = 10;
 export const UNDELIVERED_DAYS = 7;
-/** The last read of the tenant: the policy guard's sync (the only sync there is today). */
+/** The policy guard's last read of the tenant's policies. */
 export const LAST_SYNC_KEY = LAST_POLICY_SYNC_KEY;
 
 export interface Dashboard {
@@ -44,8 +45,13 @@ export interface Dashboard {
       undelivered: string | null;
     }>;
   };
+  /** Take-overs whose licenses are done, waiting for the subscription to be cancelled in the admin center. */
+  awaitingAdminCenter: { total: number; items: Array<{ id: string; kind: string; subscriptionShortId: string; since: Date | null }> };
   lastDigestAt: Date | null;
+  /** The policy guard's last read. */
   lastSyncAt: Date | null;
+  /** The last sync of the record from the tenant (TENANT=microsoft): when, and what it found or why it failed. */
+  lastTenantSync?: LastSync;
   /** Messages of the last UNDELIVERED_DAYS that Slack refused for good (scheduled posts have nobody else to tell). */
   undelivered: { count: number; latestError: string | null };
 }
@@ -74,6 +80,8 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const pending = await findPendingTakeovers(prisma, PENDING_SHOWN);
   const undelivered = await undeliveredApprovals(prisma, pending.items.map((r) => r.id));
   const lastSync = await readJobState(prisma, LAST_SYNC_KEY);
+  const lastTenantSync = await readLastSync(ctx);
+  const awaiting = await findAwaitingAdminCenter(prisma, PENDING_SHOWN);
   const spendTotal = spendOfGroups(spendGroups);
   return {
     counts,
@@ -93,8 +101,13 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
         undelivered: undelivered.get(r.id) ?? null,
       })),
     },
+    awaitingAdminCenter: {
+      total: awaiting.total,
+      items: awaiting.items.map((r) => ({ id: r.id, kind: r.kind, subscriptionShortId: shortId(r.subscriptionId), since: r.executedAt })),
+    },
     lastDigestAt: await digestWatermark(prisma, now),
     lastSyncAt: lastSync ? new Date(lastSync) : null,
+    ...(lastTenantSync ? { lastTenantSync } : {}),
     undelivered: await findUndeliveredSince(prisma, addDays(now, -UNDELIVERED_DAYS)),
   };
 }

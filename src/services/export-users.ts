@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
+import { findUnattributedHoldersPage } from '../db/repositories/attribution.js';
 import { listProducts } from '../db/repositories/catalog.js';
 import { findExportBatch, type ExportAnchor, type ExportScope } from '../db/repositories/licenses.js';
 import { recordAudit } from '../db/repositories/audit.js';
@@ -36,6 +37,8 @@ export interface CsvExport {
   /** Whose users: the product's name, `subscription 3f2b9c1a` or `3 subscriptions`. */
   label: string;
   rows: number;
+  /** Rows of holders no subscription claims (a product's export on Microsoft 365), among `rows`. */
+  unattributed: number;
   bytes: number;
   /** Removes the temporary file. */
   dispose(): Promise<void>;
@@ -77,7 +80,30 @@ async function targetOf(ctx: ServiceContext, target: ExportTarget): Promise<Targ
   return { label, slug, product: null, subscriptions, scope: { subscriptionIds: subscriptions.map((s) => s.id) } };
 }
 
-async function* csvRecords(ctx: ServiceContext, target: Target, counter: { rows: number }) {
+/** The purchaser column of a holder no subscription claims. */
+export const NOT_ATTRIBUTED = 'Not attributed to a subscription (Microsoft 365 assigns licenses per product)';
+
+/**
+ * The product's holders in Microsoft 365 that no subscription claims (Graph assigns licenses per
+ * product): one row each, with no subscription id, so the file holds everyone licensed. A person
+ * holding two of its SKUs is one row per SKU.
+ */
+async function* unattributedRecords(ctx: ServiceContext, product: { id: string; name: string }, counter: { rows: number; unattributed: number }) {
+  const formatFirstSeen = dateTimeFormatter(ctx.timeZone);
+  let afterId: string | undefined;
+  for (;;) {
+    const batch = await findUnattributedHoldersPage(ctx.prisma, product.id, { limit: BATCH, ...(afterId ? { afterId } : {}) });
+    for (const row of batch) {
+      counter.rows += 1;
+      counter.unattributed += 1;
+      yield ['', product.name, NOT_ATTRIBUTED, row.user.name, row.user.email, formatFirstSeen(row.firstSeenAt)].map(neutralizeCell);
+    }
+    if (batch.length < BATCH) return;
+    afterId = batch[batch.length - 1]!.id;
+  }
+}
+
+async function* csvRecords(ctx: ServiceContext, target: Target, counter: { rows: number; unattributed: number }) {
   yield [...CSV_COLUMNS];
   const productOf = new Map(target.subscriptions.map((s) => [s.id, s.product.name]));
   const formatAssignedAt = dateTimeFormatter(ctx.timeZone);
@@ -95,10 +121,11 @@ async function* csvRecords(ctx: ServiceContext, target: Target, counter: { rows:
         formatAssignedAt(row.assignedAt),
       ].map(neutralizeCell);
     }
-    if (batch.length < BATCH) return;
+    if (batch.length < BATCH) break;
     const last = batch[batch.length - 1]!;
     after = { subscriptionId: last.subscriptionId, id: last.id };
   }
+  if (target.product) yield* unattributedRecords(ctx, target.product, counter);
 }
 
 function fileSlug(text: string): string {
@@ -112,7 +139,7 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
   const day = formatDay(ctx.now, ctx.timeZone);
   const filename = `licensed-users-${fileSlug(slug)}-${day}.csv`;
   const path = join(dir, filename);
-  const counter = { rows: 0 };
+  const counter = { rows: 0, unattributed: 0 };
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     await pipeline(
@@ -130,8 +157,8 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
     action: 'export.users',
     subjectType: target.kind === 'product' ? 'product' : 'subscription',
     subjectId: resolved.product ? resolved.product.id : subscriptions.map((s) => s.id).join(','),
-    after: { rows: counter.rows, ...(resolved.product ? {} : { subscriptions: subscriptions.length }) },
+    after: { rows: counter.rows, ...(resolved.product ? { unattributed: counter.unattributed } : { subscriptions: subscriptions.length }) },
     at: ctx.now,
   });
-  return { path, filename, title: `Licensed users: ${label}`, label, rows: counter.rows, bytes: size, dispose };
+  return { path, filename, title: `Licensed users: ${label}`, label, rows: counter.rows, unattributed: counter.unattributed, bytes: size, dispose };
 }

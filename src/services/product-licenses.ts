@@ -5,10 +5,11 @@
  * A page reads its own groups' users only; the export has everyone.
  */
 import { z } from 'zod';
+import { findUnattributedHolders } from '../db/repositories/attribution.js';
 import { listProducts } from '../db/repositories/catalog.js';
 import { findLicenseGroupMembers, findLicenseGroups } from '../db/repositories/licenses.js';
 import { AppError } from '../domain/errors.js';
-import { matchProduct } from '../domain/products.js';
+import { matchProduct, PRODUCT_KEY_SOURCE } from '../domain/products.js';
 import type { ServiceContext } from './context.js';
 import { shortId } from './subscription-summary.js';
 
@@ -32,6 +33,11 @@ export interface ProductLicenses {
   assigned: number;
   free: number;
   groups: PurchaserGroup[];
+  /**
+   * People Microsoft 365 says hold the product's license, attributed to none of its subscriptions
+   * (Graph assigns licenses per product; with several subscriptions only an import attributes).
+   */
+  unattributed: { count: number; users: Array<{ name: string; email: string }> };
   /** Where this page's groups start among all of them (0-based), and how many groups there are. */
   offset: number;
   groupCount: number;
@@ -40,7 +46,7 @@ export interface ProductLicenses {
 }
 
 // A button value: the ProductId and the offset of the page's first group.
-const cursorSchema = z.string().regex(/^[A-Za-z0-9]{1,40}:\d{1,7}$/);
+const cursorSchema = z.string().regex(new RegExp(`^${PRODUCT_KEY_SOURCE}:\\d{1,7}$`));
 
 function encodeCursor(productId: string, offset: number): string {
   return `${productId}:${offset}`;
@@ -52,8 +58,8 @@ export function decodeLicensesCursor(value: string): { productId: string; offset
   if (!parsed.success) {
     throw new AppError('bad_input', 'invalid licenses cursor', 'That page link is no longer valid. Run `/purchases licenses <product>` again.');
   }
-  const [productId, offset] = parsed.data.split(':') as [string, string];
-  return { productId, offset: Number(offset) };
+  const at = parsed.data.lastIndexOf(':');
+  return { productId: parsed.data.slice(0, at), offset: Number(parsed.data.slice(at + 1)) };
 }
 
 export async function productLicenses(ctx: ServiceContext, productQuery: string, offset = 0): Promise<ProductLicenses> {
@@ -78,12 +84,14 @@ export async function productLicenses(ctx: ServiceContext, productQuery: string,
       users: members.users.filter((u) => u.purchaserId === key).map((u) => ({ name: u.name, email: u.email })),
     };
   });
+  const unattributed = await findUnattributedHolders(ctx.prisma, product.id, USERS_PER_GROUP);
   return {
     product: { id: product.id, name: product.name },
     available: page.available,
     assigned: page.assigned,
     free: Math.max(0, page.available - page.assigned),
     groups,
+    unattributed,
     offset: start,
     groupCount: page.groups,
     ...(page.rows.length > GROUPS_PER_PAGE ? { nextCursor: encodeCursor(product.id, start + GROUPS_PER_PAGE) } : {}),

@@ -1,4 +1,5 @@
 /** `/purchases show <subscription>`: one subscription with its first assigned users. */
+import { findSubscriptionOrigin, type SubscriptionOrigin } from '../db/repositories/attribution.js';
 import { findAssignedUsers, findSubscriptionsByRef } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { quoteInput } from '../domain/text.js';
@@ -10,6 +11,8 @@ export const SHOWN_USERS = 20;
 export interface SubscriptionDetails {
   subscription: SubscriptionSummary;
   users: Array<{ name: string; email: string; assignedAt: Date }>;
+  /** Who decided self-service or central, and where its holders come from. */
+  origin?: SubscriptionOrigin;
 }
 
 export async function findSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionSummary> {
@@ -33,5 +36,7 @@ export async function findSubscription(ctx: ServiceContext, ref: string): Promis
 
 export async function showSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionDetails> {
   const subscription = await findSubscription(ctx, ref);
-  return { subscription, users: await findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS) };
+  const users = await findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS);
+  const origin = await findSubscriptionOrigin(ctx.prisma, subscription.id);
+  return { subscription, users, ...(origin ? { origin } : {}) };
 }

@@ -21,6 +21,8 @@ import { writeAssignments } from '../db/repositories/assignments.js';
 import { readSyncRecord, writePeople, writeProducts, writeSubscriptions } from '../db/repositories/sync.js';
 import { isAppError } from '../domain/errors.js';
 import type { TenantDirectory } from '../tenant/port.js';
+import { finishTakeoversSeenDeleted } from './takeover/decide.js';
+import type { TakeoverNotices } from './takeover/notices.js';
 import type { Actor, ServiceContext } from './context.js';
 import { planSync, type SkuLookup, type SyncSummary } from './sync-tenant-plan.js';
 
@@ -41,7 +43,12 @@ export interface SyncDeps {
   /** Graph's skuId -> the product admins know (the SKU table). */
   skus: SkuLookup;
   actor: Actor;
+  /** How take-overs finished by a sync (their subscription seen deleted) are worded; without it none are finished. */
+  takeoverNotices?: TakeoverNotices;
 }
+
+/** What the start-up run, the schedule and `/purchases sync` share; each names its own actor. */
+export type TenantSyncDeps = Omit<SyncDeps, 'actor'>;
 
 /** Reads the tenant and brings the record in line with it, all or nothing. */
 export async function syncTenant(ctx: ServiceContext, deps: SyncDeps): Promise<SyncSummary> {
@@ -83,11 +90,14 @@ export async function readLastSync(ctx: Pick<ServiceContext, 'prisma'>): Promise
   return parsed.data.ok ? { ok: true, at: new Date(parsed.data.at), summary: parsed.data.summary } : { ok: false, at: new Date(parsed.data.at), error: parsed.data.error };
 }
 
-export type SyncRun = { status: 'ran'; summary: SyncSummary } | { status: 'busy'; holder: string; until: Date };
+export type SyncRun =
+  | { status: 'ran'; summary: SyncSummary; /** Take-overs finished because the sync saw their subscription deleted. */ takeoversFinished: string[] }
+  | { status: 'busy'; holder: string; until: Date };
 
 /**
  * One sync, unless another is running (on this replica or another): then `busy`, with who holds
- * it and until when. A failure is recorded as the last sync's result and thrown.
+ * it and until when. A failure is recorded as the last sync's result and thrown. After a sync,
+ * the take-overs waiting for the admin center whose subscription it saw deleted are finished.
  */
 export async function runSyncExclusive(
   ctx: ServiceContext,
@@ -96,10 +106,10 @@ export async function runSyncExclusive(
 ): Promise<SyncRun> {
   const attempt = await acquireLease(ctx.prisma, SYNC_LEASE_KEY, options.holder ?? randomUUID(), ctx.now, options.leaseMs ?? SYNC_LEASE_MS);
   if (!attempt.ok) return { status: 'busy', holder: attempt.holder, until: attempt.until };
+  let summary: SyncSummary;
   try {
-    const summary = await syncTenant(ctx, deps);
+    summary = await syncTenant(ctx, deps);
     await writeJobState(ctx.prisma, LAST_TENANT_SYNC_KEY, JSON.stringify({ ok: true, at: ctx.now.toISOString(), summary }), ctx.now);
-    return { status: 'ran', summary };
   } catch (error) {
     const reason = isAppError(error) ? error.userMessage : 'an unexpected error (see the bot’s log)';
     await writeJobState(ctx.prisma, LAST_TENANT_SYNC_KEY, JSON.stringify({ ok: false, at: ctx.now.toISOString(), error: reason }), ctx.now);
@@ -107,4 +117,7 @@ export async function runSyncExclusive(
   } finally {
     await releaseLease(ctx.prisma, attempt.lease);
   }
+  // Each finish is guarded by the request's status: no lease needed, and a failure here is not the sync's.
+  const takeoversFinished = deps.takeoverNotices ? await finishTakeoversSeenDeleted(ctx, deps.takeoverNotices) : [];
+  return { status: 'ran', summary, takeoversFinished };
 }

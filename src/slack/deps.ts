@@ -4,6 +4,7 @@ import type { ServiceContext } from '../services/context.js';
 import type { Notices } from '../services/notices.js';
 import type { PolicyDeps } from '../services/policy-deps.js';
 import type { DigestDeps } from '../services/post-digest.js';
+import type { TenantSyncDeps } from '../services/sync-tenant.js';
 import type { PolicyTenant, SubscriptionTenant } from '../tenant/port.js';
 import type { AdminDirectory } from './admins.js';
 
@@ -21,6 +22,8 @@ export interface SlackDeps {
   policyTenant: PolicyTenant;
   /** How the services word what they post: handed to them, never imported by them. */
   notices: Notices;
+  /** What `/purchases sync` reads: only with TENANT=microsoft (with local, the record is the tenant). */
+  tenantSync?: TenantSyncDeps;
   /** fetch for file uploads: with a deadline, aborted when the bot stops. */
   uploadFetch: typeof fetch;
 }

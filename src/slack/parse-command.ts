@@ -22,9 +22,12 @@ export type PurchasesCommand =
   | { kind: 'policy-show'; product: string; hint?: string }
   | { kind: 'policy-set'; product: string; value: PolicyValue }
   | { kind: 'policy-all'; value: PolicyValue }
-  | { kind: 'digest' };
+  | { kind: 'digest' }
+  | { kind: 'sync' }
+  | { kind: 'mark'; subscription: string; selfService: boolean }
+  | { kind: 'import'; product?: string };
 
-export const SUBCOMMANDS = ['list', 'show', 'licenses', 'export', 'takeover', 'centralize', 'policy', 'digest', 'help'] as const;
+export const SUBCOMMANDS = ['list', 'show', 'licenses', 'export', 'takeover', 'centralize', 'policy', 'digest', 'sync', 'mark', 'import', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export const USAGE = {
@@ -38,6 +41,9 @@ export const USAGE = {
   policy: '`/purchases policy [<product | ProductId | offer type> [enabled|trials|disabled]]`',
   policyAll: '`/purchases policy all <enabled|trials|disabled>`',
   digest: '`/purchases digest`',
+  sync: '`/purchases sync`',
+  mark: '`/purchases mark <subscription id> self-service|central`',
+  import: '`/purchases import [product]`',
 } as const;
 
 /** A subscription reference: a whole id or the first 6+ characters of one (ids are GUIDs). */
@@ -259,6 +265,21 @@ function parsePolicy(tokens: Token[]): PurchasesCommand {
   return { kind: 'policy-show', product: words.join(' '), ...(hint ? { hint } : {}) };
 }
 
+/** `mark <subscription> self-service|central`: an admin's word on whether it is a self-service purchase. */
+function parseMark(tokens: Token[]): PurchasesCommand {
+  const example = '/purchases mark 3f2b9c1a central';
+  const [ref, value, ...extra] = tokens.map((t) => t.text);
+  const badMark = (what: string) => new AppError('bad_input', `bad mark command: ${what}`, `${what}\nThe right form: ${USAGE.mark}\nExample: \`${example}\``);
+  if (!ref) throw badMark('`mark` needs a subscription id and what it is: self-service or central.');
+  if (!SUBSCRIPTION_REF.test(ref)) throw badMark(`${quoteInput(ref)} is not a subscription id: use the id shown by \`/purchases list\` (at least its first 6 characters).`);
+  if (!value) throw badMark(`Say what subscription ${quoteInput(ref)} is: self-service or central.`);
+  if (extra.length > 0) throw badMark(`\`mark\` takes a subscription id and one word, self-service or central; ${quoteInput(extra.join(' '))} is too much.`);
+  const word = value.toLowerCase().replace(/[\s_-]/g, '');
+  if (word === 'selfservice' || word === 'self') return { kind: 'mark', subscription: ref, selfService: true };
+  if (word === 'central') return { kind: 'mark', subscription: ref, selfService: false };
+  throw badMark(`${quoteInput(value)} is neither self-service nor central.`);
+}
+
 function isSubcommand(word: string): word is Subcommand {
   return (SUBCOMMANDS as readonly string[]).includes(word);
 }
@@ -297,6 +318,17 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
         throw new AppError('bad_input', 'digest takes no argument', `\`digest\` takes no argument: ${USAGE.digest} posts the purchases first seen since the last digest.`);
       }
       return { kind: 'digest' };
+    case 'sync':
+      if (args.length > 0) {
+        throw new AppError('bad_input', 'sync takes no argument', `\`sync\` takes no argument: ${USAGE.sync} reads subscriptions, seats and licenses from Microsoft 365 now.`);
+      }
+      return { kind: 'sync' };
+    case 'mark':
+      return parseMark(args);
+    case 'import': {
+      const product = args.map((t) => t.text).join(' ').trim();
+      return product ? { kind: 'import', product } : { kind: 'import' };
+    }
     default: {
       const suggestion = closestWord(sub, SUBCOMMANDS);
       return { kind: 'help', unknown: first!.text, ...(suggestion && isSubcommand(suggestion) ? { suggestion } : {}) };

@@ -22,7 +22,15 @@ export interface PolicyTenant {
 /** The outcome of a change the tenant refused on its own terms (not an outage). */
 export type TenantChange<T> = ({ ok: true } & T) | { ok: false; reason: string };
 
-export interface MoveUsersInput {
+/** The take-over a change belongs to, where a tenant changes users one at a time (Microsoft 365). */
+export interface TakeoverWork {
+  /** The take-over request: each user's change is kept under it, so a resumed run skips who is done. */
+  requestId?: string;
+  /** Asked before each user's change (with the time): false when another run took the take-over over, so this one stops. */
+  keepAlive?: (now: Date) => Promise<boolean>;
+}
+
+export interface MoveUsersInput extends TakeoverWork {
   fromSubscriptionId: string;
   toSubscriptionId: string;
   /** Slack user id of the admin who approved: recorded as who cancelled the old subscription. */
@@ -32,12 +40,26 @@ export interface MoveUsersInput {
   now: Date;
 }
 
-export interface CancelSubscriptionInput {
+export interface CancelSubscriptionInput extends TakeoverWork {
   subscriptionId: string;
   actor: string;
   reason: string;
   comment: string | null;
   now: Date;
+}
+
+/**
+ * Where a take-over stands once the tenant did its part. Without either flag the take-over is
+ * complete (the local tenant cancels the subscription itself).
+ */
+export interface TakeoverProgress {
+  /**
+   * The users' licenses are done, but no public API cancels a subscription (Microsoft 365): it
+   * stays active until an admin cancels it in the admin center.
+   */
+  awaitingAdminCenter?: boolean;
+  /** The users' licenses are only partly done (a failure that may pass): a later run resumes them. */
+  incomplete?: boolean;
 }
 
 export interface AssignLicensesInput {
@@ -52,10 +74,16 @@ export interface AssignLicensesInput {
  * a subscription that is no longer active, moves nobody and returns the reason.
  */
 export interface SubscriptionTenant {
+  /**
+   * True where a license belongs to a product (SKU) rather than to a subscription, as in
+   * Microsoft 365: whoever holds a self-service license already holds the one a central
+   * subscription of the same SKU would give, so there is nothing to assign.
+   */
+  readonly licensesPerProduct: boolean;
   /** Every assigned user of `from` gets a license of `to`; then `from` is cancelled. */
-  moveUsers(input: MoveUsersInput): Promise<TenantChange<{ moved: number }>>;
+  moveUsers(input: MoveUsersInput): Promise<TenantChange<{ moved: number } & TakeoverProgress>>;
   /** The assigned users lose their licenses and the subscription is cancelled. */
-  cancelSubscription(input: CancelSubscriptionInput): Promise<TenantChange<{ removed: number }>>;
+  cancelSubscription(input: CancelSubscriptionInput): Promise<TenantChange<{ removed: number } & TakeoverProgress>>;
   assignLicenses(input: AssignLicensesInput): Promise<TenantChange<{ assigned: number }>>;
 }
 

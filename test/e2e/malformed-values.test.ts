@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EmulatedView } from '../../src/devkit/slack-emulator/index.js';
 import { ACTIONS, TAKEOVER_ACTIONS } from '../../src/slack/blocks/action-ids.js';
 import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, textOf, useTestBot } from '../support/bot.js';
-import { buildBlockActionsPayload, buildViewSubmissionPayload, sendInteraction, type InputValue } from '../support/slack-requests.js';
+import { buildBlockActionsPayload, buildViewSubmissionPayload, fileShareEvent, sendEvent, sendInteraction, type InputValue } from '../support/slack-requests.js';
 
 const POWER_BI_PRO = 'CFQ7TTC0H9MP';
 const now = () => Math.floor(Date.now() / 1000);
@@ -60,6 +60,18 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
     const before = t.emulator.responseUrlPosts.length;
     await sendInteraction(t.target, payload);
     expect(textOf(t.emulator.responseUrlPosts.slice(before).map((p) => p.body))).toContain('does not carry a take-over request id');
+  });
+
+  it('says so for an Import this file button that carries no Slack file id, and reads no file', async () => {
+    const upload = t.emulator.uploadAsUser(ADMIN_A, { name: 'subscriptions.csv', content: Buffer.from('Subscription id,Product\n') });
+    await sendEvent(t.target, fileShareEvent(upload));
+    const offer = t.emulator.messages(upload.file.channel!).at(-1)!;
+    const payload = buildBlockActionsPayload(t.emulator, { user_id: ADMIN_A, action: { action_id: ACTIONS.importFile, value: '../secrets.csv' }, message: { channel: upload.file.channel!, ts: offer.ts } });
+    const before = t.emulator.responseUrlPosts.length;
+    await sendInteraction(t.target, payload);
+    expect(textOf(t.emulator.responseUrlPosts.slice(before).map((p) => p.body))).toContain('This button does not carry a Slack file id the bot can use');
+    expect(t.emulator.calls.filter((call) => call.method === 'files.info')).toEqual([]);
+    expect(await t.database.prisma.importRun.count()).toBe(0);
   });
 
   describe('forms', () => {

@@ -74,13 +74,20 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
         total: 80,
         items: Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, kind: i % 2 ? 'move' : 'cancel', subscriptionShortId: '3f2b9c1a', productName: huge, requestedBy: 'U0ADMIN0001', requestedAt: now, undelivered: i % 3 ? null : huge })),
       },
+      awaitingAdminCenter: {
+        total: 40,
+        items: Array.from({ length: 10 }, (_, i) => ({ id: `a${i}`, kind: i % 2 ? 'move' : 'cancel', subscriptionShortId: '3f2b9c1a', since: now })),
+      },
       lastDigestAt: null,
       lastSyncAt: now,
+      lastTenantSync: { ok: false, at: now, error: huge },
       undelivered: { count: 1_000_000, latestError: huge },
     };
     const home = adminHome(dashboard, now, 'America/New_York', huge);
     expect(valid('home', home)).toEqual([]);
     expect(JSON.stringify(home)).toContain('and 490 more');
+    expect(JSON.stringify(home)).toContain('Waiting for the admin center');
+    expect(JSON.stringify(home)).toContain('Tenant sync:');
     expect(valid('home', nonAdminHome())).toEqual([]);
   });
 

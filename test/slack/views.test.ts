@@ -105,16 +105,23 @@ describe('Block Kit views stay within Slack limits', () => {
         assigned: 300,
         users: Array.from({ length: 15 }, () => ({ name: longName, email: 'x@y.z' })),
       })),
-      offset: 20,
+      unattributed: { count: 50_000, users: Array.from({ length: 15 }, () => ({ name: longName, email: 'x@y.z' })) },
+      offset: 0,
       groupCount: 300,
-      prevCursor: 'CFQ7TTC0H9MP:0',
-      nextCursor: 'CFQ7TTC0H9MP:40',
+      nextCursor: 'CFQ7TTC0H9MP:20',
     };
-    const message = licensesMessage(licenses);
-    expect(violations(message)).toEqual([]);
-    expect(message.blocks.length).toBeLessThanOrEqual(50);
-    expect(JSON.stringify(message.blocks)).toContain('Groups 21–40 of 300');
-    const buttons = message.blocks.at(-1) as { elements: Array<{ text: { text: string }; value: string }> };
+    const first = licensesMessage(licenses);
+    expect(JSON.stringify(first.blocks)).toContain('Not attributed to a subscription');
+    expect(violations(first)).toEqual([]);
+    expect(first.blocks.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(first.blocks)).toContain('Groups 1–20 of 300');
+
+    const second = licensesMessage({ ...licenses, offset: 20, prevCursor: 'CFQ7TTC0H9MP:0', nextCursor: 'CFQ7TTC0H9MP:40' });
+    expect(violations(second)).toEqual([]);
+    expect(JSON.stringify(second.blocks)).toContain('Groups 21–40 of 300');
+    // The people no subscription claims are not a page of groups: the first page names them, once.
+    expect(JSON.stringify(second.blocks)).not.toContain('Not attributed to a subscription');
+    const buttons = second.blocks.at(-1) as { elements: Array<{ text: { text: string }; value: string }> };
     expect(buttons.elements.map((e) => [e.text.text, e.value])).toEqual([
       ['Previous', 'CFQ7TTC0H9MP:0'],
       ['Next', 'CFQ7TTC0H9MP:40'],

@@ -89,6 +89,8 @@ export async function startTestBot(options: {
   users?: EmulatedUser[];
   /** TENANT=microsoft only: run the policy guard at start (off unless asked for). */
   policyGuardAtStart?: boolean;
+  /** TENANT=microsoft only: sync the record from the tenant at start (off unless asked for). */
+  tenantSyncAtStart?: boolean;
   /** Runs the scheduled jobs as in production (default off: tests call the job functions). */
   scheduler?: boolean;
   /** Changes the database before the bot starts (e.g. state a scheduler finds at start-up). */
@@ -119,6 +121,7 @@ export async function startTestBot(options: {
     outboxWorker: false,
     processBeforeResponse: true,
     policyGuardAtStart: options.policyGuardAtStart ?? false,
+    tenantSyncAtStart: options.tenantSyncAtStart ?? false,
     scheduler: options.scheduler ?? false,
   });
   const target: SlackRequestTarget = { url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET, emulator };

@@ -29,6 +29,8 @@ export interface TakeoverChanges {
   usersAffected?: number;
   failureReason?: string;
   purchaserNotice?: string;
+  completedAt?: Date;
+  completedBy?: string;
 }
 
 export function insertTakeover(db: Db, request: NewTakeover) {
@@ -43,9 +45,28 @@ export function findTakeoverState(db: Db, id: string) {
   return db.takeoverRequest.findUnique({ where: { id }, select: { status: true, decidedBy: true, requestedBy: true } });
 }
 
-/** The requests of this subscription still waiting for their decision or their execution. */
+/** The requests of this subscription still waiting for their decision, their execution or the admin center. */
 export function findOpenTakeovers(db: Db, subscriptionId: string) {
   return db.takeoverRequest.findMany({ where: { subscriptionId, status: { in: [...OPEN_TAKEOVER_STATUSES] } }, orderBy: { requestedAt: 'asc' } });
+}
+
+/** Requests waiting for the admin center whose subscription a sync has seen deleted in the tenant. */
+export async function findAwaitingSeenDeleted(db: Db): Promise<string[]> {
+  const rows = await db.takeoverRequest.findMany({ where: { status: 'AWAITING_ADMIN_CENTER' }, select: { id: true, subscriptionId: true } });
+  if (rows.length === 0) return [];
+  const deleted = await db.subscription.findMany({ where: { id: { in: rows.map((r) => r.subscriptionId) }, seenDeletedAt: { not: null } }, select: { id: true } });
+  const ids = new Set(deleted.map((s) => s.id));
+  return rows.filter((r) => ids.has(r.subscriptionId)).map((r) => r.id);
+}
+
+/** Requests waiting for the admin center, oldest first (`limit` of them), and how many there are. */
+export async function findAwaitingAdminCenter(db: Db, limit: number) {
+  const where = { status: 'AWAITING_ADMIN_CENTER' };
+  const [total, rows] = await Promise.all([
+    db.takeoverRequest.count({ where }),
+    db.takeoverRequest.findMany({ where, orderBy: [{ executedAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, subscriptionId: true, kind: true, executedAt: true } }),
+  ]);
+  return { total, items: rows };
 }
 
 /** Requests whose id starts with `prefix` (a short id as the bot shows it), at most `limit`. */
@@ -92,4 +113,16 @@ export async function findPendingTakeovers(db: Db, limit: number) {
   });
   const productOf = new Map(subscriptions.map((s) => [s.id, s.product.name]));
   return { total, items: rows.map((row) => ({ ...row, productName: productOf.get(row.subscriptionId) ?? null })) };
+}
+
+/**
+ * A take-over's subscription is cancelled (its take-over finished in the admin center): status
+ * Deleted with who, when and why, or, if a sync already found it deleted, the take-over's why;
+ * the licenses it still had in the record end.
+ */
+export async function recordSubscriptionCancelled(db: Db, subscriptionId: string, cancel: { by: string; reason: string; comment: string | null; at: Date }): Promise<void> {
+  const why = { cancelledBy: cancel.by, cancelReason: cancel.reason, cancelComment: cancel.comment };
+  const active = await db.subscription.updateMany({ where: { id: subscriptionId, status: 'Active' }, data: { status: 'Deleted', cancelledAt: cancel.at, ...why } });
+  if (active.count === 0) await db.subscription.update({ where: { id: subscriptionId }, data: why });
+  await db.licenseAssignment.updateMany({ where: { subscriptionId, removedAt: null }, data: { removedAt: cancel.at } });
 }

@@ -121,6 +121,25 @@ export function sendInteraction(target: SlackRequestTarget, payload: Json, overr
   return postSigned(target, body, 'application/x-www-form-urlencoded', overrides);
 }
 
+/**
+ * The `message` event (subtype file_share) Slack sends when a user shares a file in the app's DM:
+ * the file as a stub (id, name, mimetype), as events may carry it; the bot reads the rest with files.info.
+ */
+export function fileShareEvent(upload: { file: { id: string; name: string; mimetype: string; user?: string; channel?: string }; message: { ts: string; text: string } }): Json {
+  return {
+    type: 'message',
+    subtype: 'file_share',
+    text: upload.message.text,
+    user: upload.file.user ?? '',
+    channel: upload.file.channel ?? '',
+    channel_type: 'im',
+    ts: upload.message.ts,
+    upload: true,
+    display_as_bot: false,
+    files: [{ id: upload.file.id, name: upload.file.name, mimetype: upload.file.mimetype, filetype: upload.file.name.split('.').pop() ?? 'binary' }],
+  };
+}
+
 let eventCounter = 0;
 
 /** Sends an Events API event (e.g. `{ type: 'app_home_opened', user, tab: 'home' }`) in its envelope. */

@@ -20,7 +20,7 @@ import type {
   ResponseUrlPost,
   SlackEmulatorOptions,
 } from './types.js';
-import { messageContent, slackError, webApiHandler, type SlackArgs, type SlackReply } from './web-api.js';
+import { messageContent, mimetypeOf, slackError, webApiHandler, type SlackArgs, type SlackReply } from './web-api.js';
 import { Workspace, type ResponseUrlTarget } from './workspace.js';
 
 export interface SlackEmulator {
@@ -76,6 +76,11 @@ export interface SlackEmulator {
   homeView(user: string): EmulatedView | undefined;
   files(): EmulatedFile[];
   file(id: string): EmulatedFile | undefined;
+  /**
+   * `user` shares a file in `channel` (default: the app's DM with them), as the Slack client does
+   * on drag and drop; the bot learns of it from a `message` event (`fileShareEvent`).
+   */
+  uploadAsUser(user: string, file: { name: string; content: string | Buffer; channel?: string; text?: string }): { file: EmulatedFile; message: EmulatedMessage };
   /** Called after every recorded call and response_url post; returns an unsubscribe function. */
   onActivity(listener: (activity: EmulatorActivity) => void): () => void;
   /** Forgets calls, pending failures, messages, views and files; keeps the directory. */
@@ -215,6 +220,27 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     record('upload', { ...args, bytes: content.length, content_type: req.headers['content-type'] ?? '' }, 200, text);
   };
 
+  /** A file's bytes, for the bot token only; without it Slack answers with its sign-in page, as here. */
+  const handleDownload = async (fileId: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const args: SlackArgs = { file_id: fileId };
+    const failure = takeFailure('download');
+    if (failure) {
+      const { status, response } = answerFailure(res, failure);
+      record('download', args, status, response);
+      return;
+    }
+    const token = bearerToken(req.headers.authorization);
+    const file = ws.files.get(fileId);
+    if (!token || !tokens.includes(token) || !file?.content) {
+      const page = '<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+      record('download', args, 200, 'sign-in page');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.content.length) }).end(file.content);
+    record('download', { ...args, bytes: file.content.length }, 200, 'file');
+  };
+
   const applyResponse = (target: ResponseUrlTarget, body: SlackArgs): { status: number; reply: SlackReply } => {
     const deleting = truthy(body.delete_original);
     const content = messageContent(body, { requireContent: !deleting });
@@ -277,6 +303,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     if (api?.[1]) return handleApi(api[1], req, url, raw, res);
     const upload = /^\/upload\/v1\/(\w+)$/.exec(url.pathname);
     if (upload?.[1] && req.method === 'POST') return handleUpload(upload[1], req, raw, res);
+    const download = /^\/files-pri\/\w+-(\w+)\/[^/]+$/.exec(url.pathname);
+    if (download?.[1] && req.method === 'GET') return handleDownload(download[1], req, res);
     const response = /^\/response\/\w+\/(\w+)$/.exec(url.pathname);
     if (response?.[1] && req.method === 'POST') return handleResponseUrl(response[1], req, raw, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
@@ -338,6 +366,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     homeView: (user) => ws.homeViews.get(user),
     files: () => [...ws.files.values()],
     file: (id) => ws.files.get(id),
+    uploadAsUser(user, file) {
+      const content = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
+      return ws.uploadAsUser(user, file.channel ?? ws.dmChannelFor(user), { name: file.name, content, mimetype: mimetypeOf(file.name), ...(file.text ? { text: file.text } : {}) });
+    },
     onActivity(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

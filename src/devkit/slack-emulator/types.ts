@@ -77,8 +77,9 @@ export interface EmulatedMessage {
   ts: string;
   channel: string;
   user: string;
-  bot_id: string;
-  app_id: string;
+  /** Set on the bot's messages; absent on a user's (an upload). */
+  bot_id?: string;
+  app_id?: string;
   team: string;
   text: string;
   blocks?: unknown[];
@@ -134,7 +135,11 @@ export interface EmulatedFile {
   /** The bytes received at the upload URL (undefined until then). */
   content?: Buffer;
   completed: boolean;
-  /** Where files.completeUploadExternal shared it. */
+  /** Who uploaded it: a user (`uploadAsUser`), else the bot. */
+  user?: string;
+  /** Unix seconds of the upload (files.list sorts by it). */
+  created?: number;
+  /** Where files.completeUploadExternal (or a user's upload) shared it. */
   channel?: string;
   message_ts?: string;
   initial_comment?: string;

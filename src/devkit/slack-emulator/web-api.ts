@@ -110,18 +110,30 @@ function publicUser(user: EmulatedUser, teamId: string): Record<string, unknown>
   };
 }
 
-function publicFile(file: EmulatedFile, ws: Workspace): Record<string, unknown> {
+/** Where a file's bytes are served: only with the bot token (Authorization: Bearer), as Slack does. */
+export function privateFilePath(ws: Workspace, file: EmulatedFile): string {
+  return `/files-pri/${ws.identity.teamId}-${file.id}/${encodeURIComponent(file.name)}`;
+}
+
+function publicFile(file: EmulatedFile, ws: Workspace, origin: string): Record<string, unknown> {
   const extension = file.name.includes('.') ? file.name.split('.').pop() : undefined;
+  const url = `${origin}${privateFilePath(ws, file)}`;
   return {
     id: file.id,
+    created: file.created ?? 0,
+    timestamp: file.created ?? 0,
     name: file.name,
     title: file.title,
     mimetype: file.mimetype,
     filetype: extension ?? 'binary',
-    user: ws.identity.botUserId,
+    user: file.user ?? ws.identity.botUserId,
     size: file.content?.length ?? file.length,
     is_external: false,
-    channels: file.channel ? [file.channel] : [],
+    url_private: url,
+    url_private_download: `${url}?download=1`,
+    channels: file.channel?.startsWith('C') ? [file.channel] : [],
+    ims: file.channel?.startsWith('D') ? [file.channel] : [],
+    groups: file.channel?.startsWith('G') ? [file.channel] : [],
   };
 }
 
@@ -373,7 +385,7 @@ const handlers: Record<string, Handler> = {
     return { ok: true, upload_url: `${origin}/upload/v1/${id}`, file_id: id };
   },
 
-  'files.completeUploadExternal': ({ ws, args }) => {
+  'files.completeUploadExternal': ({ ws, args, origin }) => {
     const entries = args.files;
     if (!Array.isArray(entries) || entries.length === 0) return slackError('invalid_arguments');
     const files: EmulatedFile[] = [];
@@ -401,9 +413,30 @@ const handlers: Record<string, Handler> = {
       file.completed = true;
       if (initialComment) file.initial_comment = initialComment;
     }
-    return { ok: true, files: files.map((f) => publicFile(f, ws)) };
+    return { ok: true, files: files.map((f) => publicFile(f, ws, origin)) };
+  },
+
+  'files.info': ({ ws, args, origin }) => {
+    const id = str(args, 'file');
+    const file = id ? ws.files.get(id) : undefined;
+    if (!file || !file.completed) return slackError('file_not_found');
+    return { ok: true, file: publicFile(file, ws, origin), comments: [], response_metadata: { next_cursor: '' } };
+  },
+
+  'files.list': ({ ws, args, origin }) => {
+    const user = str(args, 'user');
+    const channel = str(args, 'channel');
+    if (user && !ws.users.has(user)) return slackError('user_not_found');
+    const count = Math.max(1, Math.min(1000, Number(str(args, 'count') ?? 100) || 100));
+    const matching = [...ws.files.values()]
+      .filter((f) => f.completed && (!user || (f.user ?? ws.identity.botUserId) === user) && (!channel || f.channel === channel))
+      .sort((a, b) => (b.created ?? 0) - (a.created ?? 0) || b.id.localeCompare(a.id));
+    const files = matching.slice(0, count).map((f) => publicFile(f, ws, origin));
+    return { ok: true, files, paging: { count, total: matching.length, page: 1, pages: Math.max(1, Math.ceil(matching.length / count)) } };
   },
 };
+
+export { mimetypeOf };
 
 export function webApiHandler(method: string): Handler | undefined {
   return Object.hasOwn(handlers, method) ? handlers[method] : undefined;

@@ -125,6 +125,36 @@ export class Workspace {
     return message;
   }
 
+  /** A user shares a file in a conversation (drag and drop in the client): the file, and the message that carries it. */
+  uploadAsUser(user: string, channel: string, file: { name: string; content: Buffer; mimetype: string; text?: string }): { file: EmulatedFile; message: EmulatedMessage } {
+    const id = this.newId('F');
+    const stored: EmulatedFile = {
+      id,
+      name: file.name,
+      title: file.name,
+      length: file.content.length,
+      mimetype: file.mimetype,
+      content: file.content,
+      completed: true,
+      user,
+      created: Math.floor(Date.now() / 1000),
+      channel,
+    };
+    this.files.set(id, stored);
+    const message: EmulatedMessage = {
+      type: 'message',
+      ts: this.nextTs(),
+      channel,
+      user,
+      team: this.identity.teamId,
+      text: file.text ?? '',
+      files: [{ id, name: file.name, title: file.name }],
+    };
+    this.messagesIn(channel).push(message);
+    stored.message_ts = message.ts;
+    return { file: stored, message };
+  }
+
   deleteMessage(channel: string, ts: string): boolean {
     const messages = this.channels.get(channel);
     const index = messages?.findIndex((m) => m.ts === ts) ?? -1;

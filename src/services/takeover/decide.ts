@@ -6,11 +6,19 @@
 import type { Db } from '../../db/client.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { countLicensesRemovedAt } from '../../db/repositories/subscriptions.js';
-import { findStuckApproved, findTakeoversByPrefix, findTakeoverState, leaseStuckTakeover, transitionTakeover } from '../../db/repositories/takeovers.js';
-import { AppError } from '../../domain/errors.js';
-import { alreadyDecided, REJECT_REASON_MAX, type PurchaserNotice } from '../../domain/takeover.js';
+import {
+  findAwaitingSeenDeleted,
+  findStuckApproved,
+  findTakeoversByPrefix,
+  findTakeoverState,
+  leaseStuckTakeover,
+  recordSubscriptionCancelled,
+  transitionTakeover,
+} from '../../db/repositories/takeovers.js';
+import { AppError, isAppError } from '../../domain/errors.js';
+import { alreadyDecided, COMPLETED_BY_TENANT, REJECT_REASON_MAX, type PurchaserNotice } from '../../domain/takeover.js';
 import { enqueue } from '../../outbox/enqueue.js';
-import type { SubscriptionTenant, TenantChange } from '../../tenant/port.js';
+import type { SubscriptionTenant, TakeoverProgress, TakeoverWork, TenantChange } from '../../tenant/port.js';
 import type { Actor, ServiceContext } from '../context.js';
 import { outboxContent, type Message } from '../messages.js';
 import { describeTakeover, requestNotFound, type TakeoverDescription } from './describe.js';
@@ -53,7 +61,23 @@ async function queueOutcome(tx: Db, notices: TakeoverNotices, request: TakeoverD
   );
 }
 
-async function runOnTenant(tenant: SubscriptionTenant, request: TakeoverDescription, actor: Actor, now: Date): Promise<TenantChange<{ count: number }>> {
+/** The reason a take-over's subscription is recorded as cancelled for. */
+function cancelReasonOf(request: TakeoverDescription): string {
+  if (request.kind === 'move') {
+    return request.target
+      ? `Moved users to ${request.target.isSelfService ? 'self-service' : 'central'} subscription ${request.target.shortId}`
+      : 'Moved users to another subscription';
+  }
+  return request.reason ?? 'Other';
+}
+
+async function runOnTenant(
+  tenant: SubscriptionTenant,
+  request: TakeoverDescription,
+  actor: Actor,
+  now: Date,
+  work: TakeoverWork,
+): Promise<TenantChange<{ count: number } & TakeoverProgress>> {
   try {
     if (request.kind === 'move') {
       if (!request.target) return { ok: false, reason: 'the target subscription no longer exists' };
@@ -61,21 +85,23 @@ async function runOnTenant(tenant: SubscriptionTenant, request: TakeoverDescript
         fromSubscriptionId: request.subscription.id,
         toSubscriptionId: request.target.id,
         actor: actor.slackUserId,
-        cancelReason: `Moved users to ${request.target.isSelfService ? 'self-service' : 'central'} subscription ${request.target.shortId}`,
+        cancelReason: cancelReasonOf(request),
         now,
+        ...work,
       });
-      return result.ok ? { ok: true, count: result.moved } : result;
+      return result.ok ? { ...result, count: result.moved } : result;
     }
     const result = await tenant.cancelSubscription({
       subscriptionId: request.subscription.id,
       actor: actor.slackUserId,
-      reason: request.reason ?? 'Other',
+      reason: cancelReasonOf(request),
       comment: request.comment,
       now,
+      ...work,
     });
-    return result.ok ? { ok: true, count: result.removed } : result;
+    return result.ok ? { ...result, count: result.removed } : result;
   } catch (error) {
-    return { ok: false, reason: `the tenant change failed (${error instanceof Error ? error.message : String(error)})` };
+    return { ok: false, reason: `the tenant change failed (${isAppError(error) ? error.userMessage : error instanceof Error ? error.message : String(error)})` };
   }
 }
 
@@ -96,7 +122,7 @@ async function purchaserNotice(directory: SlackDirectory, request: TakeoverDescr
  * The tenant change of an APPROVED request, when it was already made: the subscription was
  * cancelled by the request's approver since the approval (see executeApproved).
  */
-async function changeAlreadyMade(prisma: Db, request: TakeoverDescription): Promise<TenantChange<{ count: number }> | undefined> {
+async function changeAlreadyMade(prisma: Db, request: TakeoverDescription): Promise<TenantChange<{ count: number } & TakeoverProgress> | undefined> {
   const { subscription, decidedBy, decidedAt } = request;
   const madeByThisApproval =
     subscription.status === 'Deleted' &&
@@ -122,7 +148,7 @@ export async function resumeStuckTakeovers(ctx: ServiceContext, deps: DecisionDe
   for (const request of stuck) {
     if (!request.decidedBy || !(await leaseStuckTakeover(ctx.prisma, request.id, request.executedAt, ctx.now))) continue;
     await recordAudit(ctx.prisma, { actorId: request.decidedBy, action: 'takeover.resumed', subjectType: 'takeover', subjectId: request.id, at: ctx.now });
-    await executeApproved(ctx, deps, { slackUserId: request.decidedBy }, request.id);
+    await executeApproved(ctx, deps, { slackUserId: request.decidedBy }, request.id, ctx.now);
     resumed.push(request.id);
   }
   return { resumed };
@@ -153,26 +179,44 @@ export async function approveTakeover(
   if (!claimed) throw decidedError(await statusOf(ctx.prisma, requestId));
   await recordAudit(ctx.prisma, { actorId: actor.slackUserId, action: 'takeover.approved', subjectType: 'takeover', subjectId: requestId, at: ctx.now });
 
-  return executeApproved(ctx, deps, actor, requestId);
+  return executeApproved(ctx, deps, actor, requestId, null);
 }
 
 /**
- * The tenant change and its record, for a request this process moved to APPROVED (or resumed).
- * A subscription already cancelled by the request's approver since the approval means the
- * tenant change went through before a crash: it is recorded, not attempted twice.
+ * The tenant change and its record, for a request this process moved to APPROVED (or resumed,
+ * holding the lease `lease`: the request's executedAt). A subscription already cancelled by the
+ * request's approver since the approval means the tenant change went through before a crash: it
+ * is recorded, not attempted twice. A tenant that changes users one at a time (Microsoft 365)
+ * renews the lease before each user, and stops if another run took the request over; when it
+ * stops part-way, the request stays APPROVED and the approval message shows the progress until
+ * the resume job finishes it.
  */
-async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: Actor, requestId: string): Promise<TakeoverDescription> {
+async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: Actor, requestId: string, lease: Date | null): Promise<TakeoverDescription> {
   const approved = await describeTakeover(ctx.prisma, requestId);
   const before = approved.subscription;
-  const result = (await changeAlreadyMade(ctx.prisma, approved)) ?? (await runOnTenant(deps.tenant, approved, actor, ctx.now));
+  let held = lease;
+  let lost = false;
+  const keepAlive = async (at: Date) => {
+    if (lost || !(await leaseStuckTakeover(ctx.prisma, requestId, held, at))) {
+      lost = true;
+      return false;
+    }
+    held = at;
+    return true;
+  };
+  const result =
+    (await changeAlreadyMade(ctx.prisma, approved)) ?? (await runOnTenant(deps.tenant, approved, actor, ctx.now, { requestId, keepAlive }));
+  if (lost) return describeTakeover(ctx.prisma, requestId);
+  if (result.ok && result.incomplete) return reportProgress(ctx, deps.notices, actor, requestId);
   const notice = result.ok ? await purchaserNotice(deps.directory, approved) : { notice: 'none' as const };
+  const done = result.ok && result.awaitingAdminCenter ? ('AWAITING_ADMIN_CENTER' as const) : ('EXECUTED' as const);
   return ctx.prisma.$transaction(async (tx) => {
     const finished = await transitionTakeover(
       tx,
       requestId,
       'APPROVED',
       result.ok
-        ? { status: 'EXECUTED', executedAt: ctx.now, usersAffected: result.count, purchaserNotice: notice.notice }
+        ? { status: done, executedAt: ctx.now, usersAffected: result.count, purchaserNotice: notice.notice }
         : { status: 'FAILED', executedAt: ctx.now, failureReason: result.reason, purchaserNotice: 'none' },
     );
     if (!finished) throw decidedError(await statusOf(tx, requestId));
@@ -201,8 +245,88 @@ async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: A
       const to = notice.userId ? { user: notice.userId } : { email: purchaser.email };
       await enqueue(tx, 'dm', `takeover:${requestId}:purchaser`, { ...to, ...outboxContent(dm), ifFailed: { user: actor.slackUserId } }, ctx.now);
     }
+    if (outcome.status === 'AWAITING_ADMIN_CENTER') {
+      const step = deps.notices.adminCenterStep(outcome, ctx.timeZone);
+      await enqueue(tx, 'dm', `takeover:${requestId}:admin-center`, { user: outcome.requestedBy, ...outboxContent(step), ifFailed: { user: actor.slackUserId } }, ctx.now);
+    }
     return outcome;
   });
+}
+
+/**
+ * A run that stopped part-way: who is done and who is not goes to the approval message (a new
+ * update each run) and the audit log; the request stays APPROVED for the resume job.
+ */
+async function reportProgress(ctx: ServiceContext, notices: TakeoverNotices, actor: Actor, requestId: string): Promise<TakeoverDescription> {
+  return ctx.prisma.$transaction(async (tx) => {
+    const progress = await describeTakeover(tx, requestId);
+    const work = progress.licenseWork;
+    await recordAudit(tx, {
+      actorId: actor.slackUserId,
+      action: `takeover.${progress.kind}.partial`,
+      subjectType: 'subscription',
+      subjectId: progress.subscription.id,
+      outcome: 'failed',
+      after: { requestId, done: work?.done.length ?? 0, waiting: work?.waiting.map((u) => u.email), notYet: work?.notYet ?? 0 },
+      detail: work?.waiting[0]?.reason ?? 'stopped part-way',
+      at: ctx.now,
+    });
+    const update = { ref: approvalMessageKey(requestId), ...outboxContent(notices.approval(progress, ctx.timeZone)), ifFailed: { user: actor.slackUserId } };
+    await enqueue(tx, 'update', `takeover:${requestId}:progress:${ctx.now.toISOString()}`, update, ctx.now);
+    return progress;
+  });
+}
+
+/**
+ * Finishes a take-over that waited for the admin center: an admin says the subscription is
+ * cancelled there (`by` their Slack id), or a sync saw it deleted (`by` "tenant"). Once only:
+ * a conditional update on the status; the loser of a race gets undefined. The record then holds
+ * the subscription as cancelled, with the take-over's reason, and its remaining licenses end.
+ */
+async function completeTakeover(ctx: ServiceContext, notices: TakeoverNotices, requestId: string, by: string): Promise<TakeoverDescription | undefined> {
+  return ctx.prisma.$transaction(async (tx) => {
+    const completed = await transitionTakeover(tx, requestId, 'AWAITING_ADMIN_CENTER', { status: 'DONE', completedAt: ctx.now, completedBy: by });
+    if (!completed) return undefined;
+    const request = await describeTakeover(tx, requestId);
+    const cancelledBy = by === COMPLETED_BY_TENANT ? (request.decidedBy ?? by) : by;
+    await recordSubscriptionCancelled(tx, request.subscription.id, { by: cancelledBy, reason: cancelReasonOf(request), comment: request.kind === 'cancel' ? request.comment : null, at: ctx.now });
+    const outcome = await describeTakeover(tx, requestId);
+    await recordAudit(tx, {
+      actorId: by,
+      action: `takeover.${outcome.kind}.completed`,
+      subjectType: 'subscription',
+      subjectId: outcome.subscription.id,
+      before: { status: request.subscription.status },
+      after: { requestId, status: outcome.subscription.status, completedBy: by },
+      detail: by === COMPLETED_BY_TENANT ? 'seen deleted in the tenant by a sync' : 'marked as cancelled in the admin center',
+      at: ctx.now,
+    });
+    // An admin who marked it cancelled hears if Slack refuses the change; a sync has nobody to tell.
+    const ifFailed = by === COMPLETED_BY_TENANT ? {} : { ifFailed: { user: by } };
+    await enqueue(tx, 'update', `takeover:${requestId}:done`, { ref: approvalMessageKey(requestId), ...outboxContent(notices.approval(outcome, ctx.timeZone)), ...ifFailed }, ctx.now);
+    return outcome;
+  });
+}
+
+/** The **Marked as cancelled** button: an admin cancelled the subscription in the admin center. */
+export async function markCancelledInAdminCenter(ctx: ServiceContext, notices: TakeoverNotices, actor: Actor, requestId: string): Promise<TakeoverDescription> {
+  const outcome = await completeTakeover(ctx, notices, requestId, actor.slackUserId);
+  if (outcome) return outcome;
+  const current = await describeTakeover(ctx.prisma, requestId);
+  if (current.status === 'DONE') {
+    const who = current.completedBy === COMPLETED_BY_TENANT ? 'a tenant sync saw it deleted' : `<@${current.completedBy}> marked it cancelled`;
+    throw new AppError('conflict', 'takeover already done', `This take-over is already finished: ${who}.`);
+  }
+  throw new AppError('conflict', `takeover is ${current.status}`, 'This take-over is not waiting for the admin center: only a request whose licenses are done can be marked as cancelled.');
+}
+
+/** After a sync: finishes the take-overs whose subscription it saw deleted in the tenant. */
+export async function finishTakeoversSeenDeleted(ctx: ServiceContext, notices: TakeoverNotices): Promise<string[]> {
+  const finished: string[] = [];
+  for (const id of await findAwaitingSeenDeleted(ctx.prisma)) {
+    if (await completeTakeover(ctx, notices, id, COMPLETED_BY_TENANT)) finished.push(id);
+  }
+  return finished;
 }
 
 export async function rejectTakeover(

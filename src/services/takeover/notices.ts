@@ -17,6 +17,11 @@ export interface TakeoverNotices {
   withdrawn(request: TakeoverDescription): Message;
   /** To the requester: Slack refused the approval message for good (`error` is Slack's code). */
   approvalUndelivered(request: TakeoverDescription, error: string): Message;
+  /**
+   * To the requester, once the users' licenses are done on a tenant where no API cancels a
+   * subscription: cancel it in the admin center, then mark it cancelled.
+   */
+  adminCenterStep(request: TakeoverDescription, timeZone: string): Message;
 }
 
 /** Finds a Slack user by email (users.lookupByEmail); undefined when nobody in Slack has it. */

@@ -11,7 +11,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { findOutboxStatuses } from '../../db/repositories/outbox.js';
 import { findOpenTakeovers, findTakeoverState, insertTakeover, transitionTakeover } from '../../db/repositories/takeovers.js';
 import { AppError } from '../../domain/errors.js';
-import { CANCEL_COMMENT_MAX, CANCEL_REASONS, FieldError, OTHER_REASON, TAKEOVER_KINDS } from '../../domain/takeover.js';
+import { ADMIN_CENTER_SUBSCRIPTIONS_URL, CANCEL_COMMENT_MAX, CANCEL_REASONS, FieldError, OTHER_REASON, TAKEOVER_KINDS } from '../../domain/takeover.js';
 import type { Db } from '../../db/client.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import type { Actor, ServiceContext } from '../context.js';
@@ -72,6 +72,12 @@ async function validate(ctx: ServiceContext, input: TakeoverInput) {
   const open = await findOpenTakeovers(ctx.prisma, subscription.id);
   const undelivered = await undeliveredApprovals(ctx.prisma, open.map((r) => r.id));
   const blocking = open.find((r) => !(r.status === 'PENDING' && undelivered.has(r.id)));
+  if (blocking?.status === 'AWAITING_ADMIN_CENTER') {
+    throw new FieldError(
+      'kind',
+      `A take-over of this subscription already did its license work and waits for the admin center: cancel the subscription there (${ADMIN_CENTER_SUBSCRIPTIONS_URL}), then press *Marked as cancelled* on its request.`,
+    );
+  }
   if (blocking) {
     throw new FieldError(
       'kind',

@@ -15,6 +15,8 @@ export const ACTIONS = {
   /** `/purchases policy all <value>`: value is the Microsoft name of the value. */
   policyAllConfirm: 'policy_all_confirm',
   policyAllCancel: 'policy_all_cancel',
+  /** Under a CSV an admin uploaded to the app's DM: imports it (value: the Slack file id). */
+  importFile: 'import_file',
   /** App Home quick buttons. */
   homeDigest: 'home_digest_post',
   homeRefresh: 'home_refresh',
@@ -26,6 +28,10 @@ export const TAKEOVER_ACTIONS = {
   reject: 'takeover_reject',
   /** On App Home's pending approvals; value: the request id. */
   withdraw: 'takeover_withdraw',
+  /** Microsoft 365: the subscription was cancelled in the admin center (value: the request id). */
+  markedCancelled: 'takeover_marked_cancelled',
+  /** The link to the admin center beside it (a URL button: its click needs only an ack). */
+  adminCenterLink: 'takeover_admin_center_link',
   centralizeAssign: 'centralize_assign',
   centralizeAsk: 'centralize_ask_purchasers',
 } as const;

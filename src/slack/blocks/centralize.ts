@@ -4,7 +4,7 @@
  */
 import { plural } from '../../domain/plural.js';
 import { describeSpend } from '../../domain/spend.js';
-import type { CentralizeNotices, CentralizePlan } from '../../services/centralize.js';
+import type { AfterCancel, CentralizeNotices, CentralizePlan } from '../../services/centralize.js';
 import type { SubscriptionSummary } from '../../services/subscription-summary.js';
 import { TAKEOVER_ACTIONS } from './action-ids.js';
 import type { ActionsBlock, KnownBlock, SlackMessage } from './block-kit.js';
@@ -22,15 +22,16 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     return `• \`${s.shortId}\` ${escapeMrkdwn(s.purchaser?.name ?? 'unknown')} — ${plural(users.length, 'user')}${names.length ? `: ${names.join(', ')}${more}` : ''}`;
   });
   const centralLines = plan.central.map(({ subscription: s, free }) => `• \`${s.shortId}\` ${plural(s.licensesPurchased, 'license')}, ${s.assigned} assigned, *${free} free*`);
-  const outcome =
-    plan.toAssign.length === 0
+  const outcome = plan.licensesPerProduct
+    ? `Nothing to assign in Microsoft 365: a license belongs to the product, not to a subscription, so the ${plural(plan.toAssign.length + plan.skipped.length, 'person', 'people')} holding a self-service ${name} license already hold the license a central subscription gives. What remains is the purchasers cancelling their own subscriptions, so that the central subscriptions' seats (${plural(plan.central.reduce((sum, c) => sum + c.subscription.licensesPurchased, 0), 'license')}) carry everyone.`
+    : plan.toAssign.length === 0
       ? 'Nobody needs a central license: everyone with a self-service license already holds one.'
       : plan.central.length === 0
         ? `${plural(plan.toAssign.length, 'person', 'people')} without a central license, but there is no central ${name} subscription.`
         : plan.missing > 0
           ? `${plural(plan.toAssign.length, 'person', 'people')} without a central license, and ${plural(plan.free, 'central license')} free: *${plan.missing} missing*. Nothing can be assigned until licenses are added (all or nothing).`
           : `Each of the ${plural(plan.toAssign.length, 'person', 'people')} without a central license gets one (${plural(plan.free, 'central license')} free).`;
-  const skipped = plan.skipped.length > 0 ? ` Skipped, as they already hold a central license: ${plural(plan.skipped.length, 'person', 'people')}.` : '';
+  const skipped = plan.skipped.length > 0 && !plan.licensesPerProduct ? ` Skipped, as they already hold a central license: ${plural(plan.skipped.length, 'person', 'people')}.` : '';
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Centralize ${plan.product.name}`, 150) },
     {
@@ -48,7 +49,7 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     { type: 'section', text: mrkdwn(truncate(`*What would happen*\n${outcome}${skipped}`, 3000)) },
   ];
   const buttons: ActionsBlock['elements'] = [];
-  if (plan.toAssign.length > 0 && plan.central.length > 0 && plan.missing === 0) {
+  if (!plan.licensesPerProduct && plan.toAssign.length > 0 && plan.central.length > 0 && plan.missing === 0) {
     buttons.push({
       type: 'button',
       action_id: TAKEOVER_ACTIONS.centralizeAssign,
@@ -97,11 +98,37 @@ export function purchasersAskedMessage(asked: number, alreadyAskedToday: number)
   return note(`:envelope: ${plural(asked, 'purchaser')} will get a direct message asking them to cancel their subscription.${again}`);
 }
 
-export function askToCancelMessage(s: SubscriptionSummary, askedBy: string, timeZone: string): SlackMessage {
+/** What cancelling does to the people who use the subscription, as far as the record knows; and whether some may lose access. */
+function afterCancelLine(name: string, after: AfterCancel): { line: string; mayLose: boolean } {
+  if (after.licensesPerProduct) {
+    const rule = 'In Microsoft 365 a license belongs to the product, not to the subscription that pays for it';
+    if (after.centralSeats === 0) {
+      return { line: `${rule}, and the organisation has no ${name} subscription of its own: the people who use yours lose ${name} when it is cancelled, unless IT buys licenses first.`, mayLose: true };
+    }
+    const seats = `the organisation's own ${name} subscriptions have ${plural(after.centralSeats, 'license')} for the ${plural(after.holders, 'person', 'people')} who hold ${name}`;
+    if (after.centralSeats >= after.holders) return { line: `${rule}, and ${seats}: the people who use yours keep ${name} when you cancel.`, mayLose: false };
+    return { line: `${rule}, and ${seats}, ${after.holders - after.centralSeats} too few: some people may lose ${name} when yours is cancelled, unless IT adds licenses first.`, mayLose: true };
+  }
+  const { users, centrallyLicensed } = after;
+  if (users === 0) return { line: `Nobody holds a license of your ${name} subscription any more.`, mayLose: false };
+  const people = plural(users, 'person', 'people');
+  if (centrallyLicensed === users) return { line: `The ${people} who use your ${name} licenses also hold licenses paid by the organisation, so they keep ${name} when you cancel.`, mayLose: false };
+  if (centrallyLicensed === 0) {
+    return { line: `The ${people} who use your ${name} licenses hold no license paid by the organisation yet: they lose ${name} when you cancel, unless IT gives them one first.`, mayLose: true };
+  }
+  return {
+    line: `${centrallyLicensed} of the ${people} who use your ${name} licenses also hold licenses paid by the organisation; the other ${users - centrallyLicensed} lose ${name} when you cancel, unless IT gives them one first.`,
+    mayLose: true,
+  };
+}
+
+export function askToCancelMessage(s: SubscriptionSummary, afterCancel: AfterCancel, askedBy: string, timeZone: string): SlackMessage {
+  const name = escapeMrkdwn(s.product.name);
+  const { line, mayLose } = afterCancelLine(name, afterCancel);
   const text =
-    `Hello${s.purchaser ? ` ${escapeMrkdwn(s.purchaser.name)}` : ''}, the people who use your ${escapeMrkdwn(s.product.name)} licenses now have licenses paid by the organisation. ` +
-    `Please cancel the subscription you bought: *${escapeMrkdwn(s.product.name)}*, ${plural(s.licensesPurchased, 'license')}, ${renewsLabel(s, timeZone)} (\`${s.shortId}\`). ` +
-    `You can do it in the Microsoft 365 admin center under Billing → Your products. Asked by <@${askedBy}>.`;
+    `Hello${s.purchaser ? ` ${escapeMrkdwn(s.purchaser.name)}` : ''}, IT asks you to cancel the subscription you bought: *${name}*, ${plural(s.licensesPurchased, 'license')}, ${renewsLabel(s, timeZone)} (\`${s.shortId}\`). ` +
+    `${line} ` +
+    `You can cancel it in the Microsoft 365 admin center under Billing → Your products. Asked by <@${askedBy}>${mayLose ? `: reply to them before you cancel if that matters to you` : ''}.`;
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }
 

@@ -6,6 +6,7 @@ import { EXPIRING_DAYS, UNDELIVERED_DAYS } from '../../services/dashboard.js';
 import { ACTIONS, TAKEOVER_ACTIONS } from './action-ids.js';
 import type { HomeView, KnownBlock } from './block-kit.js';
 import { subscriptionLine } from './subscription-line.js';
+import { lastSyncLine } from './sync.js';
 import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
 
 const when = (date: Date | null, timeZone: string) => (date ? formatDateTime(date, timeZone) : 'never');
@@ -19,8 +20,9 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
       type: 'context',
       elements: [
         mrkdwn(
-          `Updated ${formatDateTime(now, timeZone)} (${escapeMrkdwn(timeZone)}) · last digest ${when(dashboard.lastDigestAt, timeZone)} · last sync ${when(dashboard.lastSyncAt, timeZone)}`,
+          `Updated ${formatDateTime(now, timeZone)} (${escapeMrkdwn(timeZone)}) · last digest ${when(dashboard.lastDigestAt, timeZone)} · policies last read ${when(dashboard.lastSyncAt, timeZone)}`,
         ),
+        ...(dashboard.lastTenantSync ? [mrkdwn(truncate(lastSyncLine(dashboard.lastTenantSync, timeZone), 2000))] : []),
       ],
     },
     ...(notice ? [{ type: 'section' as const, text: mrkdwn(notice) }] : []),
@@ -80,6 +82,22 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
   }
   if (expiring.total > expiring.items.length) {
     blocks.push({ type: 'context', elements: [mrkdwn(`…and ${expiring.total - expiring.items.length} more: \`/purchases list expiring:${EXPIRING_DAYS}\``)] });
+  }
+  const awaiting = dashboard.awaitingAdminCenter;
+  if (awaiting.total > 0) {
+    blocks.push(
+      { type: 'divider' },
+      {
+        type: 'section',
+        text: mrkdwn(
+          `*Waiting for the admin center* (${awaiting.total}): licenses done; cancel these subscriptions in the Microsoft 365 admin center, then click *Marked as cancelled* on the request in the admins' channel.\n` +
+            linesWithin(
+              awaiting.items.map((a) => `• ${a.kind === 'move' ? 'Moved users off' : 'Cancel'} \`${a.subscriptionShortId}\`${a.since ? `, licenses done ${formatDateTime(a.since, timeZone)}` : ''}`),
+              2500,
+            ),
+        ),
+      },
+    );
   }
   blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(`*Pending approvals* (${pending.total})`) });
   if (pending.items.length === 0) blocks.push({ type: 'section', text: mrkdwn('No take-over waits for approval.') });

@@ -39,6 +39,17 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
       ),
     });
   }
+  // Outside the paged groups: shown once, on the first page.
+  if (licenses.unattributed.count > 0 && licenses.offset === 0) {
+    const { count, users } = licenses.unattributed;
+    const more = count > users.length ? ` …and ${count - users.length} more` : '';
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `*Not attributed to a subscription* · ${plural(count, 'person', 'people')} hold ${escapeMrkdwn(product.name)} in Microsoft 365, which assigns licenses per product: with several subscriptions, only an import of license holders says whose they are.\n${truncate(users.map((u) => escapeMrkdwn(u.name)).join(', '), 2400)}${more}`,
+      ),
+    });
+  }
   if (licenses.groupCount > licenses.groups.length) {
     const first = licenses.offset + 1;
     const last = licenses.offset + licenses.groups.length;

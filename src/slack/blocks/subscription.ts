@@ -4,6 +4,7 @@ import { ACTIONS } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { isActive } from '../../domain/spend.js';
 import { byWhom } from './people.js';
+import { decisionLine, holdersLine } from './subscription-origin.js';
 import { expiryLabel, priceLabel, purchaserLabel, statusLabel } from './subscription-line.js';
 import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
 
@@ -39,6 +40,13 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
       elements: [mrkdwn(truncate(`Cancelled ${when} ${byWhom(s.cancelledBy)}${why ? `. Reason: ${why}` : ''}`, 2000))],
     });
   }
+  if (details.origin) {
+    const holders = holdersLine(details.origin);
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(truncate(`*Self-service or central:* ${decisionLine(details.origin, timeZone)}${holders ? `\n*Holders:* ${holders}` : ''}`, 2000))],
+    });
+  }
   const userLines = details.users.map((u) => `• ${escapeMrkdwn(u.name)} — ${escapeMrkdwn(u.email)}`);
   const hidden = s.assigned - details.users.length;
   const more = hidden > 0 ? `\n…and ${hidden} more (Export users has them all)` : '';
@@ -46,7 +54,13 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
     type: 'section',
     text: mrkdwn(
       s.assigned === 0
-        ? `*Assigned users*\n${isActive(s) ? 'Nobody holds a license of this subscription.' : 'Nobody: its licenses were removed when it was cancelled.'}`
+        ? `*Assigned users*\n${
+            !isActive(s)
+              ? 'Nobody: its licenses were removed when it was cancelled.'
+              : details.origin?.skuId && details.origin.liveOfSku > 1
+                ? 'None attributed to this subscription (see *Holders* above).'
+                : 'Nobody holds a license of this subscription.'
+          }`
         : `*Assigned users (${s.assigned})*\n${linesWithin(userLines, 2800 - more.length)}${more}`,
     ),
   });

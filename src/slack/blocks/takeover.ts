@@ -4,9 +4,9 @@
  */
 import { plural } from '../../domain/plural.js';
 import { formatDateTime, formatDay } from '../../domain/dates.js';
-import { CANCEL_COMMENT_MAX, CANCEL_REASONS, REJECT_REASON_MAX, type TakeoverField } from '../../domain/takeover.js';
+import { ADMIN_CENTER_SUBSCRIPTIONS_URL, CANCEL_COMMENT_MAX, CANCEL_REASONS, COMPLETED_BY_TENANT, REJECT_REASON_MAX, type TakeoverField } from '../../domain/takeover.js';
 import type { SubscriptionSummary } from '../../services/subscription-summary.js';
-import type { TakeoverDescription } from '../../services/takeover/describe.js';
+import type { LicenseWork, StepUser, TakeoverDescription } from '../../services/takeover/describe.js';
 import type { TakeoverNotices } from '../../services/takeover/notices.js';
 import type { TakeoverOptions } from '../../services/takeover/options.js';
 import { describeSlackRefusal } from '../slack-errors.js';
@@ -145,10 +145,16 @@ export function rejectModal(requestId: string): ModalView {
 
 function whatItDoes(r: TakeoverDescription): string {
   const users = plural(r.usersAffected, 'user');
+  // On Microsoft 365 no public API cancels a subscription: an admin does, in the admin center.
+  const cancelled = r.inTenant ? 'an admin cancels the subscription in the Microsoft 365 admin center (the bot asks for it)' : 'this subscription is cancelled';
   if (r.kind === 'move') {
     const target = r.target ? subscriptionName(r.target) : 'a subscription that no longer exists';
     const free = r.target ? ` (${plural(Math.max(0, r.target.licensesPurchased - r.target.assigned), 'free license')} now)` : '';
-    return `${users} move to ${target}${free}; then this subscription is cancelled.`;
+    return `${users} move to ${target}${free}; then ${cancelled}.`;
+  }
+  if (r.inTenant) {
+    const why = [r.reason, r.comment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ') || 'none given';
+    return `${users} lose access to ${escapeMrkdwn(r.subscription.product.name)} (their license is removed in Microsoft 365); then ${cancelled}. Reason: ${why}${/[.!?]$/.test(why) ? '' : '.'}`;
   }
   const why = [r.reason, r.comment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ');
   const sentence = why || 'none given';
@@ -168,9 +174,63 @@ function purchaserLine(r: TakeoverDescription): string | undefined {
   }
 }
 
+/** Names shown in one line of the license work before "and N more". */
+const NAMES_SHOWN = 10;
+
+/** A name, an email or one of Microsoft's reasons, short enough that ten of them fit a line. */
+const short = (text: string, max = 80) => escapeMrkdwn(truncate(text, max));
+
+function names(users: StepUser[], describe: (u: StepUser) => string = (u) => short(u.name)): string {
+  const shown = users.slice(0, NAMES_SHOWN).map(describe);
+  return users.length > NAMES_SHOWN ? `${shown.join(', ')} and ${users.length - NAMES_SHOWN} more` : shown.join(', ');
+}
+
+const groupList = (groups: string[]) => (groups.length === 0 ? 'a group' : `group${groups.length === 1 ? '' : 's'} ${groups.map((g) => `\`${short(g, 40)}\``).join(', ')}`);
+
+/** Who was done and who was not, each with Microsoft's cause: the license work of a Microsoft 365 take-over. */
+export function licenseWorkLines(work: LicenseWork, kind: TakeoverDescription['kind']): string[] {
+  const lines: string[] = [];
+  if (work.done.length > 0) {
+    lines.push(`${kind === 'move' ? 'Moved' : 'License removed from'} ${plural(work.done.length, 'user')}: ${names(work.done)}.`);
+    const keeping = work.done.filter((u) => u.groups.length > 0);
+    if (keeping.length > 0) lines.push(`Still licensed through their groups: ${names(keeping, (u) => `${short(u.name)} (${groupList(u.groups)})`)}.`);
+  }
+  if (work.gone.length > 0) lines.push(`Nothing to change for ${plural(work.gone.length, 'user')} (no longer holding it): ${names(work.gone)}.`);
+  if (work.group.length > 0) {
+    lines.push(
+      `:warning: Not changed, the license comes from a group (change the group's licenses or membership): ${names(work.group, (u) => `${short(u.name)} (${groupList(u.groups)})`)}.`,
+    );
+  }
+  if (work.refused.length > 0) {
+    lines.push(`:x: Refused by Microsoft 365: ${names(work.refused, (u) => `${short(u.name)} (${short(u.email)}): ${short(u.reason ?? 'refused', 200)}`)}`);
+  }
+  if (work.waiting.length > 0 || work.notYet > 0) {
+    const waiting = work.waiting.length > 0 ? `${names(work.waiting, (u) => `${short(u.name)} (${short(u.email)}): ${short(u.reason ?? 'failed', 200)}`)}` : '';
+    const notYet = work.notYet > 0 ? `${waiting ? '; ' : ''}${plural(work.notYet, 'user')} not tried yet` : '';
+    lines.push(`:hourglass_flowing_sand: Not done yet: ${waiting}${notYet}.`);
+  }
+  return lines;
+}
+
+/** What is left once the users' licenses are done on Microsoft 365: no public API cancels a subscription. */
+function adminCenterLine(r: TakeoverDescription): string {
+  return `*Cancel the subscription in the Microsoft 365 admin center* (<${ADMIN_CENTER_SUBSCRIPTIONS_URL}|Billing › Your products>, ${escapeMrkdwn(r.subscription.product.name)} \`${r.subscription.shortId}\`): no public API cancels a subscription. Then click *Marked as cancelled*; a tenant sync that sees it deleted also finishes this request.`;
+}
+
 function outcomeLine(r: TakeoverDescription, timeZone: string): string {
   const when = (d: Date | null) => (d ? formatDateTime(d, timeZone) : 'an unknown time');
   switch (r.status) {
+    case 'AWAITING_ADMIN_CENTER':
+      return `:hourglass_flowing_sand: *Licenses done; waiting for the admin center.* Approved by <@${r.decidedBy}> on ${when(r.decidedAt)}.${
+        r.kind === 'cancel' && !r.licenseWork ? ' Nobody’s license was removed: no user is attributed to this subscription in the record.' : ''
+      }`;
+    case 'DONE': {
+      const how =
+        r.completedBy === COMPLETED_BY_TENANT
+          ? `a tenant sync saw it deleted in Microsoft 365 on ${when(r.completedAt)}`
+          : `<@${r.completedBy}> marked it cancelled in the admin center on ${when(r.completedAt)}`;
+      return `:white_check_mark: *Done.* Approved by <@${r.decidedBy}> on ${when(r.decidedAt)}; ${how}.`;
+    }
     case 'EXECUTED':
       return `:white_check_mark: *Done.* Approved by <@${r.decidedBy}> on ${when(r.decidedAt)}: ${r.kind === 'move' ? `${plural(r.usersAffected, 'user')} moved` : `${plural(r.usersAffected, 'license')} removed`}, subscription cancelled.`;
     case 'FAILED':
@@ -228,28 +288,99 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
       ],
     });
   } else {
-    const lines = [outcomeLine(r, timeZone), ...(r.status === 'EXECUTED' ? [purchaserLine(r)] : [])].filter(Boolean);
-    blocks.push({ type: 'section', text: mrkdwn(truncate(lines.join('\n'), 3000)) });
+    const told = r.status === 'EXECUTED' || r.status === 'AWAITING_ADMIN_CENTER' || r.status === 'DONE';
+    const lines = [
+      outcomeLine(r, timeZone),
+      ...(r.licenseWork ? licenseWorkLines(r.licenseWork, r.kind) : []),
+      ...(r.status === 'APPROVED' && r.licenseWork ? ['The bot tries the rest again in about 15 minutes.'] : []),
+      ...(r.status === 'AWAITING_ADMIN_CENTER' ? [adminCenterLine(r)] : []),
+      ...(told ? [purchaserLine(r)] : []),
+    ].filter((line): line is string => Boolean(line));
+    // One section per line: a long list of names cannot push who was not done out of the message.
+    for (const line of lines) blocks.push({ type: 'section', text: mrkdwn(truncate(line, 3000)) });
+    if (r.status === 'AWAITING_ADMIN_CENTER') {
+      blocks.push({
+        type: 'actions',
+        block_id: 'takeover_admin_center',
+        elements: [
+          {
+            type: 'button',
+            action_id: TAKEOVER_ACTIONS.markedCancelled,
+            style: 'primary',
+            text: plain('Marked as cancelled'),
+            value: r.id,
+            confirm: {
+              title: plain('Cancelled in the admin center?', 100),
+              text: plain(truncate(`Only once ${r.subscription.product.name} subscription ${r.subscription.shortId} is cancelled in the Microsoft 365 admin center: the bot then records it as cancelled.`, 300), 300),
+              confirm: plain('It is cancelled', 30),
+              deny: plain('Not yet', 30),
+            },
+          },
+          { type: 'button', action_id: TAKEOVER_ACTIONS.adminCenterLink, text: plain('Open the admin center'), url: ADMIN_CENTER_SUBSCRIPTIONS_URL },
+        ],
+      });
+    }
   }
-  const status = r.status === 'PENDING' ? 'waiting for approval' : r.status.toLowerCase();
+  const status = r.status === 'PENDING' ? 'waiting for approval' : r.status === 'AWAITING_ADMIN_CENTER' ? 'waiting for the admin center' : r.status.toLowerCase();
   return { text: truncate(`Take-over request (${status}): ${r.kind} ${escapeMrkdwn(r.subscription.product.name)} ${r.subscription.shortId}`, 3000), blocks };
+}
+
+/** Whose licenses the moved users hold now: the organisation's only when the target is central. */
+function movedToLabel(r: TakeoverDescription): string {
+  const target = r.target;
+  if (!target) return 'licenses of another subscription';
+  if (!target.isSelfService) return 'licenses paid by the organisation';
+  return `licenses of another self-service subscription, bought by ${escapeMrkdwn(target.purchaser?.name ?? 'someone the record does not name')}`;
 }
 
 export function purchaserNoticeMessage(r: TakeoverDescription, timeZone: string): SlackMessage {
   const s = r.subscription;
+  if (r.status === 'AWAITING_ADMIN_CENTER') return purchaserNoticeBeforeAdminCenter(r, timeZone);
   const bought = `your ${escapeMrkdwn(s.product.name)} subscription (${plural(s.licensesPurchased, 'license')}, bought ${formatDay(s.purchasedAt, timeZone)})`;
   const who = `<@${r.decidedBy}> approved it at the request of <@${r.requestedBy}>`;
   const meaning =
     r.kind === 'move'
-      ? `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses now have licenses paid by the organisation and keep their access. Your subscription is cancelled, so you will not be charged for it again.`
+      ? `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses now have ${movedToLabel(r)} and keep their access. Your subscription is cancelled, so you will not be charged for it again.`
       : `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses no longer have ${escapeMrkdwn(s.product.name)}. Your subscription is cancelled, so you will not be charged for it again.${r.reason ? ` Reason: ${escapeMrkdwn(r.reason)}.` : ''}`;
-  const what = r.kind === 'move' ? 'moved its users to a subscription managed by IT' : 'cancelled it';
+  const what = r.kind === 'move' ? `moved its users to ${r.target?.isSelfService === false ? 'a subscription managed by IT' : 'another subscription'}` : 'cancelled it';
   const text = `The IT admins took over ${bought}: they ${what}. ${who}.\n${meaning}\nQuestions? Reply to <@${r.decidedBy}>.`;
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }
 
+/** To the requester: the licenses are done; the subscription is cancelled by hand in the admin center. */
+export function adminCenterStepMessage(r: TakeoverDescription, timeZone: string): SlackMessage {
+  const lines = [
+    `Your take-over of ${subscriptionName(r.subscription)} was approved by <@${r.decidedBy}> on ${r.decidedAt ? formatDateTime(r.decidedAt, timeZone) : 'an unknown date'} and its users' licenses are done.`,
+    ...(r.licenseWork ? licenseWorkLines(r.licenseWork, r.kind) : []),
+    adminCenterLine(r).replace('Then click *Marked as cancelled*', 'Then click *Marked as cancelled* on the request in the admins’ channel'),
+  ];
+  return { text: truncate(lines.join('\n'), 3000), blocks: lines.map((line) => ({ type: 'section' as const, text: mrkdwn(truncate(line, 3000)) })) };
+}
+
 export function rejectedMessage(r: TakeoverDescription): SlackMessage {
   const text = `Your take-over request for ${subscriptionName(r.subscription)} was rejected by <@${r.decidedBy}>${r.rejectReason ? `: ${escapeMrkdwn(r.rejectReason)}` : '.'}`;
+  return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
+}
+
+/**
+ * To the purchaser on Microsoft 365, where the bot changed the licenses but cannot cancel the
+ * subscription: what happened to their users, and that an admin cancels the subscription itself.
+ */
+function purchaserNoticeBeforeAdminCenter(r: TakeoverDescription, timeZone: string): SlackMessage {
+  const s = r.subscription;
+  const bought = `your ${escapeMrkdwn(s.product.name)} subscription (${plural(s.licensesPurchased, 'license')}, bought ${formatDay(s.purchasedAt, timeZone)})`;
+  const who = `<@${r.decidedBy}> approved it at the request of <@${r.requestedBy}>`;
+  const count = r.usersAffected;
+  const refused = r.licenseWork?.refused.length ?? 0;
+  const meaning =
+    r.kind === 'move'
+      ? `The ${plural(count, 'person', 'people')} who used its licenses now hold ${movedToLabel(r)} and keep their access.${
+          refused > 0 ? ` Microsoft 365 refused to move ${refused} more; the IT admins have the details.` : ''
+        }`
+      : count > 0
+        ? `The ${plural(count, 'person', 'people')} who used its licenses no longer have ${escapeMrkdwn(s.product.name)}.${r.reason ? ` Reason: ${escapeMrkdwn(r.reason)}.` : ''}`
+        : `No license was removed.${r.reason ? ` Reason: ${escapeMrkdwn(r.reason)}.` : ''}`;
+  const text = `The IT admins are taking over ${bought}. ${who}.\n${meaning}\nThe subscription itself will be cancelled by an admin in the Microsoft 365 admin center; you need not do anything, and it is not charged again once cancelled.\nQuestions? Reply to <@${r.decidedBy}>.`;
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }
 
@@ -277,4 +408,5 @@ export const takeoverNotices: TakeoverNotices = {
   rejected: rejectedMessage,
   withdrawn: withdrawnMessage,
   approvalUndelivered: approvalUndeliveredMessage,
+  adminCenterStep: adminCenterStepMessage,
 };

@@ -25,6 +25,10 @@ export async function postExport(
   } finally {
     await csv.dispose();
   }
-  const text = `Uploaded \`${csv.filename}\` (${plural(csv.rows, 'user')}) to this conversation.`;
+  const unattributed =
+    csv.unattributed > 0
+      ? ` ${csv.unattributed} of them hold the product in Microsoft 365 without being attributed to a subscription: their rows have no subscription id.`
+      : '';
+  const text = `Uploaded \`${csv.filename}\` (${plural(csv.rows, 'user')}) to this conversation.${unattributed}`;
   await respond(ephemeral({ text, blocks: [{ type: 'section', text: mrkdwn(`:page_facing_up: ${text}`) }] }));
 }

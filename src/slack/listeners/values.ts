@@ -6,8 +6,10 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
+import { PRODUCT_KEY_SOURCE } from '../../domain/products.js';
 
-export const PRODUCT_ID = z.string().regex(/^[A-Za-z0-9]{1,40}$/);
+/** A product's id as the bot's buttons carry it (see domain/products.ts). */
+export const PRODUCT_ID = z.string().regex(new RegExp(`^${PRODUCT_KEY_SOURCE}$`));
 
 function checked<T>(schema: z.ZodType<T>, value: unknown, userMessage: string, what: string): T {
   const parsed = schema.safeParse(value);

@@ -63,6 +63,7 @@ const BULK_TRANSACTION = { timeout: 60_000 };
 
 export function createLocalSubscriptionTenant(prisma: PrismaClient): SubscriptionTenant {
   return {
+    licensesPerProduct: false,
     moveUsers: (input: MoveUsersInput) =>
       refusable(() =>
         prisma.$transaction(async (tx) => {

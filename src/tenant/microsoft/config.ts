@@ -95,6 +95,15 @@ export const microsoftEnvShape = {
       .max(10, 'must be between 0 and 10')
       .default(4),
   ),
+  MS_LICENSE_PACE_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(0, 'must be between 0 and 10000')
+      .max(10_000, 'must be between 0 and 10000')
+      .default(200),
+  ),
 };
 
 const microsoftEnvSchema = z.object(microsoftEnvShape);
@@ -140,6 +149,8 @@ export interface MicrosoftConfig {
   loginUrl: string;
   httpTimeoutMs: number;
   maxRetries: number;
+  /** The pause between two users' license changes (a take-over changes one user at a time). */
+  licensePaceMs: number;
 }
 
 /** For an env that passed `addMicrosoftEnvIssues` (e.g. the merged app config). */
@@ -163,6 +174,7 @@ export function toMicrosoftConfig(env: MicrosoftEnv): MicrosoftConfig {
     loginUrl: env.MS_LOGIN_URL.replace(/\/+$/, ''),
     httpTimeoutMs: env.MS_HTTP_TIMEOUT_MS,
     maxRetries: env.MS_MAX_RETRIES,
+    licensePaceMs: env.MS_LICENSE_PACE_MS,
   };
 }
 

@@ -30,6 +30,7 @@ describe('the Microsoft configuration', () => {
         loginUrl: 'https://login.microsoftonline.com',
         httpTimeoutMs: 30_000,
         maxRetries: 4,
+        licensePaceMs: 200,
       },
     });
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMicrosoftTenant, type MicrosoftTenant } from '../../../src/tenant/microsoft/index.js';
-import { loadMicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
+import type { MicrosoftTenant } from '../../../src/tenant/microsoft/index.js';
+import { microsoftTenantOf } from '../../support/microsoft.js';
 import {
   DEMO_USERS,
   demoGraphTenant,
@@ -19,21 +19,11 @@ describe('the Microsoft directory and licenses, built from the configuration', (
 
   beforeEach(async () => {
     fake = await startFakeMicrosoft({ graph: demoGraphTenant(NOW), graphPageSize: 5, now: () => NOW });
-    const env = {
-      MS_TENANT_ID: fake.tenantId,
-      MS_CLIENT_ID: fake.clientId,
-      MS_CLIENT_SECRET: fake.clientSecret,
-      MS_LOGIN_URL: fake.url,
-      MS_LICENSING_URL: fake.url,
-      MS_GRAPH_URL: fake.url,
-      MS_MAX_RETRIES: '0',
-    };
-    const loaded = loadMicrosoftConfig(env);
-    if (!loaded.ok) throw new Error(loaded.message);
-    tenant = createMicrosoftTenant(loaded.config, {
-      debug: (...args) => logged.push(args),
-      warn: (...args) => logged.push(args),
-    });
+    tenant = microsoftTenantOf(
+      fake,
+      { MS_MAX_RETRIES: '0' },
+      { debug: (...args) => logged.push(args), warn: (...args) => logged.push(args) },
+    );
   });
 
   afterEach(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadMicrosoftConfig, type MicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
+import type { MicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
 import { createGraphClient, type GraphClientOptions, type GraphLogEntry } from '../../../src/tenant/microsoft/graph-client.js';
 import { createLicensingClient } from '../../../src/tenant/microsoft/licensing-client.js';
 import { createMicrosoftCredential } from '../../../src/tenant/microsoft/token.js';
@@ -12,6 +12,7 @@ import {
   type FakeMicrosoft,
 } from '../../../src/devkit/microsoft-fake/index.js';
 import { appErrorOf } from '../../support/app-error.js';
+import { microsoftConfig } from '../../support/microsoft.js';
 
 const NOW = new Date('2025-06-02T09:00:00Z');
 const POWER_BI_PRO = 'f8a1db68-be16-40ed-86d5-cb42ce701560';
@@ -42,16 +43,7 @@ describe('the Graph client', () => {
 
   beforeEach(async () => {
     fake = await startFakeMicrosoft({ graph: demoGraphTenant(NOW), graphPageSize: 3, now: () => NOW });
-    const loaded = loadMicrosoftConfig({
-      MS_TENANT_ID: fake.tenantId,
-      MS_CLIENT_ID: fake.clientId,
-      MS_CLIENT_SECRET: fake.clientSecret,
-      MS_LOGIN_URL: fake.url,
-      MS_LICENSING_URL: fake.url,
-      MS_GRAPH_URL: fake.url,
-    });
-    if (!loaded.ok) throw new Error(loaded.message);
-    config = loaded.config;
+    config = microsoftConfig(fake);
     sleeps = [];
     logs = [];
   });

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadMicrosoftConfig, type MicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
 import { createLicensingClient, type LicensingLogEntry } from '../../../src/tenant/microsoft/licensing-client.js';
 import { createMicrosoftPolicyTenant } from '../../../src/tenant/microsoft/policy-tenant.js';
-import { microsoftEnv } from '../../support/microsoft.js';
+import { microsoftConfig } from '../../support/microsoft.js';
 import { createMicrosoftCredential } from '../../../src/tenant/microsoft/token.js';
 import type { PolicyTenant } from '../../../src/tenant/port.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../../../src/devkit/microsoft-fake/index.js';
@@ -10,9 +9,7 @@ import { appErrorOf } from '../../support/app-error.js';
 
 /** Wires the adapter the way the composition root will: env -> config -> credential -> client. */
 function tenantFor(fake: FakeMicrosoft, env: Record<string, string> = {}) {
-  const loaded = loadMicrosoftConfig(microsoftEnv(fake, env));
-  if (!loaded.ok) throw new Error(loaded.message);
-  const config: MicrosoftConfig = loaded.config;
+  const config = microsoftConfig(fake, env);
   const logs: LicensingLogEntry[] = [];
   const client = createLicensingClient({
     baseUrl: config.licensingUrl,

@@ -22,7 +22,9 @@ export function centralizeAskCallback(deps: SlackDeps) {
     await ack();
     await replyingErrors(respond, logger, async () => {
       const value = buttonValue(action, PRODUCT_ID, 'a product id');
-      const { asked, alreadyAskedToday } = await askPurchasersToCancel(deps.context(), deps.notices.centralize, { slackUserId: body.user.id }, value);
+      const { asked, alreadyAskedToday } = await askPurchasersToCancel(deps.context(), deps.notices.centralize, { slackUserId: body.user.id }, value, {
+        licensesPerProduct: deps.subscriptionTenant.licensesPerProduct,
+      });
       deps.kickOutbox();
       await respond(ephemeral(purchasersAskedMessage(asked, alreadyAskedToday)));
     });

@@ -5,12 +5,13 @@ import type { SlackDeps } from '../../deps.js';
 import { centralizeAskCallback, centralizeAssignCallback } from './centralize.js';
 import { exportProductCallback, exportSubscriptionCallback } from './export-users.js';
 import { homeDigestCallback, homeRefreshCallback } from './home-buttons.js';
+import { importFileCallback } from './import-file.js';
 import { licensesPageCallback } from './licenses-page.js';
 import { listPageCallback } from './list-page.js';
 import { policyAllCancelCallback, policyAllConfirmCallback } from './policy-all.js';
 import { policySelectCallback } from './policy-select.js';
 import { showSubscriptionCallback } from './show-subscription.js';
-import { takeoverApproveCallback, takeoverRejectCallback } from './takeover-decide.js';
+import { linkButtonCallback, takeoverApproveCallback, takeoverMarkedCancelledCallback, takeoverRejectCallback } from './takeover-decide.js';
 import { takeoverOpenCallback } from './takeover-open.js';
 import { takeoverWithdrawCallback } from './takeover-withdraw.js';
 
@@ -28,9 +29,12 @@ export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.takeover, takeoverOpenCallback(deps));
   app.action(TAKEOVER_ACTIONS.approve, takeoverApproveCallback(deps));
   app.action(TAKEOVER_ACTIONS.reject, takeoverRejectCallback(deps));
+  app.action(TAKEOVER_ACTIONS.markedCancelled, takeoverMarkedCancelledCallback(deps));
+  app.action(TAKEOVER_ACTIONS.adminCenterLink, linkButtonCallback);
   app.action(TAKEOVER_ACTIONS.withdraw, takeoverWithdrawCallback(deps));
   app.action(TAKEOVER_ACTIONS.centralizeAssign, centralizeAssignCallback(deps));
   app.action(TAKEOVER_ACTIONS.centralizeAsk, centralizeAskCallback(deps));
   app.action(ACTIONS.homeRefresh, homeRefreshCallback(deps));
   app.action(ACTIONS.homeDigest, homeDigestCallback(deps));
+  app.action(ACTIONS.importFile, importFileCallback(deps));
 }

@@ -1,9 +1,11 @@
 /**
  * Approve and Reject on a take-over request in the admins' channel. Approve runs the take-over
- * (once, whoever clicks how often); Reject opens a modal for an optional reason.
+ * (once, whoever clicks how often); Reject opens a modal for an optional reason. On Microsoft
+ * 365, Marked as cancelled finishes a take-over whose subscription an admin cancelled in the
+ * admin center.
  */
 import { z } from 'zod';
-import { approveTakeover, assertPending } from '../../../services/takeover/decide.js';
+import { approveTakeover, assertPending, markCancelledInAdminCenter } from '../../../services/takeover/decide.js';
 import { refreshHomesAfterChange } from '../../app-home.js';
 import { rejectModal } from '../../blocks/takeover.js';
 import type { SlackDeps } from '../../deps.js';
@@ -46,4 +48,21 @@ export function takeoverRejectCallback(deps: SlackDeps) {
       }
     });
   };
+}
+
+export function takeoverMarkedCancelledCallback(deps: SlackDeps) {
+  return async ({ action, body, ack, respond, client, logger }: ActionArgs) => {
+    await ack();
+    await replyingErrors(respond, logger, async () => {
+      const value = buttonValue(action, REQUEST_ID, 'a take-over request id');
+      await markCancelledInAdminCenter(deps.context(), deps.notices.takeover, { slackUserId: body.user.id }, value);
+      deps.kickOutbox();
+      await refreshHomesAfterChange(client, deps, logger);
+    });
+  };
+}
+
+/** A link button (the admin center): Slack still sends the click, which needs only its ack. */
+export async function linkButtonCallback({ ack }: ActionArgs): Promise<void> {
+  await ack();
 }

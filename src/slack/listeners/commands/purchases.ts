@@ -24,6 +24,14 @@ import { findRequestId, withdrawTakeover } from '../../../services/takeover/deci
 import { withdrawnReply } from '../../blocks/takeover.js';
 import { refreshHomesAfterChange } from '../../app-home.js';
 import type { CommandArgs } from '../args.js';
+import { isAppError } from '../../../domain/errors.js';
+import { markSubscription } from '../../../services/mark-subscription.js';
+import { runSyncExclusive } from '../../../services/sync-tenant.js';
+import { importReportMessage, noUploadMessage } from '../../blocks/import.js';
+import { markMessage } from '../../blocks/mark.js';
+import { nothingToSyncMessage, syncFailedMessage, syncRunMessage } from '../../blocks/sync.js';
+import { latestUploadedCsv } from '../../uploaded-files.js';
+import { importUploadedFile } from '../import-upload.js';
 
 export function purchasesCallback(deps: SlackDeps) {
   return async ({ command, ack, respond, client, logger }: CommandArgs) => {
@@ -59,7 +67,7 @@ export function purchasesCallback(deps: SlackDeps) {
           await openTakeoverModal(client, deps, command.trigger_id, parsed.subscription);
           return;
         case 'centralize':
-          await respond(ephemeral(centralizeMessage(await centralizePlan(ctx, parsed.product))));
+          await respond(ephemeral(centralizeMessage(await centralizePlan(ctx, parsed.product, { licensesPerProduct: deps.subscriptionTenant.licensesPerProduct }))));
           return;
         case 'withdraw': {
           const withdrawn = await withdrawTakeover(ctx, deps.notices.takeover, { slackUserId: command.user_id }, await findRequestId(ctx, parsed.request));
@@ -83,6 +91,37 @@ export function purchasesCallback(deps: SlackDeps) {
         case 'policy-all':
           await respond(ephemeral(policyAllConfirmMessage(await planAllPolicies(ctx, policyDeps(deps), parsed.value))));
           return;
+        case 'sync': {
+          if (!deps.tenantSync) {
+            await respond(ephemeral(nothingToSyncMessage()));
+            return;
+          }
+          let run;
+          try {
+            run = await runSyncExclusive(ctx, { ...deps.tenantSync, actor: { slackUserId: command.user_id } });
+          } catch (error) {
+            if (!isAppError(error)) throw error;
+            await respond(ephemeral(syncFailedMessage(error.userMessage)));
+            return;
+          }
+          await respond(ephemeral(syncRunMessage(run, ctx.timeZone)));
+          deps.kickOutbox();
+          await refreshHomesAfterChange(client, deps, logger);
+          return;
+        }
+        case 'mark':
+          await respond(ephemeral(markMessage(await markSubscription(ctx, { slackUserId: command.user_id }, { ref: parsed.subscription, selfService: parsed.selfService }))));
+          return;
+        case 'import': {
+          const file = await latestUploadedCsv(client, command.user_id);
+          if (!file) {
+            await respond(ephemeral(noUploadMessage()));
+            return;
+          }
+          const report = await importUploadedFile(client, deps, { userId: command.user_id, fileId: file.id, product: parsed.product });
+          await respond(ephemeral(importReportMessage(report, ctx.timeZone)));
+          return;
+        }
       }
     });
   };
