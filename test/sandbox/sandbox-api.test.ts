@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { ADMIN_CHANNEL, GENERAL_CHANNEL, SANDBOX_USERS } from '../../src/sandbox/workspace.js';
+import { eventually } from '../support/eventually.js';
 import { recordingLogger } from '../support/bot.js';
 
 const [alice, bob, nina] = SANDBOX_USERS;
@@ -66,13 +67,13 @@ describe('the sandbox API', () => {
 
   it('sends a slash command to the bot and shows the reply only to the user who typed it', async () => {
     expect((await post('/api/command', { user: alice.id, channel: GENERAL_CHANNEL.id, text: '/purchases list' })).status).toBe(200);
-    await vi.waitFor(async () => expect(channel(await state(alice.id), GENERAL_CHANNEL.id).map((m) => m.text)).toContainEqual(expect.stringContaining('self-service subscriptions')));
+    await eventually(async () => expect(channel(await state(alice.id), GENERAL_CHANNEL.id).map((m) => m.text)).toContainEqual(expect.stringContaining('self-service subscriptions')));
     expect(channel(await state(nina.id), GENERAL_CHANNEL.id)).toEqual([]);
   });
 
   it("shows the bot's refusal of a non-admin as the app's ephemeral message", async () => {
     await post('/api/command', { user: nina.id, channel: ADMIN_CHANNEL.id, text: '/purchases list' });
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(channel(await state(nina.id), ADMIN_CHANNEL.id)).toContainEqual(expect.objectContaining({ ephemeral: true, text: expect.stringContaining('only purchase-governance admins') })),
     );
     expect(channel(await state(nina.id), ADMIN_CHANNEL.id).some((m) => m.fromSlack)).toBe(false);
@@ -81,7 +82,7 @@ describe('the sandbox API', () => {
   it('sends a click on a Show button of an ephemeral list to the bot, which shows the subscription to the clicker', async () => {
     await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/purchases list' });
     let list: Message | undefined;
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       list = channel(await state(alice.id), ADMIN_CHANNEL.id).find((m) => m.text.includes('self-service subscriptions'));
       expect(list?.ephemeral).toBe(true);
     });
@@ -98,7 +99,7 @@ describe('the sandbox API', () => {
       action: { action_id: 'subscription_show', block_id: row!.block_id, value: button!.value },
     });
     expect(status).toBe(200);
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       const shown = channel(await state(alice.id), ADMIN_CHANNEL.id).find((m) => JSON.stringify(m.blocks ?? []).includes('(self-service)'));
       expect(shown?.ephemeral).toBe(true);
       expect(JSON.stringify(shown?.blocks)).toMatch(/Purchaser.*Licenses/s);
@@ -134,7 +135,7 @@ describe('the sandbox API', () => {
     const { status } = await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: typed });
     expect(status).toBe(200);
     let reply = '';
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       reply = channel(await state(alice.id), ADMIN_CHANNEL.id).map((m) => m.text).find((text) => text.includes('No product matches')) ?? '';
       expect(reply).not.toBe('');
     });
@@ -156,7 +157,7 @@ describe('the sandbox API', () => {
   it('serves an exported file with its bytes and name', async () => {
     await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/purchases export Visio Plan 2' });
     let url = '';
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       url = channel(await state(alice.id), ADMIN_CHANNEL.id).flatMap((m) => m.files ?? [])[0]?.url ?? '';
       expect(url).not.toBe('');
     });

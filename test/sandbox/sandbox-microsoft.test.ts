@@ -20,7 +20,7 @@ const VISIO_OF_ANA = '5e1f0000-0000-4000-8000-000000000003';
  * on its own: a step shows up when it has happened. This only bounds how long a failure takes to
  * be reported on a machine whose cores other work shares.
  */
-const SHOWS_UP = { timeout: 10_000 };
+const SHOWS_UP = { timeout: 15_000, interval: 50 };
 
 let sandbox: Sandbox;
 let dir: string;

@@ -1,7 +1,8 @@
 import type { AddressInfo, Server } from 'node:net';
 import { App, LogLevel, verifySlackRequest } from '@slack/bolt';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
+import { eventually } from '../support/eventually.js';
 import {
   buildBlockActionsPayload,
   buildViewSubmissionPayload,
@@ -132,7 +133,7 @@ describe('requests sent to a Bolt HTTP receiver', () => {
   it('deliver a slash command form-encoded, with a response_url and trigger_id from the emulator', async () => {
     const result = await sendSlashCommand(target, { command: '/purchases', text: 'list', user_id: ana.id, channel_id: channel });
     expect(result.status).toBe(200);
-    await vi.waitFor(() => expect(emulator.messages(channel).map((m) => m.text)).toContain('Page 1'));
+    await eventually(() => expect(emulator.messages(channel).map((m) => m.text)).toContain('Page 1'));
     expect(seen.commands[0]).toMatchObject({
       command: '/purchases',
       text: 'list',
@@ -155,7 +156,7 @@ describe('requests sent to a Bolt HTTP receiver', () => {
 
   it('deliver a button click from a message, whose respond() replaces that message', async () => {
     await sendSlashCommand(target, { command: '/purchases', text: 'list', user_id: ana.id, channel_id: channel });
-    await vi.waitFor(() => expect(emulator.messages(channel)).toHaveLength(1));
+    await eventually(() => expect(emulator.messages(channel)).toHaveLength(1));
     const page = emulator.messages(channel)[0];
     const payload = buildBlockActionsPayload(emulator, {
       user_id: ana.id,
@@ -164,7 +165,7 @@ describe('requests sent to a Bolt HTTP receiver', () => {
     });
     expect(payload.actions).toEqual([expect.objectContaining({ type: 'button', block_id: 'nav', value: 'cursor-2' })]);
     expect((await sendInteraction(target, payload)).status).toBe(200);
-    await vi.waitFor(() => expect(emulator.message(channel, page?.ts ?? '')?.text).toBe('Page for cursor-2'));
+    await eventually(() => expect(emulator.message(channel, page?.ts ?? '')?.text).toBe('Page for cursor-2'));
   });
 
   it('refuse to build a click on an element that is not rendered', () => {
@@ -175,7 +176,7 @@ describe('requests sent to a Bolt HTTP receiver', () => {
 
   it('deliver a modal submission with the state Slack would send', async () => {
     await sendSlashCommand(target, { command: '/purchases', text: 'modal', user_id: ana.id, channel_id: channel });
-    await vi.waitFor(() => expect(emulator.openViews(ana.id)).toHaveLength(1));
+    await eventually(() => expect(emulator.openViews(ana.id)).toHaveLength(1));
     const [view] = emulator.openViews(ana.id);
     if (!view) throw new Error('no modal opened');
     const payload = buildViewSubmissionPayload(emulator, {
@@ -200,7 +201,7 @@ describe('requests sent to a Bolt HTTP receiver', () => {
 
   it('deliver a form submission with the empty entries Slack sends for inputs left empty', async () => {
     await sendSlashCommand(target, { command: '/purchases', text: 'modal', user_id: ana.id, channel_id: channel });
-    await vi.waitFor(() => expect(emulator.openViews(ana.id)).toHaveLength(1));
+    await eventually(() => expect(emulator.openViews(ana.id)).toHaveLength(1));
     const [view] = emulator.openViews(ana.id);
     if (!view) throw new Error('no modal opened');
     const values = formValues(view, { reason: { text: '' } });
@@ -218,6 +219,6 @@ describe('requests sent to a Bolt HTTP receiver', () => {
   it('deliver an event in its event_callback envelope', async () => {
     const result = await sendEvent(target, { type: 'app_home_opened', user: ana.id, channel: emulator.dmChannel(ana.id), tab: 'home' });
     expect(result.status).toBe(200);
-    await vi.waitFor(() => expect(emulator.homeView(ana.id)?.blocks).toHaveLength(1));
+    await eventually(() => expect(emulator.homeView(ana.id)?.blocks).toHaveLength(1));
   });
 });
