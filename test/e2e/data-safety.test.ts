@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startBot, type BotOptions } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
+import { eventually } from '../support/eventually.js';
 import { recordingLogger } from '../support/bot.js';
 import { useOwnFiles } from '../support/own-files.js';
 
@@ -76,8 +77,7 @@ describe('the database file, before and while the bot runs', () => {
     const healthy = await fetch(`http://127.0.0.1:${bot.port}/health`);
     expect(healthy.status).toBe(200);
     rmSync(folder, { recursive: true, force: true });
-    const deadline = Date.now() + 3000;
-    while (lost.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    await eventually(() => expect(lost).not.toEqual([]));
     expect(lost).toEqual([['The database folder has disappeared.']]);
     const sick = await fetch(`http://127.0.0.1:${bot.port}/health`);
     expect(sick.status).toBe(503);

@@ -6,6 +6,7 @@ import { startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/client.js';
 import type { SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
+import { eventually } from '../support/eventually.js';
 import { ADMIN_A, ADMIN_CHANNEL, DEMO_USERS, recordingLogger } from '../support/bot.js';
 import { useOwnFiles } from '../support/own-files.js';
 import { sendSlashCommand } from '../support/slack-requests.js';
@@ -55,9 +56,7 @@ describe('stopping the bot while Slack hangs', () => {
     target.emulator.failNext('views.open', { hang: true }, 5);
     expect((await sendSlashCommand(target, { command: '/purchases', text: 'digest', user_id: ADMIN_A, channel_id: 'D0DIRECT01' })).status).toBe(200);
     expect((await sendSlashCommand(target, { command: '/purchases', text: 'takeover 00000000', user_id: ADMIN_A, channel_id: 'D0DIRECT01' })).status).toBe(200);
-    const deadline = Date.now() + 5000;
-    while (target.emulator.callsTo('chat.postMessage').length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(target.emulator.callsTo('chat.postMessage').length).toBeGreaterThan(0);
+    await eventually(() => expect(target.emulator.callsTo('chat.postMessage').length).toBeGreaterThan(0));
   }
 
   it('stops within its grace period plus a second, frees its port, and records the cut-off post as outcome unknown', async () => {
