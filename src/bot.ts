@@ -17,7 +17,8 @@ import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import type { OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.js';
 import { verifyBotToken, type SlackAppOptions } from './slack/app.js';
-import type { HealthReport } from './slack/receiver.js';
+import { startHealthServer, stopHealthServer, type HealthReport } from './health.js';
+import { readLastSync } from './services/sync-tenant.js';
 import { socketModeStartError } from './slack/socket-mode.js';
 import { seedDemoTenant } from './tenant/local/demo-tenant.js';
 import type { PolicyTenant } from './tenant/port.js';
@@ -71,11 +72,18 @@ async function atMost(work: Promise<unknown> | undefined, ms: number): Promise<v
   clearTimeout(timer);
 }
 
+function portOf(server: Server | undefined): number | undefined {
+  const address = server?.address?.();
+  return address && typeof address === 'object' ? address.port : undefined;
+}
+
 export interface RunningBot {
   app: App;
   database: Database;
   /** HTTP mode: the port the receiver listens on. */
   port?: number;
+  /** HEALTH_PORT set: the port its health server listens on. */
+  healthPort?: number;
   /** Delivers due outbox messages now (what the background worker does every few seconds). */
   deliverOutbox(): Promise<OutboxSummary>;
   /** The adapter TENANT names, for jobs such as the policy guard. */
@@ -84,7 +92,7 @@ export interface RunningBot {
   startupPolicyGuard?: Promise<void>;
   /** The start-up sync from the tenant, when there is one; it never rejects. */
   startupTenantSync?: Promise<void>;
-  /** What GET /health answers (HTTP mode): the database is there and answers. */
+  /** What GET /healthz answers: the database is there and answers (and, TENANT=microsoft, the last sync). */
   health(): Promise<HealthReport>;
   /** Stops within about `stopGraceMs` + 1 s whatever is in flight; safe to call more than once. */
   stop(): Promise<void>;
@@ -113,7 +121,14 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     const watch = watchDatabase(database, ownsDatabase ? config.DATABASE_URL : '');
     const health = async (): Promise<HealthReport> => {
       const { problems } = await watch.check();
-      return { ok: problems.length === 0, problems };
+      const report: HealthReport = { ok: problems.length === 0, problems };
+      if (config.TENANT !== 'microsoft' || !report.ok) return report;
+      const last = await readLastSync(database);
+      const now = clock();
+      report.lastSync = last
+        ? { at: last.at.toISOString(), ageSeconds: Math.max(0, Math.round((now.getTime() - last.at.getTime()) / 1000)), ok: last.ok, ...(last.ok ? {} : { error: last.error }) }
+        : null;
+      return report;
     };
     const bot = wireBot(config, {
       database,
@@ -138,8 +153,19 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     const server = config.SLACK_APP_TOKEN
       ? await app.start().catch((error: unknown) => Promise.reject(socketModeStartError(error)))
       : await app.start(options.port ?? config.PORT);
-    const address = (server as Server | undefined)?.address?.();
-    const port = address && typeof address === 'object' ? address.port : undefined;
+    const port = portOf(server as Server | undefined);
+    // HEALTH_PORT: the health check on a port of its own (Socket Mode has no HTTP server otherwise);
+    // in HTTP mode the Slack port answers it too, so HEALTH_PORT = PORT adds nothing (0: a free port).
+    const healthServer =
+      config.HEALTH_PORT !== undefined && (config.SLACK_APP_TOKEN || config.HEALTH_PORT === 0 || config.HEALTH_PORT !== (options.port ?? config.PORT))
+        ? await startHealthServer(config.HEALTH_PORT, health, (error) => logger.error('The health check failed', error)).catch(async (error: unknown) => {
+            shutdown.abort();
+            await worker?.stop(AFTER_ABORT_MS);
+            await app.stop();
+            throw error;
+          })
+        : undefined;
+    const healthPort = healthServer ? portOf(healthServer) : undefined;
     // Policies live at Microsoft: read them now rather than at the first scheduled sync.
     const startupPolicyGuard =
       config.TENANT === 'microsoft' && options.policyGuardAtStart !== false
@@ -180,6 +206,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         shutdown.abort();
         await worker?.stop(AFTER_ABORT_MS);
         await app.stop();
+        if (healthServer) await stopHealthServer(healthServer);
         throw error;
       }
     }
@@ -208,6 +235,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         atMost(outboxWorker?.stop(grace), grace),
         atMost(startupPolicyGuard, grace),
         atMost(startupTenantSync, grace),
+        healthServer && stopHealthServer(healthServer),
       ]);
       // Whatever still waits on Slack gives up now, and records that (outbox: "outcome unknown").
       shutdown.abort();
@@ -218,6 +246,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       app,
       database,
       ...(port !== undefined ? { port } : {}),
+      ...(healthPort !== undefined ? { healthPort } : {}),
       deliverOutbox: () => bot.deliverOutbox(clock()),
       health,
       policyTenant: bot.policyTenant,

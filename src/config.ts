@@ -91,18 +91,16 @@ const cronExpression = (fallback: string) =>
       .default(fallback),
   );
 
+const port = () =>
+  z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be between 0 and 65535').max(65535, 'must be between 0 and 65535');
+
 /** A TCP port from an environment variable (empty means the default). */
 export function portNumber(defaultPort: number) {
-  return z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: 'must be a port number' })
-      .int('must be a whole number')
-      .min(0, 'must be between 0 and 65535')
-      .max(65535, 'must be between 0 and 65535')
-      .default(defaultPort),
-  );
+  return z.preprocess(emptyAsUndefined, port().default(defaultPort));
 }
+
+/** A TCP port from an environment variable that may be left empty (then undefined). */
+const optionalPortNumber = () => z.preprocess(emptyAsUndefined, port().optional());
 
 const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
 
@@ -146,6 +144,7 @@ export const configSchema = z
         .default(10_000),
     ),
     PORT: portNumber(3000),
+    HEALTH_PORT: optionalPortNumber(),
     DATABASE_URL: z.preprocess(
       emptyAsUndefined,
       z

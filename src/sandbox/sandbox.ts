@@ -101,7 +101,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     throw error;
   }
   const target = { url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret, emulator };
-  const page = createPageServer({ emulator, target });
+  const page = createPageServer({ emulator, target, health: () => bot.health() });
   try {
     await new Promise<void>((resolve, reject) => {
       page.server.once('error', reject);

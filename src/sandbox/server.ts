@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from 'zod';
 import { PURCHASES_COMMAND } from '../slack/commands.js';
 import { readBody } from '../devkit/slack-emulator/body.js';
+import { answerHealth, isHealthRequest, type HealthReport } from '../health.js';
 import {
   buildBlockActionsPayload,
   buildViewSubmissionPayload,
@@ -90,6 +91,8 @@ export interface PageServerDeps {
   emulator: SlackEmulator;
   /** Where the bot listens, with its signing secret. */
   target: SlackRequestTarget;
+  /** The bot's health check, shown at /healthz as the bot answers it. */
+  health: () => Promise<HealthReport>;
 }
 
 export interface PageServer {
@@ -97,7 +100,7 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-export function createPageServer({ emulator, target }: PageServerDeps): PageServer {
+export function createPageServer({ emulator, target, health }: PageServerDeps): PageServer {
   const local: LocalState = { viewErrors: new Map(), notices: new Map() };
   const streams = new Set<ServerResponse>();
   let version = 0;
@@ -259,6 +262,7 @@ export function createPageServer({ emulator, target }: PageServerDeps): PageServ
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const file = PUBLIC_FILES[url.pathname];
     if (req.method === 'GET' && file) return staticFile(res, file);
+    if (isHealthRequest(req, url.pathname)) return answerHealth(res, health);
     if (req.method === 'GET' && url.pathname === '/api/state') {
       const user = userId.safeParse(url.searchParams.get('user') || SANDBOX_USERS[0]?.id);
       if (!user.success) throw new PageError('Unknown user.');

@@ -10,7 +10,8 @@ import { registerListeners } from './listeners/index.js';
 import { authorizeAdmins } from './middleware/authorize.js';
 import { createSocketModeReceiver, type SocketModeOptions } from './socket-mode.js';
 import { refuseForeignOrigin } from './origin.js';
-import { SlackHttpReceiver, type HealthReport } from './receiver.js';
+import type { HealthReport } from '../health.js';
+import { SlackHttpReceiver } from './receiver.js';
 import { interactiveClientOptions, slackFetch } from './slack-http.js';
 
 const LOG_LEVELS: Record<Config['LOG_LEVEL'], LogLevel> = {
@@ -35,7 +36,7 @@ export interface SlackAppOptions {
   identity?: { botId?: string; botUserId?: string };
   /** Socket Mode only: shorter waits between connection attempts (tests). */
   socketMode?: Pick<SocketModeOptions, 'clientPingTimeoutMs' | 'retry'>;
-  /** HTTP mode: what GET /health answers. */
+  /** HTTP mode: what GET /healthz answers. */
   health?: () => Promise<HealthReport>;
 }
 

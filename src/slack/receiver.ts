@@ -6,12 +6,13 @@
  * refuses a request from another workspace or app when SLACK_TEAM_ID / SLACK_APP_ID say which,
  * and turns any body that is not a JSON object (`payload=null`, a JSON `null`, a list) into a
  * 400 instead of an exception. Nothing a request carries can end the process: every failure
- * becomes a status code and a log line. GET /health answers the bot's health check.
+ * becomes a status code and a log line. GET /healthz (or /health) answers the bot's health check.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { AuthorizationError, HTTPModuleFunctions, HTTPResponseAck, type App, type BufferedIncomingMessage, type Logger, type Receiver } from '@slack/bolt';
+import { answerHealth, isHealthRequest, type HealthReport } from '../health.js';
 import { foreignOrigin, type ExpectedOrigin } from './origin.js';
 
 /** Slack's requests are a few kilobytes; a megabyte is generous. */
@@ -19,15 +20,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Slack's rule: a request signed more than five minutes away from now is refused. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 const EVENTS_PATH = '/slack/events';
-const HEALTH_PATH = '/health';
 /** Signatures remembered to refuse replays: a signature outlives its timestamp window by nothing. */
 const REPLAY_MEMORY_LIMIT = 50_000;
-
-export interface HealthReport {
-  ok: boolean;
-  /** What is wrong, in sentences; empty when ok. */
-  problems: string[];
-}
 
 export interface SlackReceiverOptions {
   signingSecret: string;
@@ -39,7 +33,7 @@ export interface SlackReceiverOptions {
   maxBodyBytes?: number;
   /** Wall-clock milliseconds, for the timestamp check: Slack signs with its own clock. */
   nowMs?: () => number;
-  /** GET /health; without it the path is not served. */
+  /** GET /healthz and /health; without it the paths are not served. */
   health?: () => Promise<HealthReport>;
 }
 
@@ -198,10 +192,8 @@ export class SlackHttpReceiver implements Receiver {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-    if (pathname === HEALTH_PATH && req.method === 'GET' && this.options.health) {
-      const report = await this.options.health();
-      res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(report));
+    if (this.options.health && isHealthRequest(req, pathname)) {
+      await answerHealth(res, this.options.health);
       return;
     }
     if (pathname !== EVENTS_PATH || req.method !== 'POST') {

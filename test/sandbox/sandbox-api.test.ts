@@ -116,6 +116,12 @@ describe('the sandbox API', () => {
     expect(other).not.toContain('/purchases list');
   });
 
+  it('shows the bot’s health check at /healthz, as the bot answers it', async () => {
+    const response = await fetch(new URL('/healthz', sandbox.url.replace('localhost', '127.0.0.1')));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, problems: [] });
+  });
+
   it('answers what is not a slash command, or another command, in Slack’s words', async () => {
     await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: 'hello' });
     await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/giphy cats' });
