@@ -7,13 +7,14 @@
  * main.ts runs it for real; end-to-end tests (and the sandbox) run it with their own database,
  * clock and Slack Web API URL.
  */
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { App, Logger } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { checkSqliteBeforeOpening, claimNeverUsed, markSqliteCreated, watchDatabase } from './db/safety.js';
 import { consoleLogger } from './logger.js';
-import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+import { startScheduler, sweepJobs, type RunReport, type Scheduler } from './jobs/scheduler.js';
 import type { OutboxSummary } from './outbox/deliver.js';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.js';
 import { verifyBotToken, type SlackAppOptions } from './slack/app.js';
@@ -88,6 +89,11 @@ export interface RunningBot {
   deliverOutbox(): Promise<OutboxSummary>;
   /** The adapter TENANT names, for jobs such as the policy guard. */
   policyTenant: PolicyTenant;
+  /**
+   * Runs the scheduled jobs whose slot is due now, each on whichever replica claims it first: what
+   * the scheduler does at every slot and every minute (tests without the scheduler call it).
+   */
+  sweepJobs(): Promise<RunReport[]>;
   /** The start-up run of the policy guard, when there is one; it never rejects. */
   startupPolicyGuard?: Promise<void>;
   /** The start-up sync from the tenant, when there is one; it never rejects. */
@@ -191,17 +197,19 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
           )
         : undefined;
     let scheduler: Scheduler | undefined;
+    const schedule = {
+      prisma: database.prisma,
+      deps: bot.jobDeps,
+      jobs: bot.jobs,
+      clock,
+      logger,
+      holder: randomUUID(),
+      // What the jobs post or change shows on App Home: publish it again for its viewers.
+      afterRun: async () => void (await bot.refreshHomes()),
+    };
     if (options.scheduler !== false) {
       try {
-        scheduler = await startScheduler({
-          prisma: database.prisma,
-          deps: bot.jobDeps,
-          jobs: bot.jobs,
-          clock,
-          logger,
-          // What the jobs post or change shows on App Home: publish it again for its viewers.
-          afterRun: async () => void (await bot.refreshHomes()),
-        });
+        scheduler = await startScheduler(schedule);
       } catch (error) {
         shutdown.abort();
         await worker?.stop(AFTER_ABORT_MS);
@@ -248,6 +256,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       ...(port !== undefined ? { port } : {}),
       ...(healthPort !== undefined ? { healthPort } : {}),
       deliverOutbox: () => bot.deliverOutbox(clock()),
+      sweepJobs: () => (scheduler ? scheduler.sweep() : sweepJobs(schedule)),
       health,
       policyTenant: bot.policyTenant,
       ...(startupPolicyGuard ? { startupPolicyGuard } : {}),

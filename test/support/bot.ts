@@ -6,7 +6,7 @@ import type { Logger } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { Database } from '../../src/db/client.js';
+import { createDatabase, type Database } from '../../src/db/client.js';
 import { startSlackEmulator, type EmulatedUser, type EmulatedView, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
 import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { createTestDatabase, type TestProvider } from './database.js';
@@ -60,6 +60,8 @@ export interface TestBot {
   config: Config;
   emulator: SlackEmulator;
   database: Database;
+  /** The database's DATABASE_URL. */
+  databaseUrl: string;
   target: SlackRequestTarget;
   logger: Logger & { lines: string[] };
   now(): Date;
@@ -95,11 +97,19 @@ export async function startTestBot(options: {
   scheduler?: boolean;
   /** Changes the database before the bot starts (e.g. state a scheduler finds at start-up). */
   prepare?: (database: Database) => Promise<void>;
+  /**
+   * Another replica of this bot: the same Slack (its emulator) and the same database, through a
+   * Prisma client of its own, as a second process would have; `close()` closes only its own.
+   */
+  replicaOf?: TestBot;
 }): Promise<TestBot> {
-  const emulator = await startSlackEmulator({ users: options.users ?? DEMO_USERS });
-  const database = await createTestDatabase(options.provider);
+  const replicaOf = options.replicaOf;
+  const emulator = replicaOf?.emulator ?? (await startSlackEmulator({ users: options.users ?? DEMO_USERS }));
+  const created = replicaOf ? undefined : await createTestDatabase(options.provider);
+  const databaseUrl = replicaOf?.databaseUrl ?? created!.url;
+  const database = created ?? (await createDatabase(databaseUrl, { migrate: false }));
   let now = options.now ?? new Date('2026-11-25T09:00:00Z');
-  if (options.demo !== false) await seedDemoTenant(database.prisma, now);
+  if (options.demo !== false && !replicaOf) await seedDemoTenant(database.prisma, now);
   await options.prepare?.(database);
   const loaded = loadConfig({
     SLACK_BOT_TOKEN: emulator.botToken,
@@ -130,6 +140,7 @@ export async function startTestBot(options: {
     config: loaded.config,
     emulator,
     database,
+    databaseUrl,
     target,
     logger,
     now: () => now,
@@ -190,7 +201,7 @@ export async function startTestBot(options: {
     async close() {
       await bot.stop();
       await database.close();
-      await emulator.close();
+      if (!replicaOf) await emulator.close();
     },
   };
 }
