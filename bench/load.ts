@@ -1,10 +1,12 @@
 /**
  * Bulk loading of the synthetic tenant, through the raw drivers: tens of thousands of rows a
- * statement, secondary indexes dropped during the load and rebuilt after (as a restore would).
+ * statement, secondary indexes and triggers dropped during the load and rebuilt after (as a
+ * restore would), then each subscription's count of licenses counted once.
  * The schema itself comes from the bot's own migrations (createDatabase ran before).
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { RECOUNT_LICENSES_ASSIGNED } from '../src/db/repositories/license-counter.js';
 import type { Cell, TableBatch } from './tenant.js';
 
 const TABLES = ['Product', 'Person', 'Subscription', 'LicenseAssignment'];
@@ -32,6 +34,10 @@ export function loadSqlite(file: string, batches: Iterable<TableBatch>): void {
       .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${placeholders})`)
       .all(...TABLES) as Array<{ name: string; sql: string }>;
     for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
+    const triggers = db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${placeholders})`)
+      .all(...TABLES) as Array<{ name: string; sql: string }>;
+    for (const trigger of triggers) db.exec(`DROP TRIGGER "${trigger.name}"`);
     const statements = new Map<string, Database.Statement>();
     const insertBatch = db.transaction((batch: TableBatch) => {
       const key = `${batch.table}:${batch.columns.join(',')}`;
@@ -46,6 +52,8 @@ export function loadSqlite(file: string, batches: Iterable<TableBatch>): void {
     });
     for (const batch of batches) insertBatch(batch);
     for (const index of indexes) db.exec(index.sql);
+    for (const trigger of triggers) db.exec(trigger.sql);
+    db.exec(RECOUNT_LICENSES_ASSIGNED.sqlite);
   } finally {
     db.close();
   }
@@ -85,6 +93,7 @@ export async function loadPostgres(config: pg.ClientConfig, schema: string, batc
     // Rebuilt after the load: one index build, and one join per foreign key, instead of work per row.
     for (const key of constraints.rows) await client.query(`ALTER TABLE "${key.table}" DROP CONSTRAINT "${key.name}"`);
     for (const index of indexes.rows) await client.query(`DROP INDEX "${schema}"."${index.indexname}"`);
+    for (const table of TABLES) await client.query(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
     await client.query(`SET maintenance_work_mem = '256MB'`);
     await client.query('SET synchronous_commit = off');
     for (const batch of batches) {
@@ -100,6 +109,8 @@ export async function loadPostgres(config: pg.ClientConfig, schema: string, batc
     for (const key of own) await client.query(`ALTER TABLE "${key.table}" ADD CONSTRAINT "${key.name}" ${key.definition}`);
     for (const index of indexes.rows) await client.query(index.indexdef);
     for (const key of foreign) await client.query(`ALTER TABLE "${key.table}" ADD CONSTRAINT "${key.name}" ${key.definition}`);
+    for (const table of TABLES) await client.query(`ALTER TABLE "${table}" ENABLE TRIGGER USER`);
+    await client.query(RECOUNT_LICENSES_ASSIGNED.postgresql);
     // What autovacuum does after such a load: statistics for the planner, and the visibility map
     // that lets counts be answered from an index alone.
     await client.query('VACUUM ANALYZE');

@@ -47,12 +47,12 @@ const ADMIN = { slackUserId: 'U0BENCHADM' };
 const PAGE = 20;
 const CAP = 1000;
 
-/** The columns a subscription summary is made of, with its current licenses counted. */
+/** The columns a subscription summary is made of, with its current licenses (counted by the database's triggers). */
 const SUBSCRIPTION_COLUMNS = `
   s."id", s."productId", p."name" AS "productName", s."isSelfService", s."purchaserId", u."name" AS "purchaserName",
   u."email" AS "purchaserEmail", u."slackUserId", s."licensesPurchased", s."purchasedAt", s."expiresAt", s."unitPriceMinor",
   s."currency", s."isTrial", s."status", s."cancelledAt", s."cancelledBy", s."cancelReason", s."cancelComment", s."firstSeenAt",
-  (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"`;
+  s."licensesAssigned" AS "assigned"`;
 const SUBSCRIPTION_FROM = `
   FROM "Subscription" s JOIN "Product" p ON p."id" = s."productId" LEFT JOIN "Person" u ON u."id" = s."purchaserId"`;
 
@@ -267,8 +267,7 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
 async function licensesFloor(raw: RawDb, productId: string): Promise<unknown> {
   const groups = `
     WITH subs AS (
-      SELECT s."id", s."purchaserId", s."licensesPurchased",
-        (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS assigned
+      SELECT s."id", s."purchaserId", s."licensesPurchased", s."licensesAssigned" AS assigned
       FROM "Subscription" s WHERE s."productId" = ? AND s."status" = 'Active'
     )
     SELECT g."purchaserId", g.licenses, g.assigned, g.subscriptions, u."name", u."email",

@@ -119,13 +119,14 @@ interface RawGroupRow {
 /**
  * A product's active subscriptions added up (available, assigned) and grouped by purchaser:
  * the central subscriptions first, then the purchasers holding most licenses; `size` groups from
- * `offset`. One statement: each subscription counts its own licenses through the index.
+ * `offset`. One statement over the (productId, status, purchaserId, licensesPurchased,
+ * licensesAssigned) index alone: each subscription's count of licenses is kept by the database
+ * (license-counter.ts), so a 300,000-license product adds up its subscriptions, not its licenses.
  */
 export async function findLicenseGroups(db: Db, productId: string, page: { offset: number; size: number }): Promise<LicenseGroupsPage> {
   const rows = await db.$queryRaw<RawGroupRow[]>`
     WITH subs AS MATERIALIZED (
-      SELECT s."purchaserId", s."licensesPurchased",
-        (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"
+      SELECT s."purchaserId", s."licensesPurchased", s."licensesAssigned" AS "assigned"
       FROM "Subscription" s WHERE s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS}
     ), groups AS MATERIALIZED (
       SELECT "purchaserId", count(*) AS "subscriptions", sum("licensesPurchased") AS "licenses", sum("assigned") AS "assigned"
@@ -191,10 +192,10 @@ function granteesTable(db: Db, grantees: Grantees): Prisma.Sql {
     : Prisma.sql`(SELECT DISTINCT v.value AS "userId" FROM ${valuesTable(db, grantees.userIds)} v)`;
 }
 
-/** Licenses of the subscription assigned now. */
+/** Licenses of the subscription assigned now (kept by the database: license-counter.ts). */
 export async function countCurrentLicenses(db: Db, subscriptionId: string): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint | number }>>`
-    SELECT count(*) AS "n" FROM "LicenseAssignment" WHERE "subscriptionId" = ${subscriptionId} AND "removedAt" IS NULL`;
+    SELECT "licensesAssigned" AS "n" FROM "Subscription" WHERE "id" = ${subscriptionId}`;
   return toCount(row?.n);
 }
 

@@ -3,9 +3,10 @@
  *
  * Subscriptions are read with one SQL statement (selectSubscriptions) rather than Prisma's
  * `include: { _count }`: Prisma computes that count as a join on a GROUP BY over every license
- * assignment of the tenant, whatever the page; here each row counts its own licenses through the
- * (subscriptionId, removedAt, id) index, so a page costs what a page holds. No statement takes a
- * bind parameter per row of data: lists of ids travel as one parameter (valuesTable).
+ * assignment of the tenant, whatever the page; here each row brings its count of licenses along
+ * (`licensesAssigned`, kept by database triggers: license-counter.ts), so a page costs what a
+ * page holds. No statement takes a bind parameter per row of data: lists of ids travel as one
+ * parameter (valuesTable).
  */
 import type { Db, PrismaClient, Subscription } from '../client.js';
 import { ACTIVE_STATUS, DELETED_STATUS } from '../../domain/spend.js';
@@ -59,7 +60,7 @@ const COLUMNS = Prisma.sql`
     u."name" AS "purchaserName", u."email" AS "purchaserEmail", u."slackUserId" AS "purchaserSlackUserId",
     s."licensesPurchased", s."purchasedAt", s."expiresAt", s."unitPriceMinor", s."currency", s."isTrial", s."status",
     s."cancelledAt", s."cancelledBy", s."cancelReason", s."cancelComment", s."firstSeenAt", s."selfServiceSource", s."seenDeletedAt",
-    (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) AS "assigned"`;
+    s."licensesAssigned" AS "assigned"`;
 const JOINS = Prisma.sql`
   JOIN "Product" p ON p."id" = s."productId"
   LEFT JOIN "Person" u ON u."id" = s."purchaserId"`;

@@ -32,6 +32,8 @@ export type DemoSubscription = Omit<
   | 'expiresAt'
   | 'unitPriceMinor'
   | 'currency'
+  // Kept by the database as the licenses go in.
+  | 'licensesAssigned'
 > & { expiresAt: Date; unitPriceMinor: number; currency: string };
 export type DemoAssignment = LicenseAssignment;
 
