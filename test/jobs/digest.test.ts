@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { digestJob } from '../../src/jobs/digest-job.js';
 import type { ServiceContext } from '../../src/services/context.js';
-import { digestWatermark, DIGEST_PENDING, postDigest } from '../../src/services/post-digest.js';
+import { digestWatermark, DIGEST_PENDING, postDigest, selectDigest } from '../../src/services/post-digest.js';
 import { slackNotices } from '../../src/slack/blocks/notices.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { formatTotals } from '../../src/domain/money.js';
@@ -180,5 +180,43 @@ describe.each(dialectProviders)('the digest on %s', (provider) => {
     for (const id of ids) expect(all.split(`"value":"${id}"`).length - 1).toBe(2);
     expect(messages[2]!.text).toContain('part 3 of 3');
     expect(JSON.stringify(messages[2]!.blocks)).toContain('60 purchases');
+  });
+
+  it('lists the first five purchases of each product when the window holds more than a hundred, with totals over all of them', async () => {
+    const prisma = database.prisma;
+    const visio = await aProduct(prisma, { name: 'Visio Plan 2' });
+    const bi = await aProduct(prisma, { name: 'Power BI Pro' });
+    const person = await aPerson(prisma, { name: 'Ana Lopez' });
+    const ids = { [visio.id]: [] as string[], [bi.id]: [] as string[] };
+    for (let i = 0; i < 104; i++) {
+      const product = i % 4 === 0 ? visio : bi;
+      const seen = new Date(at('2026-11-20T00:00:00Z').getTime() + i * 60_000);
+      const row = await aSubscription(prisma, {
+        productId: product.id,
+        purchaserId: person.id,
+        firstSeenAt: seen,
+        purchasedAt: seen,
+        licensesPurchased: 2,
+        unitPriceMinor: i === 1 ? null : 1000,
+        currency: i === 1 ? null : i % 8 === 0 ? 'EUR' : 'USD',
+        status: i === 3 ? 'Deleted' : 'Active',
+      });
+      ids[product.id]!.push(row.id);
+    }
+
+    const digest = await selectDigest(prisma, null, at('2026-11-25T09:00:00Z'));
+
+    expect(digest.groups.map((g) => [g.product.name, g.count, g.items.map((item) => item.id)])).toEqual([
+      ['Power BI Pro', 78, ids[bi.id]!.slice(0, 5)],
+      ['Visio Plan 2', 26, ids[visio.id]!.slice(0, 5)],
+    ]);
+    // 103 active of 104; one price unknown; 13 in EUR (every 8th), the rest in USD: 2 licenses × $10 each.
+    expect(digest.totals).toEqual({
+      count: 104,
+      active: 103,
+      licenses: 206,
+      monthly: [{ amountMinor: 13 * 2000, currency: 'EUR' }, { amountMinor: 89 * 2000, currency: 'USD' }],
+      unknownPrices: 1,
+    });
   });
 });

@@ -32,6 +32,7 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
     const groups = Array.from({ length: 40 }, (_, g) => ({
       product: { id: `P${g}`, name: `${g} ${huge}` },
       items: Array.from({ length: 10 }, (_, i) => aSummary(g * 10 + i)),
+      count: 10,
     }));
     const digest: Digest = { from: new Date('2026-11-24T09:00:00Z'), to: now, groups, totals: { count: 400, active: 400, licenses: 400 * 99_999, monthly: [{ amountMinor: 1, currency: 'EUR' }], unknownPrices: 0 } };
     const messages = digestMessages(digest, now, 'Pacific/Chatham');
@@ -44,12 +45,27 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
     const digest: Digest = {
       from: null,
       to: now,
-      groups: [{ product: { id: 'P', name: 'Visio Plan 2' }, items: [aSummary(1, { status: 'Deleted' })] }],
+      groups: [{ product: { id: 'P', name: 'Visio Plan 2' }, items: [aSummary(1, { status: 'Deleted' })], count: 1 }],
       totals: { count: 1, active: 0, licenses: 0, monthly: [], unknownPrices: 0 },
     };
     const json = JSON.stringify(digestMessages(digest, now, 'UTC'));
     expect(json).toContain('subscription_show');
     expect(json).not.toContain('takeover_open');
+  });
+
+  it('lists a few purchases of each product in a digest of thousands, saying how many and where the rest are', () => {
+    const groups = Array.from({ length: 21 }, (_, g) => ({
+      product: { id: `CFQ7TTC0${String(g).padStart(4, '0')}`, name: `Product ${g}` },
+      items: Array.from({ length: 5 }, (_, i) => aSummary(g * 5 + i)),
+      count: 4_000 + g,
+    }));
+    const digest: Digest = { from: null, to: now, groups, totals: { count: 84_210, active: 70_000, licenses: 700_000, monthly: [{ amountMinor: 100, currency: 'USD' }], unknownPrices: 0 } };
+    const messages = digestMessages(digest, now, 'UTC');
+    for (const message of messages) expect(valid('message', message)).toEqual([]);
+    const json = messages.map((m) => JSON.stringify(m.blocks)).join();
+    expect(json).toContain('*Product 3* — 4003 new (the first 5 below; `/purchases list CFQ7TTC00003 status:all` shows all)');
+    expect(json.split('"action_id":"subscription_show"').length - 1).toBe(105);
+    expect(json).toContain('84210 new self-service purchases');
   });
 
   it('renders reminders of any length validly', () => {

@@ -249,13 +249,71 @@ export function countLicensesRemovedAt(prisma: Pick<PrismaClient, 'licenseAssign
   return prisma.licenseAssignment.count({ where: { subscriptionId, removedAt: at } });
 }
 
-/** Self-service subscriptions first seen in (from, to], by product name (the digest's order). */
-export function findSelfServiceFirstSeen(db: Db, from: Date | null, to: Date): Promise<SubscriptionRow[]> {
-  return subscriptions(
-    db,
-    [Prisma.sql`s."isSelfService" = ${true}`, ...(from ? [Prisma.sql`s."firstSeenAt" > ${from}`] : []), Prisma.sql`s."firstSeenAt" <= ${to}`],
-    Prisma.sql`ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`,
-  );
+function firstSeenIn(from: Date | null, to: Date): Prisma.Sql[] {
+  return [Prisma.sql`s."isSelfService" = ${true}`, ...(from ? [Prisma.sql`s."firstSeenAt" > ${from}`] : []), Prisma.sql`s."firstSeenAt" <= ${to}`];
+}
+
+/**
+ * Self-service subscriptions first seen in (from, to], by product name (the digest's order):
+ * all of them, or the first `perProduct` of each product (a window function picks them in the
+ * database, so a first digest over a whole tenant builds a few rows per product, not every one).
+ */
+export async function findSelfServiceFirstSeen(db: Db, from: Date | null, to: Date, perProduct?: number): Promise<SubscriptionRow[]> {
+  const order = Prisma.sql`ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`;
+  if (perProduct === undefined) return subscriptions(db, firstSeenIn(from, to), order);
+  const raw = await db.$queryRaw<RawSubscription[]>`${COLUMNS}
+    FROM (
+      SELECT * FROM (
+        SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s."productId" ORDER BY s."firstSeenAt", s."id") AS "rowNumber"
+        FROM "Subscription" s ${whereOf(firstSeenIn(from, to))}
+      ) n WHERE n."rowNumber" <= ${perProduct}
+    ) s ${JOINS} ${order}`;
+  return raw.map(toRow);
+}
+
+export interface FirstSeenGroup {
+  product: { id: string; name: string };
+  /** null: prices unknown (and the subscriptions of no currency). */
+  currency: string | null;
+  count: number;
+  active: number;
+  /** Licenses of the active ones. */
+  licenses: number;
+  /** Of the active ones: how many have no known price, and what the known prices add up to a month. */
+  unknownPrices: number;
+  monthlyMinor: number;
+}
+
+/**
+ * The self-service subscriptions first seen in (from, to] added up by the database, per product
+ * and currency: how many, how many still active, their licenses and monthly spend (the digest's
+ * totals, whatever the window holds).
+ */
+export async function summarizeSelfServiceFirstSeen(db: Db, from: Date | null, to: Date): Promise<FirstSeenGroup[]> {
+  const active = Prisma.sql`s."status" = ${ACTIVE_STATUS}`;
+  const rows = await db.$queryRaw<
+    Array<{ productId: string; productName: string; currency: string | null; count: bigint | number; active: bigint | number | null; licenses: bigint | number | null; unknownPrices: bigint | number | null; monthlyMinor: bigint | number | null }>
+  >`
+    SELECT g."productId", p."name" AS "productName", g."currency", g."count", g."active", g."licenses", g."unknownPrices", g."monthlyMinor"
+    FROM (
+      SELECT s."productId", s."currency", count(*) AS "count",
+        sum(CASE WHEN ${active} THEN 1 ELSE 0 END) AS "active",
+        sum(CASE WHEN ${active} THEN s."licensesPurchased" ELSE 0 END) AS "licenses",
+        sum(CASE WHEN ${active} AND (s."unitPriceMinor" IS NULL OR s."currency" IS NULL) THEN 1 ELSE 0 END) AS "unknownPrices",
+        sum(CASE WHEN ${active} THEN CAST(s."unitPriceMinor" AS BIGINT) * s."licensesPurchased" ELSE 0 END) AS "monthlyMinor"
+      FROM "Subscription" s ${whereOf(firstSeenIn(from, to))}
+      GROUP BY s."productId", s."currency"
+    ) g JOIN "Product" p ON p."id" = g."productId"
+    ORDER BY p."name", g."productId", g."currency"`;
+  return rows.map((r) => ({
+    product: { id: r.productId, name: r.productName },
+    currency: r.currency,
+    count: toCount(r.count),
+    active: toCount(r.active),
+    licenses: toCount(r.licenses),
+    unknownPrices: toCount(r.unknownPrices),
+    monthlyMinor: toCount(r.monthlyMinor),
+  }));
 }
 
 /** Active self-service subscriptions expiring in [from, to), soonest first (`limit` of them). */
