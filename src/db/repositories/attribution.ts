@@ -49,16 +49,21 @@ export async function findSubscriptionOrigin(db: Db, subscriptionId: string): Pr
 
 /** Holders of a product whom no active subscription of it claims in the record (`h` is the holding, `userColumn` its person). */
 function unclaimed(productId: string, userColumn: Prisma.Sql): Prisma.Sql {
+  // From the person's few licenses to their subscriptions: CROSS JOIN keeps that order on SQLite,
+  // whose planner otherwise walks every subscription of the product for each person (a
+  // thousand probes a person for a big product); PostgreSQL reads it as a plain join.
   return Prisma.sql`NOT EXISTS (
-      SELECT 1 FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId"
-      WHERE a."userId" = ${userColumn} AND a."removedAt" IS NULL AND s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS})`;
+      SELECT 1 FROM "LicenseAssignment" a CROSS JOIN "Subscription" s
+      WHERE s."id" = a."subscriptionId" AND a."userId" = ${userColumn} AND a."removedAt" IS NULL
+        AND s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS})`;
 }
 
 /**
  * People holding a product's license in the tenant (any of its SKUs) without a license of any of
  * its active subscriptions in the record: Graph gave no subscription to attribute them to. How
  * many, and the first `limit` by name. In SQL: each person once whatever SKUs they hold, which
- * Prisma would do by reading every holding of the product.
+ * Prisma would do by reading every holding of the product. Driven from the product's holdings,
+ * never from every person in name order.
  */
 export async function findUnattributedHolders(db: Db, productId: string, limit: number): Promise<{ count: number; users: Array<{ name: string; email: string }> }> {
   const [counted, users] = await Promise.all([
@@ -67,8 +72,9 @@ export async function findUnattributedHolders(db: Db, productId: string, limit: 
       WHERE h."productId" = ${productId} AND h."removedAt" IS NULL AND ${unclaimed(productId, Prisma.sql`h."userId"`)}`,
     db.$queryRaw<Array<{ name: string; email: string }>>`
       SELECT p."name", p."email" FROM "Person" p
-      WHERE EXISTS (SELECT 1 FROM "ProductHolding" h WHERE h."userId" = p."id" AND h."productId" = ${productId} AND h."removedAt" IS NULL)
-        AND ${unclaimed(productId, Prisma.sql`p."id"`)}
+      WHERE p."id" IN (
+        SELECT h."userId" FROM "ProductHolding" h
+        WHERE h."productId" = ${productId} AND h."removedAt" IS NULL AND ${unclaimed(productId, Prisma.sql`h."userId"`)})
       ORDER BY p."name", p."id" LIMIT ${limit}`,
   ]);
   return { count: toCount(counted[0]?.count), users: users.map((u) => ({ name: u.name, email: u.email })) };
