@@ -11,15 +11,14 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { webApi } from '@slack/bolt';
 import Database from 'better-sqlite3';
-import { stringify } from 'csv-stringify';
 import pg from 'pg';
 import { createDatabase } from '../src/db/client.js';
 import { postgresTargetFromUrl, providerOfUrl, sqliteFilenameFromUrl } from '../src/db/migrate.js';
-import { neutralizeCell } from '../src/domain/csv.js';
+import { csvRecord, neutralizeCell } from '../src/domain/csv.js';
 import { dateTimeFormatter } from '../src/domain/dates.js';
 import { CSV_COLUMNS, exportUsers } from '../src/services/export-users.js';
 import { uploadFile } from '../src/slack/upload.js';
@@ -106,7 +105,18 @@ async function floor(): Promise<{ rows: number; bytes: number; ms: number; basel
   try {
     const counter = { rows: 0 };
     const path = join(dir, 'floor.csv');
-    await pipeline(Readable.from(floorRecords(counter)), stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ }), createWriteStream(path));
+    // The same CSV writing as the bot's (csvRecord), in chunks.
+    const file = createWriteStream(path);
+    let chunk = '';
+    for await (const record of floorRecords(counter)) {
+      chunk += csvRecord(record);
+      if (chunk.length >= 256 * 1024) {
+        if (!file.write(chunk)) await once(file, 'drain');
+        chunk = '';
+      }
+    }
+    file.end(chunk);
+    await finished(file);
     return { rows: counter.rows, bytes: (await stat(path)).size, ms: performance.now() - started, baselineRssMb };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -192,10 +192,26 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
     {
       name: 'first digest (every purchase)',
       kind: 'selection',
-      floorIs: 'every self-service subscription, counted',
+      floorIs: 'totals by product and currency; first 5 of each product',
       bot: () => selectDigest(prisma, null, now),
-      floor: () =>
-        raw.all(`SELECT ${SUBSCRIPTION_COLUMNS} ${SUBSCRIPTION_FROM} WHERE s."isSelfService" = ? AND s."firstSeenAt" <= ? ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`, [true, now]),
+      floor: async () => {
+        const totals = await raw.all(
+          `SELECT s."productId", s."currency", count(*) AS n, sum(CASE WHEN s."status" = 'Active' THEN 1 ELSE 0 END) AS active,
+             sum(CASE WHEN s."status" = 'Active' THEN s."licensesPurchased" ELSE 0 END) AS licenses,
+             sum(CASE WHEN s."status" = 'Active' THEN CAST(s."unitPriceMinor" AS BIGINT) * s."licensesPurchased" ELSE 0 END) AS monthly
+           FROM "Subscription" s WHERE s."isSelfService" = ? AND s."firstSeenAt" <= ? GROUP BY s."productId", s."currency"`,
+          [true, now],
+        );
+        const listed = await raw.all(
+          `SELECT ${SUBSCRIPTION_COLUMNS} FROM (SELECT * FROM (
+             SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s."productId" ORDER BY s."firstSeenAt", s."id") AS rn
+             FROM "Subscription" s WHERE s."isSelfService" = ? AND s."firstSeenAt" <= ?) n WHERE n.rn <= 5) s
+           JOIN "Product" p ON p."id" = s."productId" LEFT JOIN "Person" u ON u."id" = s."purchaserId"
+           ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`,
+          [true, now],
+        );
+        return { totals, listed };
+      },
     },
     {
       name: 'reminder selection',

@@ -67,7 +67,7 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
       await prisma.$disconnect();
       throw error;
     }
-    return withClose(prisma, 'sqlite');
+    return withClose(prisma, 'sqlite', url);
   }
 
   // `?schema=name` (Prisma's URL convention) qualifies the client's queries and, through the
@@ -78,7 +78,7 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
   // derived from prisma/schema.prisma), so its API is the SQLite client's; only the provider
   // baked into it differs. The type system cannot see that, hence the cast.
   const prisma = new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
-  return withClose(prisma, 'postgresql');
+  return withClose(prisma, 'postgresql', url);
 }
 
 /** Where a client says which database it talks to: transaction clients read it from their parent. */
@@ -94,8 +94,22 @@ export function providerOf(db: Db): DatabaseProvider {
   return provider;
 }
 
-function withClose(prisma: PrismaClient, provider: DatabaseProvider): Database {
+/** Where a client says which DATABASE_URL it opened. */
+const URL_OF = Symbol('database url');
+
+/**
+ * The DATABASE_URL a client of createDatabase opened, for the one reader that goes around
+ * Prisma to the driver itself (the export: repositories/export-rows.ts says why).
+ */
+export function databaseUrlOf(db: Db): string {
+  const url = (db as unknown as Record<symbol, string | undefined>)[URL_OF];
+  if (!url) throw new Error('This Prisma client was not made by createDatabase: its database is unknown');
+  return url;
+}
+
+function withClose(prisma: PrismaClient, provider: DatabaseProvider, url: string): Database {
   Object.defineProperty(prisma, PROVIDER, { value: provider });
+  Object.defineProperty(prisma, URL_OF, { value: url });
   let closing: Promise<void> | undefined;
   return {
     prisma,

@@ -5,7 +5,7 @@
  * as one: the full-width and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫, which Unicode NFKC folds to the
  * ASCII ones), the minus sign U+2212, and after leading spaces or control characters (tab,
  * carriage return, line feed, NUL), which some spreadsheets skip.
- * RFC 4180 quoting is csv-stringify's; CSV_QUOTED_MATCH adds the cells it would leave bare but
+ * RFC 4180 quoting is csvRecord's; CSV_QUOTED_MATCH adds the cells it would leave bare but
  * a spreadsheet could split (a `;` or tab is a separator in some locales, so `a;=1+1` would
  * become a cell of its own starting with `=`).
  */
@@ -22,3 +22,21 @@ export function neutralizeCell(value: string): string {
 
 /** Cells to quote beyond RFC 4180's own rule: leading or trailing spaces, and locale separators. */
 export const CSV_QUOTED_MATCH = /^\s|\s$|[;\t]/;
+
+/** RFC 4180: a cell holding a quote, a comma or a line break is quoted. */
+const RFC_4180_QUOTED = /[",\r\n]/;
+
+/**
+ * One CSV record ending in CRLF: each cell quoted when RFC 4180 or CSV_QUOTED_MATCH asks, its
+ * quotes doubled. What csv-stringify writes with `quoted_match: CSV_QUOTED_MATCH`, at several
+ * times its speed: an export of a million rows spends its time here.
+ */
+export function csvRecord(cells: readonly string[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (i > 0) line += ',';
+    line += RFC_4180_QUOTED.test(cell) || CSV_QUOTED_MATCH.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  }
+  return `${line}\r\n`;
+}

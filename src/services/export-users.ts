@@ -1,21 +1,21 @@
 /**
  * `/purchases export`: a CSV of the users holding licenses of a product or of given
  * subscriptions. Rows are read in keyset batches (by subscription, then license) with their user
- * and purchaser, and streamed through csv-stringify into a temporary file, so 100k rows never sit
- * in memory at once and a product's subscriptions are never listed in a query.
+ * and purchaser through the database's driver (export-rows.ts says why), written as CSV records
+ * into a temporary file a chunk at a time, so a million rows never sit in memory at once and a
+ * product's subscriptions are never listed in a query.
  */
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import { finished } from 'node:stream/promises';
 import { findUnattributedHoldersPage } from '../db/repositories/attribution.js';
 import { listProducts } from '../db/repositories/catalog.js';
-import { findExportBatch, type ExportAnchor, type ExportScope } from '../db/repositories/licenses.js';
+import { readExportRows, type ExportScope } from '../db/repositories/export-rows.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { CSV_QUOTED_MATCH, neutralizeCell } from '../domain/csv.js';
+import { csvRecord, neutralizeCell } from '../domain/csv.js';
 import { AppError, isAppError } from '../domain/errors.js';
 import { quoteInput } from '../domain/text.js';
 import { dateTimeFormatter, formatDay } from '../domain/dates.js';
@@ -25,7 +25,9 @@ import { findSubscription } from './show-subscription.js';
 import type { SubscriptionSummary } from './subscription-summary.js';
 
 export const CSV_COLUMNS = ['Subscription id', 'Product', 'Purchaser', 'User name', 'Email / UPN', 'Assigned at'] as const;
-const BATCH = 2000;
+const BATCH = 5000;
+/** Bytes of CSV gathered before each write to the file. */
+const CHUNK_BYTES = 256 * 1024;
 
 /** Whose users to export: every subscription of a product, or the given subscriptions (ids or prefixes). */
 export type ExportTarget = { kind: 'product'; product: string } | { kind: 'subscriptions'; refs: string[] };
@@ -107,9 +109,7 @@ async function* csvRecords(ctx: ServiceContext, target: Target, counter: { rows:
   yield [...CSV_COLUMNS];
   const productOf = new Map(target.subscriptions.map((s) => [s.id, s.product.name]));
   const formatAssignedAt = dateTimeFormatter(ctx.timeZone);
-  let after: ExportAnchor | undefined;
-  for (;;) {
-    const batch = await findExportBatch(ctx.prisma, target.scope, after, BATCH);
+  for await (const batch of readExportRows(ctx.prisma, target.scope, BATCH)) {
     for (const row of batch) {
       counter.rows += 1;
       yield [
@@ -121,11 +121,28 @@ async function* csvRecords(ctx: ServiceContext, target: Target, counter: { rows:
         formatAssignedAt(row.assignedAt),
       ].map(neutralizeCell);
     }
-    if (batch.length < BATCH) break;
-    const last = batch[batch.length - 1]!;
-    after = { subscriptionId: last.subscriptionId, id: last.id };
   }
   if (target.product) yield* unattributedRecords(ctx, target.product, counter);
+}
+
+/** Writes the records to `path` as CSV, a chunk at a time, waiting whenever the file is behind. */
+async function writeCsv(path: string, records: AsyncIterable<string[]>): Promise<void> {
+  const file = createWriteStream(path);
+  try {
+    let chunk = '';
+    for await (const record of records) {
+      chunk += csvRecord(record);
+      if (chunk.length >= CHUNK_BYTES) {
+        if (!file.write(chunk)) await once(file, 'drain');
+        chunk = '';
+      }
+    }
+    file.end(chunk);
+    await finished(file);
+  } catch (error) {
+    file.destroy();
+    throw error;
+  }
 }
 
 function fileSlug(text: string): string {
@@ -142,11 +159,7 @@ export async function exportUsers(ctx: ServiceContext, actor: Actor, target: Exp
   const counter = { rows: 0, unattributed: 0 };
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
-    await pipeline(
-      Readable.from(csvRecords(ctx, resolved, counter)),
-      stringify({ record_delimiter: 'windows', quoted_match: CSV_QUOTED_MATCH }),
-      createWriteStream(path),
-    );
+    await writeCsv(path, csvRecords(ctx, resolved, counter));
   } catch (error) {
     await dispose();
     throw error;

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { CSV_QUOTED_MATCH, neutralizeCell } from '../../src/domain/csv.js';
+import { CSV_QUOTED_MATCH, csvRecord, neutralizeCell } from '../../src/domain/csv.js';
 
 describe('CSV cells', () => {
   it.each(['=HYPERLINK("http://x")', '+1+2', '-2+3', '@SUM(A1)', '\tx', '\rx'])(
@@ -38,7 +38,22 @@ describe('CSV cells', () => {
   });
 
   it('quotes a cell that a semicolon or tab would split into one starting with a formula', () => {
-    const csv = stringify([['Ana;=HYPERLINK("http://x")', 'Bo\t+1', 'plain']], { quoted_match: CSV_QUOTED_MATCH });
-    expect(csv).toBe('"Ana;=HYPERLINK(""http://x"")","Bo\t+1",plain\n');
+    const cells = ['Ana;=HYPERLINK("http://x")', 'Bo\t+1', 'plain'];
+    expect(csvRecord(cells)).toBe('"Ana;=HYPERLINK(""http://x"")","Bo\t+1",plain\r\n');
+  });
+
+  it('writes a record as csv-stringify does with the same quoting', () => {
+    const records = [
+      ['plain', '', 'a,b', 'say "hi"', ' leading', 'trailing ', 'semi;colon', 'tab\there', 'Zoë Ünïcode', '“curly”', "'=1+1"],
+      ['', '', ''],
+      ['"', '""', ',', 'a\r\nb'],
+    ];
+    for (const record of records) {
+      expect(csvRecord(record)).toBe(stringify([record], { record_delimiter: 'windows', quoted_match: CSV_QUOTED_MATCH }));
+    }
+  });
+
+  it('quotes a lone line feed or carriage return too, which csv-stringify leaves bare under CRLF records (a reader would split the row there)', () => {
+    expect(csvRecord(['two\nlines', 'cr\rhere'])).toBe('"two\nlines","cr\rhere"\r\n');
   });
 });

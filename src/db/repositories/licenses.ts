@@ -1,88 +1,11 @@
 /**
- * License assignments read in bulk (exports, a product's licenses by purchaser) and written in
- * bulk (moves, central grants), in SQL: each statement works on a set in the database, however
+ * License assignments read in bulk (a product's licenses by purchaser; the export is
+ * export-rows.ts) and written in bulk (moves, central grants), in SQL: each statement works on a set in the database, however
  * many users it touches, and takes a fixed number of bind parameters.
  */
 import type { Db } from '../client.js';
 import { ACTIVE_STATUS } from '../../domain/spend.js';
 import { Prisma, newUuid, toCount, valuesTable } from './sql.js';
-
-// ---------------------------------------------------------------------------------------------
-// Export
-
-export interface ExportRow {
-  id: string;
-  subscriptionId: string;
-  purchaser: { name: string; email: string } | null;
-  userName: string;
-  userEmail: string;
-  assignedAt: Date;
-}
-
-interface RawExportRow {
-  id: string;
-  subscriptionId: string;
-  purchaserName: string | null;
-  purchaserEmail: string | null;
-  userName: string;
-  userEmail: string;
-  assignedAt: Date;
-}
-
-/** What to export: a product's subscriptions, or subscriptions by id. */
-export type ExportScope = { productId: string } | { subscriptionIds: string[] };
-
-export interface ExportAnchor {
-  subscriptionId: string;
-  id: string;
-}
-
-const EXPORT_COLUMNS = Prisma.sql`
-  SELECT a."id", s."id" AS "subscriptionId", pu."name" AS "purchaserName", pu."email" AS "purchaserEmail",
-    u."name" AS "userName", u."email" AS "userEmail", a."assignedAt"
-  FROM "Subscription" s
-  JOIN "LicenseAssignment" a ON a."subscriptionId" = s."id" AND a."removedAt" IS NULL
-  JOIN "Person" u ON u."id" = a."userId"
-  LEFT JOIN "Person" pu ON pu."id" = s."purchaserId"`;
-
-function toExportRow(raw: RawExportRow): ExportRow {
-  return {
-    id: raw.id,
-    subscriptionId: raw.subscriptionId,
-    purchaser: raw.purchaserName === null ? null : { name: raw.purchaserName, email: raw.purchaserEmail ?? '' },
-    userName: raw.userName,
-    userEmail: raw.userEmail,
-    assignedAt: raw.assignedAt,
-  };
-}
-
-/**
- * The next `limit` current licenses of the scope after `after`, in (subscription id, license id)
- * order: along the (productId, id) and (subscriptionId, removedAt, id) indexes, so a batch reads
- * what it returns, with its user and purchaser in the same statement. A batch first finishes the
- * subscription it stopped in (a range of one subscription's licenses), then goes on with the
- * following subscriptions.
- */
-export async function findExportBatch(db: Db, scope: ExportScope, after: ExportAnchor | undefined, limit: number): Promise<ExportRow[]> {
-  const rows: RawExportRow[] = [];
-  if (after) {
-    rows.push(
-      ...(await db.$queryRaw<RawExportRow[]>`${EXPORT_COLUMNS}
-        WHERE s."id" = ${after.subscriptionId} AND a."id" > ${after.id}
-        ORDER BY a."id" LIMIT ${limit}`),
-    );
-  }
-  if (rows.length < limit) {
-    const inScope = 'productId' in scope ? Prisma.sql`s."productId" = ${scope.productId}` : Prisma.sql`s."id" IN ${valuesTable(db, scope.subscriptionIds)}`;
-    const following = after ? Prisma.sql`AND s."id" > ${after.subscriptionId}` : Prisma.empty;
-    rows.push(
-      ...(await db.$queryRaw<RawExportRow[]>`${EXPORT_COLUMNS}
-        WHERE ${inScope} ${following}
-        ORDER BY s."id", a."id" LIMIT ${limit - rows.length}`),
-    );
-  }
-  return rows.map(toExportRow);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Licenses of a product, by purchaser

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { readExportRows } from '../../src/db/repositories/export-rows.js';
+import { aPerson, aProduct, aSubscription, assign, manyPeople } from '../support/builders.js';
+import { dialectProviders, useTestDatabase } from '../support/database.js';
+
+describe.each(dialectProviders)('the export’s rows through the driver on %s', (provider) => {
+  const database = useTestDatabase(provider);
+
+  it('reads every current license once, in subscription then license order, across batches that end inside and between subscriptions', async () => {
+    const prisma = database.prisma;
+    const product = await aProduct(prisma);
+    const other = await aProduct(prisma);
+    const buyer = await aPerson(prisma, { name: 'Ana Lopez', email: 'ana@contoso.com' });
+    const people = await manyPeople(prisma, 40); // the last subscription gets 8 of its 9: there are 40
+    const ids: string[] = [];
+    for (const [i, size] of [12, 0, 7, 1, 9].entries()) {
+      const subscription = await aSubscription(prisma, { productId: product.id, purchaserId: i === 0 ? null : buyer.id, isSelfService: i !== 0 });
+      await assign(prisma, subscription.id, people.slice(i * 8, i * 8 + size), new Date('2026-06-02T10:00:00Z'));
+      ids.push(subscription.id);
+    }
+    const elsewhere = await aSubscription(prisma, { productId: other.id });
+    await assign(prisma, elsewhere.id, people.slice(0, 3));
+    await prisma.licenseAssignment.updateMany({ where: { subscriptionId: ids[2]!, userId: people[16]! }, data: { removedAt: new Date() } });
+    const expected = await prisma.licenseAssignment.findMany({
+      where: { removedAt: null, subscription: { productId: product.id } },
+      orderBy: [{ subscriptionId: 'asc' }, { id: 'asc' }],
+      select: { id: true, subscriptionId: true, assignedAt: true },
+    });
+
+    const batches: number[] = [];
+    const rows = [];
+    for await (const batch of readExportRows(prisma, { productId: product.id }, 5)) {
+      batches.push(batch.length);
+      rows.push(...batch);
+    }
+
+    expect(rows.map((r) => ({ id: r.id, subscriptionId: r.subscriptionId, assignedAt: r.assignedAt }))).toEqual(expected);
+    expect(expected).toHaveLength(27);
+    expect(batches).toEqual([5, 5, 5, 5, 5, 2]);
+    expect(rows.find((r) => r.subscriptionId === ids[0])).toMatchObject({ purchaser: null });
+    expect(rows.find((r) => r.subscriptionId === ids[1 + 2])).toMatchObject({ purchaser: { name: 'Ana Lopez', email: 'ana@contoso.com' } });
+
+    const some = [];
+    for await (const batch of readExportRows(prisma, { subscriptionIds: [ids[4]!, ids[3]!, elsewhere.id] }, 4)) some.push(...batch);
+    expect(some.map((r) => r.subscriptionId).sort()).toEqual([...Array(8).fill(ids[4]), ids[3], ...Array(3).fill(elsewhere.id)].sort());
+  });
+});
