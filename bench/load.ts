@@ -1,12 +1,12 @@
 /**
  * Bulk loading of the synthetic tenant, through the raw drivers: tens of thousands of rows a
  * statement, secondary indexes and triggers dropped during the load and rebuilt after (as a
- * restore would), then each subscription's count of licenses counted once.
+ * restore would), then what the triggers keep counted is counted once (counters.ts).
  * The schema itself comes from the bot's own migrations (createDatabase ran before).
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { RECOUNT_LICENSES_ASSIGNED } from '../src/db/repositories/license-counter.js';
+import { RECOUNT_STATEMENTS } from '../src/db/repositories/counters.js';
 import type { Cell, TableBatch } from './tenant.js';
 
 const TABLES = ['Product', 'Person', 'Subscription', 'LicenseAssignment'];
@@ -53,7 +53,7 @@ export function loadSqlite(file: string, batches: Iterable<TableBatch>): void {
     for (const batch of batches) insertBatch(batch);
     for (const index of indexes) db.exec(index.sql);
     for (const trigger of triggers) db.exec(trigger.sql);
-    db.exec(RECOUNT_LICENSES_ASSIGNED.sqlite);
+    for (const statement of RECOUNT_STATEMENTS.sqlite) db.exec(statement);
   } finally {
     db.close();
   }
@@ -110,7 +110,7 @@ export async function loadPostgres(config: pg.ClientConfig, schema: string, batc
     for (const index of indexes.rows) await client.query(index.indexdef);
     for (const key of foreign) await client.query(`ALTER TABLE "${key.table}" ADD CONSTRAINT "${key.name}" ${key.definition}`);
     for (const table of TABLES) await client.query(`ALTER TABLE "${table}" ENABLE TRIGGER USER`);
-    await client.query(RECOUNT_LICENSES_ASSIGNED.postgresql);
+    for (const statement of RECOUNT_STATEMENTS.postgresql) await client.query(statement);
     // What autovacuum does after such a load: statistics for the planner, and the visibility map
     // that lets counts be answered from an index alone.
     await client.query('VACUUM ANALYZE');

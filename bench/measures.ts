@@ -154,21 +154,22 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
     {
       name: 'App Home numbers',
       kind: 'interactive',
-      floorIs: 'GROUP BY counts and spend, expiring 10, pending',
+      floorIs: 'kept totals, expiring 10 + count, pending',
       bot: () => loadDashboard(ctx),
       floor: async () => {
+        // Counts and spend from the totals the database keeps (SelfServiceTotal), as the bot reads them.
         const counts = await raw.all(
-          `SELECT (SELECT count(*) FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ?) AS active,
-             (SELECT count(*) FROM "Subscription" WHERE "status" = 'Deleted' AND "isSelfService" = ?) AS deleted,
-             (SELECT count(*) FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ? AND "isTrial" = ?) AS trials`,
-          [true, true, true, true],
+          `SELECT sum(CASE WHEN "status" = 'Active' THEN "subscriptions" ELSE 0 END) AS active,
+             sum(CASE WHEN "status" = 'Deleted' THEN "subscriptions" ELSE 0 END) AS deleted,
+             sum(CASE WHEN "status" = 'Active' AND "isTrial" = ? THEN "subscriptions" ELSE 0 END) AS trials
+           FROM "SelfServiceTotal"`,
+          [true],
         );
         const spend = await raw.all(
           `SELECT g.*, p."name" FROM (
-             SELECT "productId", "currency", count(*) AS n, sum(CAST("unitPriceMinor" AS BIGINT) * "licensesPurchased") AS monthly
-             FROM "Subscription" WHERE "status" = 'Active' AND "isSelfService" = ? GROUP BY "productId", "currency") g
+             SELECT "productId", "currency", sum("subscriptions") AS n, sum("monthlyMinor") AS monthly, sum("unknownPrices") AS unknown
+             FROM "SelfServiceTotal" WHERE "status" = 'Active' GROUP BY "productId", "currency") g
            JOIN "Product" p ON p."id" = g."productId"`,
-          [true],
         );
         const expiring = await raw.all(
           `SELECT t.*, (SELECT count(*) FROM "Subscription" s WHERE ${active} AND s."expiresAt" >= ? AND s."expiresAt" < ?) AS "total"

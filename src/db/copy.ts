@@ -15,7 +15,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { migratePostgres, migrateSqlite, postgresTargetFromUrl, providerOfUrl, sqliteFilenameFromUrl } from './migrate.js';
-import { RECOUNT_LICENSES_ASSIGNED } from './repositories/license-counter.js';
+import { RECOUNT_STATEMENTS } from './repositories/counters.js';
 
 export interface CopyOptions {
   /** A `file:` URL. */
@@ -144,9 +144,9 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
     } finally {
       source.exec('COMMIT');
     }
-    // The subscriptions came with their count of licenses, and the triggers added each license
+    // The subscriptions and totals came with their counts, and the triggers counted each row
     // again as it arrived: count once more.
-    await target.query(RECOUNT_LICENSES_ASSIGNED.postgresql);
+    for (const statement of RECOUNT_STATEMENTS.postgresql) await target.query(statement);
     for (const { table, rows } of report.tables) {
       const { rows: counted } = await target.query<{ n: string }>(`SELECT count(*) AS n FROM ${quote(table)}`);
       if (Number(counted[0]!.n) !== rows) throw new Error(`${table}: ${rows} rows read, ${counted[0]!.n} in the target`);

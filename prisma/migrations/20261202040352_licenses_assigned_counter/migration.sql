@@ -54,7 +54,7 @@ PRAGMA defer_foreign_keys=OFF;
 -- the triggers below on every insert, removal (removedAt set), return and delete of a license,
 -- whoever writes it (the bot, a sync, an import, SQL by hand). Prisma does not know triggers: a
 -- later migration that rebuilds LicenseAssignment (RedefineTables) drops them and must create
--- them again (test/db/license-counter.test.ts fails otherwise).
+-- them again (test/db/counters.test.ts fails otherwise).
 UPDATE "Subscription" SET "licensesAssigned" = (
   SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = "Subscription"."id" AND a."removedAt" IS NULL
 );

@@ -44,7 +44,7 @@ interface RawGroupRow {
  * the central subscriptions first, then the purchasers holding most licenses; `size` groups from
  * `offset`. One statement over the (productId, status, purchaserId, licensesPurchased,
  * licensesAssigned) index alone: each subscription's count of licenses is kept by the database
- * (license-counter.ts), so a 300,000-license product adds up its subscriptions, not its licenses.
+ * (counters.ts), so a 300,000-license product adds up its subscriptions, not its licenses.
  */
 export async function findLicenseGroups(db: Db, productId: string, page: { offset: number; size: number }): Promise<LicenseGroupsPage> {
   const rows = await db.$queryRaw<RawGroupRow[]>`
@@ -115,7 +115,7 @@ function granteesTable(db: Db, grantees: Grantees): Prisma.Sql {
     : Prisma.sql`(SELECT DISTINCT v.value AS "userId" FROM ${valuesTable(db, grantees.userIds)} v)`;
 }
 
-/** Licenses of the subscription assigned now (kept by the database: license-counter.ts). */
+/** Licenses of the subscription assigned now (kept by the database: counters.ts). */
 export async function countCurrentLicenses(db: Db, subscriptionId: string): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint | number }>>`
     SELECT "licensesAssigned" AS "n" FROM "Subscription" WHERE "id" = ${subscriptionId}`;

@@ -4,7 +4,7 @@
  * Subscriptions are read with one SQL statement (selectSubscriptions) rather than Prisma's
  * `include: { _count }`: Prisma computes that count as a join on a GROUP BY over every license
  * assignment of the tenant, whatever the page; here each row brings its count of licenses along
- * (`licensesAssigned`, kept by database triggers: license-counter.ts), so a page costs what a
+ * (`licensesAssigned`, kept by database triggers: counters.ts), so a page costs what a
  * page holds. No statement takes a bind parameter per row of data: lists of ids travel as one
  * parameter (valuesTable).
  */
@@ -330,41 +330,43 @@ export function countActiveSelfServiceExpiring(prisma: Pick<PrismaClient, 'subsc
   return prisma.subscription.count({ where: { status: ACTIVE_STATUS, isSelfService: true, expiresAt: { gte: from, lt: to } } });
 }
 
-/** Self-service subscriptions by status, and active trials among them: counted in the (status, isSelfService, …) indexes. */
-export async function countSelfService(prisma: Pick<PrismaClient, 'subscription'>): Promise<{ active: number; deleted: number; trials: number }> {
-  const [active, deleted, trials] = await Promise.all([
-    prisma.subscription.count({ where: { isSelfService: true, status: ACTIVE_STATUS } }),
-    prisma.subscription.count({ where: { isSelfService: true, status: DELETED_STATUS } }),
-    prisma.subscription.count({ where: { isSelfService: true, status: ACTIVE_STATUS, isTrial: true } }),
-  ]);
-  return { active, deleted, trials };
+/**
+ * Self-service subscriptions by status, and active trials among them: from SelfServiceTotal, a
+ * few rows per product kept by the database (counters.ts), not a count of every subscription.
+ */
+export async function countSelfService(db: Db): Promise<{ active: number; deleted: number; trials: number }> {
+  const [row] = await db.$queryRaw<Array<{ active: bigint | number | null; deleted: bigint | number | null; trials: bigint | number | null }>>`
+    SELECT sum(CASE WHEN t."status" = ${ACTIVE_STATUS} THEN t."subscriptions" ELSE 0 END) AS "active",
+      sum(CASE WHEN t."status" = ${DELETED_STATUS} THEN t."subscriptions" ELSE 0 END) AS "deleted",
+      sum(CASE WHEN t."status" = ${ACTIVE_STATUS} AND t."isTrial" = ${true} THEN t."subscriptions" ELSE 0 END) AS "trials"
+    FROM "SelfServiceTotal" t`;
+  return { active: toCount(row?.active), deleted: toCount(row?.deleted), trials: toCount(row?.trials) };
 }
 
 /**
- * What active self-service subscriptions cost each month, per product and currency, added up by
- * the database (integer minor units; widened so a large tenant cannot overflow).
+ * What active self-service subscriptions cost each month, per product and currency: read from
+ * SelfServiceTotal, which the database keeps added up (integer minor units, widened so a large
+ * tenant cannot overflow). A price is unknown when Graph brought the subscription and no import
+ * priced it: such rows are counted (unknownPrices), never added as zero. domain/spend.ts
+ * (spendOfGroups) reads the groups.
  */
 export async function sumActiveSelfServiceSpend(
   db: Db,
 ): Promise<Array<{ product: { id: string; name: string }; currency: string | null; subscriptions: number; unknownPrices: number; monthlyMinor: number }>> {
-  // Grouped in the order of the (status, isSelfService, productId, currency, …) index, which
-  // holds every column read: no table row is visited and nothing is sorted.
-  // A price is unknown when Graph brought the subscription and no import priced it: such rows
-  // are counted (unknownPrices), never added as zero. domain/spend.ts (spendOfGroups) reads the groups.
   const rows = await db.$queryRaw<
-    Array<{ productId: string; productName: string; currency: string | null; subscriptions: bigint | number; unknownPrices: bigint | number | null; monthlyMinor: bigint | number | null }>
+    Array<{ productId: string; productName: string; currency: string; subscriptions: bigint | number; unknownPrices: bigint | number | null; monthlyMinor: bigint | number | null }>
   >`
     SELECT g."productId", p."name" AS "productName", g."currency", g."subscriptions", g."unknownPrices", g."monthlyMinor"
     FROM (
-      SELECT s."productId", s."currency", count(*) AS "subscriptions",
-        sum(CASE WHEN s."unitPriceMinor" IS NULL OR s."currency" IS NULL THEN 1 ELSE 0 END) AS "unknownPrices",
-        sum(CAST(s."unitPriceMinor" AS BIGINT) * s."licensesPurchased") AS "monthlyMinor"
-      FROM "Subscription" s WHERE s."status" = ${ACTIVE_STATUS} AND s."isSelfService" = ${true}
-      GROUP BY s."productId", s."currency"
-    ) g JOIN "Product" p ON p."id" = g."productId"`;
+      SELECT t."productId", t."currency", sum(t."subscriptions") AS "subscriptions", sum(t."unknownPrices") AS "unknownPrices", sum(t."monthlyMinor") AS "monthlyMinor"
+      FROM "SelfServiceTotal" t WHERE t."status" = ${ACTIVE_STATUS}
+      GROUP BY t."productId", t."currency"
+    ) g JOIN "Product" p ON p."id" = g."productId"
+    WHERE g."subscriptions" > 0`;
   return rows.map((r) => ({
     product: { id: r.productId, name: r.productName },
-    currency: r.currency,
+    // '' is how the totals key the subscriptions of no currency.
+    currency: r.currency === '' ? null : r.currency,
     subscriptions: toCount(r.subscriptions),
     unknownPrices: toCount(r.unknownPrices),
     monthlyMinor: toCount(r.monthlyMinor),

@@ -9,7 +9,7 @@ CREATE INDEX "Subscription_licensesByPurchaser_idx" ON "Subscription"("productId
 -- whoever writes it (the bot, a sync, an import, SQL by hand). Statement-level triggers with
 -- transition tables: a statement that moves 10,000 users updates each subscription once, not
 -- once per row. Prisma does not know triggers: a later migration that drops and re-creates
--- LicenseAssignment must create them again (test/db/license-counter.test.ts fails otherwise).
+-- LicenseAssignment must create them again (test/db/counters.test.ts fails otherwise).
 UPDATE "Subscription" s SET "licensesAssigned" = c."n"
 FROM (SELECT "subscriptionId", count(*) AS "n" FROM "LicenseAssignment" WHERE "removedAt" IS NULL GROUP BY "subscriptionId") c
 WHERE c."subscriptionId" = s."id";

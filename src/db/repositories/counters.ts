@@ -1,0 +1,36 @@
+/**
+ * What the database keeps counted with triggers, so that pages, `licenses` and App Home never
+ * count the whole tenant:
+ * - Subscription.licensesAssigned, the licenses a subscription has assigned now (triggers on
+ *   LicenseAssignment, migration 20261202040352_licenses_assigned_counter);
+ * - SelfServiceTotal, self-service subscriptions added up per status, product, currency and trial
+ *   (triggers on Subscription, migration 20261202041725_self_service_totals).
+ * A bulk load that goes around the triggers (a copy between databases, a restore with triggers
+ * off) counts once afterwards with these statements, the same the migrations ran.
+ */
+import type { DatabaseProvider } from '../migrate.js';
+
+const KNOWN_MONTHLY = `CASE WHEN "unitPriceMinor" IS NOT NULL AND "currency" IS NOT NULL THEN CAST("unitPriceMinor" AS BIGINT) * "licensesPurchased" ELSE 0 END`;
+const UNKNOWN_PRICE = `CASE WHEN "unitPriceMinor" IS NULL OR "currency" IS NULL THEN 1 ELSE 0 END`;
+const RECOUNT_TOTALS = [
+  `DELETE FROM "SelfServiceTotal"`,
+  `INSERT INTO "SelfServiceTotal" ("status", "productId", "currency", "isTrial", "subscriptions", "licenses", "monthlyMinor", "unknownPrices")
+   SELECT "status", "productId", coalesce("currency", ''), "isTrial", count(*), sum("licensesPurchased"), sum(${KNOWN_MONTHLY}), sum(${UNKNOWN_PRICE})
+   FROM "Subscription" WHERE "isSelfService" GROUP BY "status", "productId", coalesce("currency", ''), "isTrial"`,
+];
+
+export const RECOUNT_STATEMENTS: Record<DatabaseProvider, string[]> = {
+  sqlite: [
+    `UPDATE "Subscription" SET "licensesAssigned" = (
+      SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = "Subscription"."id" AND a."removedAt" IS NULL)`,
+    ...RECOUNT_TOTALS,
+  ],
+  postgresql: [
+    `UPDATE "Subscription" s SET "licensesAssigned" = coalesce(c."n", 0)
+      FROM "Subscription" t LEFT JOIN (
+        SELECT "subscriptionId", count(*) AS "n" FROM "LicenseAssignment" WHERE "removedAt" IS NULL GROUP BY "subscriptionId"
+      ) c ON c."subscriptionId" = t."id"
+      WHERE t."id" = s."id" AND s."licensesAssigned" IS DISTINCT FROM coalesce(c."n", 0)`,
+    ...RECOUNT_TOTALS,
+  ],
+};
