@@ -86,7 +86,10 @@ export async function loadPostgres(config: pg.ClientConfig, schema: string, batc
     const constraints = await client.query<{ table: string; name: string; kind: string; definition: string }>(
       `SELECT c.relname AS table, k.conname AS name, k.contype AS kind, pg_get_constraintdef(k.oid) AS definition
        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-       WHERE k.contype IN ('p', 'u', 'f') AND k.connamespace = $1::regnamespace AND c.relname = ANY($2)
+       WHERE k.contype IN ('p', 'u', 'f') AND k.connamespace = $1::regnamespace
+         -- The loaded tables' keys, and every foreign key that references them (ProductSku,
+         -- ProductHolding, …), which would otherwise keep their primary keys from being dropped.
+         AND (c.relname = ANY($2) OR (k.contype = 'f' AND k.confrelid IN (SELECT r.oid FROM pg_class r WHERE r.relnamespace = $1::regnamespace AND r.relname = ANY($2))))
        ORDER BY k.contype = 'f' DESC`,
       [schema, TABLES],
     );

@@ -152,7 +152,19 @@ interface DatabaseResult {
   size: SizeName;
   buildSeconds: number;
   counts: TenantFacts['counts'];
+  /** The database's size on disk once built, indexes included (sizing). */
+  databaseMb: number;
   measures: MeasureResult[];
+}
+
+/** The tenant's size on disk: SQLite's pages; PostgreSQL's tables of the schema with their indexes and TOAST. */
+async function databaseMb(raw: RawDb): Promise<number> {
+  const [row] = await raw.all(
+    raw.dialect === 'sqlite'
+      ? 'SELECT p.page_count * s.page_size AS bytes FROM pragma_page_count() p, pragma_page_size() s'
+      : `SELECT sum(pg_total_relation_size(c.oid)) AS bytes FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'`,
+  );
+  return Math.round(Number(row?.bytes ?? 0) / 1024 / 1024);
 }
 
 const wanted = (name: string) => !env.BENCH_ONLY || name.toLowerCase().includes(env.BENCH_ONLY.toLowerCase());
@@ -160,7 +172,8 @@ const wanted = (name: string) => !env.BENCH_ONLY || name.toLowerCase().includes(
 async function bench(dialect: Dialect, size: SizeName, withFloors: boolean, slackApiUrl: string): Promise<DatabaseResult> {
   process.stdout.write(`${dialect} ${size}: building the tenant… `);
   const opened = await build(dialect, size);
-  console.log(`${opened.buildSeconds.toFixed(1)} s (${opened.facts.counts.subscriptions} subscriptions, ${opened.facts.counts.people} people, ${opened.facts.counts.assignments} licenses)`);
+  const sizeMb = await databaseMb(opened.raw);
+  console.log(`${opened.buildSeconds.toFixed(1)} s (${opened.facts.counts.subscriptions} subscriptions, ${opened.facts.counts.people} people, ${opened.facts.counts.assignments} licenses; ${sizeMb} MB on disk)`);
   const results: MeasureResult[] = [];
   try {
     const ctx = { prisma: opened.database.prisma, now: BENCH_NOW, timeZone: 'UTC' };
@@ -191,7 +204,7 @@ async function bench(dialect: Dialect, size: SizeName, withFloors: boolean, slac
     await opened.raw.close();
     await opened.drop();
   }
-  return { dialect, size, buildSeconds: opened.buildSeconds, counts: opened.facts.counts, measures: results };
+  return { dialect, size, buildSeconds: opened.buildSeconds, counts: opened.facts.counts, databaseMb: sizeMb, measures: results };
 }
 
 function describe(outcome: Result | undefined): string {
@@ -303,7 +316,7 @@ try {
       if (at10k) m.small = at10k.bot;
     }
     results.push(result);
-    console.log(`\n${dialect}, ${env.BENCH_SIZE} subscriptions (${result.counts.people} people, ${result.counts.assignments} licenses), built in ${result.buildSeconds.toFixed(1)} s:\n`);
+    console.log(`\n${dialect}, ${env.BENCH_SIZE} subscriptions (${result.counts.people} people, ${result.counts.assignments} licenses, ${result.databaseMb} MB on disk), built in ${result.buildSeconds.toFixed(1)} s:\n`);
     console.log(markdownTable(result));
     console.log();
   }
