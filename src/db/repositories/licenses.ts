@@ -76,7 +76,13 @@ export async function findLicenseGroups(db: Db, productId: string, page: { offse
   };
 }
 
-/** Purchasers' (null: central) active subscriptions of a product, and their first `perGroup` users by name. */
+/**
+ * Purchasers' (null: central) active subscriptions of a product, and their first `perGroup` users
+ * by name. The page's subscriptions are picked first (a branch per kind of group, each seeking
+ * the (productId, status, purchaserId, …) index) and kept apart (MATERIALIZED): with one OR of
+ * the groups, PostgreSQL expected thousands of subscriptions and hash-joined every license of
+ * the tenant (190 ms at 100,000 subscriptions) where a few subscriptions' licenses are read.
+ */
 export async function findLicenseGroupMembers(
   db: Db,
   productId: string,
@@ -84,21 +90,24 @@ export async function findLicenseGroupMembers(
   central: boolean,
   perGroup: number,
 ): Promise<{ subscriptions: Array<{ id: string; purchaserId: string | null }>; users: Array<{ purchaserId: string | null; name: string; email: string }> }> {
-  const groups = [
-    ...(purchaserIds.length > 0 ? [Prisma.sql`s."purchaserId" IN ${valuesTable(db, purchaserIds)}`] : []),
-    ...(central ? [Prisma.sql`s."purchaserId" IS NULL`] : []),
+  const inProduct = Prisma.sql`s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS}`;
+  const branches = [
+    ...(purchaserIds.length > 0
+      ? [Prisma.sql`SELECT s."id", s."purchaserId", s."purchasedAt" FROM "Subscription" s WHERE ${inProduct} AND s."purchaserId" IN ${valuesTable(db, purchaserIds)}`]
+      : []),
+    ...(central ? [Prisma.sql`SELECT s."id", s."purchaserId", s."purchasedAt" FROM "Subscription" s WHERE ${inProduct} AND s."purchaserId" IS NULL`] : []),
   ];
-  if (groups.length === 0) return { subscriptions: [], users: [] };
-  const inGroups = Prisma.sql`s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS} AND (${Prisma.join(groups, ' OR ')})`;
+  if (branches.length === 0) return { subscriptions: [], users: [] };
+  const picked = Prisma.sql`WITH picked AS MATERIALIZED (${Prisma.join(branches, ' UNION ALL ')})`;
   const subscriptions = await db.$queryRaw<Array<{ id: string; purchaserId: string | null }>>`
-    SELECT s."id", s."purchaserId" FROM "Subscription" s WHERE ${inGroups} ORDER BY s."purchasedAt" DESC, s."id"`;
+    ${picked} SELECT s."id", s."purchaserId" FROM picked s ORDER BY s."purchasedAt" DESC, s."id"`;
   const users = await db.$queryRaw<Array<{ purchaserId: string | null; name: string; email: string }>>`
+    ${picked}
     SELECT t."purchaserId", t."name", t."email" FROM (
       SELECT s."purchaserId", u."name", u."email", ROW_NUMBER() OVER (PARTITION BY s."purchaserId" ORDER BY u."name", a."id") AS "n"
-      FROM "Subscription" s
+      FROM picked s
       JOIN "LicenseAssignment" a ON a."subscriptionId" = s."id" AND a."removedAt" IS NULL
       JOIN "Person" u ON u."id" = a."userId"
-      WHERE ${inGroups}
     ) t WHERE t."n" <= ${perGroup} ORDER BY t."purchaserId", t."n"`;
   return { subscriptions, users };
 }
