@@ -86,8 +86,8 @@ async function resolveFilters(ctx: ServiceContext, filters: ListFilters): Promis
 
 /**
  * purchaser:<text> matches an exact email, an exact name, or any name/email containing the text.
- * An email or a name typed exactly is found through the indexes; only other text reads every
- * purchaser (once per page: the cursor keeps the text, not a list of ids).
+ * An email, or a name typed whole in any case, is found through the indexes (Person.searchName);
+ * only other text reads every purchaser (once per page: the cursor keeps the text, not a list of ids).
  */
 async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]> {
   const indexed = await findPurchasersExactly(ctx.prisma, text);

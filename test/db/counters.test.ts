@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RECOUNT_STATEMENTS } from '../../src/db/repositories/counters.js';
+import { findPurchasersExactly } from '../../src/db/repositories/catalog.js';
 import { grantLicenses } from '../../src/db/repositories/licenses.js';
 import { aPerson, aProduct, aSubscription, assign, manyPeople, manySubscriptions } from '../support/builders.js';
 import { dialectProviders, useTestDatabase } from '../support/database.js';
@@ -140,5 +141,28 @@ describe.each(dialectProviders)('the count of assigned licenses on %s', (provide
 
     const now = await totals();
     expect(now.kept).toEqual(now.counted);
+  });
+
+  it('keeps each person’s searchName, lower(name), through inserts, bulk inserts and renames, and finds a purchaser by a name typed in any case', async () => {
+    const prisma = database.prisma;
+    const ana = await aPerson(prisma, { name: 'Ana LOPEZ', email: 'ana.lopez@contoso.com' });
+    const many = await manyPeople(prisma, 3, 'Bulk Person');
+    await prisma.person.update({ where: { id: many[1]! }, data: { name: 'Renamed ONE' } });
+    // Written by hand: the database sets it right again.
+    await prisma.person.update({ where: { id: many[2]! }, data: { searchName: 'wrong' } });
+    const rows = await prisma.person.findMany({ where: { id: { in: [ana.id, ...many] } }, orderBy: { name: 'asc' } });
+    expect(rows.map((p) => [p.name, p.searchName])).toEqual([
+      ['Ana LOPEZ', 'ana lopez'],
+      ['Bulk Person 0000', 'bulk person 0000'],
+      ['Bulk Person 0002', 'bulk person 0002'],
+      ['Renamed ONE', 'renamed one'],
+    ]);
+
+    const product = await aProduct(prisma);
+    await aSubscription(prisma, { productId: product.id, purchaserId: ana.id });
+    expect((await findPurchasersExactly(prisma, 'ana lopez')).map((p) => p.id)).toEqual([ana.id]);
+    expect((await findPurchasersExactly(prisma, 'ANA.LOPEZ@contoso.com')).map((p) => p.id)).toEqual([ana.id]);
+    // Not a purchaser: not found.
+    expect(await findPurchasersExactly(prisma, 'renamed one')).toEqual([]);
   });
 });

@@ -16,12 +16,17 @@ export interface Purchaser {
   email: string;
 }
 
-/** Purchasers whose email is `text` (emails are stored lower-case) or whose name is `text` as typed: two index lookups. */
-export function findPurchasersExactly(prisma: Pick<PrismaClient, 'person'>, text: string): Promise<Purchaser[]> {
-  return prisma.person.findMany({
-    where: { OR: [{ email: text.toLowerCase() }, { name: text }], purchases: { some: {} } },
-    select: { id: true, name: true, email: true },
-  });
+/**
+ * Purchasers whose email is `text` (emails are stored lower-case) or whose name is `text` in any
+ * case: two index lookups, the name's on searchName, lower(name) as the database computes it
+ * (kept by triggers: counters.ts), compared with lower() of the text by the same database. In SQL:
+ * Prisma cannot apply lower() to a parameter.
+ */
+export function findPurchasersExactly(db: Db, text: string): Promise<Purchaser[]> {
+  return db.$queryRaw<Purchaser[]>`
+    SELECT u."id", u."name", u."email" FROM "Person" u
+    WHERE (u."email" = ${text.toLowerCase()} OR u."searchName" = lower(${text}))
+      AND EXISTS (SELECT 1 FROM "Subscription" s WHERE s."purchaserId" = u."id")`;
 }
 
 /**

@@ -4,7 +4,9 @@
  * - Subscription.licensesAssigned, the licenses a subscription has assigned now (triggers on
  *   LicenseAssignment, migration 20261202040352_licenses_assigned_counter);
  * - SelfServiceTotal, self-service subscriptions added up per status, product, currency and trial
- *   (triggers on Subscription, migration 20261202041725_self_service_totals).
+ *   (triggers on Subscription, migration 20261202041725_self_service_totals);
+ * - Person.searchName, lower(name) for `list purchaser:` (triggers on Person, migration
+ *   20261202043748_person_search_name).
  * A bulk load that goes around the triggers (a copy between databases, a restore with triggers
  * off) counts once afterwards with these statements, the same the migrations ran.
  */
@@ -24,6 +26,7 @@ export const RECOUNT_STATEMENTS: Record<DatabaseProvider, string[]> = {
     `UPDATE "Subscription" SET "licensesAssigned" = (
       SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = "Subscription"."id" AND a."removedAt" IS NULL)`,
     ...RECOUNT_TOTALS,
+    `UPDATE "Person" SET "searchName" = lower("name") WHERE "searchName" IS NOT lower("name")`,
   ],
   postgresql: [
     `UPDATE "Subscription" s SET "licensesAssigned" = coalesce(c."n", 0)
@@ -32,5 +35,6 @@ export const RECOUNT_STATEMENTS: Record<DatabaseProvider, string[]> = {
       ) c ON c."subscriptionId" = t."id"
       WHERE t."id" = s."id" AND s."licensesAssigned" IS DISTINCT FROM coalesce(c."n", 0)`,
     ...RECOUNT_TOTALS,
+    `UPDATE "Person" SET "searchName" = lower("name") WHERE "searchName" IS DISTINCT FROM lower("name")`,
   ],
 };
