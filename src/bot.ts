@@ -69,7 +69,13 @@ const AFTER_ABORT_MS = 1_000;
 async function atMost(work: Promise<unknown> | undefined, ms: number): Promise<void> {
   if (!work) return;
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.then(() => undefined, () => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  await Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
   clearTimeout(timer);
 }
 
@@ -132,7 +138,12 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       const last = await readLastSync(database);
       const now = clock();
       report.lastSync = last
-        ? { at: last.at.toISOString(), ageSeconds: Math.max(0, Math.round((now.getTime() - last.at.getTime()) / 1000)), ok: last.ok, ...(last.ok ? {} : { error: last.error }) }
+        ? {
+            at: last.at.toISOString(),
+            ageSeconds: Math.max(0, Math.round((now.getTime() - last.at.getTime()) / 1000)),
+            ok: last.ok,
+            ...(last.ok ? {} : { error: last.error }),
+          }
         : null;
       return report;
     };

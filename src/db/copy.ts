@@ -84,10 +84,18 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
   const log = options.log ?? (() => {});
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   if (providerOfUrl(options.from) !== 'sqlite') {
-    throw new AppError('bad_input', 'copy source is not SQLite', `--from must be a SQLite file URL such as file:./data/purchases.db (was ${options.from.split(':')[0]}:…).`);
+    throw new AppError(
+      'bad_input',
+      'copy source is not SQLite',
+      `--from must be a SQLite file URL such as file:./data/purchases.db (was ${options.from.split(':')[0]}:…).`,
+    );
   }
   if (providerOfUrl(options.to) !== 'postgresql') {
-    throw new AppError('bad_input', 'copy target is not PostgreSQL', '--to must be a PostgreSQL URL such as postgresql://user:password@host:5432/database (add ?schema=name for another schema than public).');
+    throw new AppError(
+      'bad_input',
+      'copy target is not PostgreSQL',
+      '--to must be a PostgreSQL URL such as postgresql://user:password@host:5432/database (add ?schema=name for another schema than public).',
+    );
   }
   await migrateSqlite(sqliteFilenameFromUrl(options.from), { log });
   await migratePostgres(options.to, { log });

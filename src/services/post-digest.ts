@@ -159,7 +159,14 @@ export async function selectDigest(prisma: PrismaClient, from: Date | null, to: 
       count,
       active: summary.reduce((sum, group) => sum + group.active, 0),
       licenses: summary.reduce((sum, group) => sum + group.licenses, 0),
-      ...spendOfGroups(summary.map((group) => ({ currency: group.currency, subscriptions: group.active, unknownPrices: group.unknownPrices, monthlyMinor: group.monthlyMinor }))),
+      ...spendOfGroups(
+        summary.map((group) => ({
+          currency: group.currency,
+          subscriptions: group.active,
+          unknownPrices: group.unknownPrices,
+          monthlyMinor: group.monthlyMinor,
+        })),
+      ),
     },
   };
 }
@@ -203,7 +210,13 @@ export async function postDigest(
       // The pending row is the lock: a second window racing this one fails on its unique key
       // and rolls back with its messages.
       await insertJobState(tx, DIGEST_PENDING, JSON.stringify(pending), ctx.now);
-      await enqueueParts(tx, channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now, options.requestedBy);
+      await enqueueParts(
+        tx,
+        channel,
+        messages.map((message, i) => ({ key: keys[i]!, message })),
+        ctx.now,
+        options.requestedBy,
+      );
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { status: 'busy' };

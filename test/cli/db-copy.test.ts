@@ -12,8 +12,11 @@ const NOW = new Date('2026-11-25T09:00:00Z');
 
 function runCopy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/db-copy.ts', ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '' } }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/db-copy.ts', ...args],
+      { cwd: repoRoot, env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -45,7 +48,7 @@ describe.runIf(dialectProviders.includes('postgresql'))('npm run db:copy (SQLite
     cleanups.push(() => sqlite.close());
     await seedDemoTenant(sqlite.prisma, NOW);
     // What the demo lacks: no price, no expiry, a person outside Slack, an odd name.
-    const product = await aProduct(sqlite.prisma, { id: 'CFQ7TTC0ZZZZ', name: 'Émoji “Quotes” \'n\' Ünïcode' });
+    const product = await aProduct(sqlite.prisma, { id: 'CFQ7TTC0ZZZZ', name: "Émoji “Quotes” 'n' Ünïcode" });
     const person = await aPerson(sqlite.prisma, { name: "O'Brien, Zoë", email: 'zoe@contoso.com' });
     await aSubscription(sqlite.prisma, { productId: product.id, purchaserId: person.id, expiresAt: null, unitPriceMinor: null, currency: null, isTrial: true });
     return sqlite;
@@ -67,7 +70,11 @@ describe.runIf(dialectProviders.includes('postgresql'))('npm run db:copy (SQLite
     cleanups.push(() => copied.close());
     expect(await everything(copied)).toEqual(await everything(sqlite));
     const counts = Object.fromEntries(report.tables.map((t) => [t.table, t.rows]));
-    expect(counts).toMatchObject({ Subscription: 44, Product: await sqlite.prisma.product.count(), LicenseAssignment: await sqlite.prisma.licenseAssignment.count() });
+    expect(counts).toMatchObject({
+      Subscription: 44,
+      Product: await sqlite.prisma.product.count(),
+      LicenseAssignment: await sqlite.prisma.licenseAssignment.count(),
+    });
     expect(counts.LicenseAssignment).toBeGreaterThan(7 * 10);
     // Parents before children: the foreign keys held on every insert.
     const order = report.tables.map((t) => t.table);

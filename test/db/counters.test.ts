@@ -35,8 +35,13 @@ describe.each(dialectProviders)('the count of assigned licenses on %s', (provide
 
     await assign(prisma, a.id, users.slice(0, 20));
     await prisma.licenseAssignment.create({ data: { id: randomUUID(), subscriptionId: b.id, userId: users[29]!, assignedAt: new Date() } });
-    await prisma.licenseAssignment.create({ data: { id: randomUUID(), subscriptionId: b.id, userId: users[28]!, assignedAt: new Date(), removedAt: new Date() } });
-    expect(await counts(ids)).toEqual([{ kept: 20, counted: 20 }, { kept: 1, counted: 1 }]);
+    await prisma.licenseAssignment.create({
+      data: { id: randomUUID(), subscriptionId: b.id, userId: users[28]!, assignedAt: new Date(), removedAt: new Date() },
+    });
+    expect(await counts(ids)).toEqual([
+      { kept: 20, counted: 20 },
+      { kept: 1, counted: 1 },
+    ]);
 
     // Removed in bulk, one removed twice (no change the second time), one given back.
     await prisma.licenseAssignment.updateMany({ where: { subscriptionId: a.id, userId: { in: users.slice(0, 5) } }, data: { removedAt: new Date() } });
@@ -44,18 +49,27 @@ describe.each(dialectProviders)('the count of assigned licenses on %s', (provide
     await prisma.licenseAssignment.updateMany({ where: { subscriptionId: a.id, userId: users[1]! }, data: { removedAt: null } });
     // Another column changed: nothing to count.
     await prisma.licenseAssignment.updateMany({ where: { subscriptionId: a.id }, data: { source: 'import' } });
-    expect(await counts(ids)).toEqual([{ kept: 16, counted: 16 }, { kept: 1, counted: 1 }]);
+    expect(await counts(ids)).toEqual([
+      { kept: 16, counted: 16 },
+      { kept: 1, counted: 1 },
+    ]);
 
     // A set-based grant (INSERT … SELECT and the return of removed licenses), then a license moved across.
     await grantLicenses(prisma, b.id, { holdersOf: a.id }, new Date());
     const moved = await prisma.licenseAssignment.findFirstOrThrow({ where: { subscriptionId: a.id, userId: users[10]! } });
     await prisma.licenseAssignment.update({ where: { id: moved.id }, data: { subscriptionId: b.id, userId: users[27]! } });
-    expect(await counts(ids)).toEqual([{ kept: 15, counted: 15 }, { kept: 18, counted: 18 }]);
+    expect(await counts(ids)).toEqual([
+      { kept: 15, counted: 15 },
+      { kept: 18, counted: 18 },
+    ]);
 
     // Of users 0–2 only user 1 holds a license of b (the others' licenses of a were removed before the grant); user 28's is removed.
     await prisma.licenseAssignment.deleteMany({ where: { subscriptionId: b.id, userId: { in: users.slice(0, 3) } } });
     await prisma.licenseAssignment.deleteMany({ where: { subscriptionId: b.id, removedAt: { not: null } } });
-    expect(await counts(ids)).toEqual([{ kept: 15, counted: 15 }, { kept: 17, counted: 17 }]);
+    expect(await counts(ids)).toEqual([
+      { kept: 15, counted: 15 },
+      { kept: 17, counted: 17 },
+    ]);
   });
 
   it('is counted again from the licenses by the recount statement after a load that went around the triggers', async () => {
@@ -68,7 +82,10 @@ describe.each(dialectProviders)('the count of assigned licenses on %s', (provide
 
     for (const statement of RECOUNT_STATEMENTS[provider]) await prisma.$executeRawUnsafe(statement);
 
-    expect(await counts([subscription.id, empty.id])).toEqual([{ kept: 7, counted: 7 }, { kept: 0, counted: 0 }]);
+    expect(await counts([subscription.id, empty.id])).toEqual([
+      { kept: 7, counted: 7 },
+      { kept: 0, counted: 0 },
+    ]);
   });
 
   /** SelfServiceTotal beside the same totals added up from the subscriptions themselves. */
@@ -81,7 +98,16 @@ describe.each(dialectProviders)('the count of assigned licenses on %s', (provide
     for (const s of await prisma.subscription.findMany({ where: { isSelfService: true } })) {
       const key = [s.status, s.productId, s.currency ?? '', s.isTrial].join('|');
       const known = s.unitPriceMinor !== null && s.currency !== null;
-      const t = counted.get(key) ?? { status: s.status, productId: s.productId, currency: s.currency ?? '', isTrial: s.isTrial, subscriptions: 0, licenses: 0, monthlyMinor: 0, unknownPrices: 0 };
+      const t = counted.get(key) ?? {
+        status: s.status,
+        productId: s.productId,
+        currency: s.currency ?? '',
+        isTrial: s.isTrial,
+        subscriptions: 0,
+        licenses: 0,
+        monthlyMinor: 0,
+        unknownPrices: 0,
+      };
       t.subscriptions += 1;
       t.licenses += s.licensesPurchased;
       t.monthlyMinor += known ? s.unitPriceMinor! * s.licensesPurchased : 0;
@@ -135,7 +161,9 @@ describe.each(dialectProviders)('the count of assigned licenses on %s', (provide
     const product = await aProduct(prisma);
     await manySubscriptions(prisma, 5, (i) => ({ productId: product.id, licensesPurchased: i + 1 }));
     await prisma.selfServiceTotal.updateMany({ data: { subscriptions: 99 } });
-    await prisma.selfServiceTotal.create({ data: { status: 'Active', productId: product.id, currency: 'XXX', isTrial: false, subscriptions: 1, licenses: 1, monthlyMinor: 1n, unknownPrices: 0 } });
+    await prisma.selfServiceTotal.create({
+      data: { status: 'Active', productId: product.id, currency: 'XXX', isTrial: false, subscriptions: 1, licenses: 1, monthlyMinor: 1n, unknownPrices: 0 },
+    });
 
     for (const statement of RECOUNT_STATEMENTS[provider]) await prisma.$executeRawUnsafe(statement);
 

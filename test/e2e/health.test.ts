@@ -36,7 +36,11 @@ describe('the health check', () => {
     bots.push(t);
     await t.database.close();
 
-    expect(await get(t.bot.port, '/healthz')).toEqual({ status: 503, type: 'application/json', body: { ok: false, problems: ['The database does not answer.'] } });
+    expect(await get(t.bot.port, '/healthz')).toEqual({
+      status: 503,
+      type: 'application/json',
+      body: { ok: false, problems: ['The database does not answer.'] },
+    });
   });
 
   it('serves the same check on HEALTH_PORT, a port of its own, which answers nothing but the check', async () => {
@@ -71,13 +75,19 @@ describe('the health check with TENANT=microsoft', () => {
 
     await t.command(ADMIN_A, 'sync');
     t.setNow(new Date(NOW.getTime() + 90_000));
-    expect(await get(t.bot.port, '/healthz')).toMatchObject({ status: 200, body: { ok: true, problems: [], lastSync: { at: NOW.toISOString(), ageSeconds: 90, ok: true } } });
+    expect(await get(t.bot.port, '/healthz')).toMatchObject({
+      status: 200,
+      body: { ok: true, problems: [], lastSync: { at: NOW.toISOString(), ageSeconds: 90, ok: true } },
+    });
 
     fake.graph.failNext('GET', '/v1.0/users', graphFailures.forbidden());
     await t.command(ADMIN_A, 'sync');
     const failed = await get(t.bot.port, '/healthz');
     // A failed sync is reported, not a reason to restart the bot: still 200.
     expect(failed.status).toBe(200);
-    expect(failed.body).toMatchObject({ ok: true, lastSync: { at: '2026-11-25T09:01:30.000Z', ageSeconds: 0, ok: false, error: expect.stringContaining('User.Read.All') } });
+    expect(failed.body).toMatchObject({
+      ok: true,
+      lastSync: { at: '2026-11-25T09:01:30.000Z', ageSeconds: 0, ok: false, error: expect.stringContaining('User.Read.All') },
+    });
   });
 });

@@ -42,7 +42,13 @@ describe.runIf(onPostgres)('two replicas on one PostgreSQL schema', () => {
     const { a, b } = bots;
     const prisma = a.database.prisma;
     const own = await prisma.subscription.findFirstOrThrow({
-      where: { status: 'Active', isSelfService: true, productId: POWER_BI_PRO, purchaser: { email: 'meera.desai@contoso.com' }, assignments: { some: { removedAt: null } } },
+      where: {
+        status: 'Active',
+        isSelfService: true,
+        productId: POWER_BI_PRO,
+        purchaser: { email: 'meera.desai@contoso.com' },
+        assignments: { some: { removedAt: null } },
+      },
     });
     const central = await prisma.subscription.findFirstOrThrow({ where: { productId: POWER_BI_PRO, isSelfService: false } });
     const holders = await prisma.licenseAssignment.count({ where: { subscriptionId: own.id, removedAt: null } });
@@ -57,7 +63,11 @@ describe.runIf(onPostgres)('two replicas on one PostgreSQL schema', () => {
     expect(approvals).toHaveLength(1);
     const message = approvals[0]!;
 
-    const approve = buildBlockActionsPayload(a.emulator, { user_id: ADMIN_B, action: { action_id: 'takeover_approve' }, message: { channel: ADMIN_CHANNEL, ts: message.ts } });
+    const approve = buildBlockActionsPayload(a.emulator, {
+      user_id: ADMIN_B,
+      action: { action_id: 'takeover_approve' },
+      message: { channel: ADMIN_CHANNEL, ts: message.ts },
+    });
     const answers = await Promise.all([sendInteraction(a.target, approve), sendInteraction(b.target, approve)]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     await Promise.all([a.bot.deliverOutbox(), b.bot.deliverOutbox()]);
@@ -70,7 +80,14 @@ describe.runIf(onPostgres)('two replicas on one PostgreSQL schema', () => {
     const changes = (await prisma.auditEvent.findMany({ where: { subjectId: own.id } })).map((event) => event.action);
     expect(changes.length).toBeGreaterThan(0);
     expect(new Set(changes).size).toBe(changes.length);
-    expect(await prisma.licenseAssignment.count({ where: { subscriptionId: central.id, userId: { in: (await prisma.licenseAssignment.findMany({ where: { subscriptionId: own.id } })).map((x) => x.userId) } } })).toBe(holders);
+    expect(
+      await prisma.licenseAssignment.count({
+        where: {
+          subscriptionId: central.id,
+          userId: { in: (await prisma.licenseAssignment.findMany({ where: { subscriptionId: own.id } })).map((x) => x.userId) },
+        },
+      }),
+    ).toBe(holders);
     expect(a.emulator.messages(a.emulator.dmChannel(MEERA))).toHaveLength(1);
     expect(a.emulator.messages(ADMIN_CHANNEL)).toHaveLength(1);
     const outcomeUpdates = a.emulator.calls.filter((call) => call.method === 'chat.update' && JSON.stringify(call.args).includes('users moved'));
@@ -97,10 +114,20 @@ describe.runIf(onPostgres)('two replicas on one PostgreSQL schema', () => {
     expect(digest).toMatchObject({ summary: { status: 'posted', count: 40, messages: 2 } });
     expect(posts.filter((post) => post.includes('New self-service purchases (part'))).toHaveLength(2);
     const reminded = reports.flatMap((report) => report).find((r) => r.job === 'reminders' && r.outcome === 'ran');
-    expect(reminded).toMatchObject({ summary: { reminded: [{ thresholdDays: 7, count: 2 }, { thresholdDays: 30, count: 9 }] } });
+    expect(reminded).toMatchObject({
+      summary: {
+        reminded: [
+          { thresholdDays: 7, count: 2 },
+          { thresholdDays: 30, count: 9 },
+        ],
+      },
+    });
     expect(posts.filter((post) => post.includes('Renewing within'))).toHaveLength(2);
     expect(await prisma.reminderSent.count()).toBe(11);
-    const runs = await prisma.jobRun.findMany({ where: { slot: new Date('2026-11-25T09:00:00Z'), job: { in: ['digest', 'reminders'] } }, select: { job: true, status: true } });
+    const runs = await prisma.jobRun.findMany({
+      where: { slot: new Date('2026-11-25T09:00:00Z'), job: { in: ['digest', 'reminders'] } },
+      select: { job: true, status: true },
+    });
     expect(runs.sort((x, y) => x.job.localeCompare(y.job))).toEqual([
       { job: 'digest', status: 'done' },
       { job: 'reminders', status: 'done' },

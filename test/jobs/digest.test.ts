@@ -152,10 +152,7 @@ describe.each(dialectProviders)('the digest on %s', (provider) => {
 
   it('lets only one of two racing digests post a window', async () => {
     await purchase('2026-11-24T10:00:00Z');
-    const results = await Promise.all([
-      digestNow(ctx(at('2026-11-25T09:00:00Z')), config),
-      digestNow(ctx(at('2026-11-25T09:00:00.500Z')), config),
-    ]);
+    const results = await Promise.all([digestNow(ctx(at('2026-11-25T09:00:00Z')), config), digestNow(ctx(at('2026-11-25T09:00:00.500Z')), config)]);
     // The loser either fails on the pending window's key or, arriving later, waits for it.
     expect(results.filter((r) => r.status === 'posted')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'busy' || r.status === 'waiting')).toHaveLength(1);
@@ -215,7 +212,10 @@ describe.each(dialectProviders)('the digest on %s', (provider) => {
       count: 104,
       active: 103,
       licenses: 206,
-      monthly: [{ amountMinor: 13 * 2000, currency: 'EUR' }, { amountMinor: 89 * 2000, currency: 'USD' }],
+      monthly: [
+        { amountMinor: 13 * 2000, currency: 'EUR' },
+        { amountMinor: 89 * 2000, currency: 'USD' },
+      ],
       unknownPrices: 1,
     });
   });

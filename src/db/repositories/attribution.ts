@@ -65,7 +65,11 @@ function unclaimed(productId: string, userColumn: Prisma.Sql): Prisma.Sql {
  * Prisma would do by reading every holding of the product. Driven from the product's holdings,
  * never from every person in name order.
  */
-export async function findUnattributedHolders(db: Db, productId: string, limit: number): Promise<{ count: number; users: Array<{ name: string; email: string }> }> {
+export async function findUnattributedHolders(
+  db: Db,
+  productId: string,
+  limit: number,
+): Promise<{ count: number; users: Array<{ name: string; email: string }> }> {
   const [counted, users] = await Promise.all([
     db.$queryRaw<Array<{ count: unknown }>>`
       SELECT count(DISTINCT h."userId") AS "count" FROM "ProductHolding" h

@@ -95,7 +95,9 @@ function toRow(raw: RawRow): ExportRow {
 /** timestamp(3) without time zone holds UTC (as Prisma writes it); pg would read it in the process's zone. */
 const utcTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.TIMESTAMP ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === pg.types.builtins.TIMESTAMP
+      ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /** The scope's current licenses with user and purchaser, `size` rows a batch, in (subscription, license) order. */

@@ -93,7 +93,9 @@ export async function findLicenseGroupMembers(
   const inProduct = Prisma.sql`s."productId" = ${productId} AND s."status" = ${ACTIVE_STATUS}`;
   const branches = [
     ...(purchaserIds.length > 0
-      ? [Prisma.sql`SELECT s."id", s."purchaserId", s."purchasedAt" FROM "Subscription" s WHERE ${inProduct} AND s."purchaserId" IN ${valuesTable(db, purchaserIds)}`]
+      ? [
+          Prisma.sql`SELECT s."id", s."purchaserId", s."purchasedAt" FROM "Subscription" s WHERE ${inProduct} AND s."purchaserId" IN ${valuesTable(db, purchaserIds)}`,
+        ]
       : []),
     ...(central ? [Prisma.sql`SELECT s."id", s."purchaserId", s."purchasedAt" FROM "Subscription" s WHERE ${inProduct} AND s."purchaserId" IS NULL`] : []),
   ];

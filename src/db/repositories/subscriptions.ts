@@ -30,8 +30,22 @@ export interface Keyset {
 
 type SubscriptionColumns = Pick<
   Subscription,
-  | 'id' | 'isSelfService' | 'licensesPurchased' | 'purchasedAt' | 'expiresAt' | 'unitPriceMinor' | 'currency' | 'isTrial' | 'status'
-  | 'cancelledAt' | 'cancelledBy' | 'cancelReason' | 'cancelComment' | 'firstSeenAt' | 'selfServiceSource' | 'seenDeletedAt'
+  | 'id'
+  | 'isSelfService'
+  | 'licensesPurchased'
+  | 'purchasedAt'
+  | 'expiresAt'
+  | 'unitPriceMinor'
+  | 'currency'
+  | 'isTrial'
+  | 'status'
+  | 'cancelledAt'
+  | 'cancelledBy'
+  | 'cancelReason'
+  | 'cancelComment'
+  | 'firstSeenAt'
+  | 'selfServiceSource'
+  | 'seenDeletedAt'
 >;
 
 /** A subscription with its product, its purchaser and how many licenses it has assigned now. */
@@ -292,7 +306,16 @@ export interface FirstSeenGroup {
 export async function summarizeSelfServiceFirstSeen(db: Db, from: Date | null, to: Date): Promise<FirstSeenGroup[]> {
   const active = Prisma.sql`s."status" = ${ACTIVE_STATUS}`;
   const rows = await db.$queryRaw<
-    Array<{ productId: string; productName: string; currency: string | null; count: bigint | number; active: bigint | number | null; licenses: bigint | number | null; unknownPrices: bigint | number | null; monthlyMinor: bigint | number | null }>
+    Array<{
+      productId: string;
+      productName: string;
+      currency: string | null;
+      count: bigint | number;
+      active: bigint | number | null;
+      licenses: bigint | number | null;
+      unknownPrices: bigint | number | null;
+      monthlyMinor: bigint | number | null;
+    }>
   >`
     SELECT g."productId", p."name" AS "productName", g."currency", g."count", g."active", g."licenses", g."unknownPrices", g."monthlyMinor"
     FROM (
@@ -354,7 +377,14 @@ export async function sumActiveSelfServiceSpend(
   db: Db,
 ): Promise<Array<{ product: { id: string; name: string }; currency: string | null; subscriptions: number; unknownPrices: number; monthlyMinor: number }>> {
   const rows = await db.$queryRaw<
-    Array<{ productId: string; productName: string; currency: string; subscriptions: bigint | number; unknownPrices: bigint | number | null; monthlyMinor: bigint | number | null }>
+    Array<{
+      productId: string;
+      productName: string;
+      currency: string;
+      subscriptions: bigint | number;
+      unknownPrices: bigint | number | null;
+      monthlyMinor: bigint | number | null;
+    }>
   >`
     SELECT g."productId", p."name" AS "productName", g."currency", g."subscriptions", g."unknownPrices", g."monthlyMinor"
     FROM (

@@ -24,7 +24,8 @@ export function digestMessages(digest: Digest, now: Date, timeZone: string): Sla
   for (const group of digest.groups) {
     const [first, ...rest] = group.items.map((item) => subscriptionWithButtons(item, now, timeZone));
     // A large window (a first digest) lists a few of each product: the list command has the rest.
-    const listed = group.items.length < group.count ? ` (the first ${group.items.length} below; \`/purchases list ${group.product.id} status:all\` shows all)` : '';
+    const listed =
+      group.items.length < group.count ? ` (the first ${group.items.length} below; \`/purchases list ${group.product.id} status:all\` shows all)` : '';
     const heading: KnownBlock = {
       type: 'section',
       text: mrkdwn(`*${escapeMrkdwn(group.product.name)}* — ${group.count} new${listed}`),
