@@ -131,7 +131,10 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
     },
     runPolicyGuard: (now) => runPolicyGuard(policyGuardDeps(config, prisma, policyTenant, slackNotices.policyGuard), now),
     ...(tenantSync
-      ? { runTenantSync: (now: Date) => runSyncExclusive({ prisma, now, timeZone: config.BOT_TIMEZONE }, { ...tenantSync, actor: { slackUserId: TENANT_SYNC_ACTOR } }) }
+      ? {
+          runTenantSync: (now: Date) =>
+            runSyncExclusive({ prisma, now, timeZone: config.BOT_TIMEZONE }, { ...tenantSync, actor: { slackUserId: TENANT_SYNC_ACTOR } }),
+        }
       : {}),
     refreshHomes: () => refreshHomes(client, homes),
   };

@@ -38,12 +38,18 @@ export async function uploadFile(client: webApi.WebClient, file: FileToUpload, s
       throw new AppError(
         'tenant_unavailable',
         `file upload failed: ${(error as Error).message}`,
-        late ? 'The CSV could not be uploaded: Slack did not take the file in time. Try again in a moment.' : 'The CSV could not be uploaded: the bot could not reach Slack. Try again in a moment.',
+        late
+          ? 'The CSV could not be uploaded: Slack did not take the file in time. Try again in a moment.'
+          : 'The CSV could not be uploaded: the bot could not reach Slack. Try again in a moment.',
         { cause: error },
       );
     }
     if (!response.ok) {
-      throw new AppError('tenant_unavailable', `file upload answered HTTP ${response.status}`, `The CSV could not be uploaded: Slack answered HTTP ${response.status}. Try again in a moment.`);
+      throw new AppError(
+        'tenant_unavailable',
+        `file upload answered HTTP ${response.status}`,
+        `The CSV could not be uploaded: Slack answered HTTP ${response.status}. Try again in a moment.`,
+      );
     }
     await client.files.completeUploadExternal({
       files: [{ id: fileId, title: file.title }],

@@ -36,9 +36,7 @@ function activeAssignments(subscription: DemoSubscription) {
 }
 
 function expiringWithin(days: number): DemoSubscription[] {
-  return selfService.filter(
-    (s) => s.status === 'Active' && s.expiresAt.getTime() > NOW.getTime() && s.expiresAt.getTime() - NOW.getTime() <= days * DAY_MS,
-  );
+  return selfService.filter((s) => s.status === 'Active' && s.expiresAt.getTime() > NOW.getTime() && s.expiresAt.getTime() - NOW.getTime() <= days * DAY_MS);
 }
 
 describe('buildDemoTenant', () => {
@@ -50,9 +48,7 @@ describe('buildDemoTenant', () => {
     const later = buildDemoTenant(new Date(NOW.getTime() + 40 * DAY_MS));
     expect(later.subscriptions.map((s) => s.id)).toEqual(tenant.subscriptions.map((s) => s.id));
     expect(later.people).toEqual(tenant.people);
-    expect(later.assignments.map((a) => [a.subscriptionId, a.userId])).toEqual(
-      tenant.assignments.map((a) => [a.subscriptionId, a.userId]),
-    );
+    expect(later.assignments.map((a) => [a.subscriptionId, a.userId])).toEqual(tenant.assignments.map((a) => [a.subscriptionId, a.userId]));
     expect(later.subscriptions[0]?.expiresAt.getTime()).toBe((tenant.subscriptions[0]?.expiresAt.getTime() ?? 0) + 40 * DAY_MS);
   });
 
@@ -112,11 +108,7 @@ describe('buildDemoTenant', () => {
   });
 
   it('gives every person, subscription and assignment a unique lower-case uuid', () => {
-    const ids = [
-      ...tenant.people.map((p) => p.id),
-      ...tenant.subscriptions.map((s) => s.id),
-      ...tenant.assignments.map((a) => a.id),
-    ];
+    const ids = [...tenant.people.map((p) => p.id), ...tenant.subscriptions.map((s) => s.id), ...tenant.assignments.map((a) => a.id)];
     for (const id of ids) expect(id).toMatch(UUID);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -147,9 +139,7 @@ describe('buildDemoTenant', () => {
   });
 
   it('lets most purchasers hold one of their own licenses', () => {
-    const holdingOwn = selfService.filter((s) =>
-      tenant.assignments.some((a) => a.subscriptionId === s.id && a.userId === s.purchaserId),
-    );
+    const holdingOwn = selfService.filter((s) => tenant.assignments.some((a) => a.subscriptionId === s.id && a.userId === s.purchaserId));
     expect(holdingOwn.length).toBeGreaterThan(selfService.length / 2);
   });
 
@@ -185,8 +175,7 @@ describe('buildDemoTenant', () => {
     for (let day = 0; day < 366; day += 7) {
       const now = new Date(NOW.getTime() + day * DAY_MS);
       const subscriptions = buildDemoTenant(now).subscriptions.filter((s) => s.isSelfService && s.status === 'Active');
-      const within = (days: number) =>
-        subscriptions.filter((s) => s.expiresAt.getTime() - now.getTime() <= days * DAY_MS).length;
+      const within = (days: number) => subscriptions.filter((s) => s.expiresAt.getTime() - now.getTime() <= days * DAY_MS).length;
       expect([within(1), within(7), within(30)]).toEqual([1, 3, 12]);
     }
   });
@@ -230,9 +219,7 @@ describe('buildDemoTenant', () => {
       const free = subscription.licensesPurchased - activeAssignments(subscription).length;
       expect(free).toBeGreaterThan(0);
       const biggest = Math.max(
-        ...selfService
-          .filter((s) => s.productId === subscription.productId && s.status === 'Active')
-          .map((s) => activeAssignments(s).length),
+        ...selfService.filter((s) => s.productId === subscription.productId && s.status === 'Active').map((s) => activeAssignments(s).length),
       );
       expect(free).toBeGreaterThanOrEqual(biggest);
     }
@@ -241,9 +228,7 @@ describe('buildDemoTenant', () => {
   it('does not give central licenses to people who bought the same product themselves', () => {
     for (const subscription of central) {
       const selfServiceHolders = new Set(
-        tenant.assignments
-          .filter((a) => selfService.some((s) => s.id === a.subscriptionId && s.productId === subscription.productId))
-          .map((a) => a.userId),
+        tenant.assignments.filter((a) => selfService.some((s) => s.id === a.subscriptionId && s.productId === subscription.productId)).map((a) => a.userId),
       );
       for (const row of activeAssignments(subscription)) expect(selfServiceHolders.has(row.userId)).toBe(false);
     }

@@ -62,7 +62,8 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
           ? 'No active self-service subscriptions.'
           : linesWithin(
               dashboard.spendByProduct.map(
-                (p) => `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.length > 0 ? describeSpend(p) : 'price unknown'} (${plural(p.subscriptions, 'subscription')})`,
+                (p) =>
+                  `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.length > 0 ? describeSpend(p) : 'price unknown'} (${plural(p.subscriptions, 'subscription')})`,
               ),
               2900,
               ' products',
@@ -92,7 +93,10 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
         text: mrkdwn(
           `*Waiting for the admin center* (${awaiting.total}): licenses done; cancel these subscriptions in the Microsoft 365 admin center, then click *Marked as cancelled* on the request in the admins' channel.\n` +
             linesWithin(
-              awaiting.items.map((a) => `• ${a.kind === 'move' ? 'Moved users off' : 'Cancel'} \`${a.subscriptionShortId}\`${a.since ? `, licenses done ${formatDateTime(a.since, timeZone)}` : ''}`),
+              awaiting.items.map(
+                (a) =>
+                  `• ${a.kind === 'move' ? 'Moved users off' : 'Cancel'} \`${a.subscriptionShortId}\`${a.since ? `, licenses done ${formatDateTime(a.since, timeZone)}` : ''}`,
+              ),
               2500,
             ),
         ),
@@ -103,7 +107,9 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
   if (pending.items.length === 0) blocks.push({ type: 'section', text: mrkdwn('No take-over waits for approval.') });
   for (const p of pending.items) {
     const what = `${p.kind === 'move' ? 'Move users off' : 'Cancel'} \`${p.subscriptionShortId}\`${p.productName ? ` (${escapeMrkdwn(p.productName)})` : ''}, asked by <@${p.requestedBy}> on ${formatDateTime(p.requestedAt, timeZone)} · request \`${p.id.slice(0, 8)}\``;
-    const problem = p.undelivered ? `\n:warning: Its approval message could not be posted (${escapeMrkdwn(p.undelivered)}): nobody can approve it. Withdraw it and ask again.` : '';
+    const problem = p.undelivered
+      ? `\n:warning: Its approval message could not be posted (${escapeMrkdwn(p.undelivered)}): nobody can approve it. Withdraw it and ask again.`
+      : '';
     blocks.push({
       type: 'section',
       text: mrkdwn(truncate(`${what}${problem}`, 3000)),
