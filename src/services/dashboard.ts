@@ -13,6 +13,7 @@ import type { Money } from '../domain/money.js';
 import { spendOfGroups, type Spend } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
+import { findSavings, type Savings, type SavingsDeps } from './find-savings.js';
 import { digestWatermark } from './post-digest.js';
 import { readLastSync, type LastSync } from './sync-tenant.js';
 import { undeliveredApprovals } from './takeover/request.js';
@@ -54,9 +55,11 @@ export interface Dashboard {
   lastTenantSync?: LastSync;
   /** Messages of the last UNDELIVERED_DAYS that Slack refused for good (scheduled posts have nobody else to tell). */
   undelivered: { count: number; latestError: string | null };
+  /** What the savings finder found (when the caller gave it what it needs). */
+  savings?: Savings;
 }
 
-export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
+export async function loadDashboard(ctx: ServiceContext, savingsDeps?: SavingsDeps): Promise<Dashboard> {
   const { prisma, now } = ctx;
   const counts = await countSelfService(prisma);
 
@@ -109,5 +112,6 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
     lastSyncAt: lastSync ? new Date(lastSync) : null,
     ...(lastTenantSync ? { lastTenantSync } : {}),
     undelivered: await findUndeliveredSince(prisma, addDays(now, -UNDELIVERED_DAYS)),
+    ...(savingsDeps ? { savings: await findSavings(ctx, savingsDeps) } : {}),
   };
 }
