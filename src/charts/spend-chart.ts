@@ -28,11 +28,14 @@ export interface SpendChartData {
   unit: string;
 }
 
-/** Class names as ECharts numbers them (zr<instance>-cls-<n>) differ from one chart to the next: rename them in order. */
-function stableClassNames(svg: string): string {
+/**
+ * Class names and clip-path ids as ECharts numbers them (zr<instance>-cls-<n>, zr<instance>-c<n>)
+ * differ from one chart to the next in a process: rename them in order of appearance.
+ */
+function stableNames(svg: string): string {
   const names = new Map<string, string>();
-  return svg.replace(/zr\d+-cls-\d+/g, (name) => {
-    if (!names.has(name)) names.set(name, `c${names.size}`);
+  return svg.replace(/zr\d+-[a-z]+-?\d+/g, (name) => {
+    if (!names.has(name)) names.set(name, `n${names.size}`);
     return names.get(name)!;
   });
 }
@@ -57,7 +60,7 @@ export function renderSpendChartSvg(data: SpendChartData): string {
         { name: 'Purchasers', type: 'line', yAxisIndex: 1, data: data.purchasers, symbolSize: 6 },
       ],
     });
-    return stableClassNames(chart.renderToSVGString());
+    return stableNames(chart.renderToSVGString());
   } finally {
     chart.dispose();
   }
