@@ -34,7 +34,8 @@ export async function uploadBytes(client: webApi.WebClient, file: BytesToUpload,
   const { upload_url: uploadUrl, file_id: fileId } = await client.files.getUploadURLExternal({
     filename: file.filename,
     length: file.bytes,
-    ...(file.altText ? { alt_txt: file.altText } : {}),
+    // Slack's method takes alt_txt (at most 1000 characters); the SDK's typings say alt_text.
+    ...(file.altText ? { alt_txt: file.altText.slice(0, 1000) } : {}),
   });
   if (!uploadUrl || !fileId) throw new Error('files.getUploadURLExternal returned no upload_url/file_id');
   let response: Response;
