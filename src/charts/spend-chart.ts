@@ -14,6 +14,11 @@ import * as echarts from 'echarts';
 export const CHART_WIDTH = 1000;
 export const CHART_HEIGHT = 500;
 const FONT_FAMILY = 'Roboto';
+/** Sixteen distinguishable colours: ECharts' nine would repeat across a tenant's products. */
+const PALETTE = [
+  '#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4',
+  '#ea7ccc', '#2f4554', '#c23531', '#61a0a8', '#d48265', '#749f83', '#ca8622', '#bda29a',
+];
 const FONT_FILE = createRequire(import.meta.url).resolve('@expo-google-fonts/roboto/400Regular/Roboto_400Regular.ttf');
 
 export interface SpendChartData {
@@ -46,6 +51,7 @@ export function renderSpendChartSvg(data: SpendChartData): string {
     chart.setOption({
       animation: false,
       backgroundColor: '#ffffff',
+      color: PALETTE,
       textStyle: { fontFamily: FONT_FAMILY },
       title: { text: data.title, left: 'center', top: 10, textStyle: { fontFamily: FONT_FAMILY, fontSize: 18, fontWeight: 'normal' } },
       legend: { bottom: 10, type: 'plain', textStyle: { fontFamily: FONT_FAMILY } },
@@ -57,7 +63,7 @@ export function renderSpendChartSvg(data: SpendChartData): string {
       ],
       series: [
         ...data.products.map((product) => ({ name: product.name, type: 'bar', stack: 'spend', data: product.values })),
-        { name: 'Purchasers', type: 'line', yAxisIndex: 1, data: data.purchasers, symbolSize: 6 },
+        { name: 'Purchasers', type: 'line', yAxisIndex: 1, data: data.purchasers, symbolSize: 6, itemStyle: { color: '#000000' }, lineStyle: { color: '#000000', width: 2 } },
       ],
     });
     return stableNames(chart.renderToSVGString());

@@ -18,6 +18,7 @@ import { countPurchasersOnDays, findNewPurchasers, findSpendOnDays, rebuildSpend
 import type { Tx } from '../db/client.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { formatMoney, minorDigits, sumByCurrency, type Money } from '../domain/money.js';
+import { plural } from '../domain/plural.js';
 import { isPolicyValue, type PolicyValue } from '../domain/policy.js';
 import type { ServiceContext } from './context.js';
 import { findSavings, type Savings, type SavingsDeps } from './find-savings.js';
@@ -33,6 +34,8 @@ export interface ChartPicture {
   filename: string;
   title: string;
   altText: string;
+  /** Posted with the picture: its title and this month's total. */
+  caption: string;
   png: Buffer;
   svg: string;
 }
@@ -119,7 +122,8 @@ export async function buildReport(ctx: ServiceContext, deps: SavingsDeps): Promi
     });
     const latest = series.filter((s) => s.minor.at(-1)! > 0).map((s) => `${s.name} ${formatMoney({ amountMinor: s.minor.at(-1)!, currency })}`);
     const altText = `${title}, ${months[0]} to ${months.at(-1)}. Total per month: ${perMonth.join('; ')}. ${months.at(-1)} by product: ${latest.join('; ') || 'nothing'}. Purchasers: ${counts.join(', ')}.`;
-    charts.push({ currency, filename: `self-service-spend-${currency.toLowerCase()}-${today}.png`, title, altText, png, svg });
+    const caption = `${title}: ${perMonth.at(-1)}, ${plural(counts.at(-1)!, 'purchaser')}.`;
+    charts.push({ currency, filename: `self-service-spend-${currency.toLowerCase()}-${today}.png`, title, altText, caption, png, svg });
   }
 
   const totalOn = (day: string) => sumByCurrency(rows.filter((r) => r.day === day && r.currency !== '').map((r) => ({ amountMinor: r.monthlyMinor, currency: r.currency })));
@@ -175,7 +179,7 @@ export async function postReport(
         tx,
         'file',
         `report:${run}:chart:${chart.currency}`,
-        { channel, filename: chart.filename, title: chart.title, altText: chart.altText.slice(0, 1000), contentBase64: chart.png.toString('base64'), text: chart.altText.slice(0, 3000) },
+        { channel, filename: chart.filename, title: chart.title, altText: chart.altText.slice(0, 1000), contentBase64: chart.png.toString('base64'), text: chart.caption },
         at(),
       );
     }

@@ -109,7 +109,7 @@ describe.each(dialectProviders)('the spend history and the weekly report on %s',
     expect(usd.alt_text).toContain('Jan 2026 $0.00; Feb 2026 $0.00; Mar 2026 $70.00');
     expect(usd.alt_text).toContain('Nov 2026 $84.00; Dec 2026 $84.00');
     expect(usd.alt_text).toContain('Purchasers: 0, 0, 1, 1, 2, 3, 3, 3, 2, 2, 2, 2.');
-    expect(usd.initial_comment).toBe(usd.alt_text);
+    expect(usd.initial_comment).toBe('Self-service spend per month in USD, by product: Dec 2026 $84.00, 2 purchasers.');
   });
 
   anyDialect('charts the eleven month ends before this month and today', () => {
