@@ -219,7 +219,7 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
     await openChannel(ADMIN_CHANNEL.name);
     await run('/purchases report');
     const picture = page.getByRole('region', { name: 'Messages' }).locator('figure.file-image img[alt^="Self-service spend per month in USD"]');
-    await picture.waitFor();
+    await picture.waitFor({ state: 'attached' });
     await expect.poll(() => picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1000);
     expect(await picture.getAttribute('alt')).toMatch(/Total per month: .*\$[\d,]+\.\d\d/);
     await picture.scrollIntoViewIfNeeded();

@@ -697,13 +697,23 @@ export function buildDemoTenant(now: Date): DemoTenant {
 }
 
 /**
- * A little of each waste the savings finder looks for, on Meera's second Power BI Pro
- * subscription (which has free seats): one holder of a central Power BI Pro license is given one
- * of its seats too (paying twice), and one of its holders has a disabled account.
+ * A little of each waste the savings finder looks for, on the first active, paid self-service
+ * Power BI Pro subscription with free seats that the documented examples do not use: one holder of a
+ * central Power BI Pro license is given one of its seats too (paying twice), and one of its
+ * holders has a disabled account.
  */
 function withWaste(people: DemoPerson[], subscriptions: DemoSubscription[], assignments: DemoAssignment[]): DemoPerson[] {
-  const wasteful = subscriptions.find((s) => s.id === DEMO_EXAMPLES.otherSubscriptionId);
-  const central = subscriptions.find((s) => !s.isSelfService && s.productId === wasteful?.productId);
+  const central = subscriptions.find((s) => !s.isSelfService && s.productId === catalogueEntry('Power BI Pro').id);
+  const examples: readonly string[] = [DEMO_EXAMPLES.renewingSubscriptionId, DEMO_EXAMPLES.otherSubscriptionId];
+  const wasteful = subscriptions.find(
+    (s) =>
+      s.isSelfService &&
+      s.status === 'Active' &&
+      !s.isTrial &&
+      s.productId === central?.productId &&
+      !examples.includes(s.id) &&
+      assignments.filter((a) => a.subscriptionId === s.id).length < s.licensesPurchased,
+  );
   if (!wasteful || !central) return people;
   const holders = new Set(assignments.filter((a) => a.subscriptionId === wasteful.id).map((a) => a.userId));
   const twice = assignments.find((a) => a.subscriptionId === central.id && !holders.has(a.userId));
