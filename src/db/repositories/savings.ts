@@ -23,48 +23,58 @@ export interface AmountGroup {
 /**
  * The licenses people hold twice for one product, in the record's per-subscription licenses:
  * ordering a person's active licenses of a product central first, then oldest purchase first,
- * every self-service license after the first is paid for nothing.
+ * every self-service license after the first is paid for nothing. One statement: the people
+ * holding a product more than once are found by one GROUP BY over the active licenses, and only
+ * their licenses are ranked; the totals and the first names and subscriptions come back together.
  */
 export async function findDuplicateHoldings(db: Db): Promise<
   Array<{ product: { id: string; name: string }; people: number; licenses: number; subscriptionIds: string[]; names: string[]; amounts: AmountGroup[] }>
 > {
-  const ranked = Prisma.sql`
-    SELECT a."userId", s."productId", s."id" AS "subscriptionId", s."isSelfService", s."unitPriceMinor", s."currency",
-      row_number() OVER (PARTITION BY a."userId", s."productId" ORDER BY s."isSelfService" ASC, s."purchasedAt" ASC, s."id" ASC) AS "rank"
-    FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId"
-    WHERE a."removedAt" IS NULL AND s."status" = ${ACTIVE_STATUS}`;
-  const extra = Prisma.sql`(SELECT * FROM (${ranked}) r WHERE r."rank" > 1 AND r."isSelfService" = ${true})`;
-  const groups = await db.$queryRaw<Array<{ productId: string; productName: string; currency: string | null; people: Count; licenses: Count; unknownPrices: Count; monthlyMinor: Count }>>`
-    SELECT x."productId", p."name" AS "productName",
-      CASE WHEN x."unitPriceMinor" IS NULL THEN NULL ELSE x."currency" END AS "currency",
+  const rows = await db.$queryRaw<Array<{ kind: string; productId: string; productName: string; currency: string | null; people: Count; licenses: Count; unknownPrices: Count; monthlyMinor: Count; value: string | null; n: Count }>>`
+    WITH "pairs" AS MATERIALIZED (
+      SELECT a."userId", s."productId" FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId"
+      WHERE a."removedAt" IS NULL AND s."status" = ${ACTIVE_STATUS}
+      GROUP BY a."userId", s."productId"
+      HAVING count(*) > 1 AND sum(CASE WHEN s."isSelfService" = ${true} THEN 1 ELSE 0 END) > 0
+    ),
+    "extra" AS MATERIALIZED (
+      SELECT r."userId", r."productId", r."subscriptionId", CASE WHEN r."unitPriceMinor" IS NULL THEN NULL ELSE r."currency" END AS "currency", r."unitPriceMinor"
+      FROM (
+        SELECT p."userId", p."productId", s."id" AS "subscriptionId", s."isSelfService", s."unitPriceMinor", s."currency",
+          row_number() OVER (PARTITION BY p."userId", p."productId" ORDER BY s."isSelfService" ASC, s."purchasedAt" ASC, s."id" ASC) AS "rank"
+        FROM "pairs" p
+        JOIN "LicenseAssignment" a ON a."userId" = p."userId" AND a."removedAt" IS NULL
+        JOIN "Subscription" s ON s."id" = a."subscriptionId" AND s."productId" = p."productId" AND s."status" = ${ACTIVE_STATUS}
+      ) r
+      WHERE r."rank" > 1 AND r."isSelfService" = ${true}
+    )
+    SELECT 'group' AS "kind", x."productId", p."name" AS "productName", x."currency",
       count(DISTINCT x."userId") AS "people", count(*) AS "licenses",
-      sum(CASE WHEN x."unitPriceMinor" IS NULL OR x."currency" IS NULL THEN 1 ELSE 0 END) AS "unknownPrices",
-      sum(CAST(x."unitPriceMinor" AS BIGINT)) AS "monthlyMinor"
-    FROM ${extra} x JOIN "Product" p ON p."id" = x."productId"
-    GROUP BY x."productId", p."name", CASE WHEN x."unitPriceMinor" IS NULL THEN NULL ELSE x."currency" END`;
-  if (groups.length === 0) return [];
-  // The first few people and subscriptions of each product, for display.
-  const samples = await db.$queryRaw<Array<{ productId: string; kind: string; value: string; n: Count }>>`
-    SELECT "productId", 'person' AS "kind", "value", "n" FROM (
+      sum(CASE WHEN x."currency" IS NULL THEN 1 ELSE 0 END) AS "unknownPrices",
+      sum(CAST(x."unitPriceMinor" AS BIGINT)) AS "monthlyMinor", NULL AS "value", 0 AS "n"
+    FROM "extra" x JOIN "Product" p ON p."id" = x."productId"
+    GROUP BY x."productId", p."name", x."currency"
+    UNION ALL
+    SELECT 'person', "productId", NULL, NULL, 0, 0, 0, 0, "value", "n" FROM (
       SELECT y."productId", u."name" AS "value", row_number() OVER (PARTITION BY y."productId" ORDER BY u."name", u."id") AS "n"
-      FROM (SELECT DISTINCT x."productId", x."userId" FROM ${extra} x) y JOIN "Person" u ON u."id" = y."userId"
+      FROM (SELECT DISTINCT x."productId", x."userId" FROM "extra" x) y JOIN "Person" u ON u."id" = y."userId"
     ) people WHERE "n" <= ${NAMES_PER_FINDING}
     UNION ALL
-    SELECT "productId", 'subscription', "value", "n" FROM (
+    SELECT 'subscription', "productId", NULL, NULL, 0, 0, 0, 0, "value", "n" FROM (
       SELECT z."productId", z."subscriptionId" AS "value", row_number() OVER (PARTITION BY z."productId" ORDER BY z."subscriptionId") AS "n"
-      FROM (SELECT DISTINCT x."productId", x."subscriptionId" FROM ${extra} x) z
+      FROM (SELECT DISTINCT x."productId", x."subscriptionId" FROM "extra" x) z
     ) subs WHERE "n" <= ${NAMES_PER_FINDING}`;
   const byProduct = new Map<string, { product: { id: string; name: string }; people: number; licenses: number; subscriptionIds: string[]; names: string[]; amounts: AmountGroup[] }>();
-  for (const g of groups) {
+  for (const g of rows.filter((r) => r.kind === 'group')) {
     const entry = byProduct.get(g.productId) ?? { product: { id: g.productId, name: g.productName }, people: 0, licenses: 0, subscriptionIds: [], names: [], amounts: [] };
     entry.people = Math.max(entry.people, toCount(g.people));
     entry.licenses += toCount(g.licenses);
     entry.amounts.push({ currency: g.currency, monthlyMinor: toCount(g.monthlyMinor), unknownPrices: toCount(g.unknownPrices) });
     byProduct.set(g.productId, entry);
   }
-  for (const s of [...samples].sort((a, b) => toCount(a.n) - toCount(b.n))) {
+  for (const s of rows.filter((r) => r.kind !== 'group').sort((a, b) => toCount(a.n) - toCount(b.n))) {
     const entry = byProduct.get(s.productId);
-    if (!entry) continue;
+    if (!entry || s.value === null) continue;
     (s.kind === 'person' ? entry.names : entry.subscriptionIds).push(s.value);
   }
   return [...byProduct.values()];
@@ -106,28 +116,36 @@ export async function findFreeSeats(db: Db, options: { perSubscriptionOnly: bool
 export async function findLicensesOfInactiveAccounts(db: Db): Promise<
   Array<{ subscriptionId: string; product: { id: string; name: string }; purchaserName: string | null; licenses: number; names: string[]; unitPriceMinor: number | null; currency: string | null }>
 > {
+  // From the few people who cannot use their licenses (the userId index), not
+  // from every subscription to its licenses: the people are materialized first and CROSS JOIN
+  // keeps that order in SQLite, whose planner cannot know how few they are.
   const inactive = Prisma.sql`
-    SELECT a."subscriptionId", u."name", u."id" FROM "LicenseAssignment" a
-    JOIN "Person" u ON u."id" = a."userId"
-    JOIN "Subscription" s ON s."id" = a."subscriptionId"
-    WHERE a."removedAt" IS NULL AND s."status" = ${ACTIVE_STATUS} AND s."isSelfService" = ${true}
-      AND (u."accountEnabled" = ${false} OR u."goneFromTenantAt" IS NOT NULL)`;
-  const rows = await db.$queryRaw<Array<{ id: string; productId: string; productName: string; purchaserName: string | null; licenses: Count; unitPriceMinor: number | null; currency: string | null }>>`
-    SELECT s."id", s."productId", p."name" AS "productName", b."name" AS "purchaserName", i."licenses", s."unitPriceMinor", s."currency"
-    FROM (SELECT x."subscriptionId", count(*) AS "licenses" FROM (${inactive}) x GROUP BY x."subscriptionId") i
+    WITH "gone" AS MATERIALIZED (
+      SELECT p."id", p."name" FROM "Person" p WHERE p."accountEnabled" = ${false} OR p."goneFromTenantAt" IS NOT NULL
+    ),
+    "inactive" AS MATERIALIZED (
+      SELECT a."subscriptionId", u."name", u."id"
+      FROM "gone" u CROSS JOIN "LicenseAssignment" a
+      JOIN "Subscription" s ON s."id" = a."subscriptionId"
+      WHERE a."userId" = u."id" AND a."removedAt" IS NULL AND s."status" = ${ACTIVE_STATUS} AND s."isSelfService" = ${true}
+    )`;
+  const rows = await db.$queryRaw<Array<{ id: string; productId: string; productName: string; purchaserName: string | null; licenses: Count; unitPriceMinor: number | null; currency: string | null; name: string | null; n: Count }>>`
+    ${inactive}
+    SELECT s."id", s."productId", p."name" AS "productName", b."name" AS "purchaserName", i."licenses", s."unitPriceMinor", s."currency", NULL AS "name", 0 AS "n"
+    FROM (SELECT x."subscriptionId", count(*) AS "licenses" FROM "inactive" x GROUP BY x."subscriptionId") i
     JOIN "Subscription" s ON s."id" = i."subscriptionId"
-    JOIN "Product" p ON p."id" = s."productId" LEFT JOIN "Person" b ON b."id" = s."purchaserId"`;
-  if (rows.length === 0) return [];
-  const names = await db.$queryRaw<Array<{ subscriptionId: string; name: string }>>`
-    SELECT "subscriptionId", "name" FROM (
-      SELECT x."subscriptionId", x."name", row_number() OVER (PARTITION BY x."subscriptionId" ORDER BY x."name", x."id") AS "n" FROM (${inactive}) x
-    ) ranked WHERE "n" <= ${NAMES_PER_FINDING} ORDER BY "subscriptionId", "n"`;
-  return rows.map((r) => ({
+    JOIN "Product" p ON p."id" = s."productId" LEFT JOIN "Person" b ON b."id" = s."purchaserId"
+    UNION ALL
+    SELECT "subscriptionId", NULL, NULL, NULL, 0, NULL, NULL, "name", "n" FROM (
+      SELECT x."subscriptionId", x."name", row_number() OVER (PARTITION BY x."subscriptionId" ORDER BY x."name", x."id") AS "n" FROM "inactive" x
+    ) ranked WHERE "n" <= ${NAMES_PER_FINDING}`;
+  const names = rows.filter((r) => r.name !== null).sort((a, b) => toCount(a.n) - toCount(b.n));
+  return rows.filter((r) => r.name === null).map((r) => ({
     subscriptionId: r.id,
     product: { id: r.productId, name: r.productName },
     purchaserName: r.purchaserName,
     licenses: toCount(r.licenses),
-    names: names.filter((n) => n.subscriptionId === r.id).map((n) => n.name),
+    names: names.filter((n) => n.id === r.id).map((n) => n.name!),
     unitPriceMinor: r.unitPriceMinor,
     currency: r.currency,
   }));
