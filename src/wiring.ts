@@ -97,7 +97,7 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
   );
   const client = app.client;
 
-  const homes = { admins, context, config, subscriptionTenant };
+  const homes = { admins, context };
   /** A take-over whose approval message Slack refused: its requester is told, App Home shows it. */
   const afterUndelivered = async (failure: OutboxFailure, now: Date): Promise<void> => {
     const requestId = requestIdOfApprovalKey(failure.dedupeKey);

@@ -13,7 +13,7 @@ import type { Money } from '../domain/money.js';
 import { spendOfGroups, type Spend } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
-import { findSavings, type Savings, type SavingsDeps } from './find-savings.js';
+import { latestSavings, type Savings } from './find-savings.js';
 import { digestWatermark } from './post-digest.js';
 import { readLastSync, type LastSync } from './sync-tenant.js';
 import { undeliveredApprovals } from './takeover/request.js';
@@ -55,11 +55,11 @@ export interface Dashboard {
   lastTenantSync?: LastSync;
   /** Messages of the last UNDELIVERED_DAYS that Slack refused for good (scheduled posts have nobody else to tell). */
   undelivered: { count: number; latestError: string | null };
-  /** What the savings finder found (when the caller gave it what it needs). */
-  savings?: Savings;
+  /** What the savings finder last found, and when (none before its first run). */
+  savings?: { at: Date; savings: Savings };
 }
 
-export async function loadDashboard(ctx: ServiceContext, savingsDeps?: SavingsDeps): Promise<Dashboard> {
+export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const { prisma, now } = ctx;
   const counts = await countSelfService(prisma);
 
@@ -86,6 +86,7 @@ export async function loadDashboard(ctx: ServiceContext, savingsDeps?: SavingsDe
   const lastTenantSync = await readLastSync(ctx);
   const awaiting = await findAwaitingAdminCenter(prisma, PENDING_SHOWN);
   const spendTotal = spendOfGroups(spendGroups);
+  const savings = await latestSavings(ctx);
   return {
     counts,
     spendByProduct,
@@ -112,6 +113,6 @@ export async function loadDashboard(ctx: ServiceContext, savingsDeps?: SavingsDe
     lastSyncAt: lastSync ? new Date(lastSync) : null,
     ...(lastTenantSync ? { lastTenantSync } : {}),
     undelivered: await findUndeliveredSince(prisma, addDays(now, -UNDELIVERED_DAYS)),
-    ...(savingsDeps ? { savings: await findSavings(ctx, savingsDeps) } : {}),
+    ...(savings ? { savings } : {}),
   };
 }

@@ -10,6 +10,10 @@
  * Each finding is of one currency (amounts of different currencies are never added or compared),
  * with its monthly amount, the subscriptions involved and the action that fixes it. The database
  * adds up (db/repositories/savings.ts); this file only ranks and words nothing.
+ *
+ * On a large tenant finding takes seconds (every active license is looked at), too long for App
+ * Home, which is published again after many changes: each run keeps what it found in JobState
+ * (SAVINGS_SNAPSHOT), and App Home shows that, with its time.
  */
 import { SKU_CATALOG } from '../domain/sku-catalog.js';
 import type { CentralPrice } from '../domain/central-prices.js';
@@ -22,6 +26,7 @@ import {
   findProductsOfSkuPartNumbers,
   sumSelfServiceSeats,
 } from '../db/repositories/savings.js';
+import { readJobState, writeJobState } from '../db/repositories/job-state.js';
 import type { ServiceContext } from './context.js';
 import { shortId } from './subscription-summary.js';
 
@@ -166,9 +171,33 @@ export async function findSavings(ctx: ServiceContext, deps: SavingsDeps): Promi
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, list]) => ({
       currency,
-      findings: list.sort((a, b) => b.monthly!.amountMinor - a.monthly!.amountMinor || a.product.name.localeCompare(b.product.name) || a.kind.localeCompare(b.kind)),
+      findings: list.sort(
+        (a, b) =>
+          b.monthly!.amountMinor - a.monthly!.amountMinor ||
+          a.product.name.localeCompare(b.product.name) ||
+          a.kind.localeCompare(b.kind) ||
+          (a.subscriptionShortIds[0] ?? '').localeCompare(b.subscriptionShortIds[0] ?? ''),
+      ),
     }));
-  return { byCurrency, unknownPrice, centralDearer: centralDearer.sort((a, b) => a.product.name.localeCompare(b.product.name)) };
+  const savings = { byCurrency, unknownPrice, centralDearer: centralDearer.sort((a, b) => a.product.name.localeCompare(b.product.name)) };
+  await writeJobState(ctx.prisma, SAVINGS_SNAPSHOT, JSON.stringify({ at: ctx.now.toISOString(), savings }), ctx.now);
+  return savings;
+}
+
+export const SAVINGS_SNAPSHOT = 'savings.latest';
+
+/** What the last run of the finder found, and when; undefined before the first (or if unreadable). */
+export async function latestSavings(ctx: Pick<ServiceContext, 'prisma'>): Promise<{ at: Date; savings: Savings } | undefined> {
+  const raw = await readJobState(ctx.prisma, SAVINGS_SNAPSHOT);
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as { at?: unknown; savings?: Partial<Savings> };
+    const { savings } = parsed;
+    if (typeof parsed.at !== 'string' || !savings || !Array.isArray(savings.byCurrency) || !Array.isArray(savings.unknownPrice) || !Array.isArray(savings.centralDearer)) return undefined;
+    return { at: new Date(parsed.at), savings: savings as Savings };
+  } catch {
+    return undefined;
+  }
 }
 
 /** How many findings there are with an amount, in all currencies. */

@@ -7,11 +7,11 @@
 import type { Logger, webApi } from '@slack/bolt';
 import { loadDashboard } from '../services/dashboard.js';
 import { homeViewers, rememberHomeViewer } from '../services/home-viewers.js';
-import { savingsDeps, type SlackDeps } from './deps.js';
+import type { SlackDeps } from './deps.js';
 import { adminHome, nonAdminHome } from './blocks/home.js';
 import { describeError } from './reply.js';
 
-export type HomeDeps = Pick<SlackDeps, 'admins' | 'context' | 'config' | 'subscriptionTenant'>;
+export type HomeDeps = Pick<SlackDeps, 'admins' | 'context'>;
 
 /** Publishes `user`'s Home tab now and remembers them if they are an admin. */
 export async function publishHome(client: webApi.WebClient, deps: HomeDeps, user: string, notice?: string): Promise<void> {
@@ -20,7 +20,7 @@ export async function publishHome(client: webApi.WebClient, deps: HomeDeps, user
     return;
   }
   const ctx = deps.context();
-  await client.views.publish({ user_id: user, view: adminHome(await loadDashboard(ctx, savingsDeps(deps)), ctx.now, ctx.timeZone, notice) });
+  await client.views.publish({ user_id: user, view: adminHome(await loadDashboard(ctx), ctx.now, ctx.timeZone, notice) });
   await rememberHomeViewer(ctx, user);
 }
 
@@ -31,7 +31,7 @@ export async function refreshHomes(client: webApi.WebClient, deps: HomeDeps): Pr
   for (const user of known) if (await deps.admins.isAdmin(user)) admins.push(user);
   if (admins.length === 0) return 0;
   const ctx = deps.context();
-  const view = adminHome(await loadDashboard(ctx, savingsDeps(deps)), ctx.now, ctx.timeZone);
+  const view = adminHome(await loadDashboard(ctx), ctx.now, ctx.timeZone);
   for (const user of admins) await client.views.publish({ user_id: user, view });
   return admins.length;
 }

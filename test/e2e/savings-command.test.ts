@@ -56,11 +56,19 @@ describe.each(sqliteOnly)('the savings finder and the report end to end on %s', 
     expect(textOf(replies[0])).toContain('`savings` takes no argument');
   });
 
-  it('shows the top savings on App Home, with a Take over button where one fixes it', async () => {
-    const home = await t.openHome(ADMIN_A);
-    const json = JSON.stringify(home!.blocks);
-    expect(json).toContain('*Top savings*');
-    expect(json).toContain('11 seats of 25 bought and never assigned');
-    expect(json).toContain(`"action_id":"takeover_open","text":{"type":"plain_text","text":"Take over","emoji":true},"value":"${DEMO_EXAMPLES.otherSubscriptionId}"`);
+  it('shows on App Home the top savings last found, with a Take over button where one fixes it; Refresh finds them again', async () => {
+    await t.database.prisma.jobState.deleteMany({ where: { key: 'savings.latest' } });
+    const before = JSON.stringify((await t.openHome(ADMIN_A))!.blocks);
+    expect(before).toContain('*Refresh* or `/purchases savings` finds what could be saved.');
+    expect(before).not.toContain('bought and never assigned');
+
+    await t.clickHome(ADMIN_A, 'home_refresh');
+    const after = JSON.stringify(t.emulator.homeView(ADMIN_A)!.blocks);
+    expect(after).toContain('*Top savings* as found 2026-11-25 09:00');
+    expect(after).toContain('11 seats of 25 bought and never assigned');
+    expect(after).toContain(`"action_id":"takeover_open","text":{"type":"plain_text","text":"Take over","emoji":true},"value":"${DEMO_EXAMPLES.otherSubscriptionId}"`);
+    // A Home tab has no conversation to answer in: no button there that answers in one.
+    expect(after).not.toContain('savings_centralize');
+    expect(after).not.toContain('subscription_export');
   });
 });

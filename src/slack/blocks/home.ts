@@ -70,7 +70,9 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
             ),
       ),
     },
-    ...(dashboard.savings ? savingsSection(dashboard.savings) : []),
+    ...(dashboard.savings
+      ? savingsSection(dashboard.savings, timeZone)
+      : [{ type: 'divider' as const }, { type: 'section' as const, text: mrkdwn('*Top savings*: *Refresh* or `/purchases savings` finds what could be saved.') }]),
     { type: 'divider' },
     { type: 'section', text: mrkdwn(`*Expiring in the next ${EXPIRING_DAYS} days* (${expiring.total})`) },
   ];
@@ -129,12 +131,12 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
   return { type: 'home', blocks };
 }
 
-/** The largest savings, each with its button; the rest behind `/purchases savings`. */
-function savingsSection(savings: NonNullable<Dashboard['savings']>): KnownBlock[] {
-  const found = findingBlocks(savings, HOME_SAVINGS_SHOWN, { onHome: true });
+/** The largest savings the finder last found, each with its button; the rest behind `/purchases savings`. */
+function savingsSection(latest: NonNullable<Dashboard['savings']>, timeZone: string): KnownBlock[] {
+  const found = findingBlocks(latest.savings, HOME_SAVINGS_SHOWN, { onHome: true });
   return [
     { type: 'divider' },
-    { type: 'section', text: mrkdwn('*Top savings* (`/purchases savings` lists them all)') },
+    { type: 'section', text: mrkdwn(`*Top savings* as found ${formatDateTime(latest.at, timeZone)} (*Refresh* or \`/purchases savings\` finds them again and lists them all)`) },
     ...(found.length > 0 ? found : [{ type: 'section' as const, text: mrkdwn('Nothing found to save: no one licensed twice, no seat unassigned, no license on a disabled account.') }]),
   ];
 }
