@@ -5,7 +5,8 @@
  *
  * Deterministic: fixed size, no animation, the class names ECharts numbers per instance renamed
  * in order of appearance, and a font shipped in node_modules (Roboto, SIL Open Font License)
- * with system fonts off, so the same data gives the same SVG and the same picture on any machine.
+ * with system fonts off, so the same data gives the same SVG and the same picture on any machine
+ * (docs/decisions/charts-and-spend-history.md).
  */
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';

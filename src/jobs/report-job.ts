@@ -17,6 +17,7 @@ export function reportJob(config: Config): Job<JobDeps> {
           notices: deps.notices.report,
           adminChannelId: deps.config.ADMIN_CHANNEL_ID,
           centralPrices: deps.config.CENTRAL_PRICES,
+          // The subscription tenant the jobs already get says whether Microsoft 365 pools seats.
           licensesPerProduct: deps.takeovers.tenant.licensesPerProduct,
         },
         { slot },

@@ -199,8 +199,3 @@ export async function latestSavings(ctx: Pick<ServiceContext, 'prisma'>): Promis
     return undefined;
   }
 }
-
-/** How many findings there are with an amount, in all currencies. */
-export function countFindings(savings: Savings): number {
-  return savings.byCurrency.reduce((sum, c) => sum + c.findings.length, 0) + savings.unknownPrice.length;
-}

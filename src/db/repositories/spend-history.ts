@@ -10,7 +10,7 @@
  * purchaser counts on a product from the day their first subscription of it starts until their
  * last one ends (the running sum per purchaser going above zero, or back to it). So the cost
  * grows with the subscriptions (one pass, a GROUP BY) and with days times products, never with
- * days times subscriptions.
+ * days times subscriptions (docs/decisions/charts-and-spend-history.md).
  */
 import { providerOf, type Db } from '../client.js';
 import { ACTIVE_STATUS, DELETED_STATUS } from '../../domain/spend.js';
