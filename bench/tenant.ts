@@ -32,6 +32,7 @@ export interface TableBatch {
   rows: Cell[][];
 }
 
+// biome-ignore format: a table, one table's columns a line
 const COLUMNS = {
   Product: ['id', 'kind', 'name', 'policyValue', 'policyChangedAt', 'policyChangedBy', 'firstSeenAt', 'updatedAt'],
   Person: ['id', 'name', 'email'],
@@ -62,7 +63,9 @@ export interface TenantFacts {
   bigProduct: { id: string; subscriptions: number; licenses: number };
 }
 
+// biome-ignore format: a list of names, on one line
 const FIRST = ['Ana', 'Ben', 'Chloé', 'Dmitri', 'Elif', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kavya', 'Liam', 'Meera', 'Noah', 'Olga', 'Pedro', 'Qing', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Victor', 'Wen', 'Yara', 'Zoe'];
+// biome-ignore format: a list of names, on one line
 const LAST = ['Lopez', 'Smith', 'Dubois', 'Ivanov', 'Yilmaz', 'Haddad', 'Kim', 'Tanaka', 'Costa', 'Berg', 'Nair', 'Murphy', 'Desai', 'Cohen', 'Novak', 'Silva', 'Zhang', 'Rossi', 'Larsen', 'Aziz', 'Okafor', 'Moreau', 'Chen', 'Haddad', 'Walsh'];
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -16,15 +16,20 @@ import { importCsv } from '../services/import/import-csv.js';
 
 const USAGE = 'Usage: npm run import -- <file.csv> [--product "<product name or ProductId>"]';
 
-async function main(): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let args;
+/** The command line's options and file, or undefined (after saying why) when they cannot be read. */
+function readArgs() {
   try {
-    args = parseArgs({ allowPositionals: true, options: { product: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    return parseArgs({ allowPositionals: true, options: { product: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 1;
+    return undefined;
   }
+}
+
+async function main(): Promise<number> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const args = readArgs();
+  if (!args) return 1;
   if (args.values.help) {
     console.log(USAGE);
     return 0;

@@ -11,7 +11,9 @@
  */
 const FORMULA_START = /^[=+\-@\u2212]/;
 /** Whitespace (any Unicode space, e.g. the ideographic space U+3000) and C0 control characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this pattern strips from a cell
 const LEADING_BLANKS = /^[\s\u0000-\u001f\u007f]+/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a cell starting with a control character is what this pattern finds
 const CONTROL_START = /^[\t\r\n\u0000]/;
 
 export function neutralizeCell(value: string): string {

@@ -26,6 +26,7 @@ export interface CatalogSku {
   productId?: string;
 }
 
+// biome-ignore format: a table, one SKU a row, reads down its columns
 export const SKU_CATALOG: readonly CatalogSku[] = [
   { skuId: 'f8a1db68-be16-40ed-86d5-cb42ce701560', skuPartNumber: 'POWER_BI_PRO', name: 'Power BI Pro', microsoftName: 'Power BI Pro', productId: 'CFQ7TTC0H9MP' },
   { skuId: '3a6a908c-09c5-406a-8170-8ebb63c42882', skuPartNumber: 'POWER_BI_PRO_DEPT', name: 'Power BI Pro', microsoftName: 'Power BI Pro Dept', productId: 'CFQ7TTC0H9MP' },

@@ -6,6 +6,9 @@ import { quoteInput } from '../domain/text.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
+/** What `show` says about where a subscription's decision and holders come from (the Slack view words it). */
+export type { SubscriptionOrigin };
+
 export const SHOWN_USERS = 20;
 
 export interface SubscriptionDetails {

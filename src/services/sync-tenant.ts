@@ -80,7 +80,7 @@ export type LastSync = { ok: true; at: Date; summary: SyncSummary } | { ok: fals
 export async function readLastSync(ctx: Pick<ServiceContext, 'prisma'>): Promise<LastSync | undefined> {
   const raw = await readJobState(ctx.prisma, LAST_TENANT_SYNC_KEY);
   if (raw === undefined) return undefined;
-  let parsed;
+  let parsed: ReturnType<typeof lastSyncSchema.safeParse>;
   try {
     parsed = lastSyncSchema.safeParse(JSON.parse(raw));
   } catch {

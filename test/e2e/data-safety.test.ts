@@ -73,7 +73,8 @@ describe('the database file, before and while the bot runs', () => {
   it('fails its health check and asks to stop when the database folder disappears while it runs', async () => {
     const { folder, start } = await setUp();
     const lost: string[][] = [];
-    const bot = (own.bot = await start({ healthIntervalMs: 50, onDatabaseLost: (problems) => lost.push(problems) }));
+    const bot = await start({ healthIntervalMs: 50, onDatabaseLost: (problems) => lost.push(problems) });
+    own.bot = bot;
     const healthy = await fetch(`http://127.0.0.1:${bot.port}/health`);
     expect(healthy.status).toBe(200);
     rmSync(folder, { recursive: true, force: true });
@@ -86,7 +87,8 @@ describe('the database file, before and while the bot runs', () => {
 
   it('fails its health check when the database file alone is deleted', async () => {
     const { file, start } = await setUp();
-    const bot = (own.bot = await start());
+    const bot = await start();
+    own.bot = bot;
     rmSync(file);
     const report = await bot.health();
     expect(report).toEqual({ ok: false, problems: ['The database file has disappeared.'] });

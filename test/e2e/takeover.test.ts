@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatedMessage, EmulatedView } from '../../src/devkit/slack-emulator/index.js';
-import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot, type TestBot } from '../support/bot.js';
-import { dialectProviders, sqliteOnly } from '../support/database.js';
+import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, NON_ADMIN, startTestBot, useTestBot } from '../support/bot.js';
+import { sqliteOnly } from '../support/database.js';
 import { buildBlockActionsPayload, buildViewSubmissionPayload, sendInteraction, type InputValue } from '../support/slack-requests.js';
 
 const MEERA = 'U0MEERA001';

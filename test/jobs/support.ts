@@ -46,7 +46,9 @@ export function jobDeps(database: Database, config: Config): JobDeps & { kicks: 
     config,
     logger: quietLogger,
     kicks: 0,
-    kickOutbox: () => void (deps.kicks += 1),
+    kickOutbox: () => {
+      deps.kicks += 1;
+    },
     notices: slackNotices,
     policyTenant: createLocalPolicyTenant(database.prisma),
     takeovers: {

@@ -1,6 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimDueOutbox } from '../../src/db/repositories/outbox.js';
 import { deliverOutbox, OUTCOME_UNKNOWN, type OutboxDeps } from '../../src/outbox/deliver.js';
 import { enqueue } from '../../src/outbox/enqueue.js';

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import type { Database, PrismaClient } from '../../src/db/client.js';
+import type { PrismaClient } from '../../src/db/client.js';
 import { acquireLease } from '../../src/db/repositories/leases.js';
 import { AppError } from '../../src/domain/errors.js';
-import type { ServiceContext } from '../../src/services/context.js';
 import { listPolicies } from '../../src/services/list-policies.js';
 import type { PolicyValue } from '../../src/domain/policy.js';
 import type { PolicyDeps, PolicyOutcome } from '../../src/services/policy-deps.js';

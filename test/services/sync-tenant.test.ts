@@ -166,6 +166,7 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
     expect(dee.accountEnabled).toBe(false);
 
     const subscriptions = await database.prisma.subscription.findMany({ include: { purchaser: true }, orderBy: { id: 'asc' } });
+    // biome-ignore format: a table, one subscription a row, reads down its columns
     expect(
       subscriptions.map((s) => ({
         id: s.id,

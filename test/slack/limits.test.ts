@@ -58,6 +58,7 @@ interface LimitCase {
 }
 
 /** Each documented limit: a payload exactly at the limit passes, one past it is reported. */
+// biome-ignore format: a table, one limit a row, reads down its columns
 const cases: LimitCase[] = [
   { name: 'a message holds at most 50 blocks', surface: 'message', limit: 50, path: 'blocks', message: '51 items, limit 50',
     payload: (n) => message(...Array.from({ length: n }, () => divider)) },

@@ -297,7 +297,8 @@ async function tablesInDeleteOrder(): Promise<string[]> {
 }
 
 async function emptyPostgres(schema: string): Promise<void> {
-  const tables = await (deleteOrder ??= tablesInDeleteOrder());
+  deleteOrder ??= tablesInDeleteOrder();
+  const tables = await deleteOrder;
   await admin().query(tables.map((table) => `DELETE FROM "${schema}"."${table}"`).join(';\n'));
 }
 

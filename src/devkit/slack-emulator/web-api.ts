@@ -212,7 +212,7 @@ function stackDepth(ws: Workspace, viewId: string | undefined): number {
   return depth;
 }
 
-function conversationIdOf(ws: Workspace, args: SlackArgs): string | undefined {
+function conversationIdOf(args: SlackArgs): string | undefined {
   const channel = str(args, 'channel_id') ?? str(args, 'channels');
   return channel && /^[CGD][A-Z0-9]+$/.test(channel) ? channel : undefined;
 }
@@ -397,7 +397,7 @@ const handlers: Record<string, Handler> = {
       files.push(file);
     }
     const wantsChannel = args.channel_id !== undefined || args.channels !== undefined;
-    const channel = conversationIdOf(ws, args);
+    const channel = conversationIdOf(args);
     if (wantsChannel && !channel) return slackError('channel_not_found');
     const initialComment = str(args, 'initial_comment') ?? '';
     if (channel) {
@@ -420,7 +420,7 @@ const handlers: Record<string, Handler> = {
   'files.info': ({ ws, args, origin }) => {
     const id = str(args, 'file');
     const file = id ? ws.files.get(id) : undefined;
-    if (!file || !file.completed) return slackError('file_not_found');
+    if (!file?.completed) return slackError('file_not_found');
     return { ok: true, file: publicFile(file, ws, origin), comments: [], response_metadata: { next_cursor: '' } };
   },
 

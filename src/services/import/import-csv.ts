@@ -73,7 +73,7 @@ export async function importCsv(ctx: ServiceContext, actor: Actor, input: Import
   const report = await ctx.prisma.$transaction(
     async (tx) => {
       const previous = await findLatestImportOf(tx, sha256);
-      let applied;
+      let applied: Awaited<ReturnType<typeof applyHolderRows>>;
       let accepted: number;
       if (layout.kind === 'subscriptions') {
         const valid: SubscriptionRow[] = [];

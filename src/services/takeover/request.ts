@@ -61,7 +61,7 @@ export async function undeliveredApprovals(db: Db, ids: string[]): Promise<Map<s
 
 /** The stored fields of a valid request, or a FieldError naming what is wrong. */
 async function validate(ctx: ServiceContext, input: TakeoverInput) {
-  let subscription;
+  let subscription: Awaited<ReturnType<typeof findSubscription>>;
   try {
     subscription = await findSubscription(ctx, input.subscriptionId);
     assertTakeable(subscription);
@@ -89,7 +89,7 @@ async function validate(ctx: ServiceContext, input: TakeoverInput) {
   if (!input.kind) throw new FieldError('kind', 'Choose what to do: move the users, or cancel.');
   if (input.kind === 'move') {
     if (!input.targetSubscriptionId) throw new FieldError('target', 'Choose the subscription the users move to.');
-    let target;
+    let target: Awaited<ReturnType<typeof findSubscription>>;
     try {
       target = await findSubscription(ctx, input.targetSubscriptionId);
     } catch {

@@ -200,7 +200,9 @@ class Checker {
   }
 
   options(path: string, value: unknown, limits: { min?: number; max: number; required?: boolean }, kind: { plainOnly: boolean; urlAllowed?: boolean }): void {
-    this.array(path, value, limits).forEach((option, i) => this.option(`${path}[${i}]`, option, kind));
+    this.array(path, value, limits).forEach((option, i) => {
+      this.option(`${path}[${i}]`, option, kind);
+    });
   }
 
   element(path: string, value: unknown): void {
@@ -327,9 +329,9 @@ const BLOCK_CHECKS: Record<string, BlockCheck> = {
   section(c, path, block) {
     if (block.text === undefined && block.fields === undefined) c.report(path, 'needs text or fields');
     c.text(`${path}.text`, block.text, L.sectionText);
-    c.array(`${path}.fields`, block.fields, { max: L.sectionFields }).forEach((field, i) =>
-      c.text(`${path}.fields[${i}]`, field, L.sectionFieldText),
-    );
+    c.array(`${path}.fields`, block.fields, { max: L.sectionFields }).forEach((field, i) => {
+      c.text(`${path}.fields[${i}]`, field, L.sectionFieldText);
+    });
     if (block.accessory !== undefined) c.element(`${path}.accessory`, block.accessory);
   },
   header(c, path, block) {
@@ -344,7 +346,9 @@ const BLOCK_CHECKS: Record<string, BlockCheck> = {
   },
   actions(c, path, block) {
     const elements = c.array(`${path}.elements`, block.elements, { min: 1, max: L.actionsElements, required: true });
-    elements.forEach((element, i) => c.element(`${path}.elements[${i}]`, element));
+    elements.forEach((element, i) => {
+      c.element(`${path}.elements[${i}]`, element);
+    });
     c.uniqueActionIds(`${path}.elements`, elements);
   },
   input(c, path, block) {
@@ -392,7 +396,9 @@ export function checkBlockKit(surface: BlockKitSurface, payload: BlockKitPayload
     max: isMessage ? L.messageBlocks : L.viewBlocks,
     required: !isMessage,
   });
-  blocks.forEach((block, i) => c.block(`blocks[${i}]`, block));
+  blocks.forEach((block, i) => {
+    c.block(`blocks[${i}]`, block);
+  });
   return c.violations;
 }
 

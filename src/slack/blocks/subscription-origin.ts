@@ -2,7 +2,7 @@
  * Where a subscription's self-service decision and its holders come from, in words: shown by
  * `show`, so an admin knows what is Microsoft's word, an import's, or an admin's.
  */
-import type { SubscriptionOrigin } from '../../db/repositories/attribution.js';
+import type { SubscriptionOrigin } from '../../services/show-subscription.js';
 import { formatDay } from '../../domain/dates.js';
 import { plural } from '../../domain/plural.js';
 import { personLabel } from './people.js';

@@ -185,7 +185,7 @@ export function createHttpClient<P extends string>(options: HttpClientOptions<P>
   }
 
   async function bearerToken(correlationId: string): Promise<string> {
-    let token;
+    let token: Awaited<ReturnType<typeof getToken>>;
     try {
       token = await getToken();
     } catch (error) {

@@ -85,7 +85,7 @@ async function activeSubscription(prisma: PrismaClient, id: string): Promise<Tak
     select: { id: true, status: true, skuId: true, licensesPurchased: true, product: { select: { name: true } } },
   });
   const shortId = id.slice(0, 8);
-  if (!row || row.status !== 'Active') return refused(`subscription ${shortId} is no longer active`);
+  if (row?.status !== 'Active') return refused(`subscription ${shortId} is no longer active`);
   if (!row.skuId) {
     return refused(
       `subscription ${shortId} was not read from Microsoft 365 by a tenant sync, so the bot does not know which license (SKU) it gives: run \`/purchases sync\`, or change it in the Microsoft 365 admin center`,
@@ -120,7 +120,7 @@ export function createMicrosoftSubscriptionTenant(options: MicrosoftSubscription
       const now = clock();
       if (keepAlive && !(await keepAlive(now))) return { kind: 'stopped', done };
       called = true;
-      let result;
+      let result: Awaited<ReturnType<typeof licenses.changeLicenses>>;
       try {
         result = await licenses.changeLicenses(change);
       } catch (error) {

@@ -108,7 +108,7 @@ export function purchasesCallback(deps: SlackDeps) {
             await respond(ephemeral(nothingToSyncMessage()));
             return;
           }
-          let run;
+          let run: Awaited<ReturnType<typeof runSyncExclusive>>;
           try {
             run = await runSyncExclusive(ctx, { ...deps.tenantSync, actor: { slackUserId: command.user_id } });
           } catch (error) {
