@@ -120,7 +120,11 @@ async function bot(): Promise<{ rows: number; bytes: number; ms: number; baselin
   const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
   const started = performance.now();
   try {
-    const csv = await exportUsers({ prisma: database.prisma, now: BENCH_NOW, timeZone: TIME_ZONE }, { slackUserId: 'U0BENCHADM' }, { kind: 'product', product: product! });
+    const csv = await exportUsers(
+      { prisma: database.prisma, now: BENCH_NOW, timeZone: TIME_ZONE },
+      { slackUserId: 'U0BENCHADM' },
+      { kind: 'product', product: product! },
+    );
     try {
       if (slackApiUrl) {
         const client = new webApi.WebClient('xoxb-emulator-token', { slackApiUrl });

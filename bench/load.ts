@@ -91,10 +91,7 @@ export async function loadPostgres(config: pg.ClientConfig, schema: string, batc
       // One array parameter per column (unnest), however many rows: a statement of 20,000 rows.
       const casts = batch.columns.map((c, i) => `$${i + 1}::${types.get(`${batch.table}.${c}`)}[]`);
       const values = batch.columns.map((_, i) => batch.rows.map((row) => postgresCell(row[i] ?? null)));
-      await client.query(
-        `INSERT INTO "${batch.table}" (${batch.columns.map((c) => `"${c}"`).join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`,
-        values,
-      );
+      await client.query(`INSERT INTO "${batch.table}" (${batch.columns.map((c) => `"${c}"`).join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`, values);
     }
     const [foreign, own] = [constraints.rows.filter((k) => k.kind === 'f'), constraints.rows.filter((k) => k.kind !== 'f')];
     for (const key of own) await client.query(`ALTER TABLE "${key.table}" ADD CONSTRAINT "${key.name}" ${key.definition}`);

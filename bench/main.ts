@@ -76,7 +76,14 @@ async function build(dialect: Dialect, size: SizeName): Promise<Opened> {
     loadSqlite(file, tenantBatches(size, facts));
     const buildSeconds = (performance.now() - started) / 1000;
     const database = await createDatabase(url, { migrate: false });
-    return { url, database, raw: openSqliteRaw(file), facts: completeFacts(facts), buildSeconds, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url,
+      database,
+      raw: openSqliteRaw(file),
+      facts: completeFacts(facts),
+      buildSeconds,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = `bench_${randomBytes(6).toString('hex')}`;
   const base = new URL(env.BENCH_POSTGRES_URL);
@@ -133,7 +140,10 @@ async function timeExport(mode: 'bot' | 'floor', url: string, slackApiUrl: strin
     return { rows: best.rows, rowsPerSecond: best.rows / (best.ms / 1000), baselineRssMb: worst.baselineRssMb, peakRssMb: worst.peakRssMb };
   } catch (error) {
     const text = String((error as { stderr?: string }).stderr || error);
-    const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at ') && !l.startsWith('Node.js '));
+    const lines = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('at ') && !l.startsWith('Node.js '));
     return { error: (lines.filter((l) => /error|exceeded|P\d{4}/i.test(l)).at(-1) ?? lines.at(-1) ?? 'failed').slice(0, 160) };
   }
 }
@@ -160,7 +170,9 @@ const wanted = (name: string) => !env.BENCH_ONLY || name.toLowerCase().includes(
 async function bench(dialect: Dialect, size: SizeName, withFloors: boolean, slackApiUrl: string): Promise<DatabaseResult> {
   process.stdout.write(`${dialect} ${size}: building the tenant… `);
   const opened = await build(dialect, size);
-  console.log(`${opened.buildSeconds.toFixed(1)} s (${opened.facts.counts.subscriptions} subscriptions, ${opened.facts.counts.people} people, ${opened.facts.counts.assignments} licenses)`);
+  console.log(
+    `${opened.buildSeconds.toFixed(1)} s (${opened.facts.counts.subscriptions} subscriptions, ${opened.facts.counts.people} people, ${opened.facts.counts.assignments} licenses)`,
+  );
   const results: MeasureResult[] = [];
   try {
     const ctx = { prisma: opened.database.prisma, now: BENCH_NOW, timeZone: 'UTC' };
@@ -171,7 +183,13 @@ async function bench(dialect: Dialect, size: SizeName, withFloors: boolean, slac
         await measure.prepare?.();
         bot = await timeMeasure(measure, 'bot');
       } catch (error) {
-        bot = { error: String(error instanceof Error ? error.message : error).split('\n').filter(Boolean).at(-1)!.slice(0, 160) };
+        bot = {
+          error: String(error instanceof Error ? error.message : error)
+            .split('\n')
+            .filter(Boolean)
+            .at(-1)!
+            .slice(0, 160),
+        };
       }
       const floor = withFloors ? await timeMeasure(measure, 'floor') : undefined;
       console.log(describe(bot), floor ? `(floor ${describe(floor)})` : '');
@@ -259,7 +277,8 @@ function tableRows(result: DatabaseResult): TableRow[] {
 function markdownTable(result: DatabaseResult): string {
   const header = `| operation | bot (median) | p95 | floor | bot/floor | target | met | at 10k | 10k → ${result.size} |`;
   const lines = [header, '|---|---:|---:|---:|---:|---|---|---:|---:|'];
-  for (const r of tableRows(result)) lines.push(`| ${r.operation} | ${r.bot} | ${r.p95} | ${r.floor} | ${r.ratio} | ${r.target} | ${r.met} | ${r.small} | ${r.growth} |`);
+  for (const r of tableRows(result))
+    lines.push(`| ${r.operation} | ${r.bot} | ${r.p95} | ${r.floor} | ${r.ratio} | ${r.target} | ${r.met} | ${r.small} | ${r.growth} |`);
   return lines.join('\n');
 }
 
@@ -286,7 +305,9 @@ async function machine(): Promise<Record<string, unknown>> {
 }
 
 const info = await machine();
-console.log(`Machine: ${info.cpu}, ${info.memoryGb} GB, Node ${info.node}, SQLite ${info.sqlite}, PostgreSQL ${info.postgres}; load average ${(info.loadAverageAtStart as number[]).join(' ')}`);
+console.log(
+  `Machine: ${info.cpu}, ${info.memoryGb} GB, Node ${info.node}, SQLite ${info.sqlite}, PostgreSQL ${info.postgres}; load average ${(info.loadAverageAtStart as number[]).join(' ')}`,
+);
 const dialects = env.BENCH_DATABASES.filter((d) => d === 'sqlite' || info.postgres !== 'not running');
 if (dialects.length < env.BENCH_DATABASES.length) console.log(`PostgreSQL does not answer at ${env.BENCH_POSTGRES_URL}: SQLite only.`);
 
@@ -303,7 +324,9 @@ try {
       if (at10k) m.small = at10k.bot;
     }
     results.push(result);
-    console.log(`\n${dialect}, ${env.BENCH_SIZE} subscriptions (${result.counts.people} people, ${result.counts.assignments} licenses), built in ${result.buildSeconds.toFixed(1)} s:\n`);
+    console.log(
+      `\n${dialect}, ${env.BENCH_SIZE} subscriptions (${result.counts.people} people, ${result.counts.assignments} licenses), built in ${result.buildSeconds.toFixed(1)} s:\n`,
+    );
     console.log(markdownTable(result));
     console.log();
   }

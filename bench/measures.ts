@@ -208,7 +208,10 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       floorIs: 'active self-service subscriptions per product and purchase day, grouped',
       bot: () => prisma.$transaction((tx) => rebuildSpendHistory(tx, now)),
       floor: () =>
-        raw.all(`SELECT "productId", "currency", substr(CAST("purchasedAt" AS TEXT), 1, 10) AS d, count(*) AS n FROM "Subscription" WHERE "isSelfService" = ? GROUP BY 1, 2, 3`, [true]),
+        raw.all(
+          `SELECT "productId", "currency", substr(CAST("purchasedAt" AS TEXT), 1, 10) AS d, count(*) AS n FROM "Subscription" WHERE "isSelfService" = ? GROUP BY 1, 2, 3`,
+          [true],
+        ),
     },
     {
       name: 'policy list',
@@ -226,7 +229,10 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       floorIs: 'every self-service subscription, counted',
       bot: () => selectDigest(prisma, null, now),
       floor: () =>
-        raw.all(`SELECT ${SUBSCRIPTION_COLUMNS} ${SUBSCRIPTION_FROM} WHERE s."isSelfService" = ? AND s."firstSeenAt" <= ? ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`, [true, now]),
+        raw.all(
+          `SELECT ${SUBSCRIPTION_COLUMNS} ${SUBSCRIPTION_FROM} WHERE s."isSelfService" = ? AND s."firstSeenAt" <= ? ORDER BY p."name", s."productId", s."firstSeenAt", s."id"`,
+          [true, now],
+        ),
     },
     {
       name: 'reminder selection',
@@ -235,8 +241,14 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       bot: () => selectDueReminders(ctx, [30, 7, 1]),
       floor: async () => {
         const [from, to] = [addDays(now, -1), addDays(now, 32)];
-        const rows = await raw.all(`SELECT ${SUBSCRIPTION_COLUMNS} ${SUBSCRIPTION_FROM} WHERE ${active} AND s."expiresAt" >= ? AND s."expiresAt" < ? ORDER BY s."expiresAt", s."id"`, [true, from, to]);
-        const sent = await raw.all(`SELECT "subscriptionId", "thresholdDays", "expiresAt" FROM "ReminderSent" WHERE "expiresAt" >= ? AND "expiresAt" < ?`, [from, to]);
+        const rows = await raw.all(
+          `SELECT ${SUBSCRIPTION_COLUMNS} ${SUBSCRIPTION_FROM} WHERE ${active} AND s."expiresAt" >= ? AND s."expiresAt" < ? ORDER BY s."expiresAt", s."id"`,
+          [true, from, to],
+        );
+        const sent = await raw.all(`SELECT "subscriptionId", "thresholdDays", "expiresAt" FROM "ReminderSent" WHERE "expiresAt" >= ? AND "expiresAt" < ?`, [
+          from,
+          to,
+        ]);
         return { rows, sent };
       },
     },
@@ -245,7 +257,13 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       kind: 'write',
       floorIs: 'INSERT … SELECT, cancel, remove',
       bot: async () => {
-        const result = await tenant.moveUsers({ fromSubscriptionId: facts.moveFrom, toSubscriptionId: facts.moveTo, actor: ADMIN.slackUserId, cancelReason: 'bench', now });
+        const result = await tenant.moveUsers({
+          fromSubscriptionId: facts.moveFrom,
+          toSubscriptionId: facts.moveTo,
+          actor: ADMIN.slackUserId,
+          cancelReason: 'bench',
+          now,
+        });
         if (!result.ok) throw new Error(result.reason);
       },
       floor: () =>
@@ -256,7 +274,10 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
              SELECT ${newId(raw)}, ?, a."userId", ? FROM "LicenseAssignment" a WHERE a."subscriptionId" = ? AND a."removedAt" IS NULL`,
             [facts.moveTo, now, facts.moveFrom],
           ],
-          [`UPDATE "Subscription" SET "status" = 'Deleted', "cancelledAt" = ?, "cancelledBy" = ?, "cancelReason" = 'bench' WHERE "id" = ? AND "status" = 'Active'`, [now, ADMIN.slackUserId, facts.moveFrom]],
+          [
+            `UPDATE "Subscription" SET "status" = 'Deleted', "cancelledAt" = ?, "cancelledBy" = ?, "cancelReason" = 'bench' WHERE "id" = ? AND "status" = 'Active'`,
+            [now, ADMIN.slackUserId, facts.moveFrom],
+          ],
           [`UPDATE "LicenseAssignment" SET "removedAt" = ? WHERE "subscriptionId" = ? AND "removedAt" IS NULL`, [now, facts.moveFrom]],
         ]),
       reset: () =>
@@ -308,7 +329,10 @@ async function licensesFloor(raw: RawDb, productId: string): Promise<unknown> {
     LEFT JOIN "Person" u ON u."id" = g."purchaserId"
     ORDER BY g."purchaserId" IS NULL DESC, g.assigned DESC, u."name", g."purchaserId" LIMIT ${PAGE + 1}`;
   const page = await raw.all(groups, [productId]);
-  const purchasers = page.slice(0, PAGE).map((g) => g.purchaserId as string | null).filter((id): id is string => id !== null);
+  const purchasers = page
+    .slice(0, PAGE)
+    .map((g) => g.purchaserId as string | null)
+    .filter((id): id is string => id !== null);
   const users = await raw.all(
     `SELECT "purchaserId", "name" FROM (
        SELECT s."purchaserId", u."name", ROW_NUMBER() OVER (PARTITION BY s."purchaserId" ORDER BY u."name", a."id") AS n

@@ -80,7 +80,11 @@ function uuid(random: Random): string {
   return `${hex32(word())}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${'89ab'[c >>> 30]}${hc.slice(1, 4)}-${hc.slice(4)}${hex32(word())}`;
 }
 
-const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 function person(i: number): [id: string, name: string, email: string] {
   const first = FIRST[i % FIRST.length]!;
@@ -163,9 +167,23 @@ export function* tenantBatches(sizeName: SizeName, facts: Partial<TenantFacts>):
   }) => {
     const cancelled = s.cancelledAt ?? null;
     batches.add('Subscription', [
-      s.id, s.productId, s.purchaser !== null, s.purchaser === null ? null : personId(s.purchaser), s.licenses, s.purchasedAt, s.expiresAt,
-      s.price.amountMinor, s.price.currency, s.isTrial ?? false, cancelled ? 'Deleted' : 'Active', cancelled, cancelled ? 'U0BENCHADM' : null,
-      cancelled ? 'no_longer_needed' : null, s.purchasedAt, 'seed', now,
+      s.id,
+      s.productId,
+      s.purchaser !== null,
+      s.purchaser === null ? null : personId(s.purchaser),
+      s.licenses,
+      s.purchasedAt,
+      s.expiresAt,
+      s.price.amountMinor,
+      s.price.currency,
+      s.isTrial ?? false,
+      cancelled ? 'Deleted' : 'Active',
+      cancelled,
+      cancelled ? 'U0BENCHADM' : null,
+      cancelled ? 'no_longer_needed' : null,
+      s.purchasedAt,
+      'seed',
+      now,
     ]);
     for (const user of s.users) {
       batches.add('LicenseAssignment', [uuid(ids), s.id, personId(user), new Date(s.purchasedAt.getTime() + 3_600_000), cancelled]);
@@ -184,26 +202,49 @@ export function* tenantBatches(sizeName: SizeName, facts: Partial<TenantFacts>):
   facts.moveFrom = uuid(ids);
   facts.moveTo = uuid(ids);
   subscription({
-    id: facts.moveFrom, productId: premium.id, purchaser: 0, licenses: FIXTURE_USERS, users: Array.from({ length: FIXTURE_USERS }, (_, k) => k),
-    purchasedAt: subDays(now, 200), expiresAt: addDays(now, 165), price: { amountMinor: premium.prices.USD, currency: 'USD' },
+    id: facts.moveFrom,
+    productId: premium.id,
+    purchaser: 0,
+    licenses: FIXTURE_USERS,
+    users: Array.from({ length: FIXTURE_USERS }, (_, k) => k),
+    purchasedAt: subDays(now, 200),
+    expiresAt: addDays(now, 165),
+    price: { amountMinor: premium.prices.USD, currency: 'USD' },
   });
   subscription({
-    id: facts.moveTo, productId: premium.id, purchaser: null, licenses: FIXTURE_USERS + 2_000, users: [],
-    purchasedAt: subDays(now, 400), expiresAt: addDays(now, 330), price: { amountMinor: premium.prices.USD, currency: 'USD' },
+    id: facts.moveTo,
+    productId: premium.id,
+    purchaser: null,
+    licenses: FIXTURE_USERS + 2_000,
+    users: [],
+    purchasedAt: subDays(now, 400),
+    expiresAt: addDays(now, 330),
+    price: { amountMinor: premium.prices.USD, currency: 'USD' },
   });
   const clipchamp = productOf(CENTRALIZE_PRODUCT);
   const perSubscription = FIXTURE_USERS / CENTRALIZE_SUBSCRIPTIONS;
   for (let j = 0; j < CENTRALIZE_SUBSCRIPTIONS; j++) {
     subscription({
-      id: uuid(ids), productId: clipchamp.id, purchaser: j % purchasers, licenses: perSubscription,
+      id: uuid(ids),
+      productId: clipchamp.id,
+      purchaser: j % purchasers,
+      licenses: perSubscription,
       users: Array.from({ length: perSubscription }, (_, k) => FIXTURE_USERS + j * perSubscription + k),
-      purchasedAt: subDays(now, 1 + (j % 700)), expiresAt: addDays(now, 1 + (j % 360)), price: { amountMinor: clipchamp.prices.USD, currency: 'USD' },
+      purchasedAt: subDays(now, 1 + (j % 700)),
+      expiresAt: addDays(now, 1 + (j % 360)),
+      price: { amountMinor: clipchamp.prices.USD, currency: 'USD' },
     });
   }
   facts.centralizeCentral = uuid(ids);
   subscription({
-    id: facts.centralizeCentral, productId: clipchamp.id, purchaser: null, licenses: FIXTURE_USERS + 2_000, users: [],
-    purchasedAt: subDays(now, 400), expiresAt: addDays(now, 330), price: { amountMinor: clipchamp.prices.USD, currency: 'USD' },
+    id: facts.centralizeCentral,
+    productId: clipchamp.id,
+    purchaser: null,
+    licenses: FIXTURE_USERS + 2_000,
+    users: [],
+    purchasedAt: subDays(now, 400),
+    expiresAt: addDays(now, 330),
+    price: { amountMinor: clipchamp.prices.USD, currency: 'USD' },
   });
   yield* drain();
 
@@ -213,8 +254,14 @@ export function* tenantBatches(sizeName: SizeName, facts: Partial<TenantFacts>):
   for (const product of general) {
     for (let c = 0; c < 2; c++) {
       subscription({
-        id: uuid(ids), productId: product.id, purchaser: null, licenses: Math.ceil(size / 50), users: nextUsers(Math.floor(size / 100)),
-        purchasedAt: subDays(now, 500 + c), expiresAt: addDays(now, 200 + c), price: { amountMinor: product.prices.USD, currency: 'USD' },
+        id: uuid(ids),
+        productId: product.id,
+        purchaser: null,
+        licenses: Math.ceil(size / 50),
+        users: nextUsers(Math.floor(size / 100)),
+        purchasedAt: subDays(now, 500 + c),
+        expiresAt: addDays(now, 200 + c),
+        price: { amountMinor: product.prices.USD, currency: 'USD' },
       });
     }
   }
@@ -239,8 +286,15 @@ export function* tenantBatches(sizeName: SizeName, facts: Partial<TenantFacts>):
     const id = uuid(ids);
     const purchaser = random.int(0, purchasers - 1);
     subscription({
-      id, productId: product.id, purchaser, licenses: userCount + random.int(0, 3), users: nextUsers(userCount),
-      purchasedAt, expiresAt, price: { amountMinor: isTrial ? 0 : (product.prices[currency] as number), currency }, isTrial,
+      id,
+      productId: product.id,
+      purchaser,
+      licenses: userCount + random.int(0, 3),
+      users: nextUsers(userCount),
+      purchasedAt,
+      expiresAt,
+      price: { amountMinor: isTrial ? 0 : (product.prices[currency] as number), currency },
+      isTrial,
       ...(cancelledAt ? { cancelledAt } : {}),
     });
     if (isBig && !cancelled) {
@@ -262,7 +316,9 @@ export function* tenantBatches(sizeName: SizeName, facts: Partial<TenantFacts>):
 }
 
 export function completeFacts(facts: Partial<TenantFacts>): TenantFacts {
-  const missing = (['size', 'counts', 'purchaserEmail', 'showId', 'moveFrom', 'moveTo', 'centralizeCentral', 'bigProduct'] as const).filter((k) => facts[k] === undefined);
+  const missing = (['size', 'counts', 'purchaserEmail', 'showId', 'moveFrom', 'moveTo', 'centralizeCentral', 'bigProduct'] as const).filter(
+    (k) => facts[k] === undefined,
+  );
   if (missing.length > 0) throw new Error(`the tenant generator did not finish: ${missing.join(', ')} unknown`);
   return facts as TenantFacts;
 }

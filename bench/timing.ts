@@ -26,7 +26,10 @@ export function summarize(times: number[]): Timing {
 
 function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return (lines.at(-1) ?? 'failed').slice(0, 160);
 }
 

@@ -12,10 +12,7 @@ import { derivedSchemaState, generateAll } from './lib/schemas.js';
 async function main(args: string[]): Promise<number> {
   if (args.includes('--check')) {
     if (!(await derivedSchemaState()).upToDate) {
-      console.error(
-        'prisma/postgresql/schema.prisma is out of date with prisma/schema.prisma. ' +
-          'Run `npm run db:generate` and commit the result.',
-      );
+      console.error('prisma/postgresql/schema.prisma is out of date with prisma/schema.prisma. ' + 'Run `npm run db:generate` and commit the result.');
       return 1;
     }
     console.log('prisma/postgresql/schema.prisma is up to date.');

@@ -67,7 +67,13 @@ const AFTER_ABORT_MS = 1_000;
 async function atMost(work: Promise<unknown> | undefined, ms: number): Promise<void> {
   if (!work) return;
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.then(() => undefined, () => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  await Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
   clearTimeout(timer);
 }
 

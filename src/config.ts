@@ -78,8 +78,7 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-export const emptyAsUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+export const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** A node-cron expression (5 fields, or 6 with seconds first), read in BOT_TIMEZONE. */
 const cronExpression = (fallback: string) =>
@@ -107,163 +106,193 @@ export function portNumber(defaultPort: number) {
 
 const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
 
-export const configSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string({ error: 'is required: the Bot User OAuth Token (xoxb-…) from your Slack app' })
-        .refine((token) => !token.startsWith('xapp-'), "is an app-level token (xapp-…): that one goes in SLACK_APP_TOKEN; SLACK_BOT_TOKEN takes the Bot User OAuth Token (xoxb-…) from OAuth & Permissions")
-        .refine((token) => token.startsWith('xoxb-') || token.startsWith('xapp-'), 'must be a bot token starting with xoxb- (the Bot User OAuth Token from OAuth & Permissions)'),
-    ),
-    SLACK_APP_TOKEN: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .refine((token) => !token.startsWith('xoxb-'), 'is a bot token (xoxb-…): that one goes in SLACK_BOT_TOKEN; SLACK_APP_TOKEN takes an app-level token (xapp-…) from Basic Information → App-Level Tokens')
-        .refine((token) => token.startsWith('xapp-') || token.startsWith('xoxb-'), 'must be an app-level token starting with xapp- (Socket Mode), from Basic Information → App-Level Tokens')
-        .optional(),
-    ),
-    SLACK_SIGNING_SECRET: optionalString,
-    SLACK_API_URL: z.preprocess(
-      emptyAsUndefined,
-      z.url({ error: 'must be a URL such as https://slack.com/api/' }).optional(),
-    ),
-    SLACK_TEAM_ID: z.preprocess(
-      emptyAsUndefined,
-      z.string().trim().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace id like T012ABCDEF').optional(),
-    ),
-    SLACK_APP_ID: z.preprocess(
-      emptyAsUndefined,
-      z.string().trim().regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id like A012ABCDEF (Basic Information > App ID)').optional(),
-    ),
-    SLACK_HTTP_TIMEOUT_MS: z.preprocess(
-      emptyAsUndefined,
-      z.coerce
-        .number({ error: 'must be a number of milliseconds' })
-        .int('must be a whole number of milliseconds')
-        .min(1000, 'must be at least 1000 (one second)')
-        .max(60_000, 'must be at most 60000 (one minute)')
-        .default(10_000),
-    ),
-    PORT: portNumber(3000),
-    DATABASE_URL: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
-        .default('file:./data/purchases.db'),
-    ),
-    TENANT: z.preprocess(
-      emptyAsUndefined,
-      z
-        .enum(['local', 'microsoft'], {
-          error: 'must be local (the database is the tenant) or microsoft (policies from the Microsoft 365 licensing service)',
-        })
-        .default('local'),
-    ),
-    ...microsoftEnvShape,
-    POLICY_GUARD: z.preprocess(
-      emptyAsUndefined,
-      z
-        .enum(['off', 'report', 'enforce'], {
-          error: 'must be off, report (tell the admins about new products and outside changes) or enforce (also set new Enabled products to POLICY_DEFAULT)',
-        })
-        .default('report'),
-    ),
-    POLICY_DEFAULT: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .default('disabled')
-        .transform((value, ctx) => {
-          const policy = parsePolicyValue(value);
-          if (policy) return policy;
-          ctx.addIssue({ code: 'custom', message: 'must be enabled, trials or disabled' });
-          return z.NEVER;
-        }),
-    ),
-    POLICY_SYNC_CRON: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .trim()
-        .refine(isCronExpression, 'must be a cron expression such as 0 * * * * (every hour, on the hour)')
-        .default('0 * * * *'),
-    ),
-    TENANT_SYNC_CRON: cronExpression('*/30 * * * *'),
-    DEMO_TENANT: z.preprocess(
-      emptyAsUndefined,
-      z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
-    ).transform((value) => value === 'true'),
-    ADMIN_USER_IDS: z
-      .preprocess(emptyAsUndefined, z.string().default(''))
-      .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
-      .pipe(
-        z.array(z.string()).superRefine((ids, ctx) => {
-          for (const id of ids) {
-            const problem = userIdProblem(id);
-            if (problem) ctx.addIssue({ code: 'custom', message: problem });
-          }
-        }),
+export const configSchema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string({ error: 'is required: the Bot User OAuth Token (xoxb-…) from your Slack app' })
+      .refine(
+        (token) => !token.startsWith('xapp-'),
+        'is an app-level token (xapp-…): that one goes in SLACK_APP_TOKEN; SLACK_BOT_TOKEN takes the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+      )
+      .refine(
+        (token) => token.startsWith('xoxb-') || token.startsWith('xapp-'),
+        'must be a bot token starting with xoxb- (the Bot User OAuth Token from OAuth & Permissions)',
       ),
-    ADMIN_USERGROUP_ID: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .trim()
-        .superRefine((id, ctx) => {
-          if (SLACK_USERGROUP_ID.test(id)) return;
-          const what = id.startsWith('@') ? 'its handle' : shown(id);
-          ctx.addIssue({ code: 'custom', message: `must be a Slack user group id such as S0ABC123DEF, not ${what}: open the group under People → User groups; its id is in the URL (…/usergroups/S…)` });
-        })
-        .optional(),
+  ),
+  SLACK_APP_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine(
+        (token) => !token.startsWith('xoxb-'),
+        'is a bot token (xoxb-…): that one goes in SLACK_BOT_TOKEN; SLACK_APP_TOKEN takes an app-level token (xapp-…) from Basic Information → App-Level Tokens',
+      )
+      .refine(
+        (token) => token.startsWith('xapp-') || token.startsWith('xoxb-'),
+        'must be an app-level token starting with xapp- (Socket Mode), from Basic Information → App-Level Tokens',
+      )
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_API_URL: z.preprocess(emptyAsUndefined, z.url({ error: 'must be a URL such as https://slack.com/api/' }).optional()),
+  SLACK_TEAM_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace id like T012ABCDEF')
+      .optional(),
+  ),
+  SLACK_APP_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id like A012ABCDEF (Basic Information > App ID)')
+      .optional(),
+  ),
+  SLACK_HTTP_TIMEOUT_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(1000, 'must be at least 1000 (one second)')
+      .max(60_000, 'must be at most 60000 (one minute)')
+      .default(10_000),
+  ),
+  PORT: portNumber(3000),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+      .default('file:./data/purchases.db'),
+  ),
+  TENANT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['local', 'microsoft'], {
+        error: 'must be local (the database is the tenant) or microsoft (policies from the Microsoft 365 licensing service)',
+      })
+      .default('local'),
+  ),
+  ...microsoftEnvShape,
+  POLICY_GUARD: z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['off', 'report', 'enforce'], {
+        error: 'must be off, report (tell the admins about new products and outside changes) or enforce (also set new Enabled products to POLICY_DEFAULT)',
+      })
+      .default('report'),
+  ),
+  POLICY_DEFAULT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('disabled')
+      .transform((value, ctx) => {
+        const policy = parsePolicyValue(value);
+        if (policy) return policy;
+        ctx.addIssue({ code: 'custom', message: 'must be enabled, trials or disabled' });
+        return z.NEVER;
+      }),
+  ),
+  POLICY_SYNC_CRON: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().refine(isCronExpression, 'must be a cron expression such as 0 * * * * (every hour, on the hour)').default('0 * * * *'),
+  ),
+  TENANT_SYNC_CRON: cronExpression('*/30 * * * *'),
+  DEMO_TENANT: z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'))
+    .transform((value) => value === 'true'),
+  ADMIN_USER_IDS: z
+    .preprocess(emptyAsUndefined, z.string().default(''))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string()).superRefine((ids, ctx) => {
+        for (const id of ids) {
+          const problem = userIdProblem(id);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }
+      }),
     ),
-    ADMIN_CHANNEL_ID: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .trim()
-        .superRefine((id, ctx) => {
-          if (!SLACK_CHANNEL_ID.test(id)) ctx.addIssue({ code: 'custom', message: channelIdProblem(id) });
-        })
-        .optional(),
-    ),
-    BOT_TIMEZONE: z.preprocess(
-      emptyAsUndefined,
-      z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or America/New_York').default('UTC'),
-    ),
-    REQUIRE_SECOND_APPROVER: z.preprocess(
+  ADMIN_USERGROUP_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .superRefine((id, ctx) => {
+        if (SLACK_USERGROUP_ID.test(id)) return;
+        const what = id.startsWith('@') ? 'its handle' : shown(id);
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a Slack user group id such as S0ABC123DEF, not ${what}: open the group under People → User groups; its id is in the URL (…/usergroups/S…)`,
+        });
+      })
+      .optional(),
+  ),
+  ADMIN_CHANNEL_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .superRefine((id, ctx) => {
+        if (!SLACK_CHANNEL_ID.test(id)) ctx.addIssue({ code: 'custom', message: channelIdProblem(id) });
+      })
+      .optional(),
+  ),
+  BOT_TIMEZONE: z.preprocess(
+    emptyAsUndefined,
+    z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or America/New_York').default('UTC'),
+  ),
+  REQUIRE_SECOND_APPROVER: z
+    .preprocess(
       emptyAsUndefined,
       z.enum(['true', 'false'], { error: 'must be true (another admin approves a take-over) or false (the requester may approve it)' }).default('true'),
-    ).transform((value) => value === 'true'),
-    DIGEST_CRON: cronExpression('0 9 * * 1-5'),
-    REMINDER_CRON: cronExpression('0 9 * * *'),
-    REMINDER_DAYS: z
-      .preprocess(emptyAsUndefined, z.string().default('30,7,1'))
-      .transform((value) => value.split(',').map((day) => day.trim()).filter(Boolean))
-      .pipe(
-        z
-          .array(z.coerce.number<string>({ error: 'must be numbers of days, comma-separated, such as 30,7,1' }).int('must be whole numbers of days').min(0, 'must be 0 or more days').max(365, 'must be at most 365 days'), {
+    )
+    .transform((value) => value === 'true'),
+  DIGEST_CRON: cronExpression('0 9 * * 1-5'),
+  REMINDER_CRON: cronExpression('0 9 * * *'),
+  REMINDER_DAYS: z
+    .preprocess(emptyAsUndefined, z.string().default('30,7,1'))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((day) => day.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z.coerce
+            .number<string>({ error: 'must be numbers of days, comma-separated, such as 30,7,1' })
+            .int('must be whole numbers of days')
+            .min(0, 'must be 0 or more days')
+            .max(365, 'must be at most 365 days'),
+          {
             error: 'must be numbers of days, comma-separated, such as 30,7,1',
-          })
-          .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
-      ),
-    REPORT_CRON: cronExpression('0 9 * * 1'),
-    CENTRAL_PRICES: z.preprocess(emptyAsUndefined, z.string().default('')).transform((value, ctx) => {
-      const parsed = parseCentralPrices(value);
-      if (parsed.ok) return parsed.prices;
-      for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
-      return z.NEVER;
-    }),
-    DIGEST_SKIP_EMPTY: z
-      .preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'))
-      .transform((value) => value === 'true'),
-    LOG_LEVEL: z.preprocess(
-      emptyAsUndefined,
-      z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
+          },
+        )
+        .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
     ),
-  });
+  REPORT_CRON: cronExpression('0 9 * * 1'),
+  CENTRAL_PRICES: z.preprocess(emptyAsUndefined, z.string().default('')).transform((value, ctx) => {
+    const parsed = parseCentralPrices(value);
+    if (parsed.ok) return parsed.prices;
+    for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }),
+  DIGEST_SKIP_EMPTY: z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'))
+    .transform((value) => value === 'true'),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info')),
+});
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -24,7 +24,13 @@ describe('the scheduled jobs’ configuration', () => {
   });
 
   it('stops start-up naming each bad cron expression, time zone and day list', () => {
-    const result = loadConfig({ ...valid, DIGEST_CRON: '0 25 * * *', REMINDER_CRON: 'every morning', BOT_TIMEZONE: 'Europe/Atlantis', REMINDER_DAYS: '30,a week' });
+    const result = loadConfig({
+      ...valid,
+      DIGEST_CRON: '0 25 * * *',
+      REMINDER_CRON: 'every morning',
+      BOT_TIMEZONE: 'Europe/Atlantis',
+      REMINDER_DAYS: '30,a week',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toContain('DIGEST_CRON must be a cron expression such as "0 9 * * 1-5"');

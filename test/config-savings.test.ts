@@ -28,10 +28,16 @@ describe('the savings and report settings', () => {
   });
 
   it('name each bad CENTRAL_PRICES entry, what is wrong with it and the right form, with a bad REPORT_CRON', () => {
-    const result = loadConfig({ ...valid, CENTRAL_PRICES: 'CFQ7TTC0H9MP:14.00,CFQ7TTC0HD32:DOLLARS:14,CFQ7TTC0HD33:USD:14.999,CFQ7TTC0HD33:USD:1', REPORT_CRON: 'mondays' });
+    const result = loadConfig({
+      ...valid,
+      CENTRAL_PRICES: 'CFQ7TTC0H9MP:14.00,CFQ7TTC0HD32:DOLLARS:14,CFQ7TTC0HD33:USD:14.999,CFQ7TTC0HD33:USD:1',
+      REPORT_CRON: 'mondays',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.message).toContain('CENTRAL_PRICES has `CFQ7TTC0H9MP:14.00`: each entry is <ProductId or SKU part number>:<currency>:<monthly price of one license>, e.g. CFQ7TTC0H9MP:USD:14.00');
+    expect(result.message).toContain(
+      'CENTRAL_PRICES has `CFQ7TTC0H9MP:14.00`: each entry is <ProductId or SKU part number>:<currency>:<monthly price of one license>, e.g. CFQ7TTC0H9MP:USD:14.00',
+    );
     expect(result.message).toContain('CENTRAL_PRICES has `DOLLARS` in `CFQ7TTC0HD32:DOLLARS:14`, which is not an ISO 4217 currency code such as USD or EUR');
     expect(result.message).toContain('CENTRAL_PRICES has `14.999` in `CFQ7TTC0HD33:USD:14.999`, which is not a price in USD');
     expect(result.message).toContain('REPORT_CRON must be a cron expression');

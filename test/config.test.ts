@@ -96,7 +96,11 @@ describe('configuration', () => {
   });
 
   it('accepts a policy default as a word or a Microsoft name, in any case', () => {
-    for (const [text, value] of [['trials', 'OnlyTrialsWithoutPaymentMethod'], ['ENABLED', 'Enabled'], ['OnlyTrialsWithoutPaymentMethod', 'OnlyTrialsWithoutPaymentMethod']] as const) {
+    for (const [text, value] of [
+      ['trials', 'OnlyTrialsWithoutPaymentMethod'],
+      ['ENABLED', 'Enabled'],
+      ['OnlyTrialsWithoutPaymentMethod', 'OnlyTrialsWithoutPaymentMethod'],
+    ] as const) {
       const result = loadConfig({ ...valid, POLICY_DEFAULT: text });
       if (!result.ok) throw new Error(result.message);
       expect(result.config.POLICY_DEFAULT).toBe(value);
@@ -129,7 +133,13 @@ describe('configuration', () => {
   });
 
   it('accepts TENANT=microsoft with a tenant, a client and a secret, and never echoes the secret', () => {
-    const env = { ...valid, TENANT: 'microsoft', MS_TENANT_ID: 'contoso.onmicrosoft.com', MS_CLIENT_ID: '66666666-7777-8888-9999-000000000000', MS_CLIENT_SECRET: 'sh-s3cr3t' };
+    const env = {
+      ...valid,
+      TENANT: 'microsoft',
+      MS_TENANT_ID: 'contoso.onmicrosoft.com',
+      MS_CLIENT_ID: '66666666-7777-8888-9999-000000000000',
+      MS_CLIENT_SECRET: 'sh-s3cr3t',
+    };
     const result = loadConfig(env);
     if (!result.ok) throw new Error(result.message);
     expect(result.config).toMatchObject({ TENANT: 'microsoft', MS_LICENSING_URL: 'https://licensing.m365.microsoft.com' });
@@ -182,7 +192,9 @@ describe('configuration', () => {
   it('warns at start when no admins channel is set, saying what does not work without it', () => {
     const result = loadConfig(valid);
     if (!result.ok) throw new Error(result.message);
-    expect(result.warnings).toEqual([expect.stringContaining('ADMIN_CHANNEL_ID is not set: take-over approvals, the digest, expiration reminders and policy reports')]);
+    expect(result.warnings).toEqual([
+      expect.stringContaining('ADMIN_CHANNEL_ID is not set: take-over approvals, the digest, expiration reminders and policy reports'),
+    ]);
     const set = loadConfig({ ...valid, ADMIN_CHANNEL_ID: 'C0PURCHADM1' });
     expect(set.ok && set.warnings).toEqual([]);
   });

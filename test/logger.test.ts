@@ -3,7 +3,10 @@ import { consoleLogger } from '../src/logger.js';
 
 function recordingConsole() {
   const lines: string[] = [];
-  const write = (level: string) => (...args: unknown[]) => void lines.push(`${level} ${args.join(' ')}`);
+  const write =
+    (level: string) =>
+    (...args: unknown[]) =>
+      void lines.push(`${level} ${args.join(' ')}`);
   return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 

@@ -149,9 +149,9 @@ function messageOf(error: unknown): string {
 function explainEngineError(error: unknown, bound: ErrorCapturingSqlMigrationAwareDriverAdapterFactory): Error {
   let message = messageOf(error);
   const match = /External error id#(\d+)/.exec(message);
-  const cause = match ? (bound.errorRegistry.consumeError(Number(match[1]))?.error as
-    | { message?: string; cause?: { originalMessage?: string; message?: string } }
-    | undefined) : undefined;
+  const cause = match
+    ? (bound.errorRegistry.consumeError(Number(match[1]))?.error as { message?: string; cause?: { originalMessage?: string; message?: string } } | undefined)
+    : undefined;
   if (cause) {
     const detail = cause.cause?.originalMessage ?? cause.cause?.message ?? cause.message ?? JSON.stringify(cause.cause ?? cause);
     message = `${message}: ${detail}`;

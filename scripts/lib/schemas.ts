@@ -14,9 +14,7 @@ import { fileURLToPath } from 'node:url';
  * The repository, or the copy of its prisma/ folder that PRISMA_TOOLS_ROOT names (the tests run
  * the scripts against a copy, so the repository is untouched).
  */
-export const toolsRoot = process.env.PRISMA_TOOLS_ROOT
-  ? path.resolve(process.env.PRISMA_TOOLS_ROOT)
-  : fileURLToPath(new URL('../../', import.meta.url));
+export const toolsRoot = process.env.PRISMA_TOOLS_ROOT ? path.resolve(process.env.PRISMA_TOOLS_ROOT) : fileURLToPath(new URL('../../', import.meta.url));
 export const SQLITE_SCHEMA = path.join(toolsRoot, 'prisma', 'schema.prisma');
 export const POSTGRES_SCHEMA = path.join(toolsRoot, 'prisma', 'postgresql', 'schema.prisma');
 
@@ -108,9 +106,6 @@ export async function generateAll({ quiet = false } = {}): Promise<void> {
   if ((await writeDerivedSchema()) && !quiet) console.log('Updated prisma/postgresql/schema.prisma');
   await Promise.all([prismaGenerate(SQLITE_SCHEMA), prismaGenerate(POSTGRES_SCHEMA)]);
   if (!quiet) {
-    console.log(
-      'Generated Prisma clients in src/db/generated/sqlite and src/db/generated/postgresql ' +
-        `(${Math.round(performance.now() - started)} ms)`,
-    );
+    console.log('Generated Prisma clients in src/db/generated/sqlite and src/db/generated/postgresql ' + `(${Math.round(performance.now() - started)} ms)`);
   }
 }

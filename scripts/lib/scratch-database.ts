@@ -39,11 +39,7 @@ export interface ScratchDatabase {
  * Runs `fn` with a new database of the provider on which every migration of `migrationsDir` has
  * been applied; the database is deleted afterwards.
  */
-export function withMigratedScratchDatabase<T>(
-  provider: DatabaseProvider,
-  migrationsDir: string,
-  fn: (scratch: ScratchDatabase) => Promise<T>,
-): Promise<T> {
+export function withMigratedScratchDatabase<T>(provider: DatabaseProvider, migrationsDir: string, fn: (scratch: ScratchDatabase) => Promise<T>): Promise<T> {
   return provider === 'sqlite' ? withScratchSqlite(migrationsDir, fn) : withScratchPostgres(migrationsDir, fn);
 }
 
@@ -55,8 +51,7 @@ async function replay(provider: DatabaseProvider, run: () => Promise<MigrateResu
     if (!(error instanceof MigrationError && error.code === 'migration_failed')) throw error;
     const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
     throw new UsageError(
-      `Migration ${error.migrationName} (${provider}) fails on a fresh database: ${cause}. ` +
-        'Fix its migration.sql before creating or checking migrations.',
+      `Migration ${error.migrationName} (${provider}) fails on a fresh database: ${cause}. ` + 'Fix its migration.sql before creating or checking migrations.',
     );
   }
 }

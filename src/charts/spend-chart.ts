@@ -17,8 +17,22 @@ export const CHART_HEIGHT = 500;
 const FONT_FAMILY = 'Roboto';
 /** Sixteen distinguishable colours: ECharts' nine would repeat across a tenant's products. */
 const PALETTE = [
-  '#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4',
-  '#ea7ccc', '#2f4554', '#c23531', '#61a0a8', '#d48265', '#749f83', '#ca8622', '#bda29a',
+  '#5470c6',
+  '#91cc75',
+  '#fac858',
+  '#ee6666',
+  '#73c0de',
+  '#3ba272',
+  '#fc8452',
+  '#9a60b4',
+  '#ea7ccc',
+  '#2f4554',
+  '#c23531',
+  '#61a0a8',
+  '#d48265',
+  '#749f83',
+  '#ca8622',
+  '#bda29a',
 ];
 const FONT_FILE = createRequire(import.meta.url).resolve('@expo-google-fonts/roboto/400Regular/Roboto_400Regular.ttf');
 
@@ -60,11 +74,26 @@ export function renderSpendChartSvg(data: SpendChartData): string {
       xAxis: { type: 'category', data: data.months, axisLabel: { fontFamily: FONT_FAMILY } },
       yAxis: [
         { type: 'value', name: data.unit, nameTextStyle: { fontFamily: FONT_FAMILY }, axisLabel: { fontFamily: FONT_FAMILY } },
-        { type: 'value', name: 'Purchasers', minInterval: 1, splitLine: { show: false }, nameTextStyle: { fontFamily: FONT_FAMILY }, axisLabel: { fontFamily: FONT_FAMILY } },
+        {
+          type: 'value',
+          name: 'Purchasers',
+          minInterval: 1,
+          splitLine: { show: false },
+          nameTextStyle: { fontFamily: FONT_FAMILY },
+          axisLabel: { fontFamily: FONT_FAMILY },
+        },
       ],
       series: [
         ...data.products.map((product) => ({ name: product.name, type: 'bar', stack: 'spend', data: product.values })),
-        { name: 'Purchasers', type: 'line', yAxisIndex: 1, data: data.purchasers, symbolSize: 6, itemStyle: { color: '#000000' }, lineStyle: { color: '#000000', width: 2 } },
+        {
+          name: 'Purchasers',
+          type: 'line',
+          yAxisIndex: 1,
+          data: data.purchasers,
+          symbolSize: 6,
+          itemStyle: { color: '#000000' },
+          lineStyle: { color: '#000000', width: 2 },
+        },
       ],
     });
     return stableNames(chart.renderToSVGString());

@@ -64,9 +64,7 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The migrations folder for a provider, in the repository or in another copy of its prisma/ folder. */
 export function migrationsDirFor(provider: DatabaseProvider, root: string = repoRoot): string {
-  return provider === 'sqlite'
-    ? path.join(root, 'prisma', 'migrations')
-    : path.join(root, 'prisma', 'postgresql', 'migrations');
+  return provider === 'sqlite' ? path.join(root, 'prisma', 'migrations') : path.join(root, 'prisma', 'postgresql', 'migrations');
 }
 
 export function checksumOf(sql: string): string {
@@ -193,9 +191,12 @@ export async function migrateSqlite(filename: string, options: MigrateOptions = 
       for (const migration of planPending(migrations, rows, log)) {
         const id = randomUUID();
         // Prisma's native engine writes SQLite DateTime values as Unix milliseconds.
-        db.prepare(
-          'INSERT INTO "_prisma_migrations" (id, checksum, started_at, migration_name) VALUES (?, ?, ?, ?)',
-        ).run(id, migration.checksum, Date.now(), migration.name);
+        db.prepare('INSERT INTO "_prisma_migrations" (id, checksum, started_at, migration_name) VALUES (?, ?, ?, ?)').run(
+          id,
+          migration.checksum,
+          Date.now(),
+          migration.name,
+        );
         db.exec('SAVEPOINT prisma_migration');
         try {
           db.exec(migration.sql);
@@ -207,9 +208,7 @@ export async function migrateSqlite(filename: string, options: MigrateOptions = 
           db.prepare('UPDATE "_prisma_migrations" SET logs = ? WHERE id = ?').run(failed.message, id);
           break;
         }
-        db.prepare(
-          'UPDATE "_prisma_migrations" SET applied_steps_count = applied_steps_count + 1, finished_at = ? WHERE id = ?',
-        ).run(Date.now(), id);
+        db.prepare('UPDATE "_prisma_migrations" SET applied_steps_count = applied_steps_count + 1, finished_at = ? WHERE id = ?').run(Date.now(), id);
         applied.push(migration.name);
         log(`Applied migration ${migration.name}`);
       }
@@ -281,10 +280,7 @@ function quoteIdentifier(name: string): string {
  * Migrates the PostgreSQL database at `connection`: a postgres:// URL (`?schema=` honoured) or
  * pg client settings.
  */
-export async function migratePostgres(
-  connection: string | pg.ClientConfig,
-  options: MigrateOptions = {},
-): Promise<MigrateResult> {
+export async function migratePostgres(connection: string | pg.ClientConfig, options: MigrateOptions = {}): Promise<MigrateResult> {
   const log = options.log ?? (() => {});
   const migrations = loadMigrations(options.migrationsDir ?? migrationsDirFor('postgresql'));
   const target: PostgresTarget = typeof connection === 'string' ? postgresTargetFromUrl(connection) : { config: connection };
@@ -301,10 +297,12 @@ export async function migratePostgres(
       const applied: string[] = [];
       for (const migration of planPending(migrations, rows, log)) {
         const id = randomUUID();
-        await client.query(
-          'INSERT INTO _prisma_migrations (id, checksum, started_at, migration_name) VALUES ($1, $2, $3, $4)',
-          [id, migration.checksum, new Date(), migration.name],
-        );
+        await client.query('INSERT INTO _prisma_migrations (id, checksum, started_at, migration_name) VALUES ($1, $2, $3, $4)', [
+          id,
+          migration.checksum,
+          new Date(),
+          migration.name,
+        ]);
         try {
           // No parameters: the simple query protocol, which runs a multi-statement script as one
           // implicit transaction.
@@ -314,10 +312,7 @@ export async function migratePostgres(
           await client.query('UPDATE _prisma_migrations SET logs = $1 WHERE id = $2', [failed.message, id]);
           throw failed;
         }
-        await client.query(
-          'UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = $1 WHERE id = $2',
-          [new Date(), id],
-        );
+        await client.query('UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = $1 WHERE id = $2', [new Date(), id]);
         applied.push(migration.name);
         log(`Applied migration ${migration.name}`);
       }

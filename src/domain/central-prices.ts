@@ -19,7 +19,10 @@ export function parseCentralPrices(text: string): { ok: true; prices: CentralPri
   const prices: CentralPrice[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const parts = entry.split(':').map((p) => p.trim());
     const form = `each entry is <ProductId or SKU part number>:<currency>:<monthly price of one license>, e.g. ${EXAMPLE}`;
     if (parts.length !== 3) {
@@ -39,7 +42,9 @@ export function parseCentralPrices(text: string): { ok: true; prices: CentralPri
     }
     const unitPrice = parseAmount(rawAmount, currency);
     if (!unitPrice) {
-      problems.push(`has ${quoteInput(rawAmount)} in ${quoteInput(entry)}, which is not a price in ${currency}: write it with a dot and at most the currency's decimals, e.g. 14.00`);
+      problems.push(
+        `has ${quoteInput(rawAmount)} in ${quoteInput(entry)}, which is not a price in ${currency}: write it with a dot and at most the currency's decimals, e.g. 14.00`,
+      );
       continue;
     }
     if (seen.has(`${key}:${currency}`)) {

@@ -3,15 +3,7 @@
  * internals); `userMessage` is what an admin reads in Slack: what was wrong and what would
  * be right. Listeners turn an AppError into an ephemeral reply in one place.
  */
-export type AppErrorCode =
-  | 'bad_input'
-  | 'not_found'
-  | 'ambiguous'
-  | 'forbidden'
-  | 'conflict'
-  | 'tenant_unavailable'
-  | 'tenant_forbidden'
-  | 'tenant_rejected';
+export type AppErrorCode = 'bad_input' | 'not_found' | 'ambiguous' | 'forbidden' | 'conflict' | 'tenant_unavailable' | 'tenant_forbidden' | 'tenant_rejected';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

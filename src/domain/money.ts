@@ -10,8 +10,7 @@ export interface Money {
 }
 
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions()
-    .maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** "1234" cents USD -> "12.34" exactly, whatever the size of the amount. */
@@ -21,7 +20,9 @@ export function toDecimalString(money: Money): string {
   }
   const digits = minorDigits(money.currency);
   const negative = money.amountMinor < 0;
-  const units = Math.abs(money.amountMinor).toString().padStart(digits + 1, '0');
+  const units = Math.abs(money.amountMinor)
+    .toString()
+    .padStart(digits + 1, '0');
   const whole = units.slice(0, units.length - digits);
   const fraction = units.slice(units.length - digits);
   return `${negative ? '-' : ''}${whole}${digits > 0 ? `.${fraction}` : ''}`;
@@ -44,9 +45,7 @@ export function sumByCurrency(amounts: Iterable<Money>): Money[] {
   for (const { amountMinor, currency } of amounts) {
     totals.set(currency, (totals.get(currency) ?? 0) + amountMinor);
   }
-  return [...totals.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, amountMinor]) => ({ currency, amountMinor }));
+  return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amountMinor]) => ({ currency, amountMinor }));
 }
 
 /** Totals per currency of the amounts that are known, and how many were unknown (never counted as zero). */

@@ -12,16 +12,7 @@ import { AppError } from './errors.js';
 export const TAKEOVER_KINDS = ['move', 'cancel'] as const;
 export type TakeoverKind = (typeof TAKEOVER_KINDS)[number];
 
-export const TAKEOVER_STATUSES = [
-  'PENDING',
-  'APPROVED',
-  'EXECUTED',
-  'FAILED',
-  'REJECTED',
-  'WITHDRAWN',
-  'AWAITING_ADMIN_CENTER',
-  'DONE',
-] as const;
+export const TAKEOVER_STATUSES = ['PENDING', 'APPROVED', 'EXECUTED', 'FAILED', 'REJECTED', 'WITHDRAWN', 'AWAITING_ADMIN_CENTER', 'DONE'] as const;
 export type TakeoverStatus = (typeof TAKEOVER_STATUSES)[number];
 
 /** Where a request may go from each status; final statuses go nowhere. */
@@ -49,13 +40,7 @@ export const ADMIN_CENTER_SUBSCRIPTIONS_URL = 'https://admin.microsoft.com/#/sub
 export const COMPLETED_BY_TENANT = 'tenant';
 
 /** The reasons offered when cancelling (the list of the admin center, plus "Other"). */
-export const CANCEL_REASONS = [
-  'No longer needed',
-  'Too expensive',
-  'Moving to a central subscription',
-  'Bought by mistake',
-  'Other',
-] as const;
+export const CANCEL_REASONS = ['No longer needed', 'Too expensive', 'Moving to a central subscription', 'Bought by mistake', 'Other'] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 /** The reason that says nothing by itself: a cancellation for it needs a comment. */
 export const OTHER_REASON: CancelReason = 'Other';

@@ -126,7 +126,13 @@ export async function startScheduler<D>(options: SchedulerOptions<D>): Promise<S
         ),
       );
     }
-    tasks.push(schedule(SWEEP_CRON, guarded(() => sweepJobs({ ...resolved, afterRun })), { name: 'jobs:sweep' }));
+    tasks.push(
+      schedule(
+        SWEEP_CRON,
+        guarded(() => sweepJobs({ ...resolved, afterRun })),
+        { name: 'jobs:sweep' },
+      ),
+    );
   } catch (error) {
     for (const task of tasks) await task.destroy();
     throw error;

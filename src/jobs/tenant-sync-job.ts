@@ -16,7 +16,10 @@ export function tenantSyncJob(config: Config): Job<JobDeps> {
     timeZone: config.BOT_TIMEZONE,
     async run(deps, now): Promise<SyncRun | { status: 'off' }> {
       if (!deps.tenantSync) return { status: 'off' };
-      const run = await runSyncExclusive({ prisma: deps.prisma, now, timeZone: deps.config.BOT_TIMEZONE }, { ...deps.tenantSync, actor: { slackUserId: TENANT_SYNC_ACTOR } });
+      const run = await runSyncExclusive(
+        { prisma: deps.prisma, now, timeZone: deps.config.BOT_TIMEZONE },
+        { ...deps.tenantSync, actor: { slackUserId: TENANT_SYNC_ACTOR } },
+      );
       if (run.status === 'ran' && run.takeoversFinished.length > 0) deps.kickOutbox();
       return run;
     },

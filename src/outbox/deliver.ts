@@ -95,9 +95,7 @@ function classify(error: unknown, attempts: number): Outcome {
       return { kind: 'retry', afterMs: backoffMs, error: `HTTP ${coded.statusCode ?? '?'}` };
     case 'slack_webapi_platform_error': {
       const slackError = coded.data?.error ?? 'unknown_error';
-      return TRANSIENT_SLACK_ERRORS.has(slackError)
-        ? { kind: 'retry', afterMs: backoffMs, error: slackError }
-        : { kind: 'failed', error: slackError };
+      return TRANSIENT_SLACK_ERRORS.has(slackError) ? { kind: 'retry', afterMs: backoffMs, error: slackError } : { kind: 'failed', error: slackError };
     }
     default:
       return { kind: 'retry', afterMs: backoffMs, error: coded.message ?? String(error) };
@@ -113,7 +111,11 @@ async function send(deps: OutboxDeps, row: OutboxRow): Promise<{ channel?: strin
   switch (row.kind) {
     case 'post': {
       const payload = outboxPayloads.post.parse(raw);
-      const result = await deps.client.chat.postMessage({ channel: payload.channel, text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
+      const result = await deps.client.chat.postMessage({
+        channel: payload.channel,
+        text: payload.text,
+        ...(payload.blocks ? { blocks: payload.blocks as never } : {}),
+      });
       return { ...(result.channel ? { channel: result.channel } : {}), ...(result.ts ? { ts: result.ts } : {}) };
     }
     case 'update': {
@@ -169,7 +171,13 @@ async function send(deps: OutboxDeps, row: OutboxRow): Promise<{ channel?: strin
 }
 
 /** What a stored payload says about where it goes, whom to tell if it fails, and its text. */
-function describe(row: OutboxRow): { conversation: string; destination: string | undefined; ifFailed: IfFailed | undefined; text: string | undefined; ref: string | undefined } {
+function describe(row: OutboxRow): {
+  conversation: string;
+  destination: string | undefined;
+  ifFailed: IfFailed | undefined;
+  text: string | undefined;
+  ref: string | undefined;
+} {
   let payload: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(row.payload);
@@ -204,7 +212,8 @@ function byConversation(rows: OutboxRow[]): OutboxRow[][] {
 
 async function deliverOne(deps: OutboxDeps, row: OutboxRow, now: Date, summary: OutboxSummary): Promise<'sent' | 'retried' | 'failed'> {
   // A row still leased when claimed was being sent when its sender stopped: nobody knows whether it arrived.
-  if (row.previousLease) deps.logger.warn(`Outbox message ${row.dedupeKey}: its last attempt was cut off (${OUTCOME_UNKNOWN}); sending it again, it may appear twice`);
+  if (row.previousLease)
+    deps.logger.warn(`Outbox message ${row.dedupeKey}: its last attempt was cut off (${OUTCOME_UNKNOWN}); sending it again, it may appear twice`);
   try {
     const result = await send(deps, row);
     await markOutboxSent(deps.prisma, row.id, { ...result, at: now });
@@ -236,7 +245,12 @@ async function afterFailure(deps: OutboxDeps, row: OutboxRow, error: string, now
     if (!failure.destination && described.ref) failure.destination = (await findOutboxByKey(deps.prisma, described.ref))?.resultChannel ?? undefined;
     if (described.ifFailed && deps.undelivered) {
       const notice = deps.undelivered(failure);
-      await enqueueOutbox(deps.prisma, { kind: 'dm', dedupeKey: `${row.dedupeKey}:undelivered`, payload: { user: described.ifFailed.user, ...outboxContent(notice) }, now });
+      await enqueueOutbox(deps.prisma, {
+        kind: 'dm',
+        dedupeKey: `${row.dedupeKey}:undelivered`,
+        payload: { user: described.ifFailed.user, ...outboxContent(notice) },
+        now,
+      });
     }
     await deps.onFailed?.(failure, now);
   } catch (reactionError) {

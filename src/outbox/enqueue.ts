@@ -5,12 +5,6 @@ import type { OutboxKind, OutboxPayload } from './messages.js';
 type OutboxStore = Pick<PrismaClient, 'outboxMessage'>;
 
 /** Stores a message for delivery (inside the caller's transaction when given one). */
-export function enqueue<K extends OutboxKind>(
-  prisma: OutboxStore,
-  kind: K,
-  dedupeKey: string,
-  payload: OutboxPayload<K>,
-  now: Date,
-): Promise<boolean> {
+export function enqueue<K extends OutboxKind>(prisma: OutboxStore, kind: K, dedupeKey: string, payload: OutboxPayload<K>, now: Date): Promise<boolean> {
   return enqueueOutbox(prisma, { kind, dedupeKey, payload, now });
 }

@@ -37,7 +37,10 @@ function caFileToTrust(): string | undefined {
 
 const caFile = SANDBOX_TENANT === 'microsoft' ? caFileToTrust() : undefined;
 if (caFile) {
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile } });
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
@@ -48,7 +51,10 @@ if (caFile) {
       tenant: SANDBOX_TENANT,
       env: { BOT_TIMEZONE: process.env.BOT_TIMEZONE, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     });
-    const what = SANDBOX_TENANT === 'microsoft' ? `TENANT=microsoft against a local Microsoft 365 at ${sandbox.microsoft?.url}; record in ${SANDBOX_DB}` : `demo tenant in ${SANDBOX_DB}`;
+    const what =
+      SANDBOX_TENANT === 'microsoft'
+        ? `TENANT=microsoft against a local Microsoft 365 at ${sandbox.microsoft?.url}; record in ${SANDBOX_DB}`
+        : `demo tenant in ${SANDBOX_DB}`;
     console.info(`Sandbox ready: open ${sandbox.url} (${what}; Ctrl+C stops it).`);
     let stopping = false;
     const shutdown = async () => {

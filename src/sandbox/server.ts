@@ -124,7 +124,11 @@ export function createPageServer({ emulator, target }: PageServerDeps): PageServ
 
   const command = async (input: z.infer<typeof commandRequest>) => {
     if (input.text.length > MESSAGE_MAX) {
-      notify(input.user, input.channel, `Your message is ${input.text.length.toLocaleString('en-US')} characters long; Slack takes at most ${MESSAGE_MAX.toLocaleString('en-US')}.`);
+      notify(
+        input.user,
+        input.channel,
+        `Your message is ${input.text.length.toLocaleString('en-US')} characters long; Slack takes at most ${MESSAGE_MAX.toLocaleString('en-US')}.`,
+      );
       return { ok: false };
     }
     const match = /^(\/\S+)\s*([\s\S]*)$/.exec(input.text.trim());
@@ -134,7 +138,11 @@ export function createPageServer({ emulator, target }: PageServerDeps): PageServ
     }
     const [, name = '', text = ''] = match;
     if (name !== PURCHASES_COMMAND) {
-      notify(input.user, input.channel, `\`${name}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`);
+      notify(
+        input.user,
+        input.channel,
+        `\`${name}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`,
+      );
       return { ok: false };
     }
     const result = await sendSlashCommand(target, { command: name, text, user_id: input.user, channel_id: input.channel });

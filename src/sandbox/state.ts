@@ -140,7 +140,7 @@ function pageCall(emulator: SlackEmulator, call: RecordedCall): PageCall {
 
 function pageResponsePost(emulator: SlackEmulator, post: ResponseUrlPost): PageCall {
   const text = str(post.body.text);
-  const what = post.body.delete_original ? 'delete original' : post.body.replace_original ? 'replace original' : str(post.body.response_type) ?? 'ephemeral';
+  const what = post.body.delete_original ? 'delete original' : post.body.replace_original ? 'replace original' : (str(post.body.response_type) ?? 'ephemeral');
   return {
     time: post.time.toISOString(),
     method: 'response_url',
@@ -164,7 +164,9 @@ export function rejections(emulator: SlackEmulator): Rejection[] {
     const error = errorOf(call.response);
     if (!error || !REJECTION_ERRORS.has(error) || !isRecord(call.response)) return [];
     const a = call.args;
-    const where = channelLabel(emulator, str(a.channel) ?? str(a.channel_id)) || (str(a.user_id) ? `Home of ${emulator.user(String(a.user_id))?.real_name ?? a.user_id}` : 'a modal');
+    const where =
+      channelLabel(emulator, str(a.channel) ?? str(a.channel_id)) ||
+      (str(a.user_id) ? `Home of ${emulator.user(String(a.user_id))?.real_name ?? a.user_id}` : 'a modal');
     return [{ time: call.time.toISOString(), method: call.method, where, error, messages: rejectionMessages(call.response) }];
   });
   const fromResponses = emulator.responseUrlPosts.flatMap((post): Rejection[] => {
@@ -196,7 +198,12 @@ function conversationMessages(emulator: SlackEmulator, local: LocalState, user: 
     text: m.text,
     ...(m.blocks ? { blocks: m.blocks } : {}),
     ...(m.files
-      ? { files: m.files.map((ref) => { const file = files.get(ref.id); return file ? pageFile(file) : { ...ref, size: 0, url: fileUrl(ref.id), mimetype: 'application/octet-stream' }; }) }
+      ? {
+          files: m.files.map((ref) => {
+            const file = files.get(ref.id);
+            return file ? pageFile(file) : { ...ref, size: 0, url: fileUrl(ref.id), mimetype: 'application/octet-stream' };
+          }),
+        }
       : {}),
     edited: m.edited !== undefined,
     ephemeral: false,
@@ -207,7 +214,14 @@ function conversationMessages(emulator: SlackEmulator, local: LocalState, user: 
     .map((m) => ({ ts: m.message_ts, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}), edited: false, ephemeral: true }));
   const notices: PageMessage[] = (local.notices.get(user) ?? [])
     .filter((n) => n.channel === channel)
-    .map((n) => ({ ts: n.ts, text: n.text, ...(n.blocks ? { blocks: n.blocks } : {}), edited: false, ephemeral: true, ...(n.from === 'slack' ? { fromSlack: true } : {}) }));
+    .map((n) => ({
+      ts: n.ts,
+      text: n.text,
+      ...(n.blocks ? { blocks: n.blocks } : {}),
+      edited: false,
+      ephemeral: true,
+      ...(n.from === 'slack' ? { fromSlack: true } : {}),
+    }));
   return [...posted, ...ephemeral, ...notices].sort((a, b) => Number(a.ts) - Number(b.ts));
 }
 
@@ -219,10 +233,7 @@ export function sandboxState(emulator: SlackEmulator, local: LocalState, user: s
   ].map((c) => ({ ...c, messages: conversationMessages(emulator, local, user, c.id) }));
   const views = emulator.openViews(user);
   const modal = views.at(-1);
-  const calls = [
-    ...emulator.calls.map((c) => pageCall(emulator, c)),
-    ...emulator.responseUrlPosts.map((p) => pageResponsePost(emulator, p)),
-  ]
+  const calls = [...emulator.calls.map((c) => pageCall(emulator, c)), ...emulator.responseUrlPosts.map((p) => pageResponsePost(emulator, p))]
     .sort((a, b) => a.time.localeCompare(b.time))
     .slice(-CALLS_SHOWN);
   return {
@@ -236,7 +247,10 @@ export function sandboxState(emulator: SlackEmulator, local: LocalState, user: s
     modal: pageView(modal, modal ? local.viewErrors.get(modal.id) : undefined),
     modalDepth: views.length,
     home: pageView(emulator.homeView(user)),
-    files: emulator.files().filter((f) => f.content !== undefined).map(pageFile),
+    files: emulator
+      .files()
+      .filter((f) => f.content !== undefined)
+      .map(pageFile),
     calls,
     rejections: rejections(emulator),
   };

@@ -110,7 +110,12 @@ export async function centralizePlan(ctx: ServiceContext, productQuery: string, 
   };
 }
 
-export async function assignCentralLicenses(ctx: ServiceContext, tenant: SubscriptionTenant, actor: Actor, productId: string): Promise<{ plan: CentralizePlan; assigned: number }> {
+export async function assignCentralLicenses(
+  ctx: ServiceContext,
+  tenant: SubscriptionTenant,
+  actor: Actor,
+  productId: string,
+): Promise<{ plan: CentralizePlan; assigned: number }> {
   const plan = await centralizePlan(ctx, productId, { licensesPerProduct: tenant.licensesPerProduct });
   if (plan.licensesPerProduct) {
     throw new AppError(
@@ -140,7 +145,12 @@ export async function assignCentralLicenses(ctx: ServiceContext, tenant: Subscri
     ...(result.ok ? {} : { detail: result.reason }),
     at: ctx.now,
   });
-  if (!result.ok) throw new AppError('conflict', result.reason, `Nothing was assigned: ${result.reason}. Run \`/purchases centralize ${plan.product.name}\` again to see the current numbers.`);
+  if (!result.ok)
+    throw new AppError(
+      'conflict',
+      result.reason,
+      `Nothing was assigned: ${result.reason}. Run \`/purchases centralize ${plan.product.name}\` again to see the current numbers.`,
+    );
   return { plan, assigned: result.assigned };
 }
 
@@ -159,7 +169,11 @@ export async function askPurchasersToCancel(
   const day = formatDay(ctx.now, ctx.timeZone);
   const centrallyLicensed = new Set(plan.skipped.map((u) => u.id));
   const perProduct = plan.licensesPerProduct
-    ? { licensesPerProduct: true as const, centralSeats: plan.central.reduce((sum, c) => sum + c.subscription.licensesPurchased, 0), holders: await countProductHolders(ctx.prisma, plan.product.id) }
+    ? {
+        licensesPerProduct: true as const,
+        centralSeats: plan.central.reduce((sum, c) => sum + c.subscription.licensesPurchased, 0),
+        holders: await countProductHolders(ctx.prisma, plan.product.id),
+      }
     : undefined;
   let asked = 0;
   let alreadyAskedToday = 0;
@@ -173,7 +187,13 @@ export async function askPurchasersToCancel(
     };
     const message = notices.askToCancel(subscription, afterCancel, actor.slackUserId, ctx.timeZone);
     const to = purchaser.slackUserId ? { user: purchaser.slackUserId } : { email: purchaser.email };
-    const fresh = await enqueue(ctx.prisma, 'dm', `centralize:${subscription.id}:ask:${day}`, { ...to, ...outboxContent(message), ifFailed: { user: actor.slackUserId } }, ctx.now);
+    const fresh = await enqueue(
+      ctx.prisma,
+      'dm',
+      `centralize:${subscription.id}:ask:${day}`,
+      { ...to, ...outboxContent(message), ifFailed: { user: actor.slackUserId } },
+      ctx.now,
+    );
     if (fresh) asked += 1;
     else alreadyAskedToday += 1;
   }

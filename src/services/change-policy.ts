@@ -139,7 +139,12 @@ async function changeInTurn(
   }
   if (current.value === value) return { before: current.value, after: value, changed: false };
 
-  await writePolicyIntent(ctx.prisma, policy.id, { actor: actor.slackUserId, before: current.value, value, at: ctx.now.toISOString(), ...(options.detail ? { detail: options.detail } : {}) }, ctx.now);
+  await writePolicyIntent(
+    ctx.prisma,
+    policy.id,
+    { actor: actor.slackUserId, before: current.value, value, at: ctx.now.toISOString(), ...(options.detail ? { detail: options.detail } : {}) },
+    ctx.now,
+  );
   let accepted: TenantPolicy;
   try {
     accepted = await tenant.setPolicy(policy.id, policy.kind, value);

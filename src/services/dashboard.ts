@@ -81,7 +81,10 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
     findActiveSelfServiceExpiring(prisma, now, until, EXPIRING_SHOWN),
   ]);
   const pending = await findPendingTakeovers(prisma, PENDING_SHOWN);
-  const undelivered = await undeliveredApprovals(prisma, pending.items.map((r) => r.id));
+  const undelivered = await undeliveredApprovals(
+    prisma,
+    pending.items.map((r) => r.id),
+  );
   const lastSync = await readJobState(prisma, LAST_SYNC_KEY);
   const lastTenantSync = await readLastSync(ctx);
   const awaiting = await findAwaitingAdminCenter(prisma, PENDING_SHOWN);

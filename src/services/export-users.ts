@@ -72,7 +72,12 @@ async function targetOf(ctx: ServiceContext, target: ExportTarget): Promise<Targ
     throw new AppError(
       'not_found',
       `export: no subscriptions ${missing.join(', ')}`,
-      `No subscription has the id ${missing.slice(0, 5).map((ref) => quoteInput(ref)).join(', ')}${missing.length > 5 ? ` or ${missing.length - 5} more of those given` : ''}; nothing was exported. \`/purchases list status:all\` shows every subscription with its id.`,
+      `No subscription has the id ${missing
+        .slice(0, 5)
+        .map((ref) => quoteInput(ref))
+        .join(
+          ', ',
+        )}${missing.length > 5 ? ` or ${missing.length - 5} more of those given` : ''}; nothing was exported. \`/purchases list status:all\` shows every subscription with its id.`,
     );
   }
   const label = subscriptions.length === 1 ? `subscription ${subscriptions[0]!.shortId}` : `${subscriptions.length} subscriptions`;
@@ -129,7 +134,13 @@ async function* csvRecords(ctx: ServiceContext, target: Target, counter: { rows:
 }
 
 function fileSlug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'export';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'export'
+  );
 }
 
 export async function exportUsers(ctx: ServiceContext, actor: Actor, target: ExportTarget): Promise<CsvExport> {

@@ -49,7 +49,14 @@ export type Finding =
   | (FindingBase & { kind: 'duplicate'; people: number; licenses: number; names: string[] })
   | (FindingBase & { kind: 'free-seats'; purchaserName: string | null; free: number; licensesPurchased: number })
   | (FindingBase & { kind: 'inactive-accounts'; purchaserName: string | null; licenses: number; names: string[] })
-  | (FindingBase & { kind: 'centralize'; seats: number; selfServiceMonthly: Money; centralUnitPrice: Money; centralMonthly: Money; priceSource: 'central subscription' | 'CENTRAL_PRICES' });
+  | (FindingBase & {
+      kind: 'centralize';
+      seats: number;
+      selfServiceMonthly: Money;
+      centralUnitPrice: Money;
+      centralMonthly: Money;
+      priceSource: 'central subscription' | 'CENTRAL_PRICES';
+    });
 
 export interface Savings {
   /** Per currency (alphabetical), the findings with a known amount, largest first. */
@@ -72,7 +79,10 @@ function price(amountMinor: number | null, currency: string | null): Money | nul
 }
 
 /** The central unit price of each product and currency: the record's central subscriptions first, then CENTRAL_PRICES. */
-async function centralPrices(ctx: ServiceContext, configured: readonly CentralPrice[]): Promise<Map<string, { unitPrice: Money; source: 'central subscription' | 'CENTRAL_PRICES' }>> {
+async function centralPrices(
+  ctx: ServiceContext,
+  configured: readonly CentralPrice[],
+): Promise<Map<string, { unitPrice: Money; source: 'central subscription' | 'CENTRAL_PRICES' }>> {
   const prices = new Map<string, { unitPrice: Money; source: 'central subscription' | 'CENTRAL_PRICES' }>();
   const partNumbers = configured.map((p) => p.key).filter((key) => !/^CFQ7[A-Z0-9]{8}$/.test(key));
   const recorded = await findProductsOfSkuPartNumbers(ctx.prisma, partNumbers);
@@ -193,7 +203,14 @@ export async function latestSavings(ctx: Pick<ServiceContext, 'prisma'>): Promis
   try {
     const parsed = JSON.parse(raw) as { at?: unknown; savings?: Partial<Savings> };
     const { savings } = parsed;
-    if (typeof parsed.at !== 'string' || !savings || !Array.isArray(savings.byCurrency) || !Array.isArray(savings.unknownPrice) || !Array.isArray(savings.centralDearer)) return undefined;
+    if (
+      typeof parsed.at !== 'string' ||
+      !savings ||
+      !Array.isArray(savings.byCurrency) ||
+      !Array.isArray(savings.unknownPrice) ||
+      !Array.isArray(savings.centralDearer)
+    )
+      return undefined;
     return { at: new Date(parsed.at), savings: savings as Savings };
   } catch {
     return undefined;

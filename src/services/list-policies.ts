@@ -14,10 +14,7 @@ export interface PolicyList {
 }
 
 export async function listPolicies(ctx: ServiceContext): Promise<PolicyList> {
-  const [policies, lastSync] = await Promise.all([
-    listRecordedPolicies(ctx.prisma),
-    readJobState(ctx.prisma, LAST_POLICY_SYNC_KEY),
-  ]);
+  const [policies, lastSync] = await Promise.all([listRecordedPolicies(ctx.prisma), readJobState(ctx.prisma, LAST_POLICY_SYNC_KEY)]);
   return { policies, lastSync: lastSync ? new Date(lastSync) : null };
 }
 

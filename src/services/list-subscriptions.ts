@@ -63,12 +63,7 @@ function decodeCursor(cursor: string): z.infer<typeof cursorSchema> {
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch (error) {
-    throw new AppError(
-      'bad_input',
-      'invalid list cursor',
-      'That page link is no longer valid. Run `/purchases list` again.',
-      { cause: error },
-    );
+    throw new AppError('bad_input', 'invalid list cursor', 'That page link is no longer valid. Run `/purchases list` again.', { cause: error });
   }
 }
 
@@ -95,9 +90,7 @@ async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]
   const wanted = text.toLowerCase();
   const purchasers = await listPurchasers(ctx.prisma);
   const exact = purchasers.filter((p) => p.email === wanted || p.name.toLowerCase() === wanted);
-  const matches = exact.length > 0
-    ? exact
-    : purchasers.filter((p) => p.name.toLowerCase().includes(wanted) || p.email.includes(wanted));
+  const matches = exact.length > 0 ? exact : purchasers.filter((p) => p.name.toLowerCase().includes(wanted) || p.email.includes(wanted));
   if (matches.length === 0) {
     throw new AppError(
       'not_found',
@@ -122,15 +115,16 @@ async function toQuery(ctx: ServiceContext, filters: ResolvedFilters): Promise<S
   return query;
 }
 
-export async function listSubscriptions(
-  ctx: ServiceContext,
-  request: { filters: ListFilters } | { cursor: string },
-): Promise<SubscriptionPage> {
+export async function listSubscriptions(ctx: ServiceContext, request: { filters: ListFilters } | { cursor: string }): Promise<SubscriptionPage> {
   const cursor = 'cursor' in request ? decodeCursor(request.cursor) : undefined;
   const filters = 'filters' in request ? await resolveFilters(ctx, request.filters) : cursor!.f;
   const query = await toQuery(ctx, filters);
   const anchor = cursor ? { purchasedAt: new Date(cursor.a.p), id: cursor.a.i } : undefined;
-  const { rows, hasMore, total: counted } = await findSubscriptionsPage(ctx.prisma, query, {
+  const {
+    rows,
+    hasMore,
+    total: counted,
+  } = await findSubscriptionsPage(ctx.prisma, query, {
     size: PAGE_SIZE,
     countUpTo: TOTAL_CAP,
     ...(anchor && cursor?.d === 'next' ? { after: anchor } : {}),

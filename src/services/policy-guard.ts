@@ -26,10 +26,7 @@ import { outboxContent, type Message } from './messages.js';
 export const POLICY_GUARD_ACTOR = 'policy-guard';
 
 /** What the guard did about a product new to the record. */
-export type NewProductAction =
-  | { kind: 'reported' }
-  | { kind: 'enforced'; value: PolicyValue }
-  | { kind: 'enforce-failed'; value: PolicyValue; reason: string };
+export type NewProductAction = { kind: 'reported' } | { kind: 'enforced'; value: PolicyValue } | { kind: 'enforce-failed'; value: PolicyValue; reason: string };
 
 /** What the policy guard tells the admins' channel: a port the Slack layer implements. */
 export interface PolicyGuardNotices {
@@ -66,7 +63,15 @@ export async function runPolicyGuard(deps: PolicyGuardDeps, now: Date): Promise<
   const { prisma } = deps;
   const policies = await deps.tenant.listPolicies();
   const recorded = new Map((await listRecordedPolicies(prisma)).map((policy) => [policy.id, policy]));
-  const summary: PolicyGuardSummary = { baseline: recorded.size === 0, read: policies.length, newProducts: [], enforced: [], enforceFailed: [], external: [], reconciled: [] };
+  const summary: PolicyGuardSummary = {
+    baseline: recorded.size === 0,
+    read: policies.length,
+    newProducts: [],
+    enforced: [],
+    enforceFailed: [],
+    external: [],
+    reconciled: [],
+  };
   const report = async (tx: Tx | PrismaClient, key: string, message: Message) => {
     if (deps.mode === 'off' || !deps.adminChannelId) return;
     await enqueue(tx, 'post', key, { channel: deps.adminChannelId, ...outboxContent(message) }, now);

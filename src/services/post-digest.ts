@@ -189,7 +189,13 @@ export async function postDigest(
       // The pending row is the lock: a second window racing this one fails on its unique key
       // and rolls back with its messages.
       await insertJobState(tx, DIGEST_PENDING, JSON.stringify(pending), ctx.now);
-      await enqueueParts(tx, channel, messages.map((message, i) => ({ key: keys[i]!, message })), ctx.now, options.requestedBy);
+      await enqueueParts(
+        tx,
+        channel,
+        messages.map((message, i) => ({ key: keys[i]!, message })),
+        ctx.now,
+        options.requestedBy,
+      );
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { status: 'busy' };

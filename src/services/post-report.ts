@@ -126,7 +126,8 @@ export async function buildReport(ctx: ServiceContext, deps: SavingsDeps): Promi
     charts.push({ currency, filename: `self-service-spend-${currency.toLowerCase()}-${today}.png`, title, altText, caption, png, svg });
   }
 
-  const totalOn = (day: string) => sumByCurrency(rows.filter((r) => r.day === day && r.currency !== '').map((r) => ({ amountMinor: r.monthlyMinor, currency: r.currency })));
+  const totalOn = (day: string) =>
+    sumByCurrency(rows.filter((r) => r.day === day && r.currency !== '').map((r) => ({ amountMinor: r.monthlyMinor, currency: r.currency })));
   const unknownPrices = rows.filter((r) => r.day === today && r.currency === '').reduce((sum, r) => sum + r.activeSubscriptions, 0);
   const open = await prisma.product.findMany({
     where: { kind: { in: ['product', 'offerType'] }, policyValue: { not: 'Disabled' } },
@@ -179,7 +180,14 @@ export async function postReport(
         tx,
         'file',
         `report:${run}:chart:${chart.currency}`,
-        { channel, filename: chart.filename, title: chart.title, altText: chart.altText.slice(0, 1000), contentBase64: chart.png.toString('base64'), text: chart.caption },
+        {
+          channel,
+          filename: chart.filename,
+          title: chart.title,
+          altText: chart.altText.slice(0, 1000),
+          contentBase64: chart.png.toString('base64'),
+          text: chart.caption,
+        },
         at(),
       );
     }

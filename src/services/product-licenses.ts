@@ -73,7 +73,13 @@ export async function productLicenses(ctx: ServiceContext, productQuery: string,
   }
   const rows = page.rows.slice(0, GROUPS_PER_PAGE);
   const purchaserIds = rows.flatMap((r) => (r.purchaser ? [r.purchaser.id] : []));
-  const members = await findLicenseGroupMembers(ctx.prisma, product.id, purchaserIds, rows.some((r) => r.purchaser === null), USERS_PER_GROUP);
+  const members = await findLicenseGroupMembers(
+    ctx.prisma,
+    product.id,
+    purchaserIds,
+    rows.some((r) => r.purchaser === null),
+    USERS_PER_GROUP,
+  );
   const groups = rows.map((row) => {
     const key = row.purchaser?.id ?? null;
     return {

@@ -67,7 +67,13 @@ export async function setAllPolicies(ctx: ServiceContext, deps: PolicyDeps, acto
   }
   if (deps.adminChannelId && (result.changed.length > 0 || result.failed.length > 0)) {
     const message = deps.notices.allChanged(actor.slackUserId, result);
-    await enqueue(ctx.prisma, 'post', `policy.all.${randomUUID()}`, { channel: deps.adminChannelId, ...outboxContent(message), ifFailed: { user: actor.slackUserId } }, ctx.now);
+    await enqueue(
+      ctx.prisma,
+      'post',
+      `policy.all.${randomUUID()}`,
+      { channel: deps.adminChannelId, ...outboxContent(message), ifFailed: { user: actor.slackUserId } },
+      ctx.now,
+    );
   }
   return result;
 }

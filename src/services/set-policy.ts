@@ -28,12 +28,7 @@ function findPolicy(policies: RecordedPolicy[], query: string): RecordedPolicy {
   return matchProduct(query, policies);
 }
 
-export async function setPolicy(
-  ctx: ServiceContext,
-  deps: PolicyDeps,
-  actor: Actor,
-  request: { product: string; value: PolicyValue },
-): Promise<PolicyOutcome> {
+export async function setPolicy(ctx: ServiceContext, deps: PolicyDeps, actor: Actor, request: { product: string; value: PolicyValue }): Promise<PolicyOutcome> {
   const target = findPolicy(await listRecordedPolicies(ctx.prisma), request.product);
   refuseTrialsOnOfferType(target, request.value);
   const policy = { id: target.id, kind: target.kind, name: target.name };

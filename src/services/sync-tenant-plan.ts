@@ -82,7 +82,6 @@ function note(tally: SyncTally, kind: Exclude<keyof SyncTally, 'names'>, name: s
 
 const lower = (value: string) => value.trim().toLowerCase();
 
-
 function viaGroupsValue(groups: string[]): string | null {
   const unique = [...new Set(groups.map(lower))].sort();
   return unique.length === 0 ? null : JSON.stringify(unique);
@@ -105,8 +104,7 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
     summary.skipped.count += 1;
     if (summary.skipped.items.length < NAMES_KEPT) summary.skipped.items.push(item);
   };
-  const skippedIds = (what: 'user' | 'subscription') =>
-    new Set(snapshot.skipped.filter((s) => s.what === what && s.id).map((s) => lower(s.id!)));
+  const skippedIds = (what: 'user' | 'subscription') => new Set(snapshot.skipped.filter((s) => s.what === what && s.id).map((s) => lower(s.id!)));
   const skippedUsers = skippedIds('user');
   const skippedSubscriptions = skippedIds('subscription');
   const usersComplete = !snapshot.skipped.some((s) => s.what === 'user' && !s.id);
@@ -115,7 +113,10 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
   // attributing holders to the one that remains would be a guess.
   const subscriptionsComplete = !snapshot.skipped.some((s) => s.what === 'subscription');
   if (!usersComplete) error('Some users could not be read: nobody was marked as gone and no license as removed this time.');
-  if (!subscriptionsComplete) error(`${plural(snapshot.skipped.filter((s) => s.what === 'subscription').length, 'subscription')} could not be read: licenses were not attributed to subscriptions this time.`);
+  if (!subscriptionsComplete)
+    error(
+      `${plural(snapshot.skipped.filter((s) => s.what === 'subscription').length, 'subscription')} could not be read: licenses were not attributed to subscriptions this time.`,
+    );
 
   const writes: SyncPlan['writes'] = {
     products: { create: [] },
@@ -175,9 +176,7 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
     const candidates = [user.mail, user.userPrincipalName].filter((e): e is string => !!e && e.trim() !== '').map(lower);
     if (!person) {
       // Someone the record knows by email (an import, the demo) and no other user of the tenant has claimed.
-      person = candidates
-        .map((e) => peopleByEmail.get(e))
-        .find((p) => p && !claimedPeople.has(p.id) && (!p.graphId || !tenantUserIds.has(lower(p.graphId))));
+      person = candidates.map((e) => peopleByEmail.get(e)).find((p) => p && !claimedPeople.has(p.id) && (!p.graphId || !tenantUserIds.has(lower(p.graphId))));
     }
     const personId = person?.id ?? randomUUID();
     claimedPeople.add(personId);
@@ -253,7 +252,7 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
     const commerceId = sub.commerceSubscriptionId ? lower(sub.commerceSubscriptionId) : undefined;
     const current =
       subsByGraphId.get(graphId) ??
-      (commerceId ? unclaimed(subsByCommerceId.get(commerceId)) ?? unclaimed(subsById.get(commerceId)) : undefined) ??
+      (commerceId ? (unclaimed(subsByCommerceId.get(commerceId)) ?? unclaimed(subsById.get(commerceId))) : undefined) ??
       unclaimed(subsById.get(graphId));
     const id = current?.id ?? graphId;
     skuOfSubscription.set(id, lower(sub.skuId));
@@ -301,7 +300,15 @@ export function planSync(snapshot: TenantDirectorySnapshot, record: SyncRecord, 
       writes.subscriptions.create.push(created);
       const name = label(product.name, id, created.purchaserId);
       note(summary.new, 'subscriptions', name);
-      audits.push({ actorId, action: 'subscription.first_seen', subjectType: 'subscription', subjectId: id, after: created, detail: 'source: tenant sync', at: now });
+      audits.push({
+        actorId,
+        action: 'subscription.first_seen',
+        subjectType: 'subscription',
+        subjectId: id,
+        after: created,
+        detail: 'source: tenant sync',
+        at: now,
+      });
       continue;
     }
     const data = changedFields(current, wanted as Partial<SyncSubscriptionRow>);

@@ -87,11 +87,13 @@ export async function readLastSync(ctx: Pick<ServiceContext, 'prisma'>): Promise
     return undefined;
   }
   if (!parsed.success) return undefined;
-  return parsed.data.ok ? { ok: true, at: new Date(parsed.data.at), summary: parsed.data.summary } : { ok: false, at: new Date(parsed.data.at), error: parsed.data.error };
+  return parsed.data.ok
+    ? { ok: true, at: new Date(parsed.data.at), summary: parsed.data.summary }
+    : { ok: false, at: new Date(parsed.data.at), error: parsed.data.error };
 }
 
 export type SyncRun =
-  | { status: 'ran'; summary: SyncSummary; /** Take-overs finished because the sync saw their subscription deleted. */ takeoversFinished: string[] }
+  | { status: 'ran'; summary: SyncSummary /** Take-overs finished because the sync saw their subscription deleted. */; takeoversFinished: string[] }
   | { status: 'busy'; holder: string; until: Date };
 
 /**
@@ -99,11 +101,7 @@ export type SyncRun =
  * it and until when. A failure is recorded as the last sync's result and thrown. After a sync,
  * the take-overs waiting for the admin center whose subscription it saw deleted are finished.
  */
-export async function runSyncExclusive(
-  ctx: ServiceContext,
-  deps: SyncDeps,
-  options: { holder?: string; leaseMs?: number } = {},
-): Promise<SyncRun> {
+export async function runSyncExclusive(ctx: ServiceContext, deps: SyncDeps, options: { holder?: string; leaseMs?: number } = {}): Promise<SyncRun> {
   const attempt = await acquireLease(ctx.prisma, SYNC_LEASE_KEY, options.holder ?? randomUUID(), ctx.now, options.leaseMs ?? SYNC_LEASE_MS);
   if (!attempt.ok) return { status: 'busy', holder: attempt.holder, until: attempt.until };
   let summary: SyncSummary;

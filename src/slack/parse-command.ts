@@ -29,7 +29,22 @@ export type PurchasesCommand =
   | { kind: 'mark'; subscription: string; selfService: boolean }
   | { kind: 'import'; product?: string };
 
-export const SUBCOMMANDS = ['list', 'show', 'licenses', 'export', 'takeover', 'centralize', 'policy', 'digest', 'savings', 'report', 'sync', 'mark', 'import', 'help'] as const;
+export const SUBCOMMANDS = [
+  'list',
+  'show',
+  'licenses',
+  'export',
+  'takeover',
+  'centralize',
+  'policy',
+  'digest',
+  'savings',
+  'report',
+  'sync',
+  'mark',
+  'import',
+  'help',
+] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export const USAGE = {
@@ -114,7 +129,10 @@ export function tokenize(text: string): Token[] {
       }
       if (end < 0) throw unclosedQuote(text.slice(i));
       keyed = word !== '';
-      word += text.slice(i + 1, end).trim().replace(/\s+/g, ' ');
+      word += text
+        .slice(i + 1, end)
+        .trim()
+        .replace(/\s+/g, ' ');
       quoted = true;
       i = end + 1;
     }
@@ -154,7 +172,8 @@ function parseList(tokens: Token[]): { kind: 'list'; filters: ListFilters; hint?
     const value = token.text.slice(colon + 1).trim();
     switch (key) {
       case 'purchaser':
-        if (value === '') throw badFilter(`\`purchaser:\` needs a name or an email after it, with no space, e.g. \`purchaser:meera\` or \`purchaser:"Meera Desai"\`.`);
+        if (value === '')
+          throw badFilter(`\`purchaser:\` needs a name or an email after it, with no space, e.g. \`purchaser:meera\` or \`purchaser:"Meera Desai"\`.`);
         filters.purchaser = value;
         if (!token.quoted) unquotedPurchaser = { value, at: index };
         break;
@@ -162,7 +181,9 @@ function parseList(tokens: Token[]): { kind: 'list'; filters: ListFilters; hint?
         const status = statusSchema.safeParse(value.toLowerCase());
         if (!status.success) {
           const near = closestWord(value, SUBSCRIPTION_STATUS_FILTERS);
-          throw badFilter(`${quoteInput(token.text)} is not a status: use status:active, status:deleted or status:all.${didYouMean(near, (w) => `\`status:${w}\``)}`);
+          throw badFilter(
+            `${quoteInput(token.text)} is not a status: use status:active, status:deleted or status:all.${didYouMean(near, (w) => `\`status:${w}\``)}`,
+          );
         }
         filters.status = status.data;
         break;
@@ -205,7 +226,10 @@ function subscriptionRef(tokens: Token[], usage: string, example: string): strin
 }
 
 function requireArgument(tokens: Token[], usage: string, example: string): string {
-  const value = tokens.map((t) => t.text).join(' ').trim();
+  const value = tokens
+    .map((t) => t.text)
+    .join(' ')
+    .trim();
   if (value === '') {
     throw new AppError('bad_input', 'missing argument', `This needs an argument: ${usage}\nExample: \`${example}\``);
   }
@@ -219,7 +243,10 @@ function parseExport(tokens: Token[]): PurchasesCommand {
   const notIds = words.filter((word) => !SUBSCRIPTION_REF.test(word));
   if (notIds.length === 0) return { kind: 'export', target: { kind: 'subscriptions', refs: words } };
   if (SUBSCRIPTION_REF.test(words[0]!)) {
-    const named = notIds.slice(0, 3).map((word) => quoteInput(word)).join(', ');
+    const named = notIds
+      .slice(0, 3)
+      .map((word) => quoteInput(word))
+      .join(', ');
     const more = notIds.length > 3 ? ` and ${notIds.length - 3} more` : '';
     throw new AppError(
       'bad_input',
@@ -252,7 +279,9 @@ function parsePolicy(tokens: Token[]): PurchasesCommand {
   if (words[0]!.toLowerCase() === 'all' && !tokens[0]!.quoted) {
     if (words.length !== 2 || !value) {
       const near = words.length === 2 ? closestWord(last, POLICY_WORDS) : undefined;
-      throw badPolicy(`\`policy all\` needs one value: enabled, trials or disabled, e.g. \`/purchases policy all disabled\`.${didYouMean(near, (w) => `\`policy all ${w}\``)}`);
+      throw badPolicy(
+        `\`policy all\` needs one value: enabled, trials or disabled, e.g. \`/purchases policy all disabled\`.${didYouMean(near, (w) => `\`policy all ${w}\``)}`,
+      );
     }
     return { kind: 'policy-all', value };
   }
@@ -275,7 +304,8 @@ function parseMark(tokens: Token[]): PurchasesCommand {
   const [ref, value, ...extra] = tokens.map((t) => t.text);
   const badMark = (what: string) => new AppError('bad_input', `bad mark command: ${what}`, `${what}\nThe right form: ${USAGE.mark}\nExample: \`${example}\``);
   if (!ref) throw badMark('`mark` needs a subscription id and what it is: self-service or central.');
-  if (!SUBSCRIPTION_REF.test(ref)) throw badMark(`${quoteInput(ref)} is not a subscription id: use the id shown by \`/purchases list\` (at least its first 6 characters).`);
+  if (!SUBSCRIPTION_REF.test(ref))
+    throw badMark(`${quoteInput(ref)} is not a subscription id: use the id shown by \`/purchases list\` (at least its first 6 characters).`);
   if (!value) throw badMark(`Say what subscription ${quoteInput(ref)} is: self-service or central.`);
   if (extra.length > 0) throw badMark(`\`mark\` takes a subscription id and one word, self-service or central; ${quoteInput(extra.join(' '))} is too much.`);
   const word = value.toLowerCase().replace(/[\s_-]/g, '');
@@ -309,7 +339,11 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
     case 'withdraw': {
       const ref = requireArgument(args, USAGE.withdraw, '/purchases withdraw 1a2b3c4d');
       if (args.length !== 1 || !SUBSCRIPTION_REF.test(ref)) {
-        throw new AppError('bad_input', 'bad request reference', `That is not a take-over request id. Use the id shown on the request (at least its first 6 characters): ${USAGE.withdraw}`);
+        throw new AppError(
+          'bad_input',
+          'bad request reference',
+          `That is not a take-over request id. Use the id shown on the request (at least its first 6 characters): ${USAGE.withdraw}`,
+        );
       }
       return { kind: 'withdraw', request: ref };
     }
@@ -319,28 +353,47 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
       return parsePolicy(args);
     case 'digest':
       if (args.length > 0) {
-        throw new AppError('bad_input', 'digest takes no argument', `\`digest\` takes no argument: ${USAGE.digest} posts the purchases first seen since the last digest.`);
+        throw new AppError(
+          'bad_input',
+          'digest takes no argument',
+          `\`digest\` takes no argument: ${USAGE.digest} posts the purchases first seen since the last digest.`,
+        );
       }
       return { kind: 'digest' };
     case 'savings':
       if (args.length > 0) {
-        throw new AppError('bad_input', 'savings takes no argument', `\`savings\` takes no argument: ${USAGE.savings} lists what could be saved, largest amounts first.`);
+        throw new AppError(
+          'bad_input',
+          'savings takes no argument',
+          `\`savings\` takes no argument: ${USAGE.savings} lists what could be saved, largest amounts first.`,
+        );
       }
       return { kind: 'savings' };
     case 'report':
       if (args.length > 0) {
-        throw new AppError('bad_input', 'report takes no argument', `\`report\` takes no argument: ${USAGE.report} posts the weekly report to the admins' channel now.`);
+        throw new AppError(
+          'bad_input',
+          'report takes no argument',
+          `\`report\` takes no argument: ${USAGE.report} posts the weekly report to the admins' channel now.`,
+        );
       }
       return { kind: 'report' };
     case 'sync':
       if (args.length > 0) {
-        throw new AppError('bad_input', 'sync takes no argument', `\`sync\` takes no argument: ${USAGE.sync} reads subscriptions, seats and licenses from Microsoft 365 now.`);
+        throw new AppError(
+          'bad_input',
+          'sync takes no argument',
+          `\`sync\` takes no argument: ${USAGE.sync} reads subscriptions, seats and licenses from Microsoft 365 now.`,
+        );
       }
       return { kind: 'sync' };
     case 'mark':
       return parseMark(args);
     case 'import': {
-      const product = args.map((t) => t.text).join(' ').trim();
+      const product = args
+        .map((t) => t.text)
+        .join(' ')
+        .trim();
       return product ? { kind: 'import', product } : { kind: 'import' };
     }
     default: {

@@ -13,7 +13,16 @@ export const SOCKET_MODE_CHECKS =
   "that Socket Mode is on in the app's settings, and that this machine may open connections to slack.com and wss-primary.slack.com on port 443 (proxy, firewall).";
 
 /** Slack's answers that mean the token itself is refused: retrying cannot help. */
-const REFUSED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'team_disabled', 'user_removed_from_team']);
+const REFUSED_TOKEN = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_allowed_token_type',
+  'team_disabled',
+  'user_removed_from_team',
+]);
 
 function slackErrorCode(error: unknown): string | undefined {
   const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
@@ -95,7 +104,9 @@ export function watchSocketMode(client: Pick<SocketModeReceiver['client'], 'on'>
     failures += 1;
     if (!worthLogging(failures)) return;
     const why = lastError ? ` (last error: ${lastError})` : '';
-    logger().warn(`Socket Mode: not connected to Slack; reconnecting, attempt ${failures}${why}. Commands and buttons do not reach the bot meanwhile. ${SOCKET_MODE_CHECKS}`);
+    logger().warn(
+      `Socket Mode: not connected to Slack; reconnecting, attempt ${failures}${why}. Commands and buttons do not reach the bot meanwhile. ${SOCKET_MODE_CHECKS}`,
+    );
   });
   client.on('connected', () => {
     if (failures > 0) logger().info(`Socket Mode: connected to Slack again after ${failures} attempt${failures === 1 ? '' : 's'}.`);

@@ -30,7 +30,12 @@ export interface BytesToUpload {
 }
 
 /** The three steps, with Slack's and the network's errors as they come (the outbox classifies them). */
-export async function uploadBytes(client: webApi.WebClient, file: BytesToUpload, send: typeof fetch, onPostFailed?: (error: unknown) => never): Promise<{ fileId: string }> {
+export async function uploadBytes(
+  client: webApi.WebClient,
+  file: BytesToUpload,
+  send: typeof fetch,
+  onPostFailed?: (error: unknown) => never,
+): Promise<{ fileId: string }> {
   const { upload_url: uploadUrl, file_id: fileId } = await client.files.getUploadURLExternal({
     filename: file.filename,
     length: file.bytes,
@@ -65,26 +70,27 @@ export async function uploadBytes(client: webApi.WebClient, file: BytesToUpload,
 /** `send` carries the bytes: a fetch with a deadline (see slack-http.ts). */
 export async function uploadFile(client: webApi.WebClient, file: FileToUpload, send: typeof fetch): Promise<{ fileId: string }> {
   try {
-    return await uploadBytes(
-      client,
-      { ...file, content: () => Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array> },
-      send,
-      (error) => {
-        const late = (error as { name?: string }).name === 'TimeoutError';
-        throw new AppError(
-          'tenant_unavailable',
-          `file upload failed: ${(error as Error).message}`,
-          late ? 'The CSV could not be uploaded: Slack did not take the file in time. Try again in a moment.' : 'The CSV could not be uploaded: the bot could not reach Slack. Try again in a moment.',
-          { cause: error },
-        );
-      },
-    );
+    return await uploadBytes(client, { ...file, content: () => Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array> }, send, (error) => {
+      const late = (error as { name?: string }).name === 'TimeoutError';
+      throw new AppError(
+        'tenant_unavailable',
+        `file upload failed: ${(error as Error).message}`,
+        late
+          ? 'The CSV could not be uploaded: Slack did not take the file in time. Try again in a moment.'
+          : 'The CSV could not be uploaded: the bot could not reach Slack. Try again in a moment.',
+        { cause: error },
+      );
+    });
   } catch (error) {
     const code = slackErrorCode(error);
     if (isAppError(error)) throw error;
     if ((error as { upload?: boolean }).upload) {
       const status = (error as { statusCode?: number }).statusCode;
-      throw new AppError('tenant_unavailable', `file upload answered HTTP ${status}`, `The CSV could not be uploaded: Slack answered HTTP ${status}. Try again in a moment.`);
+      throw new AppError(
+        'tenant_unavailable',
+        `file upload answered HTTP ${status}`,
+        `The CSV could not be uploaded: Slack answered HTTP ${status}. Try again in a moment.`,
+      );
     }
     if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'access_denied') {
       throw new AppError(

@@ -49,7 +49,9 @@ function explained(error: unknown, what: string): never {
     );
   }
   if (code === 'file_not_found' || code === 'file_deleted') {
-    throw new AppError('not_found', `file ${code}`, 'That file is no longer in Slack (deleted?): upload it again to this app’s Messages tab.', { cause: error });
+    throw new AppError('not_found', `file ${code}`, 'That file is no longer in Slack (deleted?): upload it again to this app’s Messages tab.', {
+      cause: error,
+    });
   }
   throw slackCallFailed(error, what);
 }
@@ -61,7 +63,10 @@ export async function latestUploadedCsv(client: webApi.WebClient, userId: string
     const channel = opened.channel?.id;
     if (!channel) return undefined;
     const listed = await client.files.list({ user: userId, channel, count: 50 });
-    const files = z.array(fileSchema).catch([]).parse(listed.files ?? []);
+    const files = z
+      .array(fileSchema)
+      .catch([])
+      .parse(listed.files ?? []);
     return files.filter(isCsvFile).sort((a, b) => (b.created ?? 0) - (a.created ?? 0))[0];
   } catch (error) {
     return explained(error, 'Your uploads could not be listed');
@@ -81,14 +86,23 @@ export async function downloadCsv(client: webApi.WebClient, reader: FileReader, 
     const info = await client.files.info({ file: fileId });
     file = fileSchema.parse(info.file);
   } catch (error) {
-    if (error instanceof z.ZodError) throw new AppError('tenant_unavailable', 'files.info without a file', 'Slack did not describe that file: upload it again.');
+    if (error instanceof z.ZodError)
+      throw new AppError('tenant_unavailable', 'files.info without a file', 'Slack did not describe that file: upload it again.');
     return explained(error, 'Slack did not describe that file');
   }
   if (!isCsvFile(file)) {
-    throw new AppError('bad_input', `not a CSV: ${file.name}`, `\`${file.name}\` is not a CSV file. Export the list as CSV (comma, semicolon or tab separated) and upload that.`);
+    throw new AppError(
+      'bad_input',
+      `not a CSV: ${file.name}`,
+      `\`${file.name}\` is not a CSV file. Export the list as CSV (comma, semicolon or tab separated) and upload that.`,
+    );
   }
   if ((file.size ?? 0) > MAX_IMPORT_BYTES) {
-    throw new AppError('bad_input', `file too large: ${file.size}`, `\`${file.name}\` is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it, or run \`npm run import\` on the bot's host.`);
+    throw new AppError(
+      'bad_input',
+      `file too large: ${file.size}`,
+      `\`${file.name}\` is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it, or run \`npm run import\` on the bot's host.`,
+    );
   }
   const url = file.url_private_download ?? file.url_private;
   if (!url) throw new AppError('tenant_unavailable', 'file without url_private', `Slack gave no address for \`${file.name}\`: upload it again.`);
@@ -97,7 +111,12 @@ export async function downloadCsv(client: webApi.WebClient, reader: FileReader, 
     response = await reader.fetch(url, { headers: { Authorization: `Bearer ${reader.botToken}` }, redirect: 'follow' });
   } catch (error) {
     const why = error instanceof Error && error.name === 'TimeoutError' ? 'Slack did not hand it over in time' : 'the bot could not reach Slack';
-    throw new AppError('tenant_unavailable', `download of ${file.id} failed: ${String(error)}`, `\`${file.name}\` could not be read: ${why}. Try again in a moment.`, { cause: error });
+    throw new AppError(
+      'tenant_unavailable',
+      `download of ${file.id} failed: ${String(error)}`,
+      `\`${file.name}\` could not be read: ${why}. Try again in a moment.`,
+      { cause: error },
+    );
   }
   const type = response.headers.get('content-type') ?? '';
   if (!response.ok || type.startsWith('text/html')) {
@@ -111,10 +130,19 @@ export async function downloadCsv(client: webApi.WebClient, reader: FileReader, 
   try {
     content = Buffer.from(await response.arrayBuffer());
   } catch (error) {
-    throw new AppError('tenant_unavailable', `download of ${file.id} broke off: ${String(error)}`, `\`${file.name}\` could not be read whole from Slack. Try again in a moment.`, { cause: error });
+    throw new AppError(
+      'tenant_unavailable',
+      `download of ${file.id} broke off: ${String(error)}`,
+      `\`${file.name}\` could not be read whole from Slack. Try again in a moment.`,
+      { cause: error },
+    );
   }
   if (content.length > MAX_IMPORT_BYTES) {
-    throw new AppError('bad_input', `file too large: ${content.length}`, `\`${file.name}\` is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it, or run \`npm run import\` on the bot's host.`);
+    throw new AppError(
+      'bad_input',
+      `file too large: ${content.length}`,
+      `\`${file.name}\` is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it, or run \`npm run import\` on the bot's host.`,
+    );
   }
   return { name: file.name, content };
 }

@@ -31,7 +31,8 @@ describe.each(dialectProviders)('the holders of a product in the tenant on %s', 
     const prisma = database.prisma;
     const visio = await aProduct(prisma, { name: 'Visio Plan 2' });
     const [zoe, ana, ben, cy] = await Promise.all(['Zoe', 'Ana', 'Ben', 'Cy'].map((name) => aPerson(prisma, { name })));
-    const hold = (skuId: string, userId: string) => prisma.productHolding.create({ data: { id: randomUUID(), productId: visio.id, skuId, userId, direct: true, firstSeenAt: at } });
+    const hold = (skuId: string, userId: string) =>
+      prisma.productHolding.create({ data: { id: randomUUID(), productId: visio.id, skuId, userId, direct: true, firstSeenAt: at } });
     for (const person of [zoe!, ana!, ben!, cy!]) await hold(SKU.usual, person.id);
     await hold(SKU.dept, zoe!.id);
     // Ben's license is claimed by an active subscription; Cy's only by a cancelled one, which claims nobody.
@@ -40,6 +41,12 @@ describe.each(dialectProviders)('the holders of a product in the tenant on %s', 
     const cancelled = await aSubscription(prisma, { productId: visio.id, status: 'Deleted' });
     await assign(prisma, cancelled.id, [cy!.id]);
 
-    expect(await findUnattributedHolders(prisma, visio.id, 2)).toEqual({ count: 3, users: [{ name: 'Ana', email: ana!.email }, { name: 'Cy', email: cy!.email }] });
+    expect(await findUnattributedHolders(prisma, visio.id, 2)).toEqual({
+      count: 3,
+      users: [
+        { name: 'Ana', email: ana!.email },
+        { name: 'Cy', email: cy!.email },
+      ],
+    });
   });
 });

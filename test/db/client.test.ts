@@ -44,9 +44,7 @@ describe.each(dialectProviders)('createTestDatabase on %s', (provider) => {
     await database.prisma.product.create({ data: { id: 'CFQ7TTC0LH18', name: 'Power BI Pro' } });
 
     expect(database.provider).toBe(provider);
-    expect(await database.prisma.product.findMany({ select: { id: true, policyValue: true } })).toEqual([
-      { id: 'CFQ7TTC0LH18', policyValue: 'Enabled' },
-    ]);
+    expect(await database.prisma.product.findMany({ select: { id: true, policyValue: true } })).toEqual([{ id: 'CFQ7TTC0LH18', policyValue: 'Enabled' }]);
   });
 
   it('gives what the migrator makes of an empty database: nothing left to apply, the same tables, columns, indexes and constraints', async () => {
@@ -98,7 +96,9 @@ async function rowCounts(database: Database): Promise<Record<string, number>> {
   const tables =
     database.provider === 'sqlite'
       ? await database.prisma.$queryRawUnsafe<Array<{ name: string }>>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-      : await database.prisma.$queryRawUnsafe<Array<{ name: string }>>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
+      : await database.prisma.$queryRawUnsafe<Array<{ name: string }>>(
+          "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+        );
   const counts: Record<string, number> = {};
   for (const { name } of tables) {
     const [row] = await database.prisma.$queryRawUnsafe<Array<{ n: number | bigint }>>(`SELECT count(*) AS n FROM "${name}"`);
@@ -156,8 +156,7 @@ describe('createDatabase', () => {
     const database = await createDatabase(`file:./${relative}`);
     try {
       expect(existsSync(path.join(dir, 'nested', 'bot.db'))).toBe(true);
-      const pragma = async (name: string) =>
-        Object.values(((await database.prisma.$queryRawUnsafe(`PRAGMA ${name}`)) as object[])[0]!)[0];
+      const pragma = async (name: string) => Object.values(((await database.prisma.$queryRawUnsafe(`PRAGMA ${name}`)) as object[])[0]!)[0];
       expect(await pragma('journal_mode')).toBe('wal');
       expect(Number(await pragma('busy_timeout'))).toBe(5000);
       expect(Number(await pragma('foreign_keys'))).toBe(1);
@@ -178,16 +177,13 @@ describe('createDatabase', () => {
     }
   });
 
-  it.each(['mysql://root@localhost/db', './data/bot.db', 'sqlserver://x', ''])(
-    'rejects the DATABASE_URL %j, naming the accepted forms',
-    async (url) => {
-      const error = await createDatabase(url).catch((e: unknown) => e);
+  it.each(['mysql://root@localhost/db', './data/bot.db', 'sqlserver://x', ''])('rejects the DATABASE_URL %j, naming the accepted forms', async (url) => {
+    const error = await createDatabase(url).catch((e: unknown) => e);
 
-      expect(error).toBeInstanceOf(AppError);
-      expect(error).toMatchObject({ code: 'bad_input' });
-      expect((error as AppError).userMessage).toContain('DATABASE_URL');
-      expect((error as AppError).userMessage).toContain('file:');
-      expect((error as AppError).userMessage).toContain('postgresql://');
-    },
-  );
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'bad_input' });
+    expect((error as AppError).userMessage).toContain('DATABASE_URL');
+    expect((error as AppError).userMessage).toContain('file:');
+    expect((error as AppError).userMessage).toContain('postgresql://');
+  });
 });

@@ -51,8 +51,7 @@ async function query<T>(database: EmptyTestDatabase, sql: string): Promise<T[]> 
   }
 }
 
-const migrationRows = (database: EmptyTestDatabase) =>
-  query<MigrationRow>(database, 'SELECT * FROM _prisma_migrations ORDER BY migration_name, started_at');
+const migrationRows = (database: EmptyTestDatabase) => query<MigrationRow>(database, 'SELECT * FROM _prisma_migrations ORDER BY migration_name, started_at');
 
 async function tableNames(database: EmptyTestDatabase): Promise<string[]> {
   const rows =
@@ -210,11 +209,7 @@ describe.each(dialectProviders)('the runtime migrator on %s', (provider) => {
       const script =
         `import { migrate } from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'src/db/migrate.ts')).href)};` +
         `const r = await migrate(${JSON.stringify(database.url)}); console.log(JSON.stringify(r.applied));`;
-      const outputs = await Promise.all(
-        [0, 1].map(() =>
-          run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot }),
-        ),
-      );
+      const outputs = await Promise.all([0, 1].map(() => run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot })));
       results = outputs.map((output) => JSON.parse(output.stdout.trim().split('\n').at(-1)!) as string[]);
     }
 
@@ -247,13 +242,10 @@ describe.each(dialectProviders)('the runtime migrator on %s', (provider) => {
     };
     const filters = { externalTables: [], externalEnums: [] };
 
-    const { diagnosis, applied } = await withSchemaEngine(
-      { adapterFactory, schemaPath, schemaText: readFileSync(schemaPath, 'utf8') },
-      async (engine) => ({
-        diagnosis: await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters }),
-        applied: await engine.applyMigrations({ migrationsList, filters }),
-      }),
-    );
+    const { diagnosis, applied } = await withSchemaEngine({ adapterFactory, schemaPath, schemaText: readFileSync(schemaPath, 'utf8') }, async (engine) => ({
+      diagnosis: await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters }),
+      applied: await engine.applyMigrations({ migrationsList, filters }),
+    }));
 
     expect(diagnosis).toMatchObject({
       editedMigrationNames: [],

@@ -64,7 +64,11 @@ describe('npm run db:migration', () => {
   }
 
   const migrationFolders = (dir: string) =>
-    existsSync(dir) ? readdirSync(dir).filter((name) => /^\d{14}_/.test(name)).sort() : [];
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((name) => /^\d{14}_/.test(name))
+          .sort()
+      : [];
 
   it('says there is nothing to do and writes nothing when the schema has not changed', async () => {
     const root = copyOfPrisma();
@@ -82,10 +86,7 @@ describe('npm run db:migration', () => {
   it('writes a migration for each provider after a schema change, then --check passes again', async () => {
     const root = copyOfPrisma();
     const schemaFile = path.join(root, 'prisma', 'schema.prisma');
-    writeFileSync(
-      schemaFile,
-      readFileSync(schemaFile, 'utf8').replace(/^( {2}slackUserId +String\?\n)/m, '$1  nickname String?\n'),
-    );
+    writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace(/^( {2}slackUserId +String\?\n)/m, '$1  nickname String?\n'));
     expect(readFileSync(schemaFile, 'utf8')).toContain('nickname');
     const env = { PRISMA_TOOLS_ROOT: root };
 
@@ -109,9 +110,7 @@ describe('npm run db:migration', () => {
     if (dialectProviders.includes('postgresql')) {
       const pgDir = path.join(root, 'prisma', 'postgresql', 'migrations');
       expect(migrationFolders(pgDir)).toEqual(sqliteFolders);
-      expect(readFileSync(path.join(pgDir, newest, 'migration.sql'), 'utf8')).toContain(
-        'ALTER TABLE "Person" ADD COLUMN     "nickname" TEXT',
-      );
+      expect(readFileSync(path.join(pgDir, newest, 'migration.sql'), 'utf8')).toContain('ALTER TABLE "Person" ADD COLUMN     "nickname" TEXT');
     }
 
     const check = await runScript('prisma-migration.ts', ['--check', ...providerArgs], env);

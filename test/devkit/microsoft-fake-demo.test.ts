@@ -13,7 +13,7 @@ describe('the demo tenant of the Microsoft fake', () => {
     expect(tenant.subscriptions.filter((subscription) => subscription.ownerId === null)).toHaveLength(1);
   });
 
-  it('pools each SKU\'s seats from its subscriptions and never holds more licenses than seats', () => {
+  it("pools each SKU's seats from its subscriptions and never holds more licenses than seats", () => {
     for (const sku of tenant.skus) {
       const subscriptions = tenant.subscriptions.filter((subscription) => subscription.skuId === sku.skuId);
       const holders = tenant.users.filter((user) => user.assignedLicenses.some((license) => license.skuId === sku.skuId));

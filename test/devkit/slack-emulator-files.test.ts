@@ -22,7 +22,14 @@ describe('files a user shares with the app, in the Slack emulator', () => {
     const listed = await client.files.list({ user: ana.id, channel: emulator.dmChannel(ana.id) });
     expect(listed.files?.map((f) => f.name)).toEqual(['holders.csv', 'old.csv']);
     const info = await client.files.info({ file: newer.file.id });
-    expect(info.file).toMatchObject({ id: newer.file.id, name: 'holders.csv', user: ana.id, filetype: 'csv', mimetype: 'text/csv', ims: [emulator.dmChannel(ana.id)] });
+    expect(info.file).toMatchObject({
+      id: newer.file.id,
+      name: 'holders.csv',
+      user: ana.id,
+      filetype: 'csv',
+      mimetype: 'text/csv',
+      ims: [emulator.dmChannel(ana.id)],
+    });
 
     const url = info.file!.url_private_download!;
     const withToken = await fetch(url, { headers: { Authorization: `Bearer ${emulator.botToken}` } });

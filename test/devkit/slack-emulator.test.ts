@@ -80,7 +80,11 @@ describe('the Slack emulator', () => {
     const updated = await client.chat.update({ channel, ts, text: 'Cancelled', blocks: [section('~Power BI Pro~ cancelled')] });
     expect(updated).toMatchObject({ ok: true, channel, ts, text: 'Cancelled' });
     expect(emulator.messages(channel)).toHaveLength(1);
-    expect(emulator.message(channel, ts)).toMatchObject({ text: 'Cancelled', blocks: [section('~Power BI Pro~ cancelled')], edited: { user: emulator.botUserId } });
+    expect(emulator.message(channel, ts)).toMatchObject({
+      text: 'Cancelled',
+      blocks: [section('~Power BI Pro~ cancelled')],
+      edited: { user: emulator.botUserId },
+    });
   });
 
   it('answers message_not_found when updating a message that does not exist', async () => {

@@ -3,12 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { CSV_QUOTED_MATCH, neutralizeCell } from '../../src/domain/csv.js';
 
 describe('CSV cells', () => {
-  it.each(['=HYPERLINK("http://x")', '+1+2', '-2+3', '@SUM(A1)', '\tx', '\rx'])(
-    'neutralises %j so a spreadsheet shows it as text',
-    (value) => {
-      expect(neutralizeCell(value)).toBe(`'${value}`);
-    },
-  );
+  it.each(['=HYPERLINK("http://x")', '+1+2', '-2+3', '@SUM(A1)', '\tx', '\rx'])('neutralises %j so a spreadsheet shows it as text', (value) => {
+    expect(neutralizeCell(value)).toBe(`'${value}`);
+  });
 
   it.each([
     ['a full-width equals sign', '＝HYPERLINK("http://x")'],

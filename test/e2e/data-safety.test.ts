@@ -24,7 +24,14 @@ describe('the database file, before and while the bot runs', () => {
     });
     if (!loaded.ok) throw new Error(loaded.message);
     // One retry: an emulator of an earlier test may have had this port, and a pooled connection to it is dead.
-    const options: BotOptions = { clock: () => new Date('2026-11-25T09:00:00Z'), logger: recordingLogger(), retries: 1, port: 0, outboxWorker: false, scheduler: false };
+    const options: BotOptions = {
+      clock: () => new Date('2026-11-25T09:00:00Z'),
+      logger: recordingLogger(),
+      retries: 1,
+      port: 0,
+      outboxWorker: false,
+      scheduler: false,
+    };
     const start = (more: Partial<BotOptions> = {}) => startBot(loaded.config, { ...options, ...more });
     return { folder, file, start };
   }
@@ -51,7 +58,9 @@ describe('the database file, before and while the bot runs', () => {
     await (await start()).stop();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
     const error = await start().catch((e: unknown) => e);
-    expect(error).toMatchObject({ userMessage: expect.stringContaining(`The database file ${file} is missing, but the bot created it on 2026-11-25T09:00:00.000Z`) });
+    expect(error).toMatchObject({
+      userMessage: expect.stringContaining(`The database file ${file} is missing, but the bot created it on 2026-11-25T09:00:00.000Z`),
+    });
     expect((error as { userMessage: string }).userMessage).toContain(`delete ${file}.created`);
     expect(existsSync(file)).toBe(false);
   });

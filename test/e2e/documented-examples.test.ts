@@ -19,7 +19,12 @@ function examplesIn(text: string): string[] {
 }
 
 const readme = examplesIn(readFileSync('README.md', 'utf8'));
-const help = examplesIn(helpMessage().blocks.map((block) => JSON.stringify(block)).join('\n').replace(/\\"/g, '"'));
+const help = examplesIn(
+  helpMessage()
+    .blocks.map((block) => JSON.stringify(block))
+    .join('\n')
+    .replace(/\\"/g, '"'),
+);
 const examples = [...new Set([...readme, ...help])];
 
 // The examples do not depend on the database: SQLite alone is enough.

@@ -30,10 +30,14 @@ function postChunked(url: string, bytes: number, secret: string): Promise<number
   const body = `text=${'a'.repeat(bytes)}`;
   const ts = now();
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': FORM, 'transfer-encoding': 'chunked', ...signSlackRequest(secret, body, ts) } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'content-type': FORM, 'transfer-encoding': 'chunked', ...signSlackRequest(secret, body, ts) } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', (error) => (error.message.includes('EPIPE') || error.message.includes('ECONNRESET') ? undefined : reject(error)));
     for (let i = 0; i < body.length; i += 256 * 1024) req.write(body.slice(i, i + 256 * 1024));
     req.end();
@@ -101,7 +105,14 @@ describe('the HTTP receiver', () => {
   it('refuses requests for another workspace or another app when SLACK_TEAM_ID and SLACK_APP_ID are set', async () => {
     const input = { command: '/purchases', text: 'help', user_id: ADMIN_A, channel_id: 'D0DIRECT01' };
     expect((await sendSlashCommand(t.target, { ...input, team_id: 'T0ELSEWHERE' })).status).toBe(403);
-    const otherApp = new URLSearchParams({ team_id: t.emulator.teamId, api_app_id: 'A0SOMEOTHER', user_id: ADMIN_A, command: '/purchases', text: 'help', channel_id: 'D0DIRECT01' });
+    const otherApp = new URLSearchParams({
+      team_id: t.emulator.teamId,
+      api_app_id: 'A0SOMEOTHER',
+      user_id: ADMIN_A,
+      command: '/purchases',
+      text: 'help',
+      channel_id: 'D0DIRECT01',
+    });
     expect((await postSigned(t.target, otherApp.toString(), FORM)).status).toBe(403);
     expect(t.emulator.responseUrlPosts).toHaveLength(0);
     await stillServes();

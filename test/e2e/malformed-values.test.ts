@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { EmulatedView } from '../../src/devkit/slack-emulator/index.js';
 import { ACTIONS, TAKEOVER_ACTIONS } from '../../src/slack/blocks/action-ids.js';
 import { ADMIN_A, ADMIN_B, ADMIN_CHANNEL, textOf, useTestBot } from '../support/bot.js';
-import { buildBlockActionsPayload, buildViewSubmissionPayload, fileShareEvent, sendEvent, sendInteraction, type InputValue } from '../support/slack-requests.js';
+import {
+  buildBlockActionsPayload,
+  buildViewSubmissionPayload,
+  fileShareEvent,
+  sendEvent,
+  sendInteraction,
+  type InputValue,
+} from '../support/slack-requests.js';
 
 const POWER_BI_PRO = 'CFQ7TTC0H9MP';
 const now = () => Math.floor(Date.now() / 1000);
@@ -14,7 +21,11 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
   async function clickForged(actionId: string, forge: (action: Record<string, unknown>) => void) {
     const message = [...t.emulator.ephemeralMessages(ADMIN_A)].reverse().find((m) => JSON.stringify(m.blocks ?? []).includes(`"action_id":"${actionId}"`));
     if (!message) throw new Error(`no message with ${actionId}`);
-    const payload = buildBlockActionsPayload(t.emulator, { user_id: ADMIN_A, action: { action_id: actionId }, message: { channel: message.channel, ts: message.message_ts, ephemeral: true } });
+    const payload = buildBlockActionsPayload(t.emulator, {
+      user_id: ADMIN_A,
+      action: { action_id: actionId },
+      message: { channel: message.channel, ts: message.message_ts, ephemeral: true },
+    });
     forge((payload.actions as Array<Record<string, unknown>>)[0]!);
     const before = t.emulator.responseUrlPosts.length;
     await sendInteraction(t.target, payload);
@@ -22,7 +33,10 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
   }
 
   async function selfService() {
-    return t.database.prisma.subscription.findFirstOrThrow({ where: { status: 'Active', isSelfService: true, productId: POWER_BI_PRO, assignments: { some: { removedAt: null } } }, orderBy: { id: 'asc' } });
+    return t.database.prisma.subscription.findFirstOrThrow({
+      where: { status: 'Active', isSelfService: true, productId: POWER_BI_PRO, assignments: { some: { removedAt: null } } },
+      orderBy: { id: 'asc' },
+    });
   }
 
   it('says which button value is wrong instead of "Something went wrong"', async () => {
@@ -36,13 +50,18 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
 
   it('says so for a forged or over-long page cursor', async () => {
     await t.command(ADMIN_A, 'list status:all');
-    expect(await clickForged(ACTIONS.listNext, (a) => (a.value = Buffer.from('{"v":1,"f":{}}').toString('base64url')))).toContain('That page link is no longer valid');
+    expect(await clickForged(ACTIONS.listNext, (a) => (a.value = Buffer.from('{"v":1,"f":{}}').toString('base64url')))).toContain(
+      'That page link is no longer valid',
+    );
     expect(await clickForged(ACTIONS.listNext, (a) => (a.value = 'x'.repeat(3000)))).toContain('does not carry a page of the list');
   });
 
   it('says so for a policy value the menu never offered', async () => {
     await t.command(ADMIN_A, 'policy');
-    const reply = await clickForged(ACTIONS.policySelect, (a) => (a.selected_option = { text: { type: 'plain_text', text: 'x' }, value: `${POWER_BI_PRO}|Sometimes` }));
+    const reply = await clickForged(
+      ACTIONS.policySelect,
+      (a) => (a.selected_option = { text: { type: 'plain_text', text: 'x' }, value: `${POWER_BI_PRO}|Sometimes` }),
+    );
     expect(reply).toContain('This menu sent a choice that is not a product with a policy value');
     await t.command(ADMIN_A, 'policy all disabled');
     expect(await clickForged(ACTIONS.policyAllConfirm, (a) => (a.value = 'Sometimes'))).toContain('does not carry a policy value');
@@ -53,10 +72,21 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
     const subscription = await selfService();
     await t.command(ADMIN_A, `takeover ${subscription.id.slice(0, 8)}`);
     const view = t.emulator.openViews(ADMIN_A).at(-1)!;
-    await sendInteraction(t.target, buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_A, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } } }));
+    await sendInteraction(
+      t.target,
+      buildViewSubmissionPayload(t.emulator, {
+        user_id: ADMIN_A,
+        view,
+        values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } },
+      }),
+    );
     await t.bot.deliverOutbox();
     const message = t.emulator.messages(ADMIN_CHANNEL).at(-1)!;
-    const payload = buildBlockActionsPayload(t.emulator, { user_id: ADMIN_B, action: { action_id: TAKEOVER_ACTIONS.approve, value: '1234' }, message: { channel: ADMIN_CHANNEL, ts: message.ts } });
+    const payload = buildBlockActionsPayload(t.emulator, {
+      user_id: ADMIN_B,
+      action: { action_id: TAKEOVER_ACTIONS.approve, value: '1234' },
+      message: { channel: ADMIN_CHANNEL, ts: message.ts },
+    });
     const before = t.emulator.responseUrlPosts.length;
     await sendInteraction(t.target, payload);
     expect(textOf(t.emulator.responseUrlPosts.slice(before).map((p) => p.body))).toContain('does not carry a take-over request id');
@@ -66,7 +96,11 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
     const upload = t.emulator.uploadAsUser(ADMIN_A, { name: 'subscriptions.csv', content: Buffer.from('Subscription id,Product\n') });
     await sendEvent(t.target, fileShareEvent(upload));
     const offer = t.emulator.messages(upload.file.channel!).at(-1)!;
-    const payload = buildBlockActionsPayload(t.emulator, { user_id: ADMIN_A, action: { action_id: ACTIONS.importFile, value: '../secrets.csv' }, message: { channel: upload.file.channel!, ts: offer.ts } });
+    const payload = buildBlockActionsPayload(t.emulator, {
+      user_id: ADMIN_A,
+      action: { action_id: ACTIONS.importFile, value: '../secrets.csv' },
+      message: { channel: upload.file.channel!, ts: offer.ts },
+    });
     const before = t.emulator.responseUrlPosts.length;
     await sendInteraction(t.target, payload);
     expect(textOf(t.emulator.responseUrlPosts.slice(before).map((p) => p.body))).toContain('This button does not carry a Slack file id the bot can use');
@@ -77,7 +111,12 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
   describe('forms', () => {
     async function openTakeover(): Promise<EmulatedView> {
       const subscription = await t.database.prisma.subscription.findFirstOrThrow({
-        where: { status: 'Active', isSelfService: true, productId: POWER_BI_PRO, id: { notIn: (await t.database.prisma.takeoverRequest.findMany()).map((r) => r.subscriptionId) } },
+        where: {
+          status: 'Active',
+          isSelfService: true,
+          productId: POWER_BI_PRO,
+          id: { notIn: (await t.database.prisma.takeoverRequest.findMany()).map((r) => r.subscriptionId) },
+        },
         orderBy: { id: 'desc' },
       });
       await t.command(ADMIN_A, `takeover ${subscription.id.slice(0, 8)}`);
@@ -92,7 +131,11 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
 
     it('shows a forged private_metadata or choice on the field it concerns', async () => {
       const view = await openTakeover();
-      const metadata = await submit(view, { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } }, (p) => ((p.view as Record<string, unknown>).private_metadata = 'DROP TABLE'));
+      const metadata = await submit(
+        view,
+        { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } },
+        (p) => ((p.view as Record<string, unknown>).private_metadata = 'DROP TABLE'),
+      );
       expect(metadata?.errors?.takeover_kind).toContain('This form does not name a subscription the bot knows');
       const kind = await submit(view, { takeover_kind: { kind: { selected_option: { value: 'steal' } } } });
       expect(kind?.errors?.takeover_kind).toContain('the form sent a choice the bot does not offer');
@@ -106,7 +149,14 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
       await submit(view, { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } });
       await t.bot.deliverOutbox();
       const message = t.emulator.messages(ADMIN_CHANNEL).at(-1)!;
-      await sendInteraction(t.target, buildBlockActionsPayload(t.emulator, { user_id: ADMIN_B, action: { action_id: TAKEOVER_ACTIONS.reject }, message: { channel: ADMIN_CHANNEL, ts: message.ts } }));
+      await sendInteraction(
+        t.target,
+        buildBlockActionsPayload(t.emulator, {
+          user_id: ADMIN_B,
+          action: { action_id: TAKEOVER_ACTIONS.reject },
+          message: { channel: ADMIN_CHANNEL, ts: message.ts },
+        }),
+      );
       const modal = t.emulator.openViews(ADMIN_B).at(-1)!;
       const payload = buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_B, view: modal, values: {} });
       (payload.view as Record<string, unknown>).private_metadata = 'nope';
@@ -116,7 +166,11 @@ describe('values from buttons, menus and forms that the bot did not make', () =>
 
     it('creates one request from a submission delivered again after it was rejected', async () => {
       const view = await openTakeover();
-      const payload = buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_A, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } } });
+      const payload = buildViewSubmissionPayload(t.emulator, {
+        user_id: ADMIN_A,
+        view,
+        values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } },
+      });
       await sendInteraction(t.target, payload);
       const request = await t.database.prisma.takeoverRequest.findFirstOrThrow({ where: { subscriptionId: view.private_metadata } });
       await t.database.prisma.takeoverRequest.update({ where: { id: request.id }, data: { status: 'REJECTED', decidedBy: ADMIN_B, decidedAt: t.now() } });

@@ -40,7 +40,9 @@ describe('the record from Microsoft 365, end to end', () => {
   }
 
   async function click(user: string, actionId: string, value: string, message: EmulatedMessage) {
-    const block = (message.blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string }> }>).find((b) => b.elements?.some((e) => e.action_id === actionId));
+    const block = (message.blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string }> }>).find((b) =>
+      b.elements?.some((e) => e.action_id === actionId),
+    );
     const payload = buildBlockActionsPayload(t.emulator, {
       user_id: user,
       action: { action_id: actionId, value, ...(block?.block_id ? { block_id: block.block_id } : {}) },
@@ -97,7 +99,11 @@ describe('the record from Microsoft 365, end to end', () => {
     expect(replies).toEqual([]);
     const view = t.emulator.openViews(ADMIN_A).at(-1)!;
     const submitted = await t.interact(
-      buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_A, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } } }),
+      buildViewSubmissionPayload(t.emulator, {
+        user_id: ADMIN_A,
+        view,
+        values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } },
+      }),
     );
     expect(submitted.status).toBe(200);
     const request = await t.database.prisma.takeoverRequest.findFirstOrThrow({ where: { subscriptionId: VISIO_OF_ANA } });
@@ -108,7 +114,9 @@ describe('the record from Microsoft 365, end to end', () => {
     expect(JSON.stringify(awaiting.blocks)).toContain('waiting for the admin center');
     expect(JSON.stringify(awaiting.blocks)).toContain('License removed from 2 users: Ana Lopez, Tom Berg');
     expect(fake.graph.users.get(DEMO_USERS.tom.id)!.assignedLicenses).toEqual([]);
-    expect(t.emulator.messages(t.emulator.dmChannel(ADMIN_A)).some((m) => m.text.includes('Cancel the subscription in the Microsoft 365 admin center'))).toBe(true);
+    expect(t.emulator.messages(t.emulator.dmChannel(ADMIN_A)).some((m) => m.text.includes('Cancel the subscription in the Microsoft 365 admin center'))).toBe(
+      true,
+    );
 
     const forged = await click(ADMIN_A, 'takeover_marked_cancelled', 'not-a-request', awaiting);
     expect(forged.join()).toContain('This button does not carry a take-over request id the bot can use');

@@ -43,7 +43,9 @@ describe.each(sqliteOnly)('/purchases policy end to end on %s', (provider) => {
 
   it('changes one product from the command, confirms it to the actor and announces it in the admins channel', async () => {
     const { replies } = await t.command(ADMIN_A, 'policy "Visio Plan 1" OnlyTrialsWithoutPaymentMethod');
-    expect(textOf(replies[0])).toContain('now allows trials only (free, without a payment method), for future purchases; before, it allowed purchases and trials.');
+    expect(textOf(replies[0])).toContain(
+      'now allows trials only (free, without a payment method), for future purchases; before, it allowed purchases and trials.',
+    );
     await t.bot.deliverOutbox();
     const announced = t.emulator.messages(ADMIN_CHANNEL).map((m) => m.text);
     expect(announced.some((text) => text.includes(`<@${ADMIN_A}> set the self-service purchase policy of *Visio Plan 1*`))).toBe(true);
@@ -113,7 +115,9 @@ describe.each(sqliteOnly)('/purchases policy end to end on %s', (provider) => {
     const notDisabled = await t.database.prisma.product.count({ where: { policyValue: { not: 'Disabled' } } });
     const { replies } = await t.command(ADMIN_A, 'policy all disabled');
     expect(textOf(replies[0])).toContain(`*${notDisabled}* will change to *disabled*`);
-    const confirm = blocksOf(replies[0]).find((b) => b.type === 'actions')!.elements!.find((e) => e.action_id === ACTIONS.policyAllConfirm)!;
+    const confirm = blocksOf(replies[0])
+      .find((b) => b.type === 'actions')!
+      .elements!.find((e) => e.action_id === ACTIONS.policyAllConfirm)!;
     expect(confirm.confirm).toBeDefined();
     expect(await t.database.prisma.product.count({ where: { policyValue: { not: 'Disabled' } } })).toBe(notDisabled);
 

@@ -63,7 +63,11 @@ describe.each(sqliteOnly)('who may use /purchases, on %s', (provider) => {
   });
 
   it('rejects a forged or stale signature with 401 and runs nothing', async () => {
-    const forged = await sendSlashCommand(t.target, { command: '/purchases', text: 'list', user_id: ADMIN_A, channel_id: 'D0DIRECT01' }, { signature: 'v0=deadbeef' });
+    const forged = await sendSlashCommand(
+      t.target,
+      { command: '/purchases', text: 'list', user_id: ADMIN_A, channel_id: 'D0DIRECT01' },
+      { signature: 'v0=deadbeef' },
+    );
     expect(forged.status).toBe(401);
     const stale = await sendSlashCommand(
       t.target,

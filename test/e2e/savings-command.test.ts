@@ -39,7 +39,11 @@ describe.each(sqliteOnly)('the savings finder and the report end to end on %s', 
     const [message] = t.emulator.messages(ADMIN_CHANNEL);
     expect(JSON.stringify(message!.blocks)).toContain('Weekly self-service purchases report');
     const charts = t.emulator.files().filter((f) => f.channel === ADMIN_CHANNEL);
-    expect(charts.map((f) => f.name)).toEqual(['self-service-spend-eur-2026-11-25.png', 'self-service-spend-gbp-2026-11-25.png', 'self-service-spend-usd-2026-11-25.png']);
+    expect(charts.map((f) => f.name)).toEqual([
+      'self-service-spend-eur-2026-11-25.png',
+      'self-service-spend-gbp-2026-11-25.png',
+      'self-service-spend-usd-2026-11-25.png',
+    ]);
     expect(charts.every((f) => f.mimetype === 'image/png' && f.content!.readUInt32BE(16) === 1000)).toBe(true);
   });
 
@@ -66,7 +70,9 @@ describe.each(sqliteOnly)('the savings finder and the report end to end on %s', 
     const after = JSON.stringify(t.emulator.homeView(ADMIN_A)!.blocks);
     expect(after).toContain('*Top savings* as found 2026-11-25 09:00');
     expect(after).toContain('11 seats of 25 bought and never assigned');
-    expect(after).toContain(`"action_id":"takeover_open","text":{"type":"plain_text","text":"Take over","emoji":true},"value":"${DEMO_EXAMPLES.otherSubscriptionId}"`);
+    expect(after).toContain(
+      `"action_id":"takeover_open","text":{"type":"plain_text","text":"Take over","emoji":true},"value":"${DEMO_EXAMPLES.otherSubscriptionId}"`,
+    );
     // A Home tab has no conversation to answer in: no button there that answers in one.
     expect(after).not.toContain('savings_centralize');
     expect(after).not.toContain('subscription_export');

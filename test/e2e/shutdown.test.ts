@@ -64,7 +64,14 @@ describe('stopping the bot while Slack hangs', () => {
     const dir = own.folder('bot-stop-');
     const loaded = loadConfig(env(emulator.url, emulator.botToken, dir));
     if (!loaded.ok) throw new Error(loaded.message);
-    const bot = await startBot(loaded.config, { logger: recordingLogger(), retries: 0, port: 0, scheduler: false, stopGraceMs: 1000, clock: () => new Date('2026-11-25T09:00:00Z') });
+    const bot = await startBot(loaded.config, {
+      logger: recordingLogger(),
+      retries: 0,
+      port: 0,
+      scheduler: false,
+      stopGraceMs: 1000,
+      clock: () => new Date('2026-11-25T09:00:00Z'),
+    });
     own.bot = bot;
     const port = bot.port!;
     await hangEverything({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SECRET, emulator });

@@ -9,7 +9,10 @@ describe('Slack failing after the bot acknowledged a request', () => {
   const t = useTestBot({ provider: 'sqlite', env: { SLACK_HTTP_TIMEOUT_MS: '1000' } });
 
   async function subscription() {
-    return t.database.prisma.subscription.findFirstOrThrow({ where: { status: 'Active', isSelfService: true, productId: POWER_BI_PRO }, orderBy: { id: 'asc' } });
+    return t.database.prisma.subscription.findFirstOrThrow({
+      where: { status: 'Active', isSelfService: true, productId: POWER_BI_PRO },
+      orderBy: { id: 'asc' },
+    });
   }
 
   it('tells the admin at once when Slack answers 500 to opening the take-over form', async () => {
@@ -41,7 +44,9 @@ describe('Slack failing after the bot acknowledged a request', () => {
     await t.openHome(ADMIN_A);
     t.emulator.failNext('views.publish', { status: 500 });
     await t.clickHome(ADMIN_A, ACTIONS.homeRefresh);
-    expect(JSON.stringify(t.emulator.homeView(ADMIN_A)?.blocks)).toContain('The dashboard could not be refreshed: A call to Slack failed: Slack answered with an error (HTTP 500)');
+    expect(JSON.stringify(t.emulator.homeView(ADMIN_A)?.blocks)).toContain(
+      'The dashboard could not be refreshed: A call to Slack failed: Slack answered with an error (HTTP 500)',
+    );
   });
 
   it('tells the admin by direct message when the announcement of their policy change is refused (not_in_channel)', async () => {
@@ -59,13 +64,27 @@ describe('Slack failing after the bot acknowledged a request', () => {
     const target = await subscription();
     await t.command(ADMIN_A, `takeover ${target.id.slice(0, 8)}`);
     const view = t.emulator.openViews(ADMIN_A).at(-1)!;
-    await t.interact(buildViewSubmissionPayload(t.emulator, { user_id: ADMIN_A, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } } }));
+    await t.interact(
+      buildViewSubmissionPayload(t.emulator, {
+        user_id: ADMIN_A,
+        view,
+        values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } },
+      }),
+    );
     await t.bot.deliverOutbox();
-    await t.clickChannel(ADMIN_B, ADMIN_CHANNEL, 'takeover_approve', (await t.database.prisma.takeoverRequest.findFirstOrThrow({ where: { subscriptionId: target.id } })).id);
+    await t.clickChannel(
+      ADMIN_B,
+      ADMIN_CHANNEL,
+      'takeover_approve',
+      (await t.database.prisma.takeoverRequest.findFirstOrThrow({ where: { subscriptionId: target.id } })).id,
+    );
     t.emulator.failNext('chat.update', { ok: false, error: 'message_not_found' });
     await t.bot.deliverOutbox();
     await t.bot.deliverOutbox();
-    const told = t.emulator.messages(t.emulator.dmChannel(ADMIN_B)).map((m) => m.text).join('\n');
+    const told = t.emulator
+      .messages(t.emulator.dmChannel(ADMIN_B))
+      .map((m) => m.text)
+      .join('\n');
     expect(told).toContain(`could not be delivered to its message in <#${ADMIN_CHANNEL}>: the message is gone or can no longer be changed (message_not_found)`);
   });
 
@@ -73,7 +92,15 @@ describe('Slack failing after the bot acknowledged a request', () => {
     await t.database.prisma.outboxMessage.deleteMany();
     // What a scheduled digest stores: a post nobody is named to be told about.
     await t.database.prisma.outboxMessage.create({
-      data: { id: 'b6d0c1e2-0000-4000-8000-000000000001', kind: 'post', dedupeKey: 'digest:test', payload: JSON.stringify({ channel: ADMIN_CHANNEL, text: 'Digest' }), status: 'pending', nextAttemptAt: t.now(), createdAt: t.now() },
+      data: {
+        id: 'b6d0c1e2-0000-4000-8000-000000000001',
+        kind: 'post',
+        dedupeKey: 'digest:test',
+        payload: JSON.stringify({ channel: ADMIN_CHANNEL, text: 'Digest' }),
+        status: 'pending',
+        nextAttemptAt: t.now(),
+        createdAt: t.now(),
+      },
     });
     t.emulator.failNext('chat.postMessage', { ok: false, error: 'channel_not_found' });
     await t.bot.deliverOutbox();

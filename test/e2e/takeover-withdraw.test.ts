@@ -11,18 +11,31 @@ describe('take-over requests nobody can approve, and withdrawing them', () => {
 
   async function freeSubscription() {
     const taken = (await t.database.prisma.takeoverRequest.findMany({ select: { subscriptionId: true } })).map((r) => r.subscriptionId);
-    return t.database.prisma.subscription.findFirstOrThrow({ where: { status: 'Active', isSelfService: true, productId: POWER_BI_PRO, id: { notIn: taken } }, orderBy: { id: 'asc' } });
+    return t.database.prisma.subscription.findFirstOrThrow({
+      where: { status: 'Active', isSelfService: true, productId: POWER_BI_PRO, id: { notIn: taken } },
+      orderBy: { id: 'asc' },
+    });
   }
 
   async function ask(user: string, subscriptionId: string): Promise<{ errors?: Record<string, string> } | undefined> {
     await t.command(user, `takeover ${subscriptionId.slice(0, 8)}`);
     const view: EmulatedView = t.emulator.openViews(user).at(-1)!;
-    const result = await t.interact(buildViewSubmissionPayload(t.emulator, { user_id: user, view, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } } }));
+    const result = await t.interact(
+      buildViewSubmissionPayload(t.emulator, {
+        user_id: user,
+        view,
+        values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } },
+      }),
+    );
     return result.json as { errors?: Record<string, string> } | undefined;
   }
 
   const requestsOf = (subscriptionId: string) => t.database.prisma.takeoverRequest.findMany({ where: { subscriptionId }, orderBy: { requestedAt: 'asc' } });
-  const dmsTo = (user: string) => t.emulator.messages(t.emulator.dmChannel(user)).map((m) => m.text).join('\n');
+  const dmsTo = (user: string) =>
+    t.emulator
+      .messages(t.emulator.dmChannel(user))
+      .map((m) => m.text)
+      .join('\n');
 
   it('tells the requester why its approval message was refused, shows it on App Home, and lets a new request replace it', async () => {
     const subscription = await freeSubscription();
@@ -34,7 +47,9 @@ describe('take-over requests nobody can approve, and withdrawing them', () => {
     expect(dmsTo(ADMIN_A)).toContain(`Your take-over request \`${request!.id.slice(0, 8)}\``);
     expect(dmsTo(ADMIN_A)).toContain('the bot is not a member of that conversation (not_in_channel)');
     expect(dmsTo(ADMIN_A)).toContain(`/purchases withdraw ${request!.id.slice(0, 8)}`);
-    expect(await t.database.prisma.auditEvent.count({ where: { action: 'takeover.approval.undelivered', subjectId: request!.id, detail: 'not_in_channel' } })).toBe(1);
+    expect(
+      await t.database.prisma.auditEvent.count({ where: { action: 'takeover.approval.undelivered', subjectId: request!.id, detail: 'not_in_channel' } }),
+    ).toBe(1);
 
     const home = JSON.stringify((await t.openHome(ADMIN_B))?.blocks);
     expect(home).toContain('Its approval message could not be posted (not_in_channel)');
@@ -44,7 +59,9 @@ describe('take-over requests nobody can approve, and withdrawing them', () => {
     const all = await requestsOf(subscription.id);
     expect(all.find((r) => r.id === request!.id)).toMatchObject({ status: 'WITHDRAWN', decidedBy: ADMIN_A });
     expect(all.filter((r) => r.id !== request!.id)).toEqual([expect.objectContaining({ status: 'PENDING' })]);
-    expect(await t.database.prisma.auditEvent.findFirst({ where: { action: 'takeover.withdrawn', subjectId: request!.id } })).toMatchObject({ detail: expect.stringContaining('never delivered') });
+    expect(await t.database.prisma.auditEvent.findFirst({ where: { action: 'takeover.withdrawn', subjectId: request!.id } })).toMatchObject({
+      detail: expect.stringContaining('never delivered'),
+    });
   });
 
   it('lets another admin withdraw a request by command: the message says so, the requester is told, approving is refused', async () => {

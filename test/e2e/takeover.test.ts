@@ -56,7 +56,11 @@ describe.each(sqliteOnly)('take-over end to end on %s', (provider) => {
   });
 
   async function click(user: string, actionId: string, message: EmulatedMessage) {
-    const payload = buildBlockActionsPayload(t.emulator, { user_id: user, action: { action_id: actionId }, message: { channel: ADMIN_CHANNEL, ts: message.ts } });
+    const payload = buildBlockActionsPayload(t.emulator, {
+      user_id: user,
+      action: { action_id: actionId },
+      message: { channel: ADMIN_CHANNEL, ts: message.ts },
+    });
     const before = t.emulator.responseUrlPosts.length;
     const result = await t.interact(payload);
     expect(result.status).toBe(200);
@@ -243,7 +247,9 @@ describe.each(sqliteOnly)('centralize end to end on %s', (provider) => {
     expect(toMeera.length).toBeGreaterThan(0);
     expect(toMeera[0]!.text).toContain('IT asks you to cancel the subscription you bought');
     // Everyone now holds a central license: the message may say they keep the product.
-    expect(toMeera[0]!.text).toMatch(/The \d+ people who use your Power BI Pro licenses also hold licenses paid by the organisation, so they keep Power BI Pro when you cancel/);
+    expect(toMeera[0]!.text).toMatch(
+      /The \d+ people who use your Power BI Pro licenses also hold licenses paid by the organisation, so they keep Power BI Pro when you cancel/,
+    );
   });
 });
 

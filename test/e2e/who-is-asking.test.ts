@@ -28,7 +28,14 @@ describe('a request must say who sends it', () => {
 
   it.each([
     ['no user_id', [] as Array<[string, string]>, 'no user id'],
-    ['user_id given twice', [['user_id', ADMIN_A], ['user_id', NON_ADMIN]] as Array<[string, string]>, '2 user ids'],
+    [
+      'user_id given twice',
+      [
+        ['user_id', ADMIN_A],
+        ['user_id', NON_ADMIN],
+      ] as Array<[string, string]>,
+      '2 user ids',
+    ],
     ['an empty user_id', [['user_id', '']] as Array<[string, string]>, 'no user id'],
     ['a user_id that is not a Slack user id', [['user_id', 'u0admin0001; drop']] as Array<[string, string]>, 'a malformed user id'],
   ])('refuses a command with %s, runs nothing and audits it', async (_what, fields, problem) => {

@@ -152,10 +152,7 @@ describe.each(dialectProviders)('the digest on %s', (provider) => {
 
   it('lets only one of two racing digests post a window', async () => {
     await purchase('2026-11-24T10:00:00Z');
-    const results = await Promise.all([
-      digestNow(ctx(at('2026-11-25T09:00:00Z')), config),
-      digestNow(ctx(at('2026-11-25T09:00:00.500Z')), config),
-    ]);
+    const results = await Promise.all([digestNow(ctx(at('2026-11-25T09:00:00Z')), config), digestNow(ctx(at('2026-11-25T09:00:00.500Z')), config)]);
     // The loser either fails on the pending window's key or, arriving later, waits for it.
     expect(results.filter((r) => r.status === 'posted')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'busy' || r.status === 'waiting')).toHaveLength(1);

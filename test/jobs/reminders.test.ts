@@ -51,7 +51,13 @@ describe.each(dialectProviders)('expiration reminders on %s', (provider) => {
     const in30 = await expiring('2026-12-25T15:00:00Z', 'Thirty Days');
     await expiring('2026-12-26T15:00:00Z', 'Thirty One Days');
 
-    expect(await run('2026-11-25T09:00:00Z')).toEqual({ reminded: [{ thresholdDays: 7, count: 1 }, { thresholdDays: 30, count: 1 }], raced: false });
+    expect(await run('2026-11-25T09:00:00Z')).toEqual({
+      reminded: [
+        { thresholdDays: 7, count: 1 },
+        { thresholdDays: 30, count: 1 },
+      ],
+      raced: false,
+    });
     const [seven, thirty] = posted();
     expect(seven).toContain('Renewing within 7 days');
     expect(seven).toContain('Five Days');
@@ -66,7 +72,9 @@ describe.each(dialectProviders)('expiration reminders on %s', (provider) => {
     expect(posted()[2]).toContain('Thirty One Days');
     expect(await run('2026-11-27T09:00:00Z')).toEqual({ reminded: [], raced: false });
     expect(emulator.messages(CHANNEL)).toHaveLength(3);
-    expect(await database.prisma.reminderSent.findMany({ where: { subscriptionId: { in: [in5.id, in30.id] } }, select: { thresholdDays: true } })).toHaveLength(2);
+    expect(await database.prisma.reminderSent.findMany({ where: { subscriptionId: { in: [in5.id, in30.id] } }, select: { thresholdDays: true } })).toHaveLength(
+      2,
+    );
   });
 
   anyDialect('reminds exactly at the threshold and counts calendar days in the configured zone, turning just after local midnight', async () => {

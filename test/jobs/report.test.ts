@@ -22,8 +22,20 @@ describe.each(dialectProviders)('the spend history and the weekly report on %s',
     const bi = await aProduct(prisma, { id: 'CFQ7TTC0H9MP', name: 'Power BI Pro' });
     const visio = await aProduct(prisma, { id: 'CFQ7TTC0HD32', name: 'Visio Plan 2' });
     const [ana, ben, cy] = await Promise.all(['Ana', 'Ben', 'Cy'].map((name) => aPerson(prisma, { name })));
-    await aSubscription(prisma, { productId: bi.id, purchaserId: ana!.id, licensesPurchased: 5, unitPriceMinor: 1400, purchasedAt: at('2026-03-10T12:00:00Z') });
-    await aSubscription(prisma, { productId: bi.id, purchaserId: ana!.id, licensesPurchased: 1, unitPriceMinor: 1400, purchasedAt: at('2026-11-20T12:00:00Z') });
+    await aSubscription(prisma, {
+      productId: bi.id,
+      purchaserId: ana!.id,
+      licensesPurchased: 5,
+      unitPriceMinor: 1400,
+      purchasedAt: at('2026-03-10T12:00:00Z'),
+    });
+    await aSubscription(prisma, {
+      productId: bi.id,
+      purchaserId: ana!.id,
+      licensesPurchased: 1,
+      unitPriceMinor: 1400,
+      purchasedAt: at('2026-11-20T12:00:00Z'),
+    });
     await aSubscription(prisma, {
       productId: visio.id,
       purchaserId: ben!.id,
@@ -34,9 +46,22 @@ describe.each(dialectProviders)('the spend history and the weekly report on %s',
       status: 'Deleted',
       cancelledAt: at('2026-09-15T10:00:00Z'),
     });
-    await aSubscription(prisma, { productId: bi.id, purchaserId: cy!.id, licensesPurchased: 3, unitPriceMinor: null, currency: null, purchasedAt: at('2026-06-01T00:00:00Z') });
+    await aSubscription(prisma, {
+      productId: bi.id,
+      purchaserId: cy!.id,
+      licensesPurchased: 3,
+      unitPriceMinor: null,
+      currency: null,
+      purchasedAt: at('2026-06-01T00:00:00Z'),
+    });
     // Central subscriptions are not self-service spend.
-    await aSubscription(prisma, { productId: bi.id, isSelfService: false, licensesPurchased: 50, unitPriceMinor: 1000, purchasedAt: at('2025-01-01T00:00:00Z') });
+    await aSubscription(prisma, {
+      productId: bi.id,
+      isSelfService: false,
+      licensesPurchased: 50,
+      unitPriceMinor: 1000,
+      purchasedAt: at('2025-01-01T00:00:00Z'),
+    });
   }
 
   it('rebuilds each day of the past from purchase and cancellation dates, per product and currency', async () => {
@@ -44,7 +69,8 @@ describe.each(dialectProviders)('the spend history and the weekly report on %s',
     const now = at('2026-12-01T09:00:00Z');
     await database.prisma.$transaction((tx) => rebuildSpendHistory(tx, now));
     const rows = await findSpendOnDays(database.prisma, ['2026-03-09', '2026-03-10', '2026-05-31', '2026-09-14', '2026-09-15', '2026-11-30']);
-    const line = (r: (typeof rows)[number]) => `${r.day} ${r.productName} ${r.currency || 'unknown'} ${r.activeSubscriptions} subs ${r.monthlyMinor} ${r.purchasers} purchasers`;
+    const line = (r: (typeof rows)[number]) =>
+      `${r.day} ${r.productName} ${r.currency || 'unknown'} ${r.activeSubscriptions} subs ${r.monthlyMinor} ${r.purchasers} purchasers`;
     expect(rows.map(line)).toEqual([
       '2026-03-10 Power BI Pro USD 1 subs 7000 1 purchasers',
       '2026-05-31 Power BI Pro USD 1 subs 7000 1 purchasers',
@@ -114,14 +140,30 @@ describe.each(dialectProviders)('the spend history and the weekly report on %s',
 
   anyDialect('charts the eleven month ends before this month and today', () => {
     expect(chartDays(at('2026-03-05T10:00:00Z'))).toEqual([
-      '2025-04-30', '2025-05-31', '2025-06-30', '2025-07-31', '2025-08-31', '2025-09-30', '2025-10-31', '2025-11-30', '2025-12-31', '2026-01-31', '2026-02-28', '2026-03-05',
+      '2025-04-30',
+      '2025-05-31',
+      '2025-06-30',
+      '2025-07-31',
+      '2025-08-31',
+      '2025-09-30',
+      '2025-10-31',
+      '2025-11-30',
+      '2025-12-31',
+      '2026-01-31',
+      '2026-02-28',
+      '2026-03-05',
     ]);
   });
 
   anyDialect('says the top savings in the report, each with its button', async () => {
     const product = await aProduct(database.prisma, { name: 'Power BI Pro' });
     const ana = await aPerson(database.prisma, { name: 'Ana' });
-    const subscription = await aSubscription(database.prisma, { productId: product.id, purchaserId: ana.id, licensesPurchased: 4, purchasedAt: at('2026-12-03T00:00:00Z') });
+    const subscription = await aSubscription(database.prisma, {
+      productId: product.id,
+      purchaserId: ana.id,
+      licensesPurchased: 4,
+      purchasedAt: at('2026-12-03T00:00:00Z'),
+    });
     await assign(database.prisma, subscription.id, [ana.id]);
     const deps = jobDeps(database, config);
     await reportJob(config).run(deps, at('2026-12-07T09:00:00Z'), { slot: at('2026-12-07T09:00:00Z') });

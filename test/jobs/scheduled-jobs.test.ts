@@ -37,7 +37,9 @@ describe('the tenant sync job', () => {
   it('runs on TENANT_SYNC_CRON (every 30 minutes by default) only when the record comes from Microsoft', () => {
     expect(scheduledJobs(testConfig({})).map((job) => job.name)).not.toContain('tenant-sync');
     expect(scheduledJobs(testConfig(microsoft)).find((job) => job.name === 'tenant-sync')?.cron).toBe('*/30 * * * *');
-    expect(scheduledJobs(testConfig({ ...microsoft, TENANT_SYNC_CRON: '5 * * * *', BOT_TIMEZONE: 'Asia/Tokyo' })).find((job) => job.name === 'tenant-sync')).toMatchObject({
+    expect(
+      scheduledJobs(testConfig({ ...microsoft, TENANT_SYNC_CRON: '5 * * * *', BOT_TIMEZONE: 'Asia/Tokyo' })).find((job) => job.name === 'tenant-sync'),
+    ).toMatchObject({
       cron: '5 * * * *',
       timeZone: 'Asia/Tokyo',
     });

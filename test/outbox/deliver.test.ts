@@ -113,7 +113,12 @@ describe('the outbox when Slack hangs, refuses or the bot stops', () => {
   });
   beforeEach(async () => {
     emulator.reset();
-    deps = { prisma: database.prisma, client: outboxClient(emulator.botToken, { apiUrl: emulator.url, timeoutMs: 500 }), logger: recordingLogger(), undelivered: undeliveredNotice };
+    deps = {
+      prisma: database.prisma,
+      client: outboxClient(emulator.botToken, { apiUrl: emulator.url, timeoutMs: 500 }),
+      logger: recordingLogger(),
+      undelivered: undeliveredNotice,
+    };
   });
 
   const row = (key: string) => database.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: key } });
@@ -170,4 +175,3 @@ describe('the outbox when Slack hangs, refuses or the bot stops', () => {
     expect(await worker.stop(200)).toBe(false);
   });
 });
-

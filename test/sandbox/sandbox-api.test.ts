@@ -14,7 +14,14 @@ import { recordingLogger } from '../support/bot.js';
 const [alice, bob, nina] = SANDBOX_USERS;
 if (!alice || !bob || !nina) throw new Error('the sandbox has its demo users');
 
-type Message = { ts: string; text: string; ephemeral: boolean; fromSlack?: boolean; blocks?: unknown[]; files?: Array<{ url: string; name: string; mimetype: string; altText?: string }> };
+type Message = {
+  ts: string;
+  text: string;
+  ephemeral: boolean;
+  fromSlack?: boolean;
+  blocks?: unknown[];
+  files?: Array<{ url: string; name: string; mimetype: string; altText?: string }>;
+};
 type State = {
   me: string;
   home: { blocks: unknown[] } | null;
@@ -67,14 +74,18 @@ describe('the sandbox API', () => {
 
   it('sends a slash command to the bot and shows the reply only to the user who typed it', async () => {
     expect((await post('/api/command', { user: alice.id, channel: GENERAL_CHANNEL.id, text: '/purchases list' })).status).toBe(200);
-    await eventually(async () => expect(channel(await state(alice.id), GENERAL_CHANNEL.id).map((m) => m.text)).toContainEqual(expect.stringContaining('self-service subscriptions')));
+    await eventually(async () =>
+      expect(channel(await state(alice.id), GENERAL_CHANNEL.id).map((m) => m.text)).toContainEqual(expect.stringContaining('self-service subscriptions')),
+    );
     expect(channel(await state(nina.id), GENERAL_CHANNEL.id)).toEqual([]);
   });
 
   it("shows the bot's refusal of a non-admin as the app's ephemeral message", async () => {
     await post('/api/command', { user: nina.id, channel: ADMIN_CHANNEL.id, text: '/purchases list' });
     await eventually(async () =>
-      expect(channel(await state(nina.id), ADMIN_CHANNEL.id)).toContainEqual(expect.objectContaining({ ephemeral: true, text: expect.stringContaining('only purchase-governance admins') })),
+      expect(channel(await state(nina.id), ADMIN_CHANNEL.id)).toContainEqual(
+        expect.objectContaining({ ephemeral: true, text: expect.stringContaining('only purchase-governance admins') }),
+      ),
     );
     expect(channel(await state(nina.id), ADMIN_CHANNEL.id).some((m) => m.fromSlack)).toBe(false);
   });
@@ -119,7 +130,9 @@ describe('the sandbox API', () => {
   it('answers what is not a slash command, or another command, in Slack’s words', async () => {
     await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: 'hello' });
     await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/giphy cats' });
-    const fromSlack = channel(await state(alice.id), ADMIN_CHANNEL.id).filter((m) => m.fromSlack).map((m) => m.text);
+    const fromSlack = channel(await state(alice.id), ADMIN_CHANNEL.id)
+      .filter((m) => m.fromSlack)
+      .map((m) => m.text);
     expect(fromSlack).toEqual([expect.stringContaining('Only slash commands reach the app'), expect.stringContaining('`/giphy` is not a valid command')]);
   });
 
@@ -136,7 +149,10 @@ describe('the sandbox API', () => {
     expect(status).toBe(200);
     let reply = '';
     await eventually(async () => {
-      reply = channel(await state(alice.id), ADMIN_CHANNEL.id).map((m) => m.text).find((text) => text.includes('No product matches')) ?? '';
+      reply =
+        channel(await state(alice.id), ADMIN_CHANNEL.id)
+          .map((m) => m.text)
+          .find((text) => text.includes('No product matches')) ?? '';
       expect(reply).not.toBe('');
     });
     expect(reply).toContain('No product matches `Power BI Pro Power BI Pro Power BI Pro…`');

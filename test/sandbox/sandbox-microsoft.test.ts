@@ -27,7 +27,13 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sandbox-microsoft-'));
-  sandbox = await startSandbox({ port: 0, databaseFile: path.join(dir, 'sandbox.db'), tenant: 'microsoft', env: { BOT_TIMEZONE: 'UTC', MS_LICENSE_PACE_MS: '0' }, logger: recordingLogger() });
+  sandbox = await startSandbox({
+    port: 0,
+    databaseFile: path.join(dir, 'sandbox.db'),
+    tenant: 'microsoft',
+    env: { BOT_TIMEZONE: 'UTC', MS_LICENSE_PACE_MS: '0' },
+    logger: recordingLogger(),
+  });
   await sandbox.bot.startupTenantSync;
 }, 60_000);
 
@@ -47,21 +53,33 @@ async function post(route: string, body: unknown): Promise<Record<string, unknow
 }
 
 const adminMessages = () => sandbox.emulator.messages(ADMIN_CHANNEL.id);
-const withAction = (actionId: string) => adminMessages().filter((m) => JSON.stringify(m.blocks ?? []).includes(`"action_id":"${actionId}"`)).at(-1);
+const withAction = (actionId: string) =>
+  adminMessages()
+    .filter((m) => JSON.stringify(m.blocks ?? []).includes(`"action_id":"${actionId}"`))
+    .at(-1);
 
 async function click(user: string, actionId: string) {
   const message = withAction(actionId);
   if (!message) throw new Error(`no message with ${actionId}`);
-  const block = (message.blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string; value?: string }> }>).find((b) => b.elements?.some((e) => e.action_id === actionId));
+  const block = (message.blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string; value?: string }> }>).find((b) =>
+    b.elements?.some((e) => e.action_id === actionId),
+  );
   const value = block?.elements?.find((e) => e.action_id === actionId)?.value;
-  await post('/api/action', { user, container: { type: 'message', channel: ADMIN_CHANNEL.id, ts: message.ts, ephemeral: false }, action: { action_id: actionId, block_id: block?.block_id, value } });
+  await post('/api/action', {
+    user,
+    container: { type: 'message', channel: ADMIN_CHANNEL.id, ts: message.ts, ephemeral: false },
+    action: { action_id: actionId, block_id: block?.block_id, value },
+  });
 }
 
 describe('the sandbox with SANDBOX_TENANT=microsoft', () => {
   it('fills the record from the Microsoft 365 emulator at start, and /purchases sync then finds nothing new', async () => {
     await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/purchases sync' });
-    await vi.waitFor(() =>
-      expect(sandbox.emulator.ephemeralMessages(alice.id).map((m) => m.text)).toContainEqual(expect.stringContaining('Synced from Microsoft 365: nothing changed')),
+    await vi.waitFor(
+      () =>
+        expect(sandbox.emulator.ephemeralMessages(alice.id).map((m) => m.text)).toContainEqual(
+          expect.stringContaining('Synced from Microsoft 365: nothing changed'),
+        ),
       SHOWS_UP,
     );
     expect(await sandbox.bot.database.prisma.subscription.count()).toBe(5);
@@ -74,7 +92,11 @@ describe('the sandbox with SANDBOX_TENANT=microsoft', () => {
       if (!open) throw new Error('no modal yet');
       return open;
     }, SHOWS_UP);
-    await post('/api/submit', { user: alice.id, viewId: view.id, values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } } });
+    await post('/api/submit', {
+      user: alice.id,
+      viewId: view.id,
+      values: { takeover_kind: { kind: 'cancel' }, takeover_reason: { reason: 'No longer needed' } },
+    });
     await vi.waitFor(() => expect(withAction('takeover_approve')).toBeDefined(), SHOWS_UP);
 
     await click(bob.id, 'takeover_approve');

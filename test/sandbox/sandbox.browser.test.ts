@@ -62,7 +62,10 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
   }
 
   async function openChannel(name: string): Promise<void> {
-    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: `# ${name}` }).click();
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: `# ${name}` })
+      .click();
     await page.getByRole('heading', { name: `# ${name}` }).waitFor();
   }
 
@@ -125,7 +128,17 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
       { type: 'section', fields: [mrkdwn('*Status*\nActive'), mrkdwn('*Seats*\n5')] },
       { type: 'divider' },
       { type: 'context', elements: [mrkdwn('Context line')] },
-      { type: 'actions', elements: [{ type: 'static_select', action_id: 'pick', placeholder: { type: 'plain_text', text: 'Pick one' }, options: [option('Monthly', 'm'), option('Yearly', 'y')] }] },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'static_select',
+            action_id: 'pick',
+            placeholder: { type: 'plain_text', text: 'Pick one' },
+            options: [option('Monthly', 'm'), option('Yearly', 'y')],
+          },
+        ],
+      },
     ]);
     expect(posted.ok).toBe(true);
     const message = messages().filter({ has: page.getByRole('heading', { name: 'Rendering check' }) });

@@ -57,7 +57,9 @@ describe.each(sqliteOnly)('centralize on %s', (provider) => {
     expect(dms[0]!.payload).toContain(`Asked by <@${ADMIN}>`);
     // Each is told what the record knows of their own users: Ben's hold one central license among three, Ana's none.
     const textTo = (email: string) => JSON.parse(dms.find((m) => JSON.parse(m.payload).email === email)!.payload).text as string;
-    expect(textTo('ben@contoso.com')).toContain('1 of the 3 people who use your Visio Plan 2 licenses also hold licenses paid by the organisation; the other 2 lose Visio Plan 2');
+    expect(textTo('ben@contoso.com')).toContain(
+      '1 of the 3 people who use your Visio Plan 2 licenses also hold licenses paid by the organisation; the other 2 lose Visio Plan 2',
+    );
     expect(textTo('ana@contoso.com')).toContain('The 2 people who use your Visio Plan 2 licenses hold no license paid by the organisation yet');
     expect(await database.prisma.auditEvent.count({ where: { action: 'centralize.asked_purchasers' } })).toBe(2);
   });

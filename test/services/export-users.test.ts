@@ -52,13 +52,21 @@ describe.each(dialectProviders)('exporting licensed users on %s', (provider) => 
       email: `user.${i}@contoso.test`,
     }));
     await database.prisma.person.createMany({ data: people });
-    await assign(database.prisma, subscription.id, people.map((p) => p.id));
+    await assign(
+      database.prisma,
+      subscription.id,
+      people.map((p) => p.id),
+    );
     await database.prisma.licenseAssignment.updateMany({ where: { userId: people[7]!.id }, data: { removedAt: now } });
 
     const csv = await exportUsers(ctx, actor, { kind: 'subscriptions', refs: [subscription.id.slice(0, 8)] });
     const text = await readFile(csv.path, 'utf8');
     await csv.dispose();
-    const emails = text.trim().split('\r\n').slice(1).map((line) => line.split(',')[4]);
+    const emails = text
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(',')[4]);
     expect(csv.rows).toBe(2499);
     expect(new Set(emails).size).toBe(2499);
     expect(emails).not.toContain('user.7@contoso.test');

@@ -45,9 +45,23 @@ describe.each(dialectProviders)('the savings finder on %s', (provider) => {
     const biSelf = await aSubscription(prisma, { productId: bi.id, purchaserId: ana!.id, licensesPurchased: 4, unitPriceMinor: 1400 });
     await assign(prisma, biSelf.id, [ana!.id, carol!.id, erin!.id]);
 
-    const visioBen = await aSubscription(prisma, { productId: visio.id, purchaserId: ben!.id, licensesPurchased: 2, unitPriceMinor: 1500, currency: 'EUR', purchasedAt: new Date('2026-03-01T00:00:00Z') });
+    const visioBen = await aSubscription(prisma, {
+      productId: visio.id,
+      purchaserId: ben!.id,
+      licensesPurchased: 2,
+      unitPriceMinor: 1500,
+      currency: 'EUR',
+      purchasedAt: new Date('2026-03-01T00:00:00Z'),
+    });
     await assign(prisma, visioBen.id, [ben!.id, dan!.id]);
-    const visioFay = await aSubscription(prisma, { productId: visio.id, purchaserId: fay!.id, licensesPurchased: 1, unitPriceMinor: 1500, currency: 'EUR', purchasedAt: new Date('2026-05-01T00:00:00Z') });
+    const visioFay = await aSubscription(prisma, {
+      productId: visio.id,
+      purchaserId: fay!.id,
+      licensesPurchased: 1,
+      unitPriceMinor: 1500,
+      currency: 'EUR',
+      purchasedAt: new Date('2026-05-01T00:00:00Z'),
+    });
     await assign(prisma, visioFay.id, [dan!.id]);
 
     const projectSelf = await aSubscription(prisma, { productId: project.id, purchaserId: gus!.id, licensesPurchased: 1, unitPriceMinor: 3000 });
@@ -59,14 +73,22 @@ describe.each(dialectProviders)('the savings finder on %s', (provider) => {
     await assign(prisma, appsSelf.id, [hal!.id]);
 
     // Neither cancelled subscriptions nor removed licenses are waste.
-    const gone = await aSubscription(prisma, { productId: bi.id, purchaserId: ben!.id, licensesPurchased: 9, status: 'Deleted', cancelledAt: new Date('2026-10-01T00:00:00Z') });
+    const gone = await aSubscription(prisma, {
+      productId: bi.id,
+      purchaserId: ben!.id,
+      licensesPurchased: 9,
+      status: 'Deleted',
+      cancelledAt: new Date('2026-10-01T00:00:00Z'),
+    });
     await assign(prisma, gone.id, [ben!.id]);
     return { biSelf, visioBen, visioFay, appsSelf, centralPrices: [{ key: 'VISIO_PLAN2_DEPT', unitPrice: { amountMinor: 1200, currency: 'EUR' } }] };
   }
 
   it('finds each kind of waste with its monthly amount, one currency each, ranked by money within each currency', async () => {
     const tenant = await wastefulTenant();
-    await database.prisma.productSku.create({ data: { skuId: '00000000-0000-4000-8000-00000000d0d0', productId: 'CFQ7TTC0HD32', skuPartNumber: 'VISIO_PLAN2_DEPT', firstSeenAt: now } });
+    await database.prisma.productSku.create({
+      data: { skuId: '00000000-0000-4000-8000-00000000d0d0', productId: 'CFQ7TTC0HD32', skuPartNumber: 'VISIO_PLAN2_DEPT', firstSeenAt: now },
+    });
     const savings = await findSavings(ctx, { ...noConfig, centralPrices: tenant.centralPrices });
 
     expect(savings.byCurrency.map((c) => c.currency)).toEqual(['EUR', 'USD']);
@@ -78,17 +100,26 @@ describe.each(dialectProviders)('the savings finder on %s', (provider) => {
       'inactive-accounts Power BI Pro 1400 USD',
     ]);
     expect(savings.unknownPrice.map(summary)).toEqual(['free-seats Power Apps per user unknown']);
-    expect(savings.centralDearer.map((f) => `${f.product.name} ${f.selfServiceMonthly.amountMinor} against ${f.centralMonthly.amountMinor}`)).toEqual(['Project Plan 3 3000 against 3500']);
+    expect(savings.centralDearer.map((f) => `${f.product.name} ${f.selfServiceMonthly.amountMinor} against ${f.centralMonthly.amountMinor}`)).toEqual([
+      'Project Plan 3 3000 against 3500',
+    ]);
 
     const [visioTwice] = savings.byCurrency[0]!.findings;
     expect(visioTwice).toMatchObject({ kind: 'duplicate', people: 1, licenses: 1, names: ['Dan'], action: { kind: 'centralize', productId: 'CFQ7TTC0HD32' } });
     // Dan's second self-service license (Fay's, bought later) is the one paid for nothing.
     expect(visioTwice!.subscriptionShortIds).toEqual([tenant.visioFay.id.slice(0, 8)]);
     const usd = savings.byCurrency[1]!.findings;
-    expect(usd.find((f) => f.kind === 'centralize')).toMatchObject({ seats: 4, priceSource: 'central subscription', centralUnitPrice: { amountMinor: 1000, currency: 'USD' } });
+    expect(usd.find((f) => f.kind === 'centralize')).toMatchObject({
+      seats: 4,
+      priceSource: 'central subscription',
+      centralUnitPrice: { amountMinor: 1000, currency: 'USD' },
+    });
     expect(savings.byCurrency[0]!.findings[1]).toMatchObject({ priceSource: 'CENTRAL_PRICES', seats: 3 });
     expect(usd.find((f) => f.kind === 'free-seats')).toMatchObject({ free: 1, action: { kind: 'takeover', subscriptionId: tenant.biSelf.id } });
-    expect(usd.find((f) => f.kind === 'inactive-accounts')).toMatchObject({ names: ['Erin'], action: { kind: 'export-subscription', subscriptionId: tenant.biSelf.id } });
+    expect(usd.find((f) => f.kind === 'inactive-accounts')).toMatchObject({
+      names: ['Erin'],
+      action: { kind: 'export-subscription', subscriptionId: tenant.biSelf.id },
+    });
   });
 
   anyDialect('says each finding per month and per year, never adds currencies, says where central is dearer, within Block Kit limits', async () => {
@@ -123,6 +154,11 @@ describe.each(dialectProviders)('the savings finder on %s', (provider) => {
     await aSubscription(prisma, { productId: pooled.id, isSelfService: false, licensesPurchased: 5 });
     await aSubscription(prisma, { productId: single.id, purchaserId: (await aPerson(prisma)).id, licensesPurchased: 2 });
     const savings = await findSavings(ctx, { centralPrices: [], licensesPerProduct: true });
-    expect(savings.byCurrency.flatMap((c) => c.findings).filter((f) => f.kind === 'free-seats').map(summary)).toEqual(['free-seats Single 2800 USD']);
+    expect(
+      savings.byCurrency
+        .flatMap((c) => c.findings)
+        .filter((f) => f.kind === 'free-seats')
+        .map(summary),
+    ).toEqual(['free-seats Single 2800 USD']);
   });
 });

@@ -52,7 +52,17 @@ describe.each(dialectProviders)('importing CSV files on %s', (provider) => {
 
     const rows = await database.prisma.subscription.findMany({ include: { purchaser: true }, orderBy: { id: 'asc' } });
     expect(
-      rows.map((s) => [s.productId, s.purchaser?.email ?? null, s.isSelfService, s.licensesPurchased, s.unitPriceMinor, s.currency, s.isTrial, s.selfServiceSource, s.source]),
+      rows.map((s) => [
+        s.productId,
+        s.purchaser?.email ?? null,
+        s.isSelfService,
+        s.licensesPurchased,
+        s.unitPriceMinor,
+        s.currency,
+        s.isTrial,
+        s.selfServiceSource,
+        s.source,
+      ]),
     ).toEqual([
       ['CFQ7TTC0H9MP', 'ana.lopez@contoso.com', true, 5, 1400, 'USD', false, 'import', 'csv'],
       ['CFQ7TTC0HD32', 'bo.chen@contoso.com', true, 3, 1500, 'EUR', false, 'import', 'csv'],
@@ -108,7 +118,10 @@ describe.each(dialectProviders)('importing CSV files on %s', (provider) => {
   it('reads the admin center’s exports whatever the case, spacing and delimiter of their headers', async () => {
     const products = await importCsv(ctx(), admin, fixture('admin-center-your-products.csv'));
     expect(products).toMatchObject({ kind: 'subscriptions', accepted: 2, refused: [] });
-    const powerBi = await database.prisma.subscription.findUniqueOrThrow({ where: { id: '7e2a9b40-3333-4000-8000-000000000001' }, include: { purchaser: true } });
+    const powerBi = await database.prisma.subscription.findUniqueOrThrow({
+      where: { id: '7e2a9b40-3333-4000-8000-000000000001' },
+      include: { purchaser: true },
+    });
     expect(powerBi).toMatchObject({ licensesPurchased: 10, unitPriceMinor: 1400, currency: 'USD', status: 'Active', isSelfService: true });
     expect(powerBi.purchaser?.email).toBe('erin.moss@contoso.com');
     expect(powerBi.purchasedAt.toISOString()).toBe('2026-11-04T23:00:00.000Z');
@@ -165,7 +178,8 @@ describe.each(dialectProviders)('importing CSV files on %s', (provider) => {
       skipped: [],
     };
     const skus = { skuBySkuId: () => ({ skuPartNumber: 'POWER_BI_PRO', name: 'Power BI Pro', productId: 'CFQ7TTC0H9MP' }) };
-    const sync = (at: Date) => syncTenant(ctx(at), { directory: { readSnapshot: async () => structuredClone(snapshot) }, skus, actor: { slackUserId: 'tenant-sync' } });
+    const sync = (at: Date) =>
+      syncTenant(ctx(at), { directory: { readSnapshot: async () => structuredClone(snapshot) }, skus, actor: { slackUserId: 'tenant-sync' } });
     await sync(now);
     await markSubscription(ctx(), admin, { ref: `${graphSubscriptionId.slice(0, -1)}2`, selfService: false });
 
@@ -213,16 +227,24 @@ describe.each(dialectProviders)('importing CSV files on %s', (provider) => {
     const product = await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0HD32' } });
     await aSubscription(database.prisma, { id: 'dead0000-0000-4000-8000-000000000001', productId: product.id, status: 'Deleted' });
     const report = await importCsv(ctx(), admin, { fileName: 'h.csv', content: 'Subscription id,UPN\ndead0000-0000-4000-8000-000000000001,ana@contoso.com\n' });
-    expect(report.refused).toEqual([{ line: 2, reason: 'subscription dead0000-0000-4000-8000-000000000001 is Deleted in the record: it has no holders any more' }]);
+    expect(report.refused).toEqual([
+      { line: 2, reason: 'subscription dead0000-0000-4000-8000-000000000001 is Deleted in the record: it has no holders any more' },
+    ]);
   });
 });
 
 /** A real database failure while an import writes: inserting the subscription with this id. */
 async function injectFailureOnInsertOf(database: Database, id: string): Promise<void> {
   if (database.provider === 'sqlite') {
-    await database.prisma.$executeRawUnsafe(`CREATE TRIGGER fail_insert BEFORE INSERT ON "Subscription" WHEN NEW."id" = '${id}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    await database.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER fail_insert BEFORE INSERT ON "Subscription" WHEN NEW."id" = '${id}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+    );
     return;
   }
-  await database.prisma.$executeRawUnsafe(`CREATE FUNCTION fail_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`);
-  await database.prisma.$executeRawUnsafe(`CREATE TRIGGER fail_insert BEFORE INSERT ON "Subscription" FOR EACH ROW WHEN (NEW."id" = '${id}') EXECUTE FUNCTION fail_insert()`);
+  await database.prisma.$executeRawUnsafe(
+    `CREATE FUNCTION fail_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`,
+  );
+  await database.prisma.$executeRawUnsafe(
+    `CREATE TRIGGER fail_insert BEFORE INSERT ON "Subscription" FOR EACH ROW WHEN (NEW."id" = '${id}') EXECUTE FUNCTION fail_insert()`,
+  );
 }

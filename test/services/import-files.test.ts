@@ -29,7 +29,9 @@ describe('reading an import file', () => {
   });
 
   it('says which columns a subscriptions file lacks, and that a price needs a currency', () => {
-    expect(() => detectLayout(['Product', 'Licenses'], {})).toThrow(expect.objectContaining({ userMessage: expect.stringContaining('`Subscription id`, `Purchased`') }));
+    expect(() => detectLayout(['Product', 'Licenses'], {})).toThrow(
+      expect.objectContaining({ userMessage: expect.stringContaining('`Subscription id`, `Purchased`') }),
+    );
     expect(() => detectLayout(['Subscription id', 'Product', 'Licenses', 'Purchased', 'Price'], {})).toThrow(
       expect.objectContaining({ userMessage: expect.stringContaining('no `Currency` column') }),
     );
@@ -38,10 +40,17 @@ describe('reading an import file', () => {
   it('reads the dates admins type in the bot’s time zone, and refuses days that do not exist', () => {
     const headers = ['Subscription id', 'Product', 'Licenses', 'Purchased', 'Renews'];
     const { columns } = detectLayout(headers, {}) as Extract<ReturnType<typeof detectLayout>, { kind: 'subscriptions' }>;
-    const check = (purchased: string, renews = '') => checkSubscriptionRow({ line: 2, cells: ['abcdef12', 'Visio Plan 2', '1', purchased, renews] }, headers, columns, 'America/New_York');
+    const check = (purchased: string, renews = '') =>
+      checkSubscriptionRow({ line: 2, cells: ['abcdef12', 'Visio Plan 2', '1', purchased, renews] }, headers, columns, 'America/New_York');
     expect(check('2026-11-30')).toMatchObject({ ok: true, row: { purchased: new Date('2026-11-30T05:00:00Z'), renews: undefined } });
-    expect(check('11/30/2026', '2027-11-30T10:00:00+01:00')).toMatchObject({ ok: true, row: { purchased: new Date('2026-11-30T05:00:00Z'), renews: new Date('2027-11-30T09:00:00Z') } });
-    expect(check('2026-02-30')).toMatchObject({ ok: false, refusal: { line: 2, reason: '"Purchased" must be a date such as 2026-11-30 (or 11/30/2026), not "2026-02-30"' } });
+    expect(check('11/30/2026', '2027-11-30T10:00:00+01:00')).toMatchObject({
+      ok: true,
+      row: { purchased: new Date('2026-11-30T05:00:00Z'), renews: new Date('2027-11-30T09:00:00Z') },
+    });
+    expect(check('2026-02-30')).toMatchObject({
+      ok: false,
+      refusal: { line: 2, reason: '"Purchased" must be a date such as 2026-11-30 (or 11/30/2026), not "2026-02-30"' },
+    });
   });
 
   it('splits the product names of a user export’s Licenses column', () => {

@@ -33,7 +33,12 @@ describe.each(dialectProviders)('a product with more than a thousand subscriptio
       expiresAt: new Date(now.getTime() + (i % 5) * 86_400_000 + 3_600_000),
     }));
     await database.prisma.licenseAssignment.createMany({
-      data: subscriptions.map((subscriptionId, i) => ({ id: `${subscriptionId.slice(0, 24)}${String(i).padStart(12, '0')}`, subscriptionId, userId: holders[i]!, assignedAt: now })),
+      data: subscriptions.map((subscriptionId, i) => ({
+        id: `${subscriptionId.slice(0, 24)}${String(i).padStart(12, '0')}`,
+        subscriptionId,
+        userId: holders[i]!,
+        assignedAt: now,
+      })),
     });
     central = (await aSubscription(database.prisma, { productId: product.id, isSelfService: false, licensesPurchased: SUBSCRIPTIONS + 10 })).id;
     await assign(database.prisma, central, [holders[0]!]);

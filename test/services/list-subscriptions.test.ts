@@ -88,8 +88,7 @@ describe.each(dialectProviders)('listing subscriptions on %s', (provider) => {
     const cancelled = await aSubscription(database.prisma, { productId: pbi.id, purchaserId: ana.id, status: 'Deleted' });
     await aSubscription(database.prisma, { productId: pbi.id, purchaserId: null, isSelfService: false, licensesPurchased: 500 });
 
-    const ids = async (filters: Parameters<typeof listSubscriptions>[1]) =>
-      (await listSubscriptions(ctx, filters)).items.map((s) => s.id).sort();
+    const ids = async (filters: Parameters<typeof listSubscriptions>[1]) => (await listSubscriptions(ctx, filters)).items.map((s) => s.id).sort();
 
     expect(await ids({ filters: { status: 'active', product: 'bi pro' } })).toHaveLength(2);
     expect(await ids({ filters: { status: 'active', purchaser: 'ANA' } })).toHaveLength(2);

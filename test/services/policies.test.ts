@@ -39,7 +39,12 @@ describe.each(sqliteOnly)('purchase policies with the local tenant on %s', (prov
     const { policies, lastSync } = await listPolicies(ctx);
     expect(policies).toHaveLength(21);
     expect(policies.slice(0, 17).every((p) => p.kind === 'product')).toBe(true);
-    expect(policies.slice(17).map((p) => p.id).sort()).toEqual(['DYNAMICSBC', 'DYNAMICSCE', 'POWERBIVISUALS', 'SaaS']);
+    expect(
+      policies
+        .slice(17)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['DYNAMICSBC', 'DYNAMICSCE', 'POWERBIVISUALS', 'SaaS']);
     expect(policies.find((p) => p.id === 'CFQ7TTC0H9MP')).toMatchObject({ name: 'Power BI Pro', value: 'Enabled' });
     expect(lastSync).toBeNull();
   });
@@ -84,7 +89,7 @@ describe.each(sqliteOnly)('purchase policies with the local tenant on %s', (prov
 
   it('plans and sets every product to disabled, each change recorded and one summary announced', async () => {
     const plan = await planAllPolicies(ctx, deps, 'Disabled');
-    const disabledBefore = (await database.prisma.product.count({ where: { policyValue: 'Disabled' } }));
+    const disabledBefore = await database.prisma.product.count({ where: { policyValue: 'Disabled' } });
     expect(plan.toChange).toHaveLength(21 - disabledBefore);
     const result = await setAllPolicies(ctx, deps, { slackUserId: ADMIN }, 'Disabled');
     expect(result.changed).toHaveLength(plan.toChange.length);
@@ -111,12 +116,18 @@ describe.each(sqliteOnly)('purchase policies with the microsoft tenant on %s', (
   beforeEach(async () => {
     fake = await startFakeMicrosoft();
     for (const product of fake.products.values()) {
-      await database.prisma.product.create({ data: { id: product.productId, kind: 'product', name: product.productName, policyValue: product.policyValue, firstSeenAt: now } });
+      await database.prisma.product.create({
+        data: { id: product.productId, kind: 'product', name: product.productName, policyValue: product.policyValue, firstSeenAt: now },
+      });
     }
     for (const [type, value] of fake.offerTypes) {
       await database.prisma.product.create({ data: { id: type, kind: 'offerType', name: type, policyValue: value, firstSeenAt: now } });
     }
-    deps = { tenant: createPolicyTenant(testConfig(microsoftEnv(fake, { MS_MAX_RETRIES: '0' })), database.prisma, quietLogger), adminChannelId: CHANNEL, notices: slackNotices.policies };
+    deps = {
+      tenant: createPolicyTenant(testConfig(microsoftEnv(fake, { MS_MAX_RETRIES: '0' })), database.prisma, quietLogger),
+      adminChannelId: CHANNEL,
+      notices: slackNotices.policies,
+    };
   });
   afterEach(async () => {
     await fake.close();
@@ -145,7 +156,9 @@ describe.each(sqliteOnly)('purchase policies with the microsoft tenant on %s', (
   it('sets everything to disabled and lists the one product Microsoft refused, with why', async () => {
     fake.failRequests('PUT', '/v1.0/policies/AllowSelfServicePurchase/products/CFQ7TTC0H9MP', failures.forbidden());
     const result = await setAllPolicies(ctx, deps, { slackUserId: ADMIN }, 'Disabled');
-    expect(result.failed).toEqual([{ policy: expect.objectContaining({ id: 'CFQ7TTC0H9MP' }), reason: expect.stringContaining('Policy.ReadWrite.AllowSelfServicePurchase') }]);
+    expect(result.failed).toEqual([
+      { policy: expect.objectContaining({ id: 'CFQ7TTC0H9MP' }), reason: expect.stringContaining('Policy.ReadWrite.AllowSelfServicePurchase') },
+    ]);
     expect(result.changed.map(({ policy }) => policy.id).sort()).toEqual(['CFQ7TTC0HD33', 'CFQ7TTC0LH2H', 'DYNAMICSBC', 'POWERBIVISUALS', 'SaaS']);
     expect(result.unchanged.map((p) => p.id).sort()).toEqual(['CFQ7TTC0MM8R', 'DYNAMICSCE']);
     expect(fake.products.get('CFQ7TTC0H9MP')?.policyValue).toBe('Enabled');
@@ -185,16 +198,25 @@ describe.each(sqliteOnly)('purchase policies with the microsoft tenant on %s', (
     const failingWrites = new Proxy(database.prisma, {
       get: (target, key) => (key === '$transaction' ? () => Promise.reject(new Error('disk I/O error')) : Reflect.get(target, key)),
     }) as PrismaClient;
-    const error = await setPolicy({ ...ctx, prisma: failingWrites }, deps, { slackUserId: ADMIN }, { product: POWER_BI_PRO, value: 'Disabled' }).catch((e: unknown) => e);
+    const error = await setPolicy({ ...ctx, prisma: failingWrites }, deps, { slackUserId: ADMIN }, { product: POWER_BI_PRO, value: 'Disabled' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).userMessage).toContain('The tenant accepted the change of Power BI Pro to Disabled, but the bot could not write it to its record');
+    expect((error as AppError).userMessage).toContain(
+      'The tenant accepted the change of Power BI Pro to Disabled, but the bot could not write it to its record',
+    );
     expect(fake.products.get(POWER_BI_PRO)!.policyValue).toBe('Disabled');
     expect(await database.prisma.policyChange.count()).toBe(0);
 
     const later = new Date(now.getTime() + 3600_000);
-    const summary = await runPolicyGuard({ prisma: database.prisma, tenant: deps.tenant, mode: 'report', defaultValue: 'Disabled', adminChannelId: CHANNEL, notices: slackNotices.policyGuard }, later);
+    const summary = await runPolicyGuard(
+      { prisma: database.prisma, tenant: deps.tenant, mode: 'report', defaultValue: 'Disabled', adminChannelId: CHANNEL, notices: slackNotices.policyGuard },
+      later,
+    );
     expect(summary).toMatchObject({ reconciled: [POWER_BI_PRO], external: [] });
-    expect(await database.prisma.policyChange.findMany()).toEqual([expect.objectContaining({ productId: POWER_BI_PRO, before: 'Enabled', after: 'Disabled', source: 'bot', changedBy: ADMIN })]);
+    expect(await database.prisma.policyChange.findMany()).toEqual([
+      expect.objectContaining({ productId: POWER_BI_PRO, before: 'Enabled', after: 'Disabled', source: 'bot', changedBy: ADMIN }),
+    ]);
     const audit = await database.prisma.auditEvent.findFirstOrThrow({ where: { action: 'policy.set', subjectId: POWER_BI_PRO } });
     expect(audit).toMatchObject({ actorId: ADMIN, detail: expect.stringContaining('recorded afterwards') });
     expect(await database.prisma.product.findUniqueOrThrow({ where: { id: POWER_BI_PRO } })).toMatchObject({ policyValue: 'Disabled', policyChangedBy: ADMIN });

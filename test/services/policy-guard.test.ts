@@ -52,7 +52,9 @@ describe.each(dialectProviders)('the policy guard against Microsoft on %s', (pro
     expect(summary.newProducts).toEqual([TEAMS_PREMIUM.productId]);
     const product = await database.prisma.product.findUniqueOrThrow({ where: { id: TEAMS_PREMIUM.productId } });
     expect(product).toMatchObject({ policyValue: 'Enabled', firstSeenAt: now });
-    expect((await posts()).at(-1)).toContain('New in the tenant: *Teams Premium Introductory Pricing* (`CFQ7TTC0RM8K`), which allows purchases and trials (*enabled*)');
+    expect((await posts()).at(-1)).toContain(
+      'New in the tenant: *Teams Premium Introductory Pricing* (`CFQ7TTC0RM8K`), which allows purchases and trials (*enabled*)',
+    );
 
     const rerun = await runPolicyGuard(guard(), later);
     expect(rerun.newProducts).toEqual([]);

@@ -19,7 +19,11 @@ describe.each(dialectProviders)('show and licenses on %s', (provider) => {
       purchaserId: buyer.id,
       licensesPurchased: 30,
     });
-    await assign(database.prisma, subscription.id, users.map((u) => u.id));
+    await assign(
+      database.prisma,
+      subscription.id,
+      users.map((u) => u.id),
+    );
     await database.prisma.licenseAssignment.updateMany({
       where: { subscriptionId: subscription.id, userId: users[0]!.id },
       data: { removedAt: now },
@@ -110,7 +114,12 @@ describe.each(dialectProviders)('show and licenses on %s', (provider) => {
     expect(first).toMatchObject({ available: 40 * groups + 100, offset: 0, groupCount: groups + 1 });
     expect(first.assigned).toBe(2 + Array.from({ length: groups }, (_, i) => (i === 4 ? 4 : i + 1)).reduce((a, b) => a + b, 0));
     expect(first.groups).toHaveLength(GROUPS_PER_PAGE);
-    expect(first.groups[0]).toMatchObject({ purchaser: null, assigned: 2, licenses: 100, subscriptions: [{ id: central.id, shortId: central.id.slice(0, 8) }] });
+    expect(first.groups[0]).toMatchObject({
+      purchaser: null,
+      assigned: 2,
+      licenses: 100,
+      subscriptions: [{ id: central.id, shortId: central.id.slice(0, 8) }],
+    });
     expect(first.groups[1]).toMatchObject({ purchaser: { name: 'Buyer 0025' }, assigned: 26 });
     expect(first.groups[1]!.users).toHaveLength(USERS_PER_GROUP);
     expect(first.groups[1]!.users.map((u) => u.name)).toEqual(Array.from({ length: USERS_PER_GROUP }, (_, i) => `User ${String(i).padStart(4, '0')}`));

@@ -49,7 +49,11 @@ describe.each(dialectProviders)('two replicas syncing at once on %s', (provider)
       },
     };
     const sync = (db: Database, dir: TenantDirectory, holder: string) =>
-      runSyncExclusive({ prisma: db.prisma, now: NOW, timeZone: 'UTC' }, { directory: dir, skus: { skuBySkuId }, actor: { slackUserId: 'tenant-sync' } }, { holder });
+      runSyncExclusive(
+        { prisma: db.prisma, now: NOW, timeZone: 'UTC' },
+        { directory: dir, skus: { skuBySkuId }, actor: { slackUserId: 'tenant-sync' } },
+        { holder },
+      );
 
     const a = sync(database, held, 'replica-a');
     await aStarted;

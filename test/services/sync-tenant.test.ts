@@ -130,7 +130,11 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
 
   const holders = async (subscriptionId: string) =>
     (
-      await database.prisma.licenseAssignment.findMany({ where: { subscriptionId, removedAt: null }, include: { user: true }, orderBy: { user: { name: 'asc' } } })
+      await database.prisma.licenseAssignment.findMany({
+        where: { subscriptionId, removedAt: null },
+        include: { user: true },
+        orderBy: { user: { name: 'asc' } },
+      })
     ).map((a) => `${a.user.name} (${a.source})`);
 
   beforeEach(async () => {
@@ -225,7 +229,13 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
     expect(summary.gone.names).toContain('Visio Plan 2 (22222222) bought by Bo Chen');
     for (const id of [SUB.boVisio, SUB.unknownSku]) {
       const row = await database.prisma.subscription.findUniqueOrThrow({ where: { id } });
-      expect(row).toMatchObject({ status: 'Deleted', seenDeletedAt: second, cancelledAt: second, cancelledBy: 'tenant', cancelReason: 'Seen deleted in the tenant' });
+      expect(row).toMatchObject({
+        status: 'Deleted',
+        seenDeletedAt: second,
+        cancelledAt: second,
+        cancelledBy: 'tenant',
+        cancelReason: 'Seen deleted in the tenant',
+      });
     }
     expect(await holders(SUB.boVisio)).toEqual([]);
     expect(await database.prisma.licenseAssignment.count({ where: { subscriptionId: SUB.boVisio, removedAt: second } })).toBe(2);
@@ -254,14 +264,22 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
     await sync(first);
     const marked = await markSubscription(ctx(second), { slackUserId: 'U0ADMIN0001' }, { ref: SUB.centralPowerBi, selfService: true });
     expect(marked).toMatchObject({ changed: true, subscription: { isSelfService: true, selfServiceSource: 'admin' } });
-    expect(await markSubscription(ctx(second), { slackUserId: 'U0ADMIN0001' }, { ref: SUB.centralPowerBi, selfService: true })).toMatchObject({ changed: false });
+    expect(await markSubscription(ctx(second), { slackUserId: 'U0ADMIN0001' }, { ref: SUB.centralPowerBi, selfService: true })).toMatchObject({
+      changed: false,
+    });
     await markSubscription(ctx(second), { slackUserId: 'U0ADMIN0002' }, { ref: SUB.anaPowerBi, selfService: false });
     const bo = await database.prisma.person.findUniqueOrThrow({ where: { graphId: USER.bo } });
-    await database.prisma.subscription.update({ where: { id: SUB.unknownSku }, data: { isSelfService: true, purchaserId: bo.id, selfServiceSource: 'import' } });
+    await database.prisma.subscription.update({
+      where: { id: SUB.unknownSku },
+      data: { isSelfService: true, purchaserId: bo.id, selfServiceSource: 'import' },
+    });
 
     expect(syncChangedNothing(await sync(third))).toBe(true);
 
-    const rows = await database.prisma.subscription.findMany({ where: { id: { in: [SUB.centralPowerBi, SUB.anaPowerBi, SUB.unknownSku] } }, orderBy: { id: 'asc' } });
+    const rows = await database.prisma.subscription.findMany({
+      where: { id: { in: [SUB.centralPowerBi, SUB.anaPowerBi, SUB.unknownSku] } },
+      orderBy: { id: 'asc' },
+    });
     expect(rows.map((r) => [r.isSelfService, r.selfServiceSource, r.selfServiceDecidedBy])).toEqual([
       [false, 'admin', 'U0ADMIN0002'],
       [true, 'admin', 'U0ADMIN0001'],
@@ -299,10 +317,9 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
     await sync(first);
 
     expect(await database.prisma.product.count({ where: { name: 'Visio Plan 2' } })).toBe(1);
-    expect((await database.prisma.productSku.findMany({ where: { productId: 'CFQ7TTC0HD32' }, orderBy: { skuPartNumber: 'asc' } })).map((s) => s.skuPartNumber)).toEqual([
-      'VISIOCLIENT',
-      'VISIO_PLAN2_DEPT',
-    ]);
+    expect(
+      (await database.prisma.productSku.findMany({ where: { productId: 'CFQ7TTC0HD32' }, orderBy: { skuPartNumber: 'asc' } })).map((s) => s.skuPartNumber),
+    ).toEqual(['VISIOCLIENT', 'VISIO_PLAN2_DEPT']);
     expect(await holders(SUB.boVisio)).toEqual(['Bo Chen (graph)', 'Cy Young (graph)']);
     expect(await holders(cyVisio)).toEqual(['Ana Lopez (graph)']);
   });
@@ -326,7 +343,11 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
     const summary = await sync(first);
 
     expect(summary.errors.count).toBe(0);
-    expect(await database.prisma.person.findUniqueOrThrow({ where: { graphId: USER.ana } })).toMatchObject({ id: seeded.id, name: 'Ana Lopez', email: 'ana.lopez@contoso.com' });
+    expect(await database.prisma.person.findUniqueOrThrow({ where: { graphId: USER.ana } })).toMatchObject({
+      id: seeded.id,
+      name: 'Ana Lopez',
+      email: 'ana.lopez@contoso.com',
+    });
     expect(await database.prisma.person.findUniqueOrThrow({ where: { graphId: USER.bo } })).toMatchObject({ email: 'bo.chen@contoso.onmicrosoft.com' });
     expect(syncChangedNothing(await sync(second))).toBe(true);
   });
@@ -354,7 +375,11 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
       },
     };
     await expect(runSyncExclusive(ctx(first), refusing)).rejects.toMatchObject({ code: 'tenant_forbidden' });
-    expect(await readLastSync(ctx(first))).toEqual({ ok: false, at: first, error: 'Microsoft refused to list users: grant the app the User.Read.All permission.' });
+    expect(await readLastSync(ctx(first))).toEqual({
+      ok: false,
+      at: first,
+      error: 'Microsoft refused to list users: grant the app the User.Read.All permission.',
+    });
     expect(await database.prisma.person.count()).toBe(0);
     expect(await database.prisma.jobState.findUnique({ where: { key: SYNC_LEASE_KEY } })).toBeNull();
   });
@@ -387,7 +412,10 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
         throw new Error('not used');
       },
     };
-    const summary = await runPolicyGuard({ prisma: database.prisma, tenant, mode: 'report', defaultValue: 'Disabled', adminChannelId: 'C0ADMINS01', notices: policyGuardNotices }, second);
+    const summary = await runPolicyGuard(
+      { prisma: database.prisma, tenant, mode: 'report', defaultValue: 'Disabled', adminChannelId: 'C0ADMINS01', notices: policyGuardNotices },
+      second,
+    );
     expect(summary.newProducts).toEqual(['CFQ7TTC0HD32']);
     expect(await database.prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0HD32' }, include: { skus: true } })).toMatchObject({
       kind: 'product',
@@ -405,7 +433,9 @@ async function injectFailureOnHoldingsOfUnknownSkus(database: Database): Promise
     );
     return;
   }
-  await database.prisma.$executeRawUnsafe(`CREATE FUNCTION fail_holding() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`);
+  await database.prisma.$executeRawUnsafe(
+    `CREATE FUNCTION fail_holding() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`,
+  );
   await database.prisma.$executeRawUnsafe(
     `CREATE TRIGGER fail_holding BEFORE INSERT ON "ProductHolding" FOR EACH ROW WHEN (NEW."productId" LIKE 'sku:%') EXECUTE FUNCTION fail_holding()`,
   );

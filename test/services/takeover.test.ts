@@ -35,7 +35,11 @@ describe.each(dialectProviders)('take-over services on %s', (provider) => {
     const purchaser = await aPerson(database.prisma, { name: 'Meera Desai', email: 'meera.desai@contoso.com' });
     const users = await Promise.all([1, 2, 3].map(() => aPerson(database.prisma)));
     const own = await aSubscription(database.prisma, { productId: product.id, purchaserId: purchaser.id, licensesPurchased: 5 });
-    await assign(database.prisma, own.id, users.map((u) => u.id));
+    await assign(
+      database.prisma,
+      own.id,
+      users.map((u) => u.id),
+    );
     const central = await aSubscription(database.prisma, { productId: product.id, purchaserId: null, isSelfService: false, licensesPurchased: 10 });
     const small = await aSubscription(database.prisma, { productId: product.id, purchaserId: null, isSelfService: false, licensesPurchased: 2 });
     ids = { product: product.id, own: own.id, central: central.id, small: small.id, users: users.map((u) => u.id), purchaserEmail: purchaser.email };
@@ -54,7 +58,10 @@ describe.each(dialectProviders)('take-over services on %s', (provider) => {
   }
 
   async function fieldErrorOf(work: Promise<unknown>) {
-    const error = await work.then(() => undefined, (e: unknown) => e);
+    const error = await work.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if (!isFieldError(error)) throw new Error(`expected a field error, got ${String(error)}`);
     return { field: error.field, message: error.userMessage };
   }
@@ -100,7 +107,13 @@ describe.each(dialectProviders)('take-over services on %s', (provider) => {
 
   anyDialect('refuses a request when no admins’ channel is configured, saying what to set', async () => {
     const error = await fieldErrorOf(
-      requestTakeover(ctx, takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: ids.own, kind: 'cancel', reason: 'Other' }, { adminChannelId: undefined }),
+      requestTakeover(
+        ctx,
+        takeoverNotices,
+        { slackUserId: REQUESTER },
+        { subscriptionId: ids.own, kind: 'cancel', reason: 'Other' },
+        { adminChannelId: undefined },
+      ),
     );
     expect(error.message).toContain('ADMIN_CHANNEL_ID');
   });
@@ -138,7 +151,11 @@ describe.each(dialectProviders)('take-over services on %s', (provider) => {
   anyDialect('fails a move whose seats were taken meanwhile, moving nobody and saying how many are missing', async () => {
     const stored = await request({ kind: 'move', targetSubscriptionId: ids.central });
     const others = await Promise.all(Array.from({ length: 8 }, () => aPerson(database.prisma)));
-    await assign(database.prisma, ids.central, others.map((p) => p.id));
+    await assign(
+      database.prisma,
+      ids.central,
+      others.map((p) => p.id),
+    );
     const done = await approveTakeover(ctx, deps(), { slackUserId: APPROVER }, stored.id, { requireSecondApprover: true });
     expect(done.status).toBe('FAILED');
     expect(done.failureReason).toContain('1 license is missing');

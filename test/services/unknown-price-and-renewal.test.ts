@@ -76,7 +76,10 @@ describe.each(sqliteOnly)('subscriptions with no known price or renewal date on 
   it('counts a cancelled subscription neither in the spend nor among the unknown prices: digest, App Home and centralize agree', async () => {
     const { priced } = await twoSubscriptions();
     const cy = await aPerson(database.prisma, { name: 'Cy Dar' });
-    for (const price of [{ unitPriceMinor: 1000, currency: 'USD' }, { unitPriceMinor: null, currency: null }]) {
+    for (const price of [
+      { unitPriceMinor: 1000, currency: 'USD' },
+      { unitPriceMinor: null, currency: null },
+    ]) {
       await aSubscription(database.prisma, {
         productId: priced.productId,
         purchaserId: cy.id,
@@ -95,7 +98,9 @@ describe.each(sqliteOnly)('subscriptions with no known price or renewal date on 
     );
 
     const dashboard = await loadDashboard(ctx);
-    expect(dashboard.spendByProduct).toEqual([expect.objectContaining({ subscriptions: 2, monthly: [{ amountMinor: 4200, currency: 'USD' }], unknownPrices: 1 })]);
+    expect(dashboard.spendByProduct).toEqual([
+      expect.objectContaining({ subscriptions: 2, monthly: [{ amountMinor: 4200, currency: 'USD' }], unknownPrices: 1 }),
+    ]);
     expect([dashboard.spendTotal, dashboard.spendUnknownPrices]).toEqual([[{ amountMinor: 4200, currency: 'USD' }], 1]);
 
     const plan = await centralizePlan(ctx, 'Power BI Pro');

@@ -33,11 +33,21 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
       product: { id: `P${g}`, name: `${g} ${huge}` },
       items: Array.from({ length: 10 }, (_, i) => aSummary(g * 10 + i)),
     }));
-    const digest: Digest = { from: new Date('2026-11-24T09:00:00Z'), to: now, groups, totals: { count: 400, active: 400, licenses: 400 * 99_999, monthly: [{ amountMinor: 1, currency: 'EUR' }], unknownPrices: 0 } };
+    const digest: Digest = {
+      from: new Date('2026-11-24T09:00:00Z'),
+      to: now,
+      groups,
+      totals: { count: 400, active: 400, licenses: 400 * 99_999, monthly: [{ amountMinor: 1, currency: 'EUR' }], unknownPrices: 0 },
+    };
     const messages = digestMessages(digest, now, 'Pacific/Chatham');
     expect(messages.length).toBeGreaterThan(8);
     for (const message of messages) expect(valid('message', message)).toEqual([]);
-    expect(messages.map((m) => JSON.stringify(m.blocks)).join().split('"action_id":"takeover_open"').length - 1).toBe(400);
+    expect(
+      messages
+        .map((m) => JSON.stringify(m.blocks))
+        .join()
+        .split('"action_id":"takeover_open"').length - 1,
+    ).toBe(400);
   });
 
   it('offers no Take over for a purchase already Deleted', () => {
@@ -53,7 +63,11 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
   });
 
   it('renders reminders of any length validly', () => {
-    const messages = reminderMessages({ thresholdDays: 7, items: Array.from({ length: 120 }, (_, i) => ({ ...aSummary(i), expiresAt: now, daysLeft: 5 })) }, now, 'UTC');
+    const messages = reminderMessages(
+      { thresholdDays: 7, items: Array.from({ length: 120 }, (_, i) => ({ ...aSummary(i), expiresAt: now, daysLeft: 5 })) },
+      now,
+      'UTC',
+    );
     expect(messages).toHaveLength(5);
     for (const message of messages) expect(valid('message', message)).toEqual([]);
   });
@@ -64,7 +78,10 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
       spendByProduct: Array.from({ length: 300 }, (_, i) => ({
         product: { id: `P${i}`, name: huge },
         subscriptions: i,
-        monthly: [{ amountMinor: 1, currency: 'USD' }, { amountMinor: 2, currency: 'EUR' }],
+        monthly: [
+          { amountMinor: 1, currency: 'USD' },
+          { amountMinor: 2, currency: 'EUR' },
+        ],
         unknownPrices: i % 3,
       })),
       spendTotal: [{ amountMinor: 999_999_999_999, currency: 'USD' }],
@@ -72,7 +89,15 @@ describe('the scheduled jobs’ views stay within Slack limits', () => {
       expiring: { total: 500, items: Array.from({ length: 10 }, (_, i) => aSummary(i)) },
       pending: {
         total: 80,
-        items: Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, kind: i % 2 ? 'move' : 'cancel', subscriptionShortId: '3f2b9c1a', productName: huge, requestedBy: 'U0ADMIN0001', requestedAt: now, undelivered: i % 3 ? null : huge })),
+        items: Array.from({ length: 10 }, (_, i) => ({
+          id: `r${i}`,
+          kind: i % 2 ? 'move' : 'cancel',
+          subscriptionShortId: '3f2b9c1a',
+          productName: huge,
+          requestedBy: 'U0ADMIN0001',
+          requestedAt: now,
+          undelivered: i % 3 ? null : huge,
+        })),
       },
       awaitingAdminCenter: {
         total: 40,

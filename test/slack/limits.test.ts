@@ -1,12 +1,6 @@
 import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import {
-  assertValidBlockKit,
-  BlockKitLimitError,
-  checkBlockKit,
-  type BlockKitPayload,
-  type BlockKitSurface,
-} from '../../src/slack/blocks/limits.js';
+import { assertValidBlockKit, BlockKitLimitError, checkBlockKit, type BlockKitPayload, type BlockKitSurface } from '../../src/slack/blocks/limits.js';
 
 const x = (n: number): string => 'x'.repeat(n);
 const plain = (text: string) => ({ type: 'plain_text', text });
@@ -141,16 +135,12 @@ describe('checkBlockKit', () => {
   it('requires at least 2 options in an overflow menu', () => {
     const overflow = (n: number) => message({ ...section('Row'), accessory: { type: 'overflow', action_id: 'more', options: options(n) } });
     expect(checkBlockKit('message', overflow(2))).toEqual([]);
-    expect(checkBlockKit('message', overflow(1))).toEqual([
-      { path: 'blocks[0].accessory.options', message: '1 items, at least 2 required' },
-    ]);
+    expect(checkBlockKit('message', overflow(1))).toEqual([{ path: 'blocks[0].accessory.options', message: '1 items, at least 2 required' }]);
   });
 
   it('reports a block_id used twice in one payload', () => {
     const payload = message({ ...section('a'), block_id: 'row' }, { ...section('b'), block_id: 'other' }, { ...divider, block_id: 'row' });
-    expect(checkBlockKit('message', payload)).toEqual([
-      { path: 'blocks[2].block_id', message: 'duplicate block_id "row" (also at blocks[0].block_id)' },
-    ]);
+    expect(checkBlockKit('message', payload)).toEqual([{ path: 'blocks[2].block_id', message: 'duplicate block_id "row" (also at blocks[0].block_id)' }]);
   });
 
   it('reports an action_id used twice in one block but allows it in different blocks', () => {
@@ -176,9 +166,7 @@ describe('checkBlockKit', () => {
   });
 
   it('requires a submit button on a modal with input blocks', () => {
-    expect(checkBlockKit('modal', modal([input()], { submit: undefined }))).toEqual([
-      { path: 'submit', message: 'required when the view has input blocks' },
-    ]);
+    expect(checkBlockKit('modal', modal([input()], { submit: undefined }))).toEqual([{ path: 'submit', message: 'required when the view has input blocks' }]);
   });
 
   it('reports empty text, a section without text or fields and an image without alt text', () => {

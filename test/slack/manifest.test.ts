@@ -6,9 +6,7 @@ import { SLASH_COMMANDS } from '../../src/slack/commands.js';
 
 const root = new URL('../../', import.meta.url);
 // Slack's app-manifest schema for format version 1 (slackapi/manifest-schema, MIT), validated offline.
-const schema = JSON.parse(
-  readFileSync(new URL('test/fixtures/slack-manifest-schema/manifest.schema.1.0.0.json', root), 'utf8'),
-) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(new URL('test/fixtures/slack-manifest-schema/manifest.schema.1.0.0.json', root), 'utf8')) as Record<string, unknown>;
 
 function validator() {
   // strictTypes off: Slack's schema leaves `type` implicit in places (it warns, nothing more).

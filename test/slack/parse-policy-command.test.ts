@@ -9,7 +9,11 @@ describe('parsing /purchases policy', () => {
 
   it('reads a product of several words and a value as its last word', () => {
     expect(parsePurchasesCommand('policy Power BI Pro disabled')).toEqual({ kind: 'policy-set', product: 'Power BI Pro', value: 'Disabled' });
-    expect(parsePurchasesCommand('policy "Visio Plan 1" trials')).toEqual({ kind: 'policy-set', product: 'Visio Plan 1', value: 'OnlyTrialsWithoutPaymentMethod' });
+    expect(parsePurchasesCommand('policy "Visio Plan 1" trials')).toEqual({
+      kind: 'policy-set',
+      product: 'Visio Plan 1',
+      value: 'OnlyTrialsWithoutPaymentMethod',
+    });
     expect(parsePurchasesCommand('POLICY saas ENABLED')).toEqual({ kind: 'policy-set', product: 'saas', value: 'Enabled' });
   });
 

@@ -62,7 +62,10 @@ describe('policy views', () => {
   });
 
   it('encodes a product and a value in an option and refuses anything else on the way back', () => {
-    expect(parsePolicyOptionValue(policyOptionValue('CFQ7TTC0H9MP', 'OnlyTrialsWithoutPaymentMethod'))).toEqual({ id: 'CFQ7TTC0H9MP', value: 'OnlyTrialsWithoutPaymentMethod' });
+    expect(parsePolicyOptionValue(policyOptionValue('CFQ7TTC0H9MP', 'OnlyTrialsWithoutPaymentMethod'))).toEqual({
+      id: 'CFQ7TTC0H9MP',
+      value: 'OnlyTrialsWithoutPaymentMethod',
+    });
     for (const bad of ['CFQ7TTC0H9MP|Maybe', 'CFQ7TTC0H9MP', '|Disabled', 'CFQ7 TTC0H9MP|Disabled', `${'A'.repeat(200)}|Disabled`]) {
       expect(() => parsePolicyOptionValue(bad)).toThrow();
     }
@@ -83,13 +86,21 @@ describe('policy views', () => {
   });
 
   it('says there is nothing to change rather than asking', () => {
-    const message = policyAllConfirmMessage({ value: 'OnlyTrialsWithoutPaymentMethod', toChange: [], unchanged: [aTenantPolicy(1)], skipped: [aTenantPolicy(2)] });
+    const message = policyAllConfirmMessage({
+      value: 'OnlyTrialsWithoutPaymentMethod',
+      toChange: [],
+      unchanged: [aTenantPolicy(1)],
+      skipped: [aTenantPolicy(2)],
+    });
     expect(violations(message)).toEqual([]);
     expect(JSON.stringify(message.blocks)).not.toContain('policy_all_confirm');
   });
 
   it('confirms one change with a long name within the limits', () => {
-    const message = policyOutcomeMessage({ policy: { id: 'CFQ7TTC0H9MP', kind: 'product', name: longName }, before: 'Enabled', after: 'Disabled', changed: true }, 'C0ADMINS01');
+    const message = policyOutcomeMessage(
+      { policy: { id: 'CFQ7TTC0H9MP', kind: 'product', name: longName }, before: 'Enabled', after: 'Disabled', changed: true },
+      'C0ADMINS01',
+    );
     expect(violations(message)).toEqual([]);
   });
 });

@@ -18,7 +18,9 @@ describe('calls to Slack', () => {
 
   it('gives up on a Slack that keeps answering 500 after one quick retry, not after minutes', async () => {
     emulator.failNext('views.open', { status: 500 }, 10);
-    await expect(interactive().views.open({ trigger_id: 'x', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } })).rejects.toMatchObject({
+    await expect(
+      interactive().views.open({ trigger_id: 'x', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } }),
+    ).rejects.toMatchObject({
       code: 'slack_webapi_http_error',
       statusCode: 500,
     });
@@ -27,7 +29,9 @@ describe('calls to Slack', () => {
 
   it('abandons a call Slack never answers at its deadline', async () => {
     emulator.failNext('chat.postMessage', { hang: true }, 5);
-    await expect(outboxClient(emulator.botToken, { apiUrl: emulator.url, timeoutMs: 1000 }).chat.postMessage({ channel: 'C0X', text: 'x' })).rejects.toMatchObject({
+    await expect(
+      outboxClient(emulator.botToken, { apiUrl: emulator.url, timeoutMs: 1000 }).chat.postMessage({ channel: 'C0X', text: 'x' }),
+    ).rejects.toMatchObject({
       code: 'slack_webapi_request_error',
       original: expect.objectContaining({ name: 'TimeoutError' }),
     });
@@ -36,7 +40,9 @@ describe('calls to Slack', () => {
   it('abandons every call in flight when the bot stops', async () => {
     emulator.failNext('chat.postMessage', { hang: true }, 5);
     const stopping = new AbortController();
-    const client = new webApi.WebClient(emulator.botToken, { ...interactiveClientOptions({ apiUrl: emulator.url, timeoutMs: 60_000, shutdown: stopping.signal, retries: 0 }) });
+    const client = new webApi.WebClient(emulator.botToken, {
+      ...interactiveClientOptions({ apiUrl: emulator.url, timeoutMs: 60_000, shutdown: stopping.signal, retries: 0 }),
+    });
     const call = client.chat.postMessage({ channel: 'C0X', text: 'x' });
     setTimeout(() => stopping.abort(), 100);
     await expect(call).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
@@ -44,6 +50,9 @@ describe('calls to Slack', () => {
 
   it('turns a 429 from a listener call into an error at once instead of sleeping through Retry-After', async () => {
     emulator.failNext('views.publish', { status: 429, retryAfter: 30 }, 3);
-    await expect(interactive().views.publish({ user_id: 'U0X', view: { type: 'home', blocks: [] } })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 30 });
+    await expect(interactive().views.publish({ user_id: 'U0X', view: { type: 'home', blocks: [] } })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 30,
+    });
   });
 });

@@ -169,9 +169,9 @@ describe('requests sent to a Bolt HTTP receiver', () => {
   });
 
   it('refuse to build a click on an element that is not rendered', () => {
-    expect(() =>
-      buildBlockActionsPayload(emulator, { user_id: ana.id, message: { channel, ts: '1.000001' }, action: { action_id: 'next' } }),
-    ).toThrow(/No message 1.000001/);
+    expect(() => buildBlockActionsPayload(emulator, { user_id: ana.id, message: { channel, ts: '1.000001' }, action: { action_id: 'next' } })).toThrow(
+      /No message 1.000001/,
+    );
   });
 
   it('deliver a modal submission with the state Slack would send', async () => {

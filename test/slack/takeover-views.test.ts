@@ -98,7 +98,10 @@ describe('take-over views stay within Slack limits', () => {
     expect(message(purchaserNoticeMessage(done, 'UTC'))).toEqual([]);
     expect(message(purchaserNoticeMessage({ ...done, kind: 'move', target: aSummary(2) }, 'UTC'))).toEqual([]);
     expect(message(rejectedMessage({ ...done, status: 'REJECTED', rejectReason: 'r'.repeat(500) }))).toEqual([]);
-    for (const after of [{ licensesPerProduct: false, users: 99_999, centrallyLicensed: 7 }, { licensesPerProduct: true, centralSeats: 10, holders: 99_999 }] as const) {
+    for (const after of [
+      { licensesPerProduct: false, users: 99_999, centrallyLicensed: 7 },
+      { licensesPerProduct: true, centralSeats: 10, holders: 99_999 },
+    ] as const) {
       expect(message(askToCancelMessage(aSummary(3), after, 'U0ADMIN0001', 'UTC'))).toEqual([]);
     }
   });
@@ -139,12 +142,20 @@ describe('take-over views stay within Slack limits', () => {
     const ask = (after: Parameters<typeof askToCancelMessage>[1]) => askToCancelMessage(visio, after, 'U0ADMIN0001', 'UTC').text;
 
     it('with licenses of a subscription: who already holds a central license keeps the product, who does not loses it', () => {
-      expect(ask({ licensesPerProduct: false, users: 3, centrallyLicensed: 3 })).toContain('The 3 people who use your Visio Plan 2 licenses also hold licenses paid by the organisation, so they keep Visio Plan 2 when you cancel.');
+      expect(ask({ licensesPerProduct: false, users: 3, centrallyLicensed: 3 })).toContain(
+        'The 3 people who use your Visio Plan 2 licenses also hold licenses paid by the organisation, so they keep Visio Plan 2 when you cancel.',
+      );
       const some = ask({ licensesPerProduct: false, users: 3, centrallyLicensed: 1 });
-      expect(some).toContain('1 of the 3 people who use your Visio Plan 2 licenses also hold licenses paid by the organisation; the other 2 lose Visio Plan 2 when you cancel, unless IT gives them one first.');
+      expect(some).toContain(
+        '1 of the 3 people who use your Visio Plan 2 licenses also hold licenses paid by the organisation; the other 2 lose Visio Plan 2 when you cancel, unless IT gives them one first.',
+      );
       expect(some).toContain('reply to them before you cancel');
-      expect(ask({ licensesPerProduct: false, users: 2, centrallyLicensed: 0 })).toContain('hold no license paid by the organisation yet: they lose Visio Plan 2 when you cancel');
-      expect(ask({ licensesPerProduct: false, users: 0, centrallyLicensed: 0 })).toContain('Nobody holds a license of your Visio Plan 2 subscription any more.');
+      expect(ask({ licensesPerProduct: false, users: 2, centrallyLicensed: 0 })).toContain(
+        'hold no license paid by the organisation yet: they lose Visio Plan 2 when you cancel',
+      );
+      expect(ask({ licensesPerProduct: false, users: 0, centrallyLicensed: 0 })).toContain(
+        'Nobody holds a license of your Visio Plan 2 subscription any more.',
+      );
     });
 
     it('on Microsoft 365: the users keep the product only if the organisation’s own seats cover everyone who holds it', () => {
@@ -152,7 +163,9 @@ describe('take-over views stay within Slack limits', () => {
       expect(covered).toContain('In Microsoft 365 a license belongs to the product, not to the subscription that pays for it');
       expect(covered).toContain('have 20 licenses for the 12 people who hold Visio Plan 2: the people who use yours keep Visio Plan 2 when you cancel.');
       expect(covered).not.toContain('reply to them');
-      expect(ask({ licensesPerProduct: true, centralSeats: 10, holders: 12 })).toContain('10 licenses for the 12 people who hold Visio Plan 2, 2 too few: some people may lose Visio Plan 2');
+      expect(ask({ licensesPerProduct: true, centralSeats: 10, holders: 12 })).toContain(
+        '10 licenses for the 12 people who hold Visio Plan 2, 2 too few: some people may lose Visio Plan 2',
+      );
       expect(ask({ licensesPerProduct: true, centralSeats: 0, holders: 12 })).toContain('the organisation has no Visio Plan 2 subscription of its own');
     });
   });
@@ -161,7 +174,10 @@ describe('take-over views stay within Slack limits', () => {
     const moved = aRequest({ status: 'EXECUTED', kind: 'move', decidedBy: 'U0ADMIN0002', decidedAt: now, usersAffected: 3 });
     const toCentral = purchaserNoticeMessage({ ...moved, target: aSubscriptionSummary(5, { isSelfService: false, purchaser: null }) }, 'UTC').text;
     expect(toCentral).toContain('now have licenses paid by the organisation');
-    const toSelfService = purchaserNoticeMessage({ ...moved, target: aSubscriptionSummary(6, { purchaser: { id: 'p6', name: 'Ana Lopez', email: 'ana@contoso.com', slackUserId: null } }) }, 'UTC').text;
+    const toSelfService = purchaserNoticeMessage(
+      { ...moved, target: aSubscriptionSummary(6, { purchaser: { id: 'p6', name: 'Ana Lopez', email: 'ana@contoso.com', slackUserId: null } }) },
+      'UTC',
+    ).text;
     expect(toSelfService).toContain('now have licenses of another self-service subscription, bought by Ana Lopez');
     expect(toSelfService).not.toContain('paid by the organisation');
   });
@@ -171,7 +187,13 @@ describe('take-over views stay within Slack limits', () => {
     const plan: CentralizePlan = {
       product: { id: 'CFQ7TTC0H9MP', name: longName },
       selfService: Array.from({ length: 300 }, (_, i) => ({ subscription: aSummary(i), users: Array.from({ length: 30 }, (_, j) => holder(j)) })),
-      selfServiceSpend: { monthly: [{ amountMinor: 999_999_999, currency: 'EUR' }, { amountMinor: 1, currency: 'USD' }], unknownPrices: 7 },
+      selfServiceSpend: {
+        monthly: [
+          { amountMinor: 999_999_999, currency: 'EUR' },
+          { amountMinor: 1, currency: 'USD' },
+        ],
+        unknownPrices: 7,
+      },
       central: Array.from({ length: 200 }, (_, i) => ({ subscription: aSummary(1000 + i, { isSelfService: false, purchaser: null }), free: i })),
       toAssign: Array.from({ length: 9000 }, (_, i) => holder(i)),
       skipped: [holder(1)],

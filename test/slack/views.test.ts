@@ -54,11 +54,7 @@ describe('Block Kit views stay within Slack limits', () => {
   });
 
   it('escapes names so they cannot inject mentions or links', () => {
-    const message = listMessage(
-      { items: [aSummary()], total: 1, totalCapped: false, filters: { status: 'active' } },
-      now,
-      'UTC',
-    );
+    const message = listMessage({ items: [aSummary()], total: 1, totalCapped: false, filters: { status: 'active' } }, now, 'UTC');
     const text = JSON.stringify(message.blocks);
     expect(text).toContain('Ana &lt;López&gt; &amp; Co');
     expect(text).not.toContain('<López>');

@@ -37,9 +37,11 @@ function blockIdOf(blocks: unknown[], actionId: string, value: string): string |
 /** Collects what the bot logs, so a test can check that nothing secret was logged. */
 export function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const write = (level: string) => (...args: unknown[]) => {
-    lines.push(`${level} ${args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
-  };
+  const write =
+    (level: string) =>
+    (...args: unknown[]) => {
+      lines.push(`${level} ${args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+    };
   let level = 'info';
   return {
     lines,
@@ -172,7 +174,11 @@ export async function startTestBot(options: {
       const blockId = value === undefined ? undefined : blockIdOf(view.blocks, actionId, value);
       return sendInteraction(
         target,
-        buildBlockActionsPayload(emulator, { user_id: user, view, action: { action_id: actionId, ...(value !== undefined ? { value } : {}), ...(blockId ? { block_id: blockId } : {}) } }),
+        buildBlockActionsPayload(emulator, {
+          user_id: user,
+          view,
+          action: { action_id: actionId, ...(value !== undefined ? { value } : {}), ...(blockId ? { block_id: blockId } : {}) },
+        }),
       );
     },
     async clickChannel(user, channel, actionId, value) {

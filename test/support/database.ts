@@ -133,10 +133,7 @@ export function useTestDatabase(provider: TestProvider): TestDatabase {
  * For service tests: a database for each test (as `useTestDatabase`) and the context services
  * take, over that database, at `now` in `timeZone` (default UTC).
  */
-export function useServiceContext(
-  provider: TestProvider,
-  options: { now: Date; timeZone?: string },
-): { database: TestDatabase; ctx: ServiceContext } {
+export function useServiceContext(provider: TestProvider, options: { now: Date; timeZone?: string }): { database: TestDatabase; ctx: ServiceContext } {
   const database = useTestDatabase(provider);
   const ctx: ServiceContext = {
     get prisma() {

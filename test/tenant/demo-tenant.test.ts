@@ -36,9 +36,7 @@ function activeAssignments(subscription: DemoSubscription) {
 }
 
 function expiringWithin(days: number): DemoSubscription[] {
-  return selfService.filter(
-    (s) => s.status === 'Active' && s.expiresAt.getTime() > NOW.getTime() && s.expiresAt.getTime() - NOW.getTime() <= days * DAY_MS,
-  );
+  return selfService.filter((s) => s.status === 'Active' && s.expiresAt.getTime() > NOW.getTime() && s.expiresAt.getTime() - NOW.getTime() <= days * DAY_MS);
 }
 
 describe('buildDemoTenant', () => {
@@ -50,9 +48,7 @@ describe('buildDemoTenant', () => {
     const later = buildDemoTenant(new Date(NOW.getTime() + 40 * DAY_MS));
     expect(later.subscriptions.map((s) => s.id)).toEqual(tenant.subscriptions.map((s) => s.id));
     expect(later.people).toEqual(tenant.people);
-    expect(later.assignments.map((a) => [a.subscriptionId, a.userId])).toEqual(
-      tenant.assignments.map((a) => [a.subscriptionId, a.userId]),
-    );
+    expect(later.assignments.map((a) => [a.subscriptionId, a.userId])).toEqual(tenant.assignments.map((a) => [a.subscriptionId, a.userId]));
     expect(later.subscriptions[0]?.expiresAt.getTime()).toBe((tenant.subscriptions[0]?.expiresAt.getTime() ?? 0) + 40 * DAY_MS);
   });
 
@@ -112,11 +108,7 @@ describe('buildDemoTenant', () => {
   });
 
   it('gives every person, subscription and assignment a unique lower-case uuid', () => {
-    const ids = [
-      ...tenant.people.map((p) => p.id),
-      ...tenant.subscriptions.map((s) => s.id),
-      ...tenant.assignments.map((a) => a.id),
-    ];
+    const ids = [...tenant.people.map((p) => p.id), ...tenant.subscriptions.map((s) => s.id), ...tenant.assignments.map((a) => a.id)];
     for (const id of ids) expect(id).toMatch(UUID);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -147,9 +139,7 @@ describe('buildDemoTenant', () => {
   });
 
   it('lets most purchasers hold one of their own licenses', () => {
-    const holdingOwn = selfService.filter((s) =>
-      tenant.assignments.some((a) => a.subscriptionId === s.id && a.userId === s.purchaserId),
-    );
+    const holdingOwn = selfService.filter((s) => tenant.assignments.some((a) => a.subscriptionId === s.id && a.userId === s.purchaserId));
     expect(holdingOwn.length).toBeGreaterThan(selfService.length / 2);
   });
 
@@ -185,8 +175,7 @@ describe('buildDemoTenant', () => {
     for (let day = 0; day < 366; day += 7) {
       const now = new Date(NOW.getTime() + day * DAY_MS);
       const subscriptions = buildDemoTenant(now).subscriptions.filter((s) => s.isSelfService && s.status === 'Active');
-      const within = (days: number) =>
-        subscriptions.filter((s) => s.expiresAt.getTime() - now.getTime() <= days * DAY_MS).length;
+      const within = (days: number) => subscriptions.filter((s) => s.expiresAt.getTime() - now.getTime() <= days * DAY_MS).length;
       expect([within(1), within(7), within(30)]).toEqual([1, 3, 12]);
     }
   });
@@ -232,9 +221,7 @@ describe('buildDemoTenant', () => {
       const free = subscription.licensesPurchased - activeAssignments(subscription).length;
       expect(free).toBeGreaterThan(0);
       const biggest = Math.max(
-        ...selfService
-          .filter((s) => s.productId === subscription.productId && s.status === 'Active')
-          .map((s) => activeAssignments(s).length),
+        ...selfService.filter((s) => s.productId === subscription.productId && s.status === 'Active').map((s) => activeAssignments(s).length),
       );
       expect(free).toBeGreaterThanOrEqual(biggest);
     }
@@ -244,16 +231,16 @@ describe('buildDemoTenant', () => {
     const twice: string[] = [];
     for (const subscription of central) {
       const selfServiceHolders = new Set(
-        tenant.assignments
-          .filter((a) => selfService.some((s) => s.id === a.subscriptionId && s.productId === subscription.productId))
-          .map((a) => a.userId),
+        tenant.assignments.filter((a) => selfService.some((s) => s.id === a.subscriptionId && s.productId === subscription.productId)).map((a) => a.userId),
       );
       for (const row of activeAssignments(subscription)) if (selfServiceHolders.has(row.userId)) twice.push(row.userId);
     }
     expect(twice).toHaveLength(1);
     const examples: string[] = [DEMO_EXAMPLES.renewingSubscriptionId, DEMO_EXAMPLES.otherSubscriptionId];
     const powerBiPro = central.find((s) => activeAssignments(s).some((a) => a.userId === twice[0]))!.productId;
-    const selfServiceOfTwice = tenant.assignments.filter((a) => a.userId === twice[0] && selfService.some((s) => s.id === a.subscriptionId && s.productId === powerBiPro));
+    const selfServiceOfTwice = tenant.assignments.filter(
+      (a) => a.userId === twice[0] && selfService.some((s) => s.id === a.subscriptionId && s.productId === powerBiPro),
+    );
     expect(selfServiceOfTwice).toHaveLength(1);
     expect(examples).not.toContain(selfServiceOfTwice[0]!.subscriptionId);
   });
@@ -261,6 +248,8 @@ describe('buildDemoTenant', () => {
   it('has one person with a disabled account who holds a self-service license', () => {
     const disabled = tenant.people.filter((p) => p.accountEnabled === false);
     expect(disabled).toHaveLength(1);
-    expect(tenant.assignments.some((a) => a.userId === disabled[0]!.id && selfService.some((s) => s.id === a.subscriptionId && s.status === 'Active'))).toBe(true);
+    expect(tenant.assignments.some((a) => a.userId === disabled[0]!.id && selfService.some((s) => s.id === a.subscriptionId && s.status === 'Active'))).toBe(
+      true,
+    );
   });
 });

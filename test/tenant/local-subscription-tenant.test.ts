@@ -57,7 +57,10 @@ describe.each(dialectProviders)('license changes of the local subscription tenan
       reason: `subscription ${to.id.slice(0, 8)} has 1 free license for 2 users: 1 license is missing`,
     });
     await database.prisma.subscription.update({ where: { id: to.id }, data: { licensesPurchased: 4 } });
-    expect(await tenant.moveUsers({ fromSubscriptionId: from.id, toSubscriptionId: to.id, actor: 'U0ADMIN001', cancelReason: 'Moved', now })).toEqual({ ok: true, moved: 4 });
+    expect(await tenant.moveUsers({ fromSubscriptionId: from.id, toSubscriptionId: to.id, actor: 'U0ADMIN001', cancelReason: 'Moved', now })).toEqual({
+      ok: true,
+      moved: 4,
+    });
   });
 
   it('grants licenses to thousands of users at once, all or none', async () => {
@@ -65,7 +68,10 @@ describe.each(dialectProviders)('license changes of the local subscription tenan
     const central = await aSubscription(database.prisma, { productId, isSelfService: false, licensesPurchased: 2_499 });
     const grants = [{ subscriptionId: central.id, userIds: [...users, users[0]!] }];
 
-    expect(await tenant.assignLicenses({ grants, actor: 'U0ADMIN001', now })).toMatchObject({ ok: false, reason: expect.stringContaining('1 license is missing') });
+    expect(await tenant.assignLicenses({ grants, actor: 'U0ADMIN001', now })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('1 license is missing'),
+    });
     expect(await licenses(central.id)).toHaveLength(0);
 
     await database.prisma.subscription.update({ where: { id: central.id }, data: { licensesPurchased: 2_500 } });

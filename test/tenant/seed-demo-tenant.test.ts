@@ -42,9 +42,7 @@ describe.each(dialectProviders)('seedDemoTenant on %s', (provider) => {
     expect(cancelled).toBeDefined();
     const stored = await prisma.subscription.findUniqueOrThrow({ where: { id: cancelled?.id ?? '' } });
     expect(stored).toMatchObject({ ...cancelled });
-    expect(
-      await prisma.licenseAssignment.count({ where: { subscriptionId: cancelled?.id ?? '', removedAt: null } }),
-    ).toBe(0);
+    expect(await prisma.licenseAssignment.count({ where: { subscriptionId: cancelled?.id ?? '', removedAt: null } })).toBe(0);
 
     const powerBiPro = await prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0H9MP' } });
     expect(powerBiPro).toMatchObject({ kind: 'product', name: 'Power BI Pro' });

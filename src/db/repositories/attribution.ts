@@ -60,7 +60,11 @@ function unclaimed(productId: string, userColumn: Prisma.Sql): Prisma.Sql {
  * many, and the first `limit` by name. In SQL: each person once whatever SKUs they hold, which
  * Prisma would do by reading every holding of the product.
  */
-export async function findUnattributedHolders(db: Db, productId: string, limit: number): Promise<{ count: number; users: Array<{ name: string; email: string }> }> {
+export async function findUnattributedHolders(
+  db: Db,
+  productId: string,
+  limit: number,
+): Promise<{ count: number; users: Array<{ name: string; email: string }> }> {
   const [counted, users] = await Promise.all([
     db.$queryRaw<Array<{ count: unknown }>>`
       SELECT count(DISTINCT h."userId") AS "count" FROM "ProductHolding" h

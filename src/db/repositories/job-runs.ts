@@ -14,10 +14,7 @@ export interface Claim {
   slot: Date;
 }
 
-export async function claimJobRun(
-  prisma: Db,
-  run: { job: string; slot: Date; holder: string; now: Date; leaseMs: number },
-): Promise<Claim | undefined> {
+export async function claimJobRun(prisma: Db, run: { job: string; slot: Date; holder: string; now: Date; leaseMs: number }): Promise<Claim | undefined> {
   const leaseUntil = new Date(run.now.getTime() + run.leaseMs);
   const existing = await prisma.jobRun.findUnique({ where: { job_slot: { job: run.job, slot: run.slot } } });
   if (!existing) {
@@ -38,11 +35,7 @@ export async function claimJobRun(
   return count === 1 ? { id: existing.id, job: run.job, slot: run.slot } : undefined;
 }
 
-export async function finishJobRun(
-  prisma: Db,
-  claim: Claim,
-  result: { status: 'done' | 'failed'; summary: string; now: Date; holder: string },
-): Promise<void> {
+export async function finishJobRun(prisma: Db, claim: Claim, result: { status: 'done' | 'failed'; summary: string; now: Date; holder: string }): Promise<void> {
   await prisma.jobRun.updateMany({
     where: { id: claim.id, claimedBy: result.holder },
     data: { status: result.status, summary: result.summary.slice(0, 4000), finishedAt: result.now },

@@ -31,10 +31,7 @@ export interface OutboxRow {
 }
 
 /** Stores the message unless one with the same key exists; returns whether it was new. */
-export async function enqueueOutbox(
-  prisma: OutboxStore,
-  message: { kind: string; dedupeKey: string; payload: unknown; now: Date },
-): Promise<boolean> {
+export async function enqueueOutbox(prisma: OutboxStore, message: { kind: string; dedupeKey: string; payload: unknown; now: Date }): Promise<boolean> {
   const existing = await prisma.outboxMessage.findUnique({ where: { dedupeKey: message.dedupeKey }, select: { id: true } });
   if (existing) return false;
   // A concurrent enqueue of the same key may win the unique index: that is the point of the key.

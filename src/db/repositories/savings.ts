@@ -27,10 +27,25 @@ export interface AmountGroup {
  * holding a product more than once are found by one GROUP BY over the active licenses, and only
  * their licenses are ranked; the totals and the first names and subscriptions come back together.
  */
-export async function findDuplicateHoldings(db: Db): Promise<
+export async function findDuplicateHoldings(
+  db: Db,
+): Promise<
   Array<{ product: { id: string; name: string }; people: number; licenses: number; subscriptionIds: string[]; names: string[]; amounts: AmountGroup[] }>
 > {
-  const rows = await db.$queryRaw<Array<{ kind: string; productId: string; productName: string; currency: string | null; people: Count; licenses: Count; unknownPrices: Count; monthlyMinor: Count; value: string | null; n: Count }>>`
+  const rows = await db.$queryRaw<
+    Array<{
+      kind: string;
+      productId: string;
+      productName: string;
+      currency: string | null;
+      people: Count;
+      licenses: Count;
+      unknownPrices: Count;
+      monthlyMinor: Count;
+      value: string | null;
+      n: Count;
+    }>
+  >`
     WITH "pairs" AS MATERIALIZED (
       SELECT a."userId", s."productId" FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId"
       WHERE a."removedAt" IS NULL AND s."status" = ${ACTIVE_STATUS}
@@ -64,9 +79,19 @@ export async function findDuplicateHoldings(db: Db): Promise<
       SELECT z."productId", z."subscriptionId" AS "value", row_number() OVER (PARTITION BY z."productId" ORDER BY z."subscriptionId") AS "n"
       FROM (SELECT DISTINCT x."productId", x."subscriptionId" FROM "extra" x) z
     ) subs WHERE "n" <= ${NAMES_PER_FINDING}`;
-  const byProduct = new Map<string, { product: { id: string; name: string }; people: number; licenses: number; subscriptionIds: string[]; names: string[]; amounts: AmountGroup[] }>();
+  const byProduct = new Map<
+    string,
+    { product: { id: string; name: string }; people: number; licenses: number; subscriptionIds: string[]; names: string[]; amounts: AmountGroup[] }
+  >();
   for (const g of rows.filter((r) => r.kind === 'group')) {
-    const entry = byProduct.get(g.productId) ?? { product: { id: g.productId, name: g.productName }, people: 0, licenses: 0, subscriptionIds: [], names: [], amounts: [] };
+    const entry = byProduct.get(g.productId) ?? {
+      product: { id: g.productId, name: g.productName },
+      people: 0,
+      licenses: 0,
+      subscriptionIds: [],
+      names: [],
+      amounts: [],
+    };
     entry.people = Math.max(entry.people, toCount(g.people));
     entry.licenses += toCount(g.licenses);
     entry.amounts.push({ currency: g.currency, monthlyMinor: toCount(g.monthlyMinor), unknownPrices: toCount(g.unknownPrices) });
@@ -85,13 +110,35 @@ export async function findDuplicateHoldings(db: Db): Promise<
  * `perSubscriptionOnly`: licenses are known per subscription only for products with one active
  * subscription (Microsoft 365 pools a product's seats); elsewhere every subscription counts.
  */
-export async function findFreeSeats(db: Db, options: { perSubscriptionOnly: boolean }): Promise<
-  Array<{ subscriptionId: string; product: { id: string; name: string }; purchaserName: string | null; licensesPurchased: number; assigned: number; unitPriceMinor: number | null; currency: string | null }>
+export async function findFreeSeats(
+  db: Db,
+  options: { perSubscriptionOnly: boolean },
+): Promise<
+  Array<{
+    subscriptionId: string;
+    product: { id: string; name: string };
+    purchaserName: string | null;
+    licensesPurchased: number;
+    assigned: number;
+    unitPriceMinor: number | null;
+    currency: string | null;
+  }>
 > {
   const known = options.perSubscriptionOnly
     ? Prisma.sql`AND (SELECT count(*) FROM "Subscription" o WHERE o."productId" = s."productId" AND o."status" = ${ACTIVE_STATUS}) = 1`
     : Prisma.empty;
-  const rows = await db.$queryRaw<Array<{ id: string; productId: string; productName: string; purchaserName: string | null; licensesPurchased: number; assigned: Count; unitPriceMinor: number | null; currency: string | null }>>`
+  const rows = await db.$queryRaw<
+    Array<{
+      id: string;
+      productId: string;
+      productName: string;
+      purchaserName: string | null;
+      licensesPurchased: number;
+      assigned: Count;
+      unitPriceMinor: number | null;
+      currency: string | null;
+    }>
+  >`
     SELECT f."id", f."productId", p."name" AS "productName", u."name" AS "purchaserName", f."licensesPurchased", f."assigned", f."unitPriceMinor", f."currency"
     FROM (
       SELECT s."id", s."productId", s."purchaserId", s."licensesPurchased", s."unitPriceMinor", s."currency",
@@ -113,8 +160,18 @@ export async function findFreeSeats(db: Db, options: { perSubscriptionOnly: bool
 }
 
 /** Licenses of active self-service subscriptions held by disabled accounts or people gone from the tenant, per subscription. */
-export async function findLicensesOfInactiveAccounts(db: Db): Promise<
-  Array<{ subscriptionId: string; product: { id: string; name: string }; purchaserName: string | null; licenses: number; names: string[]; unitPriceMinor: number | null; currency: string | null }>
+export async function findLicensesOfInactiveAccounts(
+  db: Db,
+): Promise<
+  Array<{
+    subscriptionId: string;
+    product: { id: string; name: string };
+    purchaserName: string | null;
+    licenses: number;
+    names: string[];
+    unitPriceMinor: number | null;
+    currency: string | null;
+  }>
 > {
   // From the few people who cannot use their licenses (the userId index), not
   // from every subscription to its licenses: the people are materialized first and CROSS JOIN
@@ -129,7 +186,19 @@ export async function findLicensesOfInactiveAccounts(db: Db): Promise<
       JOIN "Subscription" s ON s."id" = a."subscriptionId"
       WHERE a."userId" = u."id" AND a."removedAt" IS NULL AND s."status" = ${ACTIVE_STATUS} AND s."isSelfService" = ${true}
     )`;
-  const rows = await db.$queryRaw<Array<{ id: string; productId: string; productName: string; purchaserName: string | null; licenses: Count; unitPriceMinor: number | null; currency: string | null; name: string | null; n: Count }>>`
+  const rows = await db.$queryRaw<
+    Array<{
+      id: string;
+      productId: string;
+      productName: string;
+      purchaserName: string | null;
+      licenses: Count;
+      unitPriceMinor: number | null;
+      currency: string | null;
+      name: string | null;
+      n: Count;
+    }>
+  >`
     ${inactive}
     SELECT s."id", s."productId", p."name" AS "productName", b."name" AS "purchaserName", i."licenses", s."unitPriceMinor", s."currency", NULL AS "name", 0 AS "n"
     FROM (SELECT x."subscriptionId", count(*) AS "licenses" FROM "inactive" x GROUP BY x."subscriptionId") i
@@ -140,19 +209,23 @@ export async function findLicensesOfInactiveAccounts(db: Db): Promise<
       SELECT x."subscriptionId", x."name", row_number() OVER (PARTITION BY x."subscriptionId" ORDER BY x."name", x."id") AS "n" FROM "inactive" x
     ) ranked WHERE "n" <= ${NAMES_PER_FINDING}`;
   const names = rows.filter((r) => r.name !== null).sort((a, b) => toCount(a.n) - toCount(b.n));
-  return rows.filter((r) => r.name === null).map((r) => ({
-    subscriptionId: r.id,
-    product: { id: r.productId, name: r.productName },
-    purchaserName: r.purchaserName,
-    licenses: toCount(r.licenses),
-    names: names.filter((n) => n.id === r.id).map((n) => n.name!),
-    unitPriceMinor: r.unitPriceMinor,
-    currency: r.currency,
-  }));
+  return rows
+    .filter((r) => r.name === null)
+    .map((r) => ({
+      subscriptionId: r.id,
+      product: { id: r.productId, name: r.productName },
+      purchaserName: r.purchaserName,
+      licenses: toCount(r.licenses),
+      names: names.filter((n) => n.id === r.id).map((n) => n.name!),
+      unitPriceMinor: r.unitPriceMinor,
+      currency: r.currency,
+    }));
 }
 
 /** Per product and currency: the active self-service seats and their monthly cost (known prices only), and how many subscriptions there are. */
-export async function sumSelfServiceSeats(db: Db): Promise<Array<{ product: { id: string; name: string }; currency: string; seats: number; monthlyMinor: number; subscriptions: number }>> {
+export async function sumSelfServiceSeats(
+  db: Db,
+): Promise<Array<{ product: { id: string; name: string }; currency: string; seats: number; monthlyMinor: number; subscriptions: number }>> {
   const rows = await db.$queryRaw<Array<{ productId: string; productName: string; currency: string; seats: Count; monthlyMinor: Count; subscriptions: Count }>>`
     SELECT s."productId", p."name" AS "productName", s."currency", sum(s."licensesPurchased") AS "seats",
       sum(CAST(s."unitPriceMinor" AS BIGINT) * s."licensesPurchased") AS "monthlyMinor", count(*) AS "subscriptions"

@@ -113,7 +113,17 @@ export async function rebuildSpendHistory(db: Db & Pick<Db, '$executeRaw'>, now:
  */
 export async function findSpendOnDays(db: Db, days: readonly string[]): Promise<Array<SpendDayRow & { productName: string }>> {
   if (days.length === 0) return [];
-  const rows = await db.$queryRaw<Array<{ day: string; productId: string; productName: string | null; currency: string; activeSubscriptions: number | bigint; monthlyMinor: number | bigint; purchasers: number | bigint }>>`
+  const rows = await db.$queryRaw<
+    Array<{
+      day: string;
+      productId: string;
+      productName: string | null;
+      currency: string;
+      activeSubscriptions: number | bigint;
+      monthlyMinor: number | bigint;
+      purchasers: number | bigint;
+    }>
+  >`
     SELECT h."day", h."productId", p."name" AS "productName", h."currency", h."activeSubscriptions", h."monthlyMinor", h."purchasers"
     FROM "SpendDay" h LEFT JOIN "Product" p ON p."id" = h."productId"
     WHERE h."day" IN (${Prisma.join(days)})
@@ -138,7 +148,10 @@ export async function countPurchasersOnDays(db: Db, days: readonly string[]): Pr
   const ended = Prisma.sql`CASE WHEN s."status" = ${DELETED_STATUS} THEN coalesce(s."cancelledAt", s."seenDeletedAt", s."updatedAt") END`;
   const rows = await db.$queryRaw<Array<{ day: string; n: number | bigint }>>`
     SELECT d."day", count(DISTINCT s."purchaserId") AS "n"
-    FROM (${Prisma.join(days.map((day) => Prisma.sql`SELECT ${day} AS "day"`), ' UNION ALL ')}) d
+    FROM (${Prisma.join(
+      days.map((day) => Prisma.sql`SELECT ${day} AS "day"`),
+      ' UNION ALL ',
+    )}) d
     JOIN "Subscription" s ON s."isSelfService" = ${true} AND s."purchaserId" IS NOT NULL
       AND ${dayOf(db, Prisma.sql`s."purchasedAt"`)} <= d."day"
       AND (${ended} IS NULL OR ${dayOf(db, ended)} > d."day")

@@ -29,8 +29,22 @@ export interface Keyset {
 
 type SubscriptionColumns = Pick<
   Subscription,
-  | 'id' | 'isSelfService' | 'licensesPurchased' | 'purchasedAt' | 'expiresAt' | 'unitPriceMinor' | 'currency' | 'isTrial' | 'status'
-  | 'cancelledAt' | 'cancelledBy' | 'cancelReason' | 'cancelComment' | 'firstSeenAt' | 'selfServiceSource' | 'seenDeletedAt'
+  | 'id'
+  | 'isSelfService'
+  | 'licensesPurchased'
+  | 'purchasedAt'
+  | 'expiresAt'
+  | 'unitPriceMinor'
+  | 'currency'
+  | 'isTrial'
+  | 'status'
+  | 'cancelledAt'
+  | 'cancelledBy'
+  | 'cancelReason'
+  | 'cancelComment'
+  | 'firstSeenAt'
+  | 'selfServiceSource'
+  | 'seenDeletedAt'
 >;
 
 /** A subscription with its product, its purchaser and how many licenses it has assigned now. */
@@ -293,7 +307,14 @@ export async function sumActiveSelfServiceSpend(
   // A price is unknown when Graph brought the subscription and no import priced it: such rows
   // are counted (unknownPrices), never added as zero. domain/spend.ts (spendOfGroups) reads the groups.
   const rows = await db.$queryRaw<
-    Array<{ productId: string; productName: string; currency: string | null; subscriptions: bigint | number; unknownPrices: bigint | number | null; monthlyMinor: bigint | number | null }>
+    Array<{
+      productId: string;
+      productName: string;
+      currency: string | null;
+      subscriptions: bigint | number;
+      unknownPrices: bigint | number | null;
+      monthlyMinor: bigint | number | null;
+    }>
   >`
     SELECT g."productId", p."name" AS "productName", g."currency", g."subscriptions", g."unknownPrices", g."monthlyMinor"
     FROM (

@@ -154,7 +154,6 @@ export interface SyncWrites {
   assignments: AssignmentWrites;
 }
 
-
 export async function writeProducts(db: Db, products: SyncWrites['products'], skus: SyncWrites['skus']): Promise<void> {
   for (const data of chunks(products.create)) await db.product.createMany({ data });
   for (const data of chunks(skus.create)) await db.productSku.createMany({ data });

@@ -77,7 +77,10 @@ export async function findTakeoverSteps(db: Db, takeoverId: string): Promise<Tak
 }
 
 /** Records what happened to one user (a retry of a `waiting` user replaces its row). */
-export async function recordTakeoverStep(db: Db, step: { takeoverId: string; userId: string; status: TakeoverStepStatus; detail?: string | null; at: Date }): Promise<void> {
+export async function recordTakeoverStep(
+  db: Db,
+  step: { takeoverId: string; userId: string; status: TakeoverStepStatus; detail?: string | null; at: Date },
+): Promise<void> {
   const data = { status: step.status, detail: step.detail ?? null, at: step.at };
   await db.takeoverStep.upsert({
     where: { takeoverId_userId: { takeoverId: step.takeoverId, userId: step.userId } },

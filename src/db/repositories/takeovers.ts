@@ -54,7 +54,10 @@ export function findOpenTakeovers(db: Db, subscriptionId: string) {
 export async function findAwaitingSeenDeleted(db: Db): Promise<string[]> {
   const rows = await db.takeoverRequest.findMany({ where: { status: 'AWAITING_ADMIN_CENTER' }, select: { id: true, subscriptionId: true } });
   if (rows.length === 0) return [];
-  const deleted = await db.subscription.findMany({ where: { id: { in: rows.map((r) => r.subscriptionId) }, seenDeletedAt: { not: null } }, select: { id: true } });
+  const deleted = await db.subscription.findMany({
+    where: { id: { in: rows.map((r) => r.subscriptionId) }, seenDeletedAt: { not: null } },
+    select: { id: true },
+  });
   const ids = new Set(deleted.map((s) => s.id));
   return rows.filter((r) => ids.has(r.subscriptionId)).map((r) => r.id);
 }
@@ -64,7 +67,12 @@ export async function findAwaitingAdminCenter(db: Db, limit: number) {
   const where = { status: 'AWAITING_ADMIN_CENTER' };
   const [total, rows] = await Promise.all([
     db.takeoverRequest.count({ where }),
-    db.takeoverRequest.findMany({ where, orderBy: [{ executedAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, subscriptionId: true, kind: true, executedAt: true } }),
+    db.takeoverRequest.findMany({
+      where,
+      orderBy: [{ executedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: { id: true, subscriptionId: true, kind: true, executedAt: true },
+    }),
   ]);
   return { total, items: rows };
 }
@@ -120,9 +128,16 @@ export async function findPendingTakeovers(db: Db, limit: number) {
  * Deleted with who, when and why, or, if a sync already found it deleted, the take-over's why;
  * the licenses it still had in the record end.
  */
-export async function recordSubscriptionCancelled(db: Db, subscriptionId: string, cancel: { by: string; reason: string; comment: string | null; at: Date }): Promise<void> {
+export async function recordSubscriptionCancelled(
+  db: Db,
+  subscriptionId: string,
+  cancel: { by: string; reason: string; comment: string | null; at: Date },
+): Promise<void> {
   const why = { cancelledBy: cancel.by, cancelReason: cancel.reason, cancelComment: cancel.comment };
-  const active = await db.subscription.updateMany({ where: { id: subscriptionId, status: 'Active' }, data: { status: 'Deleted', cancelledAt: cancel.at, ...why } });
+  const active = await db.subscription.updateMany({
+    where: { id: subscriptionId, status: 'Active' },
+    data: { status: 'Deleted', cancelledAt: cancel.at, ...why },
+  });
   if (active.count === 0) await db.subscription.update({ where: { id: subscriptionId }, data: why });
   await db.licenseAssignment.updateMany({ where: { subscriptionId, removedAt: null }, data: { removedAt: cancel.at } });
 }

@@ -246,10 +246,16 @@ export function createFakeGraph(initial: FakeGraphTenant, options: { pageSize: n
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
-      return fail(response, graphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'));
+      return fail(
+        response,
+        graphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
+      );
     }
     if (!Array.isArray(request.addLicenses) || !Array.isArray(request.removeLicenses)) {
-      return fail(response, graphError(400, 'Request_BadRequest', 'One or more parameters of the function import \'assignLicense\' are missing from the request payload.'));
+      return fail(
+        response,
+        graphError(400, 'Request_BadRequest', "One or more parameters of the function import 'assignLicense' are missing from the request payload."),
+      );
     }
     const add = request.addLicenses.map((license) => String(license.skuId ?? ''));
     const remove = request.removeLicenses.map(String);
@@ -305,8 +311,20 @@ export function createFakeGraph(initial: FakeGraphTenant, options: { pageSize: n
       return send(response, 200, page(url, [...graph.subscriptions.values()].map(subscriptionItem), 'directory/subscriptions'));
     }
     if (method === 'GET' && path === '/v1.0/users') {
-      const select = url.searchParams.get('$select')?.split(',').map((field) => field.trim()) ?? DEFAULT_USER_FIELDS;
-      return send(response, 200, page(url, [...graph.users.values()].map((user) => userItem(user, select)), `users(${select.join(',')})`));
+      const select =
+        url.searchParams
+          .get('$select')
+          ?.split(',')
+          .map((field) => field.trim()) ?? DEFAULT_USER_FIELDS;
+      return send(
+        response,
+        200,
+        page(
+          url,
+          [...graph.users.values()].map((user) => userItem(user, select)),
+          `users(${select.join(',')})`,
+        ),
+      );
     }
     const assign = /^\/v1\.0\/users\/([^/]+)\/assignLicense$/.exec(path);
     if (method === 'POST' && assign) return assignLicense(response, decodeURIComponent(assign[1] ?? ''), body);

@@ -160,12 +160,7 @@ function assertionProblem(assertion: string, publicKey: KeyObject | undefined, c
   const { alg } = JSON.parse(base64url(header).toString('utf8')) as { alg?: string };
   const claims = JSON.parse(base64url(payload).toString('utf8')) as { aud?: string; iss?: string; sub?: string; exp?: number };
   const signed = Buffer.from(`${header}.${payload}`);
-  const key =
-    alg === 'PS256'
-      ? { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
-      : alg === 'RS256'
-        ? publicKey
-        : undefined;
+  const key = alg === 'PS256' ? { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : alg === 'RS256' ? publicKey : undefined;
   if (!key) return `unsupported alg ${alg}`;
   if (!verify('sha256', signed, key, base64url(signature))) return 'bad signature';
   if (claims.aud !== tokenEndpoint) return `aud ${claims.aud} is not ${tokenEndpoint}`;
@@ -276,7 +271,14 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
   }
 
   /** Records the request and checks its token was issued for `scopes`; false when refused (401 sent). */
-  function admitted(service: RecordedRequest['service'], request: IncomingMessage, response: ServerResponse, url: URL, body: string, scopes: string[]): boolean {
+  function admitted(
+    service: RecordedRequest['service'],
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    body: string,
+    scopes: string[],
+  ): boolean {
     const header = (name: string) => {
       const value = request.headers[name];
       return Array.isArray(value) ? value.join(',') : value;
@@ -298,7 +300,9 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
       return false;
     }
     if (!scope.split(' ').some((asked) => scopes.includes(asked))) {
-      send(response, 401, { error: { code: 'InvalidAuthenticationToken', message: `Access token validation failure. Invalid audience: the token was issued for ${scope}.` } });
+      send(response, 401, {
+        error: { code: 'InvalidAuthenticationToken', message: `Access token validation failure. Invalid audience: the token was issued for ${scope}.` },
+      });
       return false;
     }
     return true;
@@ -362,7 +366,10 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', baseUrl);
     const path = url.pathname;
-    if (request.method === 'GET' && (path === `/${tenantId}/v2.0/.well-known/openid-configuration` || path === `/${tenantId}/.well-known/openid-configuration`)) {
+    if (
+      request.method === 'GET' &&
+      (path === `/${tenantId}/v2.0/.well-known/openid-configuration` || path === `/${tenantId}/.well-known/openid-configuration`)
+    ) {
       return openidConfiguration(response);
     }
     if (request.method === 'POST' && path === `/${tenantId}/oauth2/v2.0/token`) return token(request, response);

@@ -48,12 +48,7 @@ export function signSlackRequest(signingSecret: string, body: string, timestamp:
 }
 
 /** POSTs `body` signed as Slack signs it (hostile-input tests send bodies no builder makes). */
-export async function postSigned(
-  target: SlackRequestTarget,
-  body: string,
-  contentType: string,
-  overrides: SigningOverrides = {},
-): Promise<SlackHttpResult> {
+export async function postSigned(target: SlackRequestTarget, body: string, contentType: string, overrides: SigningOverrides = {}): Promise<SlackHttpResult> {
   const timestamp = overrides.timestamp ?? Math.floor(Date.now() / 1000);
   const signed = signSlackRequest(target.signingSecret, body, timestamp);
   const response = await fetch(target.url, {
@@ -125,7 +120,10 @@ export function sendInteraction(target: SlackRequestTarget, payload: Json, overr
  * The `message` event (subtype file_share) Slack sends when a user shares a file in the app's DM:
  * the file as a stub (id, name, mimetype), as events may carry it; the bot reads the rest with files.info.
  */
-export function fileShareEvent(upload: { file: { id: string; name: string; mimetype: string; user?: string; channel?: string }; message: { ts: string; text: string } }): Json {
+export function fileShareEvent(upload: {
+  file: { id: string; name: string; mimetype: string; user?: string; channel?: string };
+  message: { ts: string; text: string };
+}): Json {
   return {
     type: 'message',
     subtype: 'file_share',
@@ -155,9 +153,7 @@ export function sendEvent(target: SlackRequestTarget, event: Json, overrides?: S
     type: 'event_callback',
     event_id: `Ev${String(eventCounter).padStart(10, '0')}`,
     event_time: now,
-    authorizations: [
-      { enterprise_id: null, team_id: emulator.teamId, user_id: emulator.botUserId, is_bot: true, is_enterprise_install: false },
-    ],
+    authorizations: [{ enterprise_id: null, team_id: emulator.teamId, user_id: emulator.botUserId, is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
     event_context: `4-emulated-${eventCounter}`,
   };
@@ -179,7 +175,10 @@ function elementsIn(blocks: unknown): FoundElement[] {
   return blocks.filter(isRecord).flatMap((block) => {
     const blockId = typeof block.block_id === 'string' ? block.block_id : '';
     const candidates = [block.accessory, block.element, ...(Array.isArray(block.elements) ? block.elements : [])];
-    return candidates.filter(isRecord).filter((e) => typeof e.action_id === 'string').map((element) => ({ blockId, element }));
+    return candidates
+      .filter(isRecord)
+      .filter((e) => typeof e.action_id === 'string')
+      .map((element) => ({ blockId, element }));
   });
 }
 
@@ -212,10 +211,7 @@ export type BlockActionsInput = {
   user_id: string;
   user_name?: string;
   action: ClickedAction;
-} & (
-  | { message: { channel: string; ts: string; ephemeral?: boolean } }
-  | { view: EmulatedView; values?: Record<string, Record<string, unknown>> }
-);
+} & ({ message: { channel: string; ts: string; ephemeral?: boolean } } | { view: EmulatedView; values?: Record<string, Record<string, unknown>> });
 
 function optionsOf(element: Json): Json[] {
   const direct = Array.isArray(element.options) ? element.options : [];
@@ -323,10 +319,7 @@ function emptyEntry(type: string): Json {
  * Values for every input block of the view, as a form submits them: the `filled` ones, and the
  * empty entry Slack sends for each input left empty (empty strings and lists count as empty).
  */
-export function formValues(
-  view: EmulatedView,
-  filled: Record<string, Record<string, string | string[]>>,
-): Record<string, Record<string, InputValue>> {
+export function formValues(view: EmulatedView, filled: Record<string, Record<string, string | string[]>>): Record<string, Record<string, InputValue>> {
   const values: Record<string, Record<string, InputValue>> = {};
   for (const block of view.blocks.filter(isRecord)) {
     const element = block.element;

@@ -80,7 +80,10 @@ export interface SlackEmulator {
    * `user` shares a file in `channel` (default: the app's DM with them), as the Slack client does
    * on drag and drop; the bot learns of it from a `message` event (`fileShareEvent`).
    */
-  uploadAsUser(user: string, file: { name: string; content: string | Buffer; channel?: string; text?: string }): { file: EmulatedFile; message: EmulatedMessage };
+  uploadAsUser(
+    user: string,
+    file: { name: string; content: string | Buffer; channel?: string; text?: string },
+  ): { file: EmulatedFile; message: EmulatedMessage };
   /** Called after every recorded call and response_url post; returns an unsubscribe function. */
   onActivity(listener: (activity: EmulatorActivity) => void): () => void;
   /** Forgets calls, pending failures, messages, views and files; keeps the directory. */
@@ -256,9 +259,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       return { status: 200, reply: { ok: true } };
     }
     if (truthy(body.replace_original) && original) {
-      const replaced = original.ephemeral
-        ? ws.ephemerals.find((m) => m.message_ts === original.ts && m.user === user)
-        : ws.findMessage(channel, original.ts);
+      const replaced = original.ephemeral ? ws.ephemerals.find((m) => m.message_ts === original.ts && m.user === user) : ws.findMessage(channel, original.ts);
       if (replaced) {
         replaced.text = content.text;
         if (content.blocks) replaced.blocks = content.blocks;
@@ -368,7 +369,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     file: (id) => ws.files.get(id),
     uploadAsUser(user, file) {
       const content = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
-      return ws.uploadAsUser(user, file.channel ?? ws.dmChannelFor(user), { name: file.name, content, mimetype: mimetypeOf(file.name), ...(file.text ? { text: file.text } : {}) });
+      return ws.uploadAsUser(user, file.channel ?? ws.dmChannelFor(user), {
+        name: file.name,
+        content,
+        mimetype: mimetypeOf(file.name),
+        ...(file.text ? { text: file.text } : {}),
+      });
     },
     onActivity(listener) {
       listeners.add(listener);

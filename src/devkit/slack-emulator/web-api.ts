@@ -35,7 +35,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** `blocks[3].text.text` -> `/blocks/3/text/text`, the pointer format of Slack's error messages. */
 function jsonPointer(prefix: string, path: string): string {
-  return `${prefix}/${path.replace(/\[(\d+)\]/g, '.$1').split('.').join('/')}`;
+  return `${prefix}/${path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .join('/')}`;
 }
 
 function describe(violations: BlockKitViolation[], prefix: string): string[] {
@@ -162,11 +165,7 @@ function parseView(value: unknown, surface: 'modal' | 'home'): ParsedView {
   return violations.length > 0 ? { error: invalidView(violations) } : { raw: value };
 }
 
-function buildView(
-  ws: Workspace,
-  raw: Record<string, unknown>,
-  at: { id: string; user: string; root: string | null; previous: string | null },
-): EmulatedView {
+function buildView(ws: Workspace, raw: Record<string, unknown>, at: { id: string; user: string; root: string | null; previous: string | null }): EmulatedView {
   const { teamId, appId, botId } = ws.identity;
   return {
     id: at.id,
@@ -356,7 +355,10 @@ const handlers: Record<string, Handler> = {
   'conversations.open': ({ ws, args }) => {
     const existing = str(args, 'channel');
     if (existing) return { ok: true, no_op: true, already_open: true, channel: { id: existing } };
-    const users = (str(args, 'users') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    const users = (str(args, 'users') ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     if (users.length === 0) return slackError('users_list_not_supplied');
     if (users.some((u) => !ws.users.has(u))) return slackError('user_not_found');
     const key = [...users].sort().join(',');

@@ -2,14 +2,7 @@
  * The state of the emulated Slack workspace: directory, conversations, views and files. The Web
  * API handlers change it; tests and the sandbox read it through the emulator's accessors.
  */
-import type {
-  EmulatedEphemeralMessage,
-  EmulatedFile,
-  EmulatedMessage,
-  EmulatedUser,
-  EmulatedUserGroup,
-  EmulatedView,
-} from './types.js';
+import type { EmulatedEphemeralMessage, EmulatedFile, EmulatedMessage, EmulatedUser, EmulatedUserGroup, EmulatedView } from './types.js';
 
 export interface WorkspaceIdentity {
   teamId: string;
@@ -126,7 +119,11 @@ export class Workspace {
   }
 
   /** A user shares a file in a conversation (drag and drop in the client): the file, and the message that carries it. */
-  uploadAsUser(user: string, channel: string, file: { name: string; content: Buffer; mimetype: string; text?: string }): { file: EmulatedFile; message: EmulatedMessage } {
+  uploadAsUser(
+    user: string,
+    channel: string,
+    file: { name: string; content: Buffer; mimetype: string; text?: string },
+  ): { file: EmulatedFile; message: EmulatedMessage } {
     const id = this.newId('F');
     const stored: EmulatedFile = {
       id,

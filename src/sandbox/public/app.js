@@ -111,9 +111,7 @@ function render() {
 
 function renderUsers() {
   if (!changed('users', [state.users, me])) return;
-  $('user').replaceChildren(
-    ...state.users.map((u) => el('option', { value: u.id, selected: u.id === me, text: `${u.real_name} (${u.role})` })),
-  );
+  $('user').replaceChildren(...state.users.map((u) => el('option', { value: u.id, selected: u.id === me, text: `${u.real_name} (${u.role})` })));
 }
 
 function unread(conversation) {
@@ -130,12 +128,16 @@ function renderSidebar() {
     const active = place.kind === 'app' ? c.kind === 'app' : place.id === c.id;
     const label = c.kind === 'channel' ? `# ${c.name}` : c.name;
     return el('li', {}, [
-      el('button', {
-        type: 'button',
-        class: `conversation${active ? ' active' : ''}${c.unread > 0 ? ' unread' : ''}`,
-        'aria-current': active ? 'page' : undefined,
-        onclick: () => go(c.kind === 'app' ? { kind: 'app', tab: place.kind === 'app' ? place.tab : 'messages' } : { kind: 'channel', id: c.id }),
-      }, [el('span', { text: label }), c.unread > 0 ? el('span', { class: 'badge', text: String(c.unread) }) : null]),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: `conversation${active ? ' active' : ''}${c.unread > 0 ? ' unread' : ''}`,
+          'aria-current': active ? 'page' : undefined,
+          onclick: () => go(c.kind === 'app' ? { kind: 'app', tab: place.kind === 'app' ? place.tab : 'messages' } : { kind: 'channel', id: c.id }),
+        },
+        [el('span', { text: label }), c.unread > 0 ? el('span', { class: 'badge', text: String(c.unread) }) : null],
+      ),
     ]);
   };
   $('channels').replaceChildren(...items.filter((c) => c.kind === 'channel').map(item));
@@ -150,7 +152,8 @@ function renderHeader() {
   for (const tab of $('tabs').querySelectorAll('[role=tab]')) tab.setAttribute('aria-selected', String(place.kind === 'app' && tab.dataset.tab === place.tab));
   const onHome = place.kind === 'app' && place.tab === 'home';
   $('composer').hidden = onHome;
-  $('message').placeholder = place.kind === 'app' ? `Message ${conversation.name} — try /purchases help` : `Message #${conversation.name} — try /purchases help`;
+  $('message').placeholder =
+    place.kind === 'app' ? `Message ${conversation.name} — try /purchases help` : `Message #${conversation.name} — try /purchases help`;
 }
 
 function renderRejections() {
@@ -159,9 +162,23 @@ function renderRejections() {
   $('rejections').replaceChildren(
     ...shown.map((r) =>
       el('div', { class: 'rejection', role: 'alert' }, [
-        el('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss', text: '×', onclick: () => { dismissed.add(r.time + r.method); rendered.rejections = ''; render(); } }),
+        el('button', {
+          type: 'button',
+          class: 'dismiss',
+          'aria-label': 'Dismiss',
+          text: '×',
+          onclick: () => {
+            dismissed.add(r.time + r.method);
+            rendered.rejections = '';
+            render();
+          },
+        }),
         el('strong', { text: `Slack would reject this payload: ${r.method}${r.where ? ` (${r.where})` : ''} failed with ${r.error}` }),
-        el('ul', {}, r.messages.map((m) => el('li', { text: m }))),
+        el(
+          'ul',
+          {},
+          r.messages.map((m) => el('li', { text: m })),
+        ),
       ]),
     ),
   );
@@ -176,13 +193,21 @@ function formatSize(bytes) {
 }
 
 function initials(name) {
-  return name.split(/\s+/).map((word) => word[0]).join('').slice(0, 2).toUpperCase();
+  return name
+    .split(/\s+/)
+    .map((word) => word[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
 }
 
 function messageNode(message, conversation) {
   const container = { type: 'message', channel: conversation.id, ts: message.ts, ephemeral: message.ephemeral };
   const author = message.fromSlack ? 'Slackbot' : state.bot.name;
-  const body = message.blocks && message.blocks.length > 0 ? renderBlocks(message.blocks, ctxFor(container)) : el('div', { class: 'mrkdwn', html: mrkdwn(message.text, ctxFor(container)) });
+  const body =
+    message.blocks && message.blocks.length > 0
+      ? renderBlocks(message.blocks, ctxFor(container))
+      : el('div', { class: 'mrkdwn', html: mrkdwn(message.text, ctxFor(container)) });
   return el('article', { class: `message${message.ephemeral ? ' ephemeral' : ''}`, 'data-ts': message.ts }, [
     el('div', { class: `avatar${message.fromSlack ? ' slackbot' : ''}`, 'aria-hidden': 'true', text: initials(author) }),
     el('div', { class: 'message-body' }, [
@@ -200,7 +225,10 @@ function messageNode(message, conversation) {
               el('a', { href: f.url, target: '_blank', rel: 'noopener' }, [el('img', { src: f.url, alt: f.altText || f.title || f.name })]),
               el('figcaption', { text: `${f.title || f.name} · ${formatSize(f.size)}` }),
             ])
-          : el('a', { class: 'file', href: f.url, download: f.name }, [el('span', { class: 'file-icon', 'aria-hidden': 'true', text: (f.name.split('.').pop() ?? '').toUpperCase().slice(0, 4) }), el('span', {}, [el('strong', { text: f.title || f.name }), el('small', { text: ` ${f.name} · ${formatSize(f.size)}` })])]),
+          : el('a', { class: 'file', href: f.url, download: f.name }, [
+              el('span', { class: 'file-icon', 'aria-hidden': 'true', text: (f.name.split('.').pop() ?? '').toUpperCase().slice(0, 4) }),
+              el('span', {}, [el('strong', { text: f.title || f.name }), el('small', { text: ` ${f.name} · ${formatSize(f.size)}` })]),
+            ]),
       ),
     ]),
   ]);
@@ -213,7 +241,9 @@ function renderMain() {
   if (onHome) {
     if (!changed('main', ['home', state.home, state.names])) return;
     $('home').replaceChildren(
-      state.home ? renderBlocks(state.home.blocks, ctxFor({ type: 'view', viewId: state.home.id })) : el('p', { class: 'empty', text: 'Loading the Home tab…' }),
+      state.home
+        ? renderBlocks(state.home.blocks, ctxFor({ type: 'view', viewId: state.home.id }))
+        : el('p', { class: 'empty', text: 'Loading the Home tab…' }),
     );
     return;
   }
@@ -222,7 +252,9 @@ function renderMain() {
   const list = $('messages');
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   list.replaceChildren(
-    ...(conversation.messages.length === 0 ? [el('p', { class: 'empty', text: 'No messages yet. Type /purchases help below.' })] : conversation.messages.map((m) => messageNode(m, conversation))),
+    ...(conversation.messages.length === 0
+      ? [el('p', { class: 'empty', text: 'No messages yet. Type /purchases help below.' })]
+      : conversation.messages.map((m) => messageNode(m, conversation))),
   );
   if (nearBottom || rendered.lastConversation !== conversation.id) list.scrollTop = list.scrollHeight;
   rendered.lastConversation = conversation.id;
@@ -280,11 +312,11 @@ function renderModal() {
   };
   const general = errors[''];
   const dialog = el('form', { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'aria-label': title, onsubmit: submit, novalidate: true }, [
-    el('header', {}, [
-      el('h2', { text: title }),
-      el('button', { type: 'button', class: 'close-x', 'aria-label': 'Close', text: '×', onclick: close }),
+    el('header', {}, [el('h2', { text: title }), el('button', { type: 'button', class: 'close-x', 'aria-label': 'Close', text: '×', onclick: close })]),
+    el('div', { class: 'modal-body' }, [
+      general ? el('div', { class: 'bk-error modal-error', role: 'alert', text: general }) : null,
+      renderBlocks(modal.blocks, ctx),
     ]),
-    el('div', { class: 'modal-body' }, [general ? el('div', { class: 'bk-error modal-error', role: 'alert', text: general }) : null, renderBlocks(modal.blocks, ctx)]),
     el('footer', {}, [
       el('button', { type: 'button', class: 'bk-button', text: modal.close?.text ?? 'Cancel', onclick: close }),
       modal.submit ? el('button', { type: 'submit', class: 'bk-button primary', text: modal.submit.text }) : null,
@@ -297,19 +329,21 @@ function renderCalls() {
   if (!changed('calls', state.calls)) return;
   $('call-count').textContent = String(state.calls.length);
   $('calls').replaceChildren(
-    ...[...state.calls].reverse().map((c) =>
-      el('li', { class: c.ok ? 'ok' : 'failed' }, [
-        el('details', {}, [
-          el('summary', {}, [
-            el('time', { text: new Date(c.time).toLocaleTimeString() }),
-            el('code', { text: c.method }),
-            el('span', { class: 'status', text: c.ok ? 'ok' : (c.error ?? `HTTP ${c.status}`) }),
-            el('span', { class: 'summary', text: c.summary }),
+    ...[...state.calls]
+      .reverse()
+      .map((c) =>
+        el('li', { class: c.ok ? 'ok' : 'failed' }, [
+          el('details', {}, [
+            el('summary', {}, [
+              el('time', { text: new Date(c.time).toLocaleTimeString() }),
+              el('code', { text: c.method }),
+              el('span', { class: 'status', text: c.ok ? 'ok' : (c.error ?? `HTTP ${c.status}`) }),
+              el('span', { class: 'summary', text: c.summary }),
+            ]),
+            el('pre', { text: c.detail }),
           ]),
-          el('pre', { text: c.detail }),
         ]),
-      ]),
-    ),
+      ),
   );
 }
 

@@ -237,7 +237,13 @@ function overflowNode(element, block, ctx) {
       }),
     );
   }
-  const button = el('button', { class: 'bk-button bk-overflow', type: 'button', 'aria-label': 'More actions', text: '⋯', onclick: () => (menu.hidden = !menu.hidden) });
+  const button = el('button', {
+    class: 'bk-button bk-overflow',
+    type: 'button',
+    'aria-label': 'More actions',
+    text: '⋯',
+    onclick: () => (menu.hidden = !menu.hidden),
+  });
   wrap.append(button, menu);
   return wrap;
 }
@@ -326,7 +332,13 @@ function blockNode(block, ctx) {
     case 'section': {
       const body = el('div', { class: 'bk-section-body' }, [
         block.text ? textNode(block.text, ctx, 'div', 'bk-text') : null,
-        block.fields ? el('div', { class: 'bk-fields' }, block.fields.map((f) => textNode(f, ctx, 'div', 'bk-field'))) : null,
+        block.fields
+          ? el(
+              'div',
+              { class: 'bk-fields' },
+              block.fields.map((f) => textNode(f, ctx, 'div', 'bk-field')),
+            )
+          : null,
       ]);
       const accessory = block.accessory ? el('div', { class: 'bk-accessory' }, [elementNode(block.accessory, block, ctx)]) : null;
       return el('div', { class: 'bk-section', 'data-block-id': block.block_id }, [body, accessory]);
@@ -336,11 +348,19 @@ function blockNode(block, ctx) {
         'div',
         { class: 'bk-context' },
         (block.elements ?? []).map((e) =>
-          e.type === 'image' ? el('img', { class: 'bk-context-image', src: e.image_url, alt: e.alt_text ?? '' }) : e.type === 'mrkdwn' || e.type === 'plain_text' ? textNode(e, ctx) : placeholder('element', e.type),
+          e.type === 'image'
+            ? el('img', { class: 'bk-context-image', src: e.image_url, alt: e.alt_text ?? '' })
+            : e.type === 'mrkdwn' || e.type === 'plain_text'
+              ? textNode(e, ctx)
+              : placeholder('element', e.type),
         ),
       );
     case 'actions':
-      return el('div', { class: 'bk-actions' }, (block.elements ?? []).map((e) => elementNode(e, block, ctx)));
+      return el(
+        'div',
+        { class: 'bk-actions' },
+        (block.elements ?? []).map((e) => elementNode(e, block, ctx)),
+      );
     case 'image':
       return el('figure', { class: 'bk-image' }, [
         block.title ? textNode(block.title, ctx, 'figcaption') : null,
@@ -365,7 +385,11 @@ function blockNode(block, ctx) {
  * form ({ get(blockId, actionId), set(blockId, actionId, value) }) and errors (by block_id) in modals.
  */
 export function renderBlocks(blocks, ctx) {
-  return el('div', { class: 'blocks' }, (blocks ?? []).map((block) => blockNode(block, ctx)));
+  return el(
+    'div',
+    { class: 'blocks' },
+    (blocks ?? []).map((block) => blockNode(block, ctx)),
+  );
 }
 
 /** The input blocks left empty that are not optional, with Slack's message for each. */

@@ -45,13 +45,26 @@ export async function applyHolderRows(tx: Tx, ctx: ServiceContext, actor: Actor,
   const products = await findImportProducts(tx);
   const resolveProduct = productResolver(products);
 
-  const subscriptions = await findSubscriptionsByAnyId(tx, input.rows.flatMap((r) => (r.subscriptionId ? [r.subscriptionId] : [])));
+  const subscriptions = await findSubscriptionsByAnyId(
+    tx,
+    input.rows.flatMap((r) => (r.subscriptionId ? [r.subscriptionId] : [])),
+  );
   const subscriptionByAnyId = new Map<string, (typeof subscriptions)[number]>();
   for (const s of subscriptions) for (const id of [s.id, s.graphId, s.commerceSubscriptionId]) if (id) subscriptionByAnyId.set(id.toLowerCase(), s);
 
-  const namedProducts = new Set(input.rows.flatMap((r) => (r.subscriptionId ? [] : r.products.map(resolveProduct).filter((p) => p !== undefined).map((p) => p.id))));
+  const namedProducts = new Set(
+    input.rows.flatMap((r) =>
+      r.subscriptionId
+        ? []
+        : r.products
+            .map(resolveProduct)
+            .filter((p) => p !== undefined)
+            .map((p) => p.id),
+    ),
+  );
   const liveOfProduct = new Map<string, string[]>();
-  for (const s of await findLiveSubscriptionsOfProducts(tx, [...namedProducts])) liveOfProduct.set(s.productId, [...(liveOfProduct.get(s.productId) ?? []), s.id]);
+  for (const s of await findLiveSubscriptionsOfProducts(tx, [...namedProducts]))
+    liveOfProduct.set(s.productId, [...(liveOfProduct.get(s.productId) ?? []), s.id]);
 
   /** Subscription id -> email -> the line that named it. */
   const wanted = new Map<string, Map<string, number>>();
@@ -75,7 +88,10 @@ export async function applyHolderRows(tx: Tx, ctx: ServiceContext, actor: Actor,
         const live = liveOfProduct.get(product.id) ?? [];
         if (live.length === 1) targets.push(live[0]!);
         else if (live.length === 0) problems.push(`no ${product.name} subscription in the record that is not Deleted`);
-        else problems.push(`${product.name} has ${plural(live.length, 'subscription')} in the record: add a Subscription id column saying which one each user holds`);
+        else
+          problems.push(
+            `${product.name} has ${plural(live.length, 'subscription')} in the record: add a Subscription id column saying which one each user holds`,
+          );
       }
       if (targets.length === 0 && problems.length === 0) {
         skipped.push({ line: row.line, reason: `no product of the record among "${row.products.join('+') || 'none'}"` });

@@ -52,11 +52,21 @@ export async function applySubscriptionRows(
   const audits: AuditEntry[] = [];
   let changed = 0;
   const resolveProduct = productResolver(await findImportProducts(tx));
-  const existing = await findSubscriptionsByAnyId(tx, input.rows.map((r) => r.id));
+  const existing = await findSubscriptionsByAnyId(
+    tx,
+    input.rows.map((r) => r.id),
+  );
   const byAnyId = new Map<string, ImportSubscription>();
   for (const row of existing) for (const id of [row.id, row.graphId, row.commerceSubscriptionId]) if (id) byAnyId.set(id.toLowerCase(), row);
 
-  const people = new Map((await findPeopleByEmails(tx, input.rows.flatMap((r) => (r.purchaserEmail ? [r.purchaserEmail] : [])))).map((p) => [p.email, p.id]));
+  const people = new Map(
+    (
+      await findPeopleByEmails(
+        tx,
+        input.rows.flatMap((r) => (r.purchaserEmail ? [r.purchaserEmail] : [])),
+      )
+    ).map((p) => [p.email, p.id]),
+  );
   const newPeople: Array<{ id: string; email: string; name: string }> = [];
   const personFor = (email: string, name: string | undefined): string => {
     const known = people.get(email);
@@ -109,7 +119,15 @@ export async function applySubscriptionRows(
         source: 'csv' as const,
       };
       writes.push(() => createImportedSubscription(tx, created));
-      audits.push({ actorId: actor.slackUserId, action: 'subscription.imported', subjectType: 'subscription', subjectId: row.id, after: created, detail: `file: ${input.fileName}`, at: now });
+      audits.push({
+        actorId: actor.slackUserId,
+        action: 'subscription.imported',
+        subjectType: 'subscription',
+        subjectId: row.id,
+        after: created,
+        detail: `file: ${input.fileName}`,
+        at: now,
+      });
       changed += 1;
       continue;
     }
@@ -125,7 +143,12 @@ export async function applySubscriptionRows(
       Object.assign(wanted, { productId: product.id, licensesPurchased: row.licenses, purchasedAt: row.purchased, isTrial: row.trial });
       if (row.renews) wanted.expiresAt = row.renews;
       if (row.status === 'Deleted' && current.status !== 'Deleted') {
-        Object.assign(wanted, { status: 'Deleted', cancelledAt: now, cancelledBy: actor.slackUserId, cancelReason: `Deleted in the imported file ${input.fileName}` });
+        Object.assign(wanted, {
+          status: 'Deleted',
+          cancelledAt: now,
+          cancelledBy: actor.slackUserId,
+          cancelReason: `Deleted in the imported file ${input.fileName}`,
+        });
         ended.push(current.id);
       }
     }

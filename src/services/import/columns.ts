@@ -15,8 +15,31 @@ export const SUBSCRIPTION_FIELDS = {
   purchaserEmail: ['Purchaser email', 'Purchaser', 'Purchased by', 'Bought by', 'Buyer', 'Buyer email', 'Owner', 'Owner email', 'Purchaser UPN'],
   purchaserName: ['Purchaser name', 'Buyer name', 'Owner name'],
   licenses: ['Licenses', 'Quantity', 'Total licenses', 'Purchased licenses', 'Licenses purchased', 'Purchased quantity', 'License quantity', 'Seats'],
-  purchased: ['Purchased', 'Purchase date', 'Purchased on', 'Purchased at', 'Start date', 'Subscription start date', 'Created', 'Created date', 'Created on', 'Order date'],
-  renews: ['Renews', 'Renewal date', 'Renews on', 'Expires', 'Expiration date', 'Expiry date', 'Expires at', 'End date', 'Subscription end date', 'Next charge date', 'Next billing date'],
+  purchased: [
+    'Purchased',
+    'Purchase date',
+    'Purchased on',
+    'Purchased at',
+    'Start date',
+    'Subscription start date',
+    'Created',
+    'Created date',
+    'Created on',
+    'Order date',
+  ],
+  renews: [
+    'Renews',
+    'Renewal date',
+    'Renews on',
+    'Expires',
+    'Expiration date',
+    'Expiry date',
+    'Expires at',
+    'End date',
+    'Subscription end date',
+    'Next charge date',
+    'Next billing date',
+  ],
   unitPrice: ['Unit price', 'Price', 'Price per license', 'Price per user', 'Price per month', 'Unit cost'],
   currency: ['Currency', 'Billing currency', 'Currency code'],
   trial: ['Trial', 'Is trial'],
@@ -37,11 +60,25 @@ export type SubscriptionField = keyof typeof SUBSCRIPTION_FIELDS;
 export type HolderField = keyof typeof HOLDER_FIELDS;
 
 /** The bot's templates: the first line of each file, as the README documents them. */
-export const SUBSCRIPTIONS_TEMPLATE = ['Subscription id', 'Product', 'Purchaser email', 'Licenses', 'Purchased', 'Renews', 'Unit price', 'Currency', 'Trial', 'Status'];
+export const SUBSCRIPTIONS_TEMPLATE = [
+  'Subscription id',
+  'Product',
+  'Purchaser email',
+  'Licenses',
+  'Purchased',
+  'Renews',
+  'Unit price',
+  'Currency',
+  'Trial',
+  'Status',
+];
 export const HOLDERS_TEMPLATE = ['Subscription id', 'User principal name', 'Display name'];
 
 export function normalizeHeader(header: string): string {
-  return header.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return header
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /** Field -> index of its column in the file; each column serves one field, fields in the order given. */
@@ -73,9 +110,7 @@ const templateHint =
   `License holders: ${HOLDERS_TEMPLATE.join(', ')} (or Product instead of Subscription id). ` +
   'The Microsoft 365 admin center’s exports (Billing › Your products; Licenses › Export users) work as they are.';
 
-export type FileLayout =
-  | { kind: 'subscriptions'; columns: ColumnMap<SubscriptionField> }
-  | { kind: 'holders'; columns: ColumnMap<HolderField> };
+export type FileLayout = { kind: 'subscriptions'; columns: ColumnMap<SubscriptionField> } | { kind: 'holders'; columns: ColumnMap<HolderField> };
 
 /**
  * Which kind of file this is, from its header line; an AppError names what is missing. A column
@@ -106,9 +141,17 @@ export function detectLayout(headers: string[], options: { product?: string | un
       );
     }
     if (subscriptions.unitPrice !== undefined && subscriptions.currency === undefined) {
-      throw new AppError('bad_input', 'price without currency', `The file has prices ("${headers[subscriptions.unitPrice]}") but no \`Currency\` column: add one (USD, EUR, …).`);
+      throw new AppError(
+        'bad_input',
+        'price without currency',
+        `The file has prices ("${headers[subscriptions.unitPrice]}") but no \`Currency\` column: add one (USD, EUR, …).`,
+      );
     }
     return { kind: 'subscriptions', columns: subscriptions };
   }
-  throw new AppError('bad_input', 'unknown file layout', `The columns ${headers.map((h) => `"${h}"`).join(', ')} are neither subscriptions nor license holders. ${templateHint}`);
+  throw new AppError(
+    'bad_input',
+    'unknown file layout',
+    `The columns ${headers.map((h) => `"${h}"`).join(', ')} are neither subscriptions nor license holders. ${templateHint}`,
+  );
 }

@@ -84,7 +84,11 @@ export async function importCsv(ctx: ServiceContext, actor: Actor, input: Import
         }
         const unique = refuseRepeats(valid);
         refused.push(...unique.refused);
-        const result = await applySubscriptionRows(tx, ctx, actor, { rows: unique.rows, fileName: input.fileName, hasPurchaserColumn: layout.columns.purchaserEmail !== undefined });
+        const result = await applySubscriptionRows(tx, ctx, actor, {
+          rows: unique.rows,
+          fileName: input.fileName,
+          hasPurchaserColumn: layout.columns.purchaserEmail !== undefined,
+        });
         applied = { ...result, skipped: [], ignoredProducts: [] };
         accepted = unique.rows.length - result.refused.length;
       } else {

@@ -26,7 +26,11 @@ function decode(content: string | Buffer): string {
 
 /** The delimiter the header line uses most, outside quotes. */
 function delimiterOf(text: string): string {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
+  const firstLine =
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .find((line) => line.trim() !== '') ?? '';
   const unquoted = firstLine.replace(/"[^"]*"/g, '');
   const counts = [',', ';', '\t'].map((d) => [d, unquoted.split(d).length - 1] as const);
   return counts.reduce((best, candidate) => (candidate[1] > best[1] ? candidate : best))[0];
@@ -52,11 +56,19 @@ export function readCsv(content: string | Buffer): CsvTable {
   let records: Array<{ record: string[]; info: { bytes: number } }>;
   try {
     // With `info`, each record comes as { record, info } (the typings do not say so).
-    records = parse(bytes, { bom: true, delimiter: delimiterOf(text), info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
+    records = parse(bytes, {
+      bom: true,
+      delimiter: delimiterOf(text),
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as typeof records;
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
-      throw new AppError('bad_input', `unreadable CSV: ${error.message}`, `The file is not valid CSV${line ? ` (near line ${line})` : ''}: ${error.message}.`, { cause: error });
+      throw new AppError('bad_input', `unreadable CSV: ${error.message}`, `The file is not valid CSV${line ? ` (near line ${line})` : ''}: ${error.message}.`, {
+        cause: error,
+      });
     }
     throw error;
   }

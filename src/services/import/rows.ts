@@ -104,7 +104,9 @@ const email = z
 function subscriptionSchema(timeZone: string) {
   return z
     .object({
-      id: z.string({ error: 'is empty: each subscription needs its id' }).regex(SUBSCRIPTION_ID, 'must be a subscription id: letters, digits and dashes, 6 to 64 of them'),
+      id: z
+        .string({ error: 'is empty: each subscription needs its id' })
+        .regex(SUBSCRIPTION_ID, 'must be a subscription id: letters, digits and dashes, 6 to 64 of them'),
       product: z.string({ error: 'is empty: name the product (as `/purchases policy` lists it) or give its ProductId' }),
       purchaserEmail: email.optional(),
       purchaserName: z.string().optional(),
@@ -126,7 +128,8 @@ function subscriptionSchema(timeZone: string) {
       if (row.unitPrice !== undefined) {
         unitPrice = row.currency ? parseAmount(row.unitPrice, row.currency) : undefined;
         if (!row.currency) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'is empty: a price needs its currency (USD, EUR, …)' });
-        else if (!unitPrice) ctx.addIssue({ code: 'custom', path: ['unitPrice'], message: `must be the monthly price of one license in ${row.currency}, such as 14.00` });
+        else if (!unitPrice)
+          ctx.addIssue({ code: 'custom', path: ['unitPrice'], message: `must be the monthly price of one license in ${row.currency}, such as 14.00` });
       }
       return { ...row, id: row.id.toLowerCase(), unitPrice };
     });
@@ -189,7 +192,15 @@ export function checkHolderRow(row: CsvRow, headers: string[], columns: ColumnMa
   const parsed = holderSchema.safeParse(cells);
   if (!parsed.success) return { ok: false, refusal: refusal(row, headers, columns, cells, parsed.error) };
   const value = parsed.data;
-  const products = value.product !== undefined ? value.product.split('+').map((p) => p.trim()).filter(Boolean) : product ? [product] : [];
+  const products =
+    value.product !== undefined
+      ? value.product
+          .split('+')
+          .map((p) => p.trim())
+          .filter(Boolean)
+      : product
+        ? [product]
+        : [];
   return {
     ok: true,
     row: { line: row.line, subscriptionId: value.subscriptionId?.toLowerCase(), products, email: value.email, name: value.name },

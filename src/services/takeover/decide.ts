@@ -101,7 +101,10 @@ async function runOnTenant(
     });
     return result.ok ? { ...result, count: result.removed } : result;
   } catch (error) {
-    return { ok: false, reason: `the tenant change failed (${isAppError(error) ? error.userMessage : error instanceof Error ? error.message : String(error)})` };
+    return {
+      ok: false,
+      reason: `the tenant change failed (${isAppError(error) ? error.userMessage : error instanceof Error ? error.message : String(error)})`,
+    };
   }
 }
 
@@ -204,8 +207,7 @@ async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: A
     held = at;
     return true;
   };
-  const result =
-    (await changeAlreadyMade(ctx.prisma, approved)) ?? (await runOnTenant(deps.tenant, approved, actor, ctx.now, { requestId, keepAlive }));
+  const result = (await changeAlreadyMade(ctx.prisma, approved)) ?? (await runOnTenant(deps.tenant, approved, actor, ctx.now, { requestId, keepAlive }));
   if (lost) return describeTakeover(ctx.prisma, requestId);
   if (result.ok && result.incomplete) return reportProgress(ctx, deps.notices, actor, requestId);
   const notice = result.ok ? await purchaserNotice(deps.directory, approved) : { notice: 'none' as const };
@@ -247,7 +249,13 @@ async function executeApproved(ctx: ServiceContext, deps: DecisionDeps, actor: A
     }
     if (outcome.status === 'AWAITING_ADMIN_CENTER') {
       const step = deps.notices.adminCenterStep(outcome, ctx.timeZone);
-      await enqueue(tx, 'dm', `takeover:${requestId}:admin-center`, { user: outcome.requestedBy, ...outboxContent(step), ifFailed: { user: actor.slackUserId } }, ctx.now);
+      await enqueue(
+        tx,
+        'dm',
+        `takeover:${requestId}:admin-center`,
+        { user: outcome.requestedBy, ...outboxContent(step), ifFailed: { user: actor.slackUserId } },
+        ctx.now,
+      );
     }
     return outcome;
   });
@@ -289,7 +297,12 @@ async function completeTakeover(ctx: ServiceContext, notices: TakeoverNotices, r
     if (!completed) return undefined;
     const request = await describeTakeover(tx, requestId);
     const cancelledBy = by === COMPLETED_BY_TENANT ? (request.decidedBy ?? by) : by;
-    await recordSubscriptionCancelled(tx, request.subscription.id, { by: cancelledBy, reason: cancelReasonOf(request), comment: request.kind === 'cancel' ? request.comment : null, at: ctx.now });
+    await recordSubscriptionCancelled(tx, request.subscription.id, {
+      by: cancelledBy,
+      reason: cancelReasonOf(request),
+      comment: request.kind === 'cancel' ? request.comment : null,
+      at: ctx.now,
+    });
     const outcome = await describeTakeover(tx, requestId);
     await recordAudit(tx, {
       actorId: by,
@@ -303,7 +316,13 @@ async function completeTakeover(ctx: ServiceContext, notices: TakeoverNotices, r
     });
     // An admin who marked it cancelled hears if Slack refuses the change; a sync has nobody to tell.
     const ifFailed = by === COMPLETED_BY_TENANT ? {} : { ifFailed: { user: by } };
-    await enqueue(tx, 'update', `takeover:${requestId}:done`, { ref: approvalMessageKey(requestId), ...outboxContent(notices.approval(outcome, ctx.timeZone)), ...ifFailed }, ctx.now);
+    await enqueue(
+      tx,
+      'update',
+      `takeover:${requestId}:done`,
+      { ref: approvalMessageKey(requestId), ...outboxContent(notices.approval(outcome, ctx.timeZone)), ...ifFailed },
+      ctx.now,
+    );
     return outcome;
   });
 }
@@ -317,7 +336,11 @@ export async function markCancelledInAdminCenter(ctx: ServiceContext, notices: T
     const who = current.completedBy === COMPLETED_BY_TENANT ? 'a tenant sync saw it deleted' : `<@${current.completedBy}> marked it cancelled`;
     throw new AppError('conflict', 'takeover already done', `This take-over is already finished: ${who}.`);
   }
-  throw new AppError('conflict', `takeover is ${current.status}`, 'This take-over is not waiting for the admin center: only a request whose licenses are done can be marked as cancelled.');
+  throw new AppError(
+    'conflict',
+    `takeover is ${current.status}`,
+    'This take-over is not waiting for the admin center: only a request whose licenses are done can be marked as cancelled.',
+  );
 }
 
 /** After a sync: finishes the take-overs whose subscription it saw deleted in the tenant. */
@@ -391,9 +414,17 @@ export async function findRequestId(ctx: ServiceContext, ref: string): Promise<s
   const found = /^[0-9a-f-]{6,36}$/.test(prefix) ? await findTakeoversByPrefix(ctx.prisma, prefix, 2) : [];
   if (found.length === 1) return found[0]!.id;
   if (found.length === 0) {
-    throw new AppError('not_found', `no takeover request ${prefix}`, 'No take-over request has that id. Use the id shown on the request (its first 8 characters), in the admins’ channel or on App Home.');
+    throw new AppError(
+      'not_found',
+      `no takeover request ${prefix}`,
+      'No take-over request has that id. Use the id shown on the request (its first 8 characters), in the admins’ channel or on App Home.',
+    );
   }
-  throw new AppError('ambiguous', `several takeover requests start with ${prefix}`, 'Several take-over requests start with that: give more characters of the id.');
+  throw new AppError(
+    'ambiguous',
+    `several takeover requests start with ${prefix}`,
+    'Several take-over requests start with that: give more characters of the id.',
+  );
 }
 
 /**

@@ -23,10 +23,18 @@ export function freeLicenses(s: SubscriptionSummary): number {
 /** Only an active self-service subscription can be taken over. */
 export function assertTakeable(subscription: SubscriptionSummary): void {
   if (subscription.status !== 'Active') {
-    throw new AppError('conflict', `subscription ${subscription.id} is ${subscription.status}`, `Subscription \`${subscription.shortId}\` is already cancelled: there is nothing to take over.`);
+    throw new AppError(
+      'conflict',
+      `subscription ${subscription.id} is ${subscription.status}`,
+      `Subscription \`${subscription.shortId}\` is already cancelled: there is nothing to take over.`,
+    );
   }
   if (!subscription.isSelfService) {
-    throw new AppError('conflict', `subscription ${subscription.id} is central`, `Subscription \`${subscription.shortId}\` was bought centrally: only self-service purchases are taken over.`);
+    throw new AppError(
+      'conflict',
+      `subscription ${subscription.id} is central`,
+      `Subscription \`${subscription.shortId}\` was bought centrally: only self-service purchases are taken over.`,
+    );
   }
 }
 
@@ -36,7 +44,10 @@ export async function moveTargets(ctx: ServiceContext, subscription: Subscriptio
     .map(toSummary)
     .filter((s) => s.id !== subscription.id)
     .map((s) => ({ subscription: s, free: freeLicenses(s) }))
-    .sort((a, b) => Number(a.subscription.isSelfService) - Number(b.subscription.isSelfService) || b.free - a.free || a.subscription.id.localeCompare(b.subscription.id));
+    .sort(
+      (a, b) =>
+        Number(a.subscription.isSelfService) - Number(b.subscription.isSelfService) || b.free - a.free || a.subscription.id.localeCompare(b.subscription.id),
+    );
 }
 
 export async function takeoverOptions(ctx: ServiceContext, ref: string): Promise<TakeoverOptions> {

@@ -58,7 +58,6 @@ export async function undeliveredApprovals(db: Db, ids: string[]): Promise<Map<s
   return undelivered;
 }
 
-
 /** The stored fields of a valid request, or a FieldError naming what is wrong. */
 async function validate(ctx: ServiceContext, input: TakeoverInput) {
   let subscription: Awaited<ReturnType<typeof findSubscription>>;
@@ -70,7 +69,10 @@ async function validate(ctx: ServiceContext, input: TakeoverInput) {
     throw error;
   }
   const open = await findOpenTakeovers(ctx.prisma, subscription.id);
-  const undelivered = await undeliveredApprovals(ctx.prisma, open.map((r) => r.id));
+  const undelivered = await undeliveredApprovals(
+    ctx.prisma,
+    open.map((r) => r.id),
+  );
   const blocking = open.find((r) => !(r.status === 'PENDING' && undelivered.has(r.id)));
   if (blocking?.status === 'AWAITING_ADMIN_CENTER') {
     throw new FieldError(
@@ -111,7 +113,8 @@ async function validate(ctx: ServiceContext, input: TakeoverInput) {
   if (!reason) throw new FieldError('reason', 'Choose why the subscription is cancelled.');
   const comment = input.comment?.trim() || null;
   if (comment && comment.length > CANCEL_COMMENT_MAX) throw new FieldError('comment', `Keep the comment under ${CANCEL_COMMENT_MAX} characters.`);
-  if (reason === OTHER_REASON && !comment) throw new FieldError('comment', 'With the reason “Other”, say why in the comment: the record keeps it with the cancellation.');
+  if (reason === OTHER_REASON && !comment)
+    throw new FieldError('comment', 'With the reason “Other”, say why in the comment: the record keeps it with the cancellation.');
   return { subscription, kind: 'cancel' as const, targetSubscriptionId: null, reason, comment, superseded };
 }
 
@@ -196,7 +199,14 @@ async function insertRequest(
       action: 'takeover.requested',
       subjectType: 'subscription',
       subjectId: valid.subscription.id,
-      after: { requestId: id, kind: valid.kind, target: valid.targetSubscriptionId, reason: valid.reason, comment: valid.comment, usersAffected: valid.subscription.assigned },
+      after: {
+        requestId: id,
+        kind: valid.kind,
+        target: valid.targetSubscriptionId,
+        reason: valid.reason,
+        comment: valid.comment,
+        usersAffected: valid.subscription.assigned,
+      },
       at: ctx.now,
     });
     const message = notices.approval(request, ctx.timeZone);
@@ -224,6 +234,12 @@ export async function approvalUndelivered(ctx: ServiceContext, notices: Takeover
       detail: error,
       at: ctx.now,
     });
-    await enqueue(tx, 'dm', `takeover:${requestId}:undelivered`, { user: request.requestedBy, ...outboxContent(notices.approvalUndelivered(request, error)) }, ctx.now);
+    await enqueue(
+      tx,
+      'dm',
+      `takeover:${requestId}:undelivered`,
+      { user: request.requestedBy, ...outboxContent(notices.approvalUndelivered(request, error)) },
+      ctx.now,
+    );
   });
 }

@@ -13,7 +13,6 @@ import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
 
 const NAMES_PER_SUBSCRIPTION = 5;
 
-
 export function centralizeMessage(plan: CentralizePlan): SlackMessage {
   const name = escapeMrkdwn(plan.product.name);
   const selfLines = plan.selfService.map(({ subscription: s, users }) => {
@@ -21,9 +20,14 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
     const more = users.length > names.length ? `, +${users.length - names.length} more` : '';
     return `• \`${s.shortId}\` ${escapeMrkdwn(s.purchaser?.name ?? 'unknown')} — ${plural(users.length, 'user')}${names.length ? `: ${names.join(', ')}${more}` : ''}`;
   });
-  const centralLines = plan.central.map(({ subscription: s, free }) => `• \`${s.shortId}\` ${plural(s.licensesPurchased, 'license')}, ${s.assigned} assigned, *${free} free*`);
+  const centralLines = plan.central.map(
+    ({ subscription: s, free }) => `• \`${s.shortId}\` ${plural(s.licensesPurchased, 'license')}, ${s.assigned} assigned, *${free} free*`,
+  );
   const outcome = plan.licensesPerProduct
-    ? `Nothing to assign in Microsoft 365: a license belongs to the product, not to a subscription, so the ${plural(plan.toAssign.length + plan.skipped.length, 'person', 'people')} holding a self-service ${name} license already hold the license a central subscription gives. What remains is the purchasers cancelling their own subscriptions, so that the central subscriptions' seats (${plural(plan.central.reduce((sum, c) => sum + c.subscription.licensesPurchased, 0), 'license')}) carry everyone.`
+    ? `Nothing to assign in Microsoft 365: a license belongs to the product, not to a subscription, so the ${plural(plan.toAssign.length + plan.skipped.length, 'person', 'people')} holding a self-service ${name} license already hold the license a central subscription gives. What remains is the purchasers cancelling their own subscriptions, so that the central subscriptions' seats (${plural(
+        plan.central.reduce((sum, c) => sum + c.subscription.licensesPurchased, 0),
+        'license',
+      )}) carry everyone.`
     : plan.toAssign.length === 0
       ? 'Nobody needs a central license: everyone with a self-service license already holds one.'
       : plan.central.length === 0
@@ -31,7 +35,10 @@ export function centralizeMessage(plan: CentralizePlan): SlackMessage {
         : plan.missing > 0
           ? `${plural(plan.toAssign.length, 'person', 'people')} without a central license, and ${plural(plan.free, 'central license')} free: *${plan.missing} missing*. Nothing can be assigned until licenses are added (all or nothing).`
           : `Each of the ${plural(plan.toAssign.length, 'person', 'people')} without a central license gets one (${plural(plan.free, 'central license')} free).`;
-  const skipped = plan.skipped.length > 0 && !plan.licensesPerProduct ? ` Skipped, as they already hold a central license: ${plural(plan.skipped.length, 'person', 'people')}.` : '';
+  const skipped =
+    plan.skipped.length > 0 && !plan.licensesPerProduct
+      ? ` Skipped, as they already hold a central license: ${plural(plan.skipped.length, 'person', 'people')}.`
+      : '';
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Centralize ${plan.product.name}`, 150) },
     {
@@ -103,18 +110,31 @@ function afterCancelLine(name: string, after: AfterCancel): { line: string; mayL
   if (after.licensesPerProduct) {
     const rule = 'In Microsoft 365 a license belongs to the product, not to the subscription that pays for it';
     if (after.centralSeats === 0) {
-      return { line: `${rule}, and the organisation has no ${name} subscription of its own: the people who use yours lose ${name} when it is cancelled, unless IT buys licenses first.`, mayLose: true };
+      return {
+        line: `${rule}, and the organisation has no ${name} subscription of its own: the people who use yours lose ${name} when it is cancelled, unless IT buys licenses first.`,
+        mayLose: true,
+      };
     }
     const seats = `the organisation's own ${name} subscriptions have ${plural(after.centralSeats, 'license')} for the ${plural(after.holders, 'person', 'people')} who hold ${name}`;
     if (after.centralSeats >= after.holders) return { line: `${rule}, and ${seats}: the people who use yours keep ${name} when you cancel.`, mayLose: false };
-    return { line: `${rule}, and ${seats}, ${after.holders - after.centralSeats} too few: some people may lose ${name} when yours is cancelled, unless IT adds licenses first.`, mayLose: true };
+    return {
+      line: `${rule}, and ${seats}, ${after.holders - after.centralSeats} too few: some people may lose ${name} when yours is cancelled, unless IT adds licenses first.`,
+      mayLose: true,
+    };
   }
   const { users, centrallyLicensed } = after;
   if (users === 0) return { line: `Nobody holds a license of your ${name} subscription any more.`, mayLose: false };
   const people = plural(users, 'person', 'people');
-  if (centrallyLicensed === users) return { line: `The ${people} who use your ${name} licenses also hold licenses paid by the organisation, so they keep ${name} when you cancel.`, mayLose: false };
+  if (centrallyLicensed === users)
+    return {
+      line: `The ${people} who use your ${name} licenses also hold licenses paid by the organisation, so they keep ${name} when you cancel.`,
+      mayLose: false,
+    };
   if (centrallyLicensed === 0) {
-    return { line: `The ${people} who use your ${name} licenses hold no license paid by the organisation yet: they lose ${name} when you cancel, unless IT gives them one first.`, mayLose: true };
+    return {
+      line: `The ${people} who use your ${name} licenses hold no license paid by the organisation yet: they lose ${name} when you cancel, unless IT gives them one first.`,
+      mayLose: true,
+    };
   }
   return {
     line: `${centrallyLicensed} of the ${people} who use your ${name} licenses also hold licenses paid by the organisation; the other ${users - centrallyLicensed} lose ${name} when you cancel, unless IT gives them one first.`,

@@ -63,7 +63,8 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
           ? 'No active self-service subscriptions.'
           : linesWithin(
               dashboard.spendByProduct.map(
-                (p) => `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.length > 0 ? describeSpend(p) : 'price unknown'} (${plural(p.subscriptions, 'subscription')})`,
+                (p) =>
+                  `• ${escapeMrkdwn(p.product.name)}: ${p.monthly.length > 0 ? describeSpend(p) : 'price unknown'} (${plural(p.subscriptions, 'subscription')})`,
               ),
               2900,
               ' products',
@@ -72,7 +73,10 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
     },
     ...(dashboard.savings
       ? savingsSection(dashboard.savings, timeZone)
-      : [{ type: 'divider' as const }, { type: 'section' as const, text: mrkdwn('*Top savings*: *Refresh* or `/purchases savings` finds what could be saved.') }]),
+      : [
+          { type: 'divider' as const },
+          { type: 'section' as const, text: mrkdwn('*Top savings*: *Refresh* or `/purchases savings` finds what could be saved.') },
+        ]),
     { type: 'divider' },
     { type: 'section', text: mrkdwn(`*Expiring in the next ${EXPIRING_DAYS} days* (${expiring.total})`) },
   ];
@@ -96,7 +100,10 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
         text: mrkdwn(
           `*Waiting for the admin center* (${awaiting.total}): licenses done; cancel these subscriptions in the Microsoft 365 admin center, then click *Marked as cancelled* on the request in the admins' channel.\n` +
             linesWithin(
-              awaiting.items.map((a) => `• ${a.kind === 'move' ? 'Moved users off' : 'Cancel'} \`${a.subscriptionShortId}\`${a.since ? `, licenses done ${formatDateTime(a.since, timeZone)}` : ''}`),
+              awaiting.items.map(
+                (a) =>
+                  `• ${a.kind === 'move' ? 'Moved users off' : 'Cancel'} \`${a.subscriptionShortId}\`${a.since ? `, licenses done ${formatDateTime(a.since, timeZone)}` : ''}`,
+              ),
               2500,
             ),
         ),
@@ -107,7 +114,9 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
   if (pending.items.length === 0) blocks.push({ type: 'section', text: mrkdwn('No take-over waits for approval.') });
   for (const p of pending.items) {
     const what = `${p.kind === 'move' ? 'Move users off' : 'Cancel'} \`${p.subscriptionShortId}\`${p.productName ? ` (${escapeMrkdwn(p.productName)})` : ''}, asked by <@${p.requestedBy}> on ${formatDateTime(p.requestedAt, timeZone)} · request \`${p.id.slice(0, 8)}\``;
-    const problem = p.undelivered ? `\n:warning: Its approval message could not be posted (${escapeMrkdwn(p.undelivered)}): nobody can approve it. Withdraw it and ask again.` : '';
+    const problem = p.undelivered
+      ? `\n:warning: Its approval message could not be posted (${escapeMrkdwn(p.undelivered)}): nobody can approve it. Withdraw it and ask again.`
+      : '';
     blocks.push({
       type: 'section',
       text: mrkdwn(truncate(`${what}${problem}`, 3000)),
@@ -136,8 +145,13 @@ function savingsSection(latest: NonNullable<Dashboard['savings']>, timeZone: str
   const found = findingBlocks(latest.savings, HOME_SAVINGS_SHOWN, { onHome: true });
   return [
     { type: 'divider' },
-    { type: 'section', text: mrkdwn(`*Top savings* as found ${formatDateTime(latest.at, timeZone)} (*Refresh* or \`/purchases savings\` finds them again and lists them all)`) },
-    ...(found.length > 0 ? found : [{ type: 'section' as const, text: mrkdwn('Nothing found to save: no one licensed twice, no seat unassigned, no license on a disabled account.') }]),
+    {
+      type: 'section',
+      text: mrkdwn(`*Top savings* as found ${formatDateTime(latest.at, timeZone)} (*Refresh* or \`/purchases savings\` finds them again and lists them all)`),
+    },
+    ...(found.length > 0
+      ? found
+      : [{ type: 'section' as const, text: mrkdwn('Nothing found to save: no one licensed twice, no seat unassigned, no license on a disabled account.') }]),
   ];
 }
 

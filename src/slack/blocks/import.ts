@@ -22,7 +22,11 @@ export function importOfferMessage(file: { id: string; name: string }): SlackMes
       },
       {
         type: 'context',
-        elements: [mrkdwn(`A per-product export of users (Billing › Licenses › Export users) names no product: import it with ${USAGE.import}, e.g. \`/purchases import Power BI Pro\`.`)],
+        elements: [
+          mrkdwn(
+            `A per-product export of users (Billing › Licenses › Export users) names no product: import it with ${USAGE.import}, e.g. \`/purchases import Power BI Pro\`.`,
+          ),
+        ],
       },
     ],
   };

@@ -17,16 +17,21 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
         mrkdwn(`*ProductId*\n\`${product.id}\``),
       ],
     },
-    { type: 'context', elements: [mrkdwn('Available quantity is the total of all active subscriptions bought for this product. Users are grouped by the purchaser whose subscription they hold.')] },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          'Available quantity is the total of all active subscriptions bought for this product. Users are grouped by the purchaser whose subscription they hold.',
+        ),
+      ],
+    },
     { type: 'divider' },
   ];
   if (licenses.groups.length === 0) {
     blocks.push({ type: 'section', text: mrkdwn('No active subscription of this product.') });
   }
   for (const group of licenses.groups) {
-    const title = group.purchaser
-      ? `*${escapeMrkdwn(group.purchaser.name)}* (${escapeMrkdwn(group.purchaser.email)})`
-      : '*Central subscription*';
+    const title = group.purchaser ? `*${escapeMrkdwn(group.purchaser.name)}* (${escapeMrkdwn(group.purchaser.email)})` : '*Central subscription*';
     const subs = group.subscriptions.map((s) => `\`${s.shortId}\``).join(' ');
     const hidden = group.assigned - group.users.length;
     const more = hidden > 0 ? ` …and ${hidden} more` : '';
@@ -53,7 +58,10 @@ export function licensesMessage(licenses: ProductLicenses): SlackMessage {
   if (licenses.groupCount > licenses.groups.length) {
     const first = licenses.offset + 1;
     const last = licenses.offset + licenses.groups.length;
-    blocks.push({ type: 'context', elements: [mrkdwn(`Groups ${first}–${last} of ${licenses.groupCount}, most licenses first. Export users lists everyone.`)] });
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`Groups ${first}–${last} of ${licenses.groupCount}, most licenses first. Export users lists everyone.`)],
+    });
   }
   const buttons: ActionsBlock['elements'] = [];
   if (licenses.prevCursor) buttons.push({ type: 'button', action_id: ACTIONS.licensesPrev, text: plain('Previous'), value: licenses.prevCursor });

@@ -96,16 +96,7 @@ const PLACEHOLDER_TYPES = new Set([
   'rich_text_input',
 ]);
 
-const OTHER_ELEMENT_TYPES = new Set([
-  'button',
-  'overflow',
-  'radio_buttons',
-  'checkboxes',
-  'datetimepicker',
-  'file_input',
-  'image',
-  'workflow_button',
-]);
+const OTHER_ELEMENT_TYPES = new Set(['button', 'overflow', 'radio_buttons', 'checkboxes', 'datetimepicker', 'file_input', 'image', 'workflow_button']);
 
 type Json = Record<string, unknown>;
 
@@ -232,7 +223,12 @@ class Checker {
         this.staticSelect(path, value);
         break;
       case 'overflow':
-        this.options(`${path}.options`, value.options, { min: L.overflowOptionsMin, max: L.overflowOptionsMax, required: true }, { plainOnly: true, urlAllowed: true });
+        this.options(
+          `${path}.options`,
+          value.options,
+          { min: L.overflowOptionsMin, max: L.overflowOptionsMax, required: true },
+          { plainOnly: true, urlAllowed: true },
+        );
         break;
       case 'radio_buttons':
         this.options(`${path}.options`, value.options, { min: 1, max: L.radioOptions, required: true }, { plainOnly: false });
@@ -407,10 +403,7 @@ export class BlockKitLimitError extends Error {
     readonly surface: BlockKitSurface,
     readonly violations: BlockKitViolation[],
   ) {
-    super(
-      `Block Kit ${surface} breaks ${violations.length} of Slack's limits:\n` +
-        violations.map((v) => `  ${v.path}: ${v.message}`).join('\n'),
-    );
+    super(`Block Kit ${surface} breaks ${violations.length} of Slack's limits:\n` + violations.map((v) => `  ${v.path}: ${v.message}`).join('\n'));
     this.name = 'BlockKitLimitError';
   }
 }

@@ -6,14 +6,7 @@
 import { z } from 'zod';
 import { formatDateTime } from '../../domain/dates.js';
 import { plural } from '../../domain/plural.js';
-import {
-  allowedPolicyValues,
-  POLICY_VALUES,
-  policyAllows,
-  policyWord,
-  type PolicyValue,
-  type RecordedPolicy,
-} from '../../domain/policy.js';
+import { allowedPolicyValues, POLICY_VALUES, policyAllows, policyWord, type PolicyValue, type RecordedPolicy } from '../../domain/policy.js';
 import type { PolicyList } from '../../services/list-policies.js';
 import type { AllPoliciesResult, PolicyNotices, PolicyOutcome, PolicyPlan } from '../../services/policy-deps.js';
 import { ACTIONS } from './action-ids.js';
@@ -65,7 +58,10 @@ const POLICY_ROW_PREFIX = 'policy_';
 export const POLICY_DETAIL_PREFIX = 'policy_one_';
 
 function policyRow(policy: RecordedPolicy, timeZone: string, blockPrefix = POLICY_ROW_PREFIX): KnownBlock {
-  const label = policy.kind === 'offerType' ? `*${escapeMrkdwn(truncate(policy.name, 150))}* · offer type \`${policy.id}\`` : `*${escapeMrkdwn(truncate(policy.name, 150))}* \`${policy.id}\``;
+  const label =
+    policy.kind === 'offerType'
+      ? `*${escapeMrkdwn(truncate(policy.name, 150))}* · offer type \`${policy.id}\``
+      : `*${escapeMrkdwn(truncate(policy.name, 150))}* \`${policy.id}\``;
   return {
     type: 'section',
     block_id: truncate(`${blockPrefix}${policy.id}`, 255),
@@ -89,13 +85,17 @@ export function policyListMessage(list: PolicyList, tenant: 'local' | 'microsoft
   const source =
     tenant === 'microsoft'
       ? `Values from Microsoft 365${list.lastSync ? `, last read ${formatDateTime(list.lastSync, timeZone)}` : ' (not read yet: the policy guard reads them at start and on its schedule)'}.`
-      : 'Values from the bot\'s own record (TENANT=local).';
+      : "Values from the bot's own record (TENANT=local).";
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain('Self-service purchase policies', 150) },
     ...noticeBlocks(notice),
     {
       type: 'context',
-      elements: [mrkdwn(`${source} A change applies to future purchases only. Pick a value on a row to change it; \`/purchases policy all disabled\` switches every product.`)],
+      elements: [
+        mrkdwn(
+          `${source} A change applies to future purchases only. Pick a value on a row to change it; \`/purchases policy all disabled\` switches every product.`,
+        ),
+      ],
     },
   ];
   if (list.policies.length === 0) {
@@ -115,13 +115,21 @@ export function policyListMessage(list: PolicyList, tenant: 'local' | 'microsoft
 
 /** `/purchases policy <product>`: its value, what each value would mean, and the select to change it. */
 export function policyDetailMessage(policy: RecordedPolicy, timeZone: string, notice?: string): SlackMessage {
-  const values = allowedPolicyValues(policy.kind).map((value) => `• \`${policyWord(value)}\`: allows ${policyAllows(value)}${value === policy.value ? ' (now)' : ''}`);
+  const values = allowedPolicyValues(policy.kind).map(
+    (value) => `• \`${policyWord(value)}\`: allows ${policyAllows(value)}${value === policy.value ? ' (now)' : ''}`,
+  );
   const command = `/purchases policy ${policy.kind === 'offerType' ? policy.id : policy.name} ${allowedPolicyValues(policy.kind).map(policyWord).join('|')}`;
   const blocks: KnownBlock[] = [
     ...noticeBlocks(notice),
     policyRow(policy, timeZone, POLICY_DETAIL_PREFIX),
-    { type: 'section', text: mrkdwn(`${escapeMrkdwn(truncate(policy.name, 150))} now allows ${policyAllows(policy.value)}. The values it takes:\n${values.join('\n')}`) },
-    { type: 'context', elements: [mrkdwn(`Pick a value above, or type ${escapeMrkdwn(`\`${truncate(command, 300)}\``)}. A change applies to future purchases only.`)] },
+    {
+      type: 'section',
+      text: mrkdwn(`${escapeMrkdwn(truncate(policy.name, 150))} now allows ${policyAllows(policy.value)}. The values it takes:\n${values.join('\n')}`),
+    },
+    {
+      type: 'context',
+      elements: [mrkdwn(`Pick a value above, or type ${escapeMrkdwn(`\`${truncate(command, 300)}\``)}. A change applies to future purchases only.`)],
+    },
   ];
   const summary = `${escapeMrkdwn(policy.name)} allows ${policyAllows(policy.value)}`;
   return { text: truncate(notice ? `${notice}\n${summary}` : summary, 3000), blocks };
@@ -163,14 +171,24 @@ export function policyAllConfirmMessage(plan: PolicyPlan): SlackMessage {
   if (plan.toChange.length === 0) {
     return {
       text: `Nothing to change: everything already is ${word}.`,
-      blocks: [{ type: 'section', text: mrkdwn(`Nothing to change: every product and offer type already is *${word}*.${plan.skipped.length > 0 ? ` (${skippedOfferTypes(plan.skipped.length)}.)` : ''}`) }],
+      blocks: [
+        {
+          type: 'section',
+          text: mrkdwn(
+            `Nothing to change: every product and offer type already is *${word}*.${plan.skipped.length > 0 ? ` (${skippedOfferTypes(plan.skipped.length)}.)` : ''}`,
+          ),
+        },
+      ],
     };
   }
   const names = plan.toChange.map((p) => `• ${escapeMrkdwn(p.name)} (${policyWord(p.value)} → ${word})`);
   return {
     text: `Set ${plural(plan.toChange.length, 'product or offer type', 'products and offer types')} to ${word}?`,
     blocks: [
-      { type: 'section', text: mrkdwn(`Set every product's self-service purchase policy to *${word}*, so that each allows ${policyAllows(plan.value)}?\n${planLines(plan)}`) },
+      {
+        type: 'section',
+        text: mrkdwn(`Set every product's self-service purchase policy to *${word}*, so that each allows ${policyAllows(plan.value)}?\n${planLines(plan)}`),
+      },
       { type: 'section', text: mrkdwn(linesWithin(names, 2900)) },
       { type: 'context', elements: [mrkdwn('Applies to future purchases only: existing subscriptions are not touched.')] },
       {
@@ -185,7 +203,10 @@ export function policyAllConfirmMessage(plan: PolicyPlan): SlackMessage {
             value: plan.value,
             confirm: {
               title: plain('Change every product?', 100),
-              text: plain(`${plural(plan.toChange.length, 'product or offer type', 'products and offer types')} will be set to ${word} in the tenant. Existing subscriptions are not touched.`, 300),
+              text: plain(
+                `${plural(plan.toChange.length, 'product or offer type', 'products and offer types')} will be set to ${word} in the tenant. Existing subscriptions are not touched.`,
+                300,
+              ),
               confirm: plain('Yes, change them', 30),
               deny: plain('Go back', 30),
               style: 'danger',
@@ -208,7 +229,10 @@ export function policyAllResultMessage(result: AllPoliciesResult): SlackMessage 
     '.';
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(summary) }];
   if (result.failed.length > 0) {
-    const lines = result.failed.map(({ policy, reason }) => `• *${escapeMrkdwn(policy.name)}* (\`${policy.id}\`) still allows ${policyAllows(policy.value)}: ${escapeMrkdwn(truncate(reason, 400))}`);
+    const lines = result.failed.map(
+      ({ policy, reason }) =>
+        `• *${escapeMrkdwn(policy.name)}* (\`${policy.id}\`) still allows ${policyAllows(policy.value)}: ${escapeMrkdwn(truncate(reason, 400))}`,
+    );
     blocks.push({ type: 'section', text: mrkdwn(`*Not changed*\n${linesWithin(lines, 2900)}`) });
   }
   if (result.changed.length > 0) {

@@ -63,7 +63,10 @@ export function findingButton(finding: Finding): Button {
 
 /** The findings ranked: each currency's largest first, then those of unknown price; `limit` in all. */
 export function rankedFindings(savings: Savings, limit: number): { shown: Array<{ currency: string | null; finding: Finding }>; total: number } {
-  const all = [...savings.byCurrency.flatMap((c) => c.findings.map((finding) => ({ currency: c.currency, finding }))), ...savings.unknownPrice.map((finding) => ({ currency: null, finding }))];
+  const all = [
+    ...savings.byCurrency.flatMap((c) => c.findings.map((finding) => ({ currency: c.currency, finding }))),
+    ...savings.unknownPrice.map((finding) => ({ currency: null, finding })),
+  ];
   return { shown: all.slice(0, limit), total: all.length };
 }
 
@@ -71,13 +74,17 @@ export function rankedFindings(savings: Savings, limit: number): { shown: Array<
 function totalsLine(savings: Savings): string {
   const totals = savings.byCurrency.map((c) => ({ currency: c.currency, amountMinor: c.findings.reduce((sum, f) => sum + f.monthly!.amountMinor, 0) }));
   if (totals.length === 0) return 'Nothing found to save.';
-  return `Up to *${formatTotals(totals)} a month* (${formatTotals(totals.map((t) => multiply(t, 12)))} a year) in ${plural(savings.byCurrency.reduce((n, c) => n + c.findings.length, 0), 'finding')}${unknownPricesNote(savings.unknownPrice.length)}; findings may overlap.`;
+  return `Up to *${formatTotals(totals)} a month* (${formatTotals(totals.map((t) => multiply(t, 12)))} a year) in ${plural(
+    savings.byCurrency.reduce((n, c) => n + c.findings.length, 0),
+    'finding',
+  )}${unknownPricesNote(savings.unknownPrice.length)}; findings may overlap.`;
 }
 
 function dearerLines(savings: Savings): string | undefined {
   if (savings.centralDearer.length === 0) return undefined;
   const lines = savings.centralDearer.map(
-    (f) => `• ${escapeMrkdwn(f.product.name)}: the ${plural(f.seats, 'self-service seat')} cost ${formatMoney(f.selfServiceMonthly)} a month; centrally they would cost ${formatMoney(f.centralMonthly)} (${formatMoney(f.centralUnitPrice)} each, ${f.priceSource}), ${formatMoney({ ...f.monthly!, amountMinor: -f.monthly!.amountMinor })} more`,
+    (f) =>
+      `• ${escapeMrkdwn(f.product.name)}: the ${plural(f.seats, 'self-service seat')} cost ${formatMoney(f.selfServiceMonthly)} a month; centrally they would cost ${formatMoney(f.centralMonthly)} (${formatMoney(f.centralUnitPrice)} each, ${f.priceSource}), ${formatMoney({ ...f.monthly!, amountMinor: -f.monthly!.amountMinor })} more`,
   );
   return `*Central is dearer* — no saving in centralizing these:\n${linesWithin(lines, 2800, ' products')}`;
 }
@@ -98,7 +105,8 @@ export function findingBlocks(savings: Savings, limit: number, options: { onHome
     const button = options.onHome && finding.action.kind !== 'takeover' ? {} : { accessory: findingButton(finding) };
     blocks.push({ type: 'section', text: mrkdwn(truncate(findingText(finding), 3000)), ...button });
   }
-  if (total > shown.length) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${total - shown.length} more: \`/purchases savings\` lists the first ${SAVINGS_SHOWN}.`)] });
+  if (total > shown.length)
+    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${total - shown.length} more: \`/purchases savings\` lists the first ${SAVINGS_SHOWN}.`)] });
   return blocks;
 }
 
@@ -121,7 +129,8 @@ function change(now: Money[], before: Money[]): string {
       const a = now.find((m) => m.currency === currency)?.amountMinor ?? 0;
       const b = before.find((m) => m.currency === currency)?.amountMinor ?? 0;
       const diff = a - b;
-      const sign = diff > 0 ? `up ${formatMoney({ amountMinor: diff, currency })}` : diff < 0 ? `down ${formatMoney({ amountMinor: -diff, currency })}` : 'unchanged';
+      const sign =
+        diff > 0 ? `up ${formatMoney({ amountMinor: diff, currency })}` : diff < 0 ? `down ${formatMoney({ amountMinor: -diff, currency })}` : 'unchanged';
       return `${formatMoney({ amountMinor: a, currency })} a month now, ${formatMoney({ amountMinor: b, currency })} at the end of last month (${sign})`;
     })
     .join('; ');
@@ -135,8 +144,15 @@ export function reportMessages(report: Report, _timeZone: string): SlackMessage[
   const open =
     report.openPolicies.length === 0
       ? 'No product lets self-service purchases through.'
-      : linesWithin(report.openPolicies.map((p) => `• ${escapeMrkdwn(p.name)}: ${policyWord(p.value)}`), 2600, ' products');
-  const charts = report.charts.length === 0 ? 'No priced self-service spend in the last twelve months: no chart.' : `The chart${report.charts.length > 1 ? 's follow' : ' follows'}: monthly self-service spend per product over twelve months, and the purchasers.`;
+      : linesWithin(
+          report.openPolicies.map((p) => `• ${escapeMrkdwn(p.name)}: ${policyWord(p.value)}`),
+          2600,
+          ' products',
+        );
+  const charts =
+    report.charts.length === 0
+      ? 'No priced self-service spend in the last twelve months: no chart.'
+      : `The chart${report.charts.length > 1 ? 's follow' : ' follows'}: monthly self-service spend per product over twelve months, and the purchasers.`;
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain('Weekly self-service purchases report', 150) },
     {
@@ -149,7 +165,10 @@ export function reportMessages(report: Report, _timeZone: string): SlackMessage[
     { type: 'section', text: mrkdwn(`*Top savings* — ${totalsLine(report.savings)}`) },
     ...findingBlocks(report.savings, REPORT_SAVINGS_SHOWN),
     { type: 'divider' },
-    { type: 'section', text: mrkdwn(truncate(`*Policies that let purchases through* (enabled: purchases and trials; trials: free trials only)\n${open}`, 3000)) },
+    {
+      type: 'section',
+      text: mrkdwn(truncate(`*Policies that let purchases through* (enabled: purchases and trials; trials: free trials only)\n${open}`, 3000)),
+    },
     { type: 'context', elements: [mrkdwn(charts)] },
   ];
   return [{ text: truncate(`Weekly self-service purchases report: ${change(report.thisMonth, report.lastMonth)}`, 3000), blocks }];

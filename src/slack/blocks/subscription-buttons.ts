@@ -19,4 +19,3 @@ export function subscriptionWithButtons(s: SubscriptionSummary, now: Date, timeZ
     },
   ];
 }
-

@@ -38,7 +38,9 @@ export function priceLabel(s: SubscriptionSummary): string {
 
 /** Its licenses and how many are assigned; a cancelled one's licenses were released with it. */
 export function licensesLabel(s: SubscriptionSummary): string {
-  return isActive(s) ? `${plural(s.licensesPurchased, 'license')}, ${s.assigned} assigned` : `${plural(s.licensesPurchased, 'license')}, released when it was cancelled`;
+  return isActive(s)
+    ? `${plural(s.licensesPurchased, 'license')}, ${s.assigned} assigned`
+    : `${plural(s.licensesPurchased, 'license')}, released when it was cancelled`;
 }
 
 /** One subscription on two lines, as in list rows and digests. */

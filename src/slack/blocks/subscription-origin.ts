@@ -36,7 +36,8 @@ export function decisionLine(origin: SubscriptionOrigin, timeZone: string): stri
 export function holdersLine(origin: SubscriptionOrigin): string | undefined {
   if (!origin.skuId) return undefined;
   const imported = origin.assignedBySource.import ?? 0;
-  if (origin.liveOfSku <= 1) return 'attributed to this subscription: it is the only one of its license (SKU) in Microsoft 365, so its holders are everyone holding that license';
+  if (origin.liveOfSku <= 1)
+    return 'attributed to this subscription: it is the only one of its license (SKU) in Microsoft 365, so its holders are everyone holding that license';
   if (imported > 0) return `${plural(imported, 'holder')} attributed to this subscription by an import of license holders`;
   return `not attributed: Microsoft 365 assigns licenses per product, and ${plural(origin.holdersOfSku, 'person', 'people')} hold this one across its ${origin.liveOfSku} subscriptions; \`/purchases licenses\` shows them per product, and an import of license holders attributes them`;
 }

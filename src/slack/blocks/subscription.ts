@@ -34,7 +34,10 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
   ];
   if (!isActive(s)) {
     const when = s.cancelledAt ? `on ${formatDateTime(s.cancelledAt, timeZone)}` : 'at a time the record does not hold';
-    const why = [s.cancelReason, s.cancelComment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ');
+    const why = [s.cancelReason, s.cancelComment]
+      .filter(Boolean)
+      .map((t) => escapeMrkdwn(t!))
+      .join(' — ');
     blocks.push({
       type: 'context',
       elements: [mrkdwn(truncate(`Cancelled ${when} ${byWhom(s.cancelledBy)}${why ? `. Reason: ${why}` : ''}`, 2000))],
@@ -69,9 +72,7 @@ export function subscriptionMessage(details: SubscriptionDetails, now: Date, tim
     block_id: 'subscription_actions',
     elements: [
       { type: 'button', action_id: ACTIONS.exportSubscription, text: plain('Export users'), value: s.id },
-      ...(isActive(s) && s.isSelfService
-        ? [{ type: 'button' as const, action_id: ACTIONS.takeover, text: plain('Take over'), value: s.id }]
-        : []),
+      ...(isActive(s) && s.isSelfService ? [{ type: 'button' as const, action_id: ACTIONS.takeover, text: plain('Take over'), value: s.id }] : []),
     ],
   });
   return { text: `${escapeMrkdwn(s.product.name)} subscription ${s.shortId} of ${escapeMrkdwn(s.purchaser?.name ?? 'the organisation')}`, blocks };

@@ -37,7 +37,9 @@ function findingLines(summary: SyncSummary): string[] {
     );
   }
   if (summary.skipped.count > 0) {
-    lines.push(`*Skipped:* ${plural(summary.skipped.count, 'item')} Microsoft Graph sent that the bot could not use — ${summary.skipped.items.map(escapeMrkdwn).join('; ')}`);
+    lines.push(
+      `*Skipped:* ${plural(summary.skipped.count, 'item')} Microsoft Graph sent that the bot could not use — ${summary.skipped.items.map(escapeMrkdwn).join('; ')}`,
+    );
   }
   if (summary.errors.count > 0) lines.push(`*Errors:* ${plural(summary.errors.count, 'problem')} — ${summary.errors.messages.map(escapeMrkdwn).join('; ')}`);
   return lines;
@@ -74,12 +76,21 @@ export function syncRunMessage(run: SyncRun, timeZone: string): SlackMessage {
   const lines = findingLines(run.summary);
   if (quiet) lines.unshift('Nothing changed: the record already matched Microsoft 365.');
   if (run.takeoversFinished.length > 0) {
-    lines.push(`*Take-overs finished:* ${plural(run.takeoversFinished.length, 'subscription')} waiting for the admin center ${run.takeoversFinished.length === 1 ? 'is' : 'are'} now deleted in Microsoft 365.`);
+    lines.push(
+      `*Take-overs finished:* ${plural(run.takeoversFinished.length, 'subscription')} waiting for the admin center ${run.takeoversFinished.length === 1 ? 'is' : 'are'} now deleted in Microsoft 365.`,
+    );
   }
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain('Synced from Microsoft 365', 150) },
     { type: 'section', text: mrkdwn(truncate(lines.join('\n'), 3000)) },
-    { type: 'context', elements: [mrkdwn('Subscriptions, seats and who holds which license, as Microsoft Graph reports them. `/purchases list` and `/purchases licenses` show the record.')] },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          'Subscriptions, seats and who holds which license, as Microsoft Graph reports them. `/purchases list` and `/purchases licenses` show the record.',
+        ),
+      ],
+    },
   ];
   return { text: truncate(`Synced from Microsoft 365: ${syncSummaryLine(run.summary)}`, 3000), blocks };
 }

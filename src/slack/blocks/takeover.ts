@@ -4,7 +4,14 @@
  */
 import { plural } from '../../domain/plural.js';
 import { formatDateTime, formatDay } from '../../domain/dates.js';
-import { ADMIN_CENTER_SUBSCRIPTIONS_URL, CANCEL_COMMENT_MAX, CANCEL_REASONS, COMPLETED_BY_TENANT, REJECT_REASON_MAX, type TakeoverField } from '../../domain/takeover.js';
+import {
+  ADMIN_CENTER_SUBSCRIPTIONS_URL,
+  CANCEL_COMMENT_MAX,
+  CANCEL_REASONS,
+  COMPLETED_BY_TENANT,
+  REJECT_REASON_MAX,
+  type TakeoverField,
+} from '../../domain/takeover.js';
 import type { SubscriptionSummary } from '../../services/subscription-summary.js';
 import type { LicenseWork, StepUser, TakeoverDescription } from '../../services/takeover/describe.js';
 import type { TakeoverNotices } from '../../services/takeover/notices.js';
@@ -29,7 +36,6 @@ export const REJECT_FIELD = { block: 'reject_reason', action: 'reason' } as cons
 
 /** Slack offers at most 100 options in a select. */
 const MAX_TARGETS = 100;
-
 
 function subscriptionName(s: SubscriptionSummary): string {
   const owner = s.purchaser ? `${escapeMrkdwn(s.purchaser.name)}’s` : 'the central';
@@ -63,7 +69,11 @@ export function takeoverModal(options: TakeoverOptions, timeZone: string): Modal
         type: 'radio_buttons',
         action_id: f.kind.action,
         options: [
-          { text: plain('Move users to another subscription'), value: 'move', description: plain('Each user gets a license of the chosen subscription; this one is cancelled.') },
+          {
+            text: plain('Move users to another subscription'),
+            value: 'move',
+            description: plain('Each user gets a license of the chosen subscription; this one is cancelled.'),
+          },
           { text: plain('Cancel the subscription and remove licenses'), value: 'cancel', description: plain('The assigned users lose access to the product.') },
         ],
       },
@@ -153,10 +163,17 @@ function whatItDoes(r: TakeoverDescription): string {
     return `${users} move to ${target}${free}; then ${cancelled}.`;
   }
   if (r.inTenant) {
-    const why = [r.reason, r.comment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ') || 'none given';
+    const why =
+      [r.reason, r.comment]
+        .filter(Boolean)
+        .map((t) => escapeMrkdwn(t!))
+        .join(' — ') || 'none given';
     return `${users} lose access to ${escapeMrkdwn(r.subscription.product.name)} (their license is removed in Microsoft 365); then ${cancelled}. Reason: ${why}${/[.!?]$/.test(why) ? '' : '.'}`;
   }
-  const why = [r.reason, r.comment].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(' — ');
+  const why = [r.reason, r.comment]
+    .filter(Boolean)
+    .map((t) => escapeMrkdwn(t!))
+    .join(' — ');
   const sentence = why || 'none given';
   // A comment that already ends a sentence gets no second full stop.
   return `${users} lose access to ${escapeMrkdwn(r.subscription.product.name)}, and the subscription is cancelled. Reason: ${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}`;
@@ -185,7 +202,8 @@ function names(users: StepUser[], describe: (u: StepUser) => string = (u) => sho
   return users.length > NAMES_SHOWN ? `${shown.join(', ')} and ${users.length - NAMES_SHOWN} more` : shown.join(', ');
 }
 
-const groupList = (groups: string[]) => (groups.length === 0 ? 'a group' : `group${groups.length === 1 ? '' : 's'} ${groups.map((g) => `\`${short(g, 40)}\``).join(', ')}`);
+const groupList = (groups: string[]) =>
+  groups.length === 0 ? 'a group' : `group${groups.length === 1 ? '' : 's'} ${groups.map((g) => `\`${short(g, 40)}\``).join(', ')}`;
 
 /** Who was done and who was not, each with Microsoft's cause: the license work of a Microsoft 365 take-over. */
 export function licenseWorkLines(work: LicenseWork, kind: TakeoverDescription['kind']): string[] {
@@ -276,7 +294,10 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
             ? {
                 confirm: {
                   title: plain('Cancel the subscription?', 100),
-                  text: plain(truncate(`Are you sure you want to cancel? ${plural(r.usersAffected, 'user')} will lose access to ${r.subscription.product.name}.`, 300), 300),
+                  text: plain(
+                    truncate(`Are you sure you want to cancel? ${plural(r.usersAffected, 'user')} will lose access to ${r.subscription.product.name}.`, 300),
+                    300,
+                  ),
                   confirm: plain('Yes, cancel it', 30),
                   deny: plain('No', 30),
                   style: 'danger' as const,
@@ -311,7 +332,13 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
             value: r.id,
             confirm: {
               title: plain('Cancelled in the admin center?', 100),
-              text: plain(truncate(`Only once ${r.subscription.product.name} subscription ${r.subscription.shortId} is cancelled in the Microsoft 365 admin center: the bot then records it as cancelled.`, 300), 300),
+              text: plain(
+                truncate(
+                  `Only once ${r.subscription.product.name} subscription ${r.subscription.shortId} is cancelled in the Microsoft 365 admin center: the bot then records it as cancelled.`,
+                  300,
+                ),
+                300,
+              ),
               confirm: plain('It is cancelled', 30),
               deny: plain('Not yet', 30),
             },
@@ -321,7 +348,8 @@ export function approvalMessage(r: TakeoverDescription, timeZone: string): Slack
       });
     }
   }
-  const status = r.status === 'PENDING' ? 'waiting for approval' : r.status === 'AWAITING_ADMIN_CENTER' ? 'waiting for the admin center' : r.status.toLowerCase();
+  const status =
+    r.status === 'PENDING' ? 'waiting for approval' : r.status === 'AWAITING_ADMIN_CENTER' ? 'waiting for the admin center' : r.status.toLowerCase();
   return { text: truncate(`Take-over request (${status}): ${r.kind} ${escapeMrkdwn(r.subscription.product.name)} ${r.subscription.shortId}`, 3000), blocks };
 }
 
@@ -342,7 +370,8 @@ export function purchaserNoticeMessage(r: TakeoverDescription, timeZone: string)
     r.kind === 'move'
       ? `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses now have ${movedToLabel(r)} and keep their access. Your subscription is cancelled, so you will not be charged for it again.`
       : `The ${plural(r.usersAffected, 'person', 'people')} who used its licenses no longer have ${escapeMrkdwn(s.product.name)}. Your subscription is cancelled, so you will not be charged for it again.${r.reason ? ` Reason: ${escapeMrkdwn(r.reason)}.` : ''}`;
-  const what = r.kind === 'move' ? `moved its users to ${r.target?.isSelfService === false ? 'a subscription managed by IT' : 'another subscription'}` : 'cancelled it';
+  const what =
+    r.kind === 'move' ? `moved its users to ${r.target?.isSelfService === false ? 'a subscription managed by IT' : 'another subscription'}` : 'cancelled it';
   const text = `The IT admins took over ${bought}: they ${what}. ${who}.\n${meaning}\nQuestions? Reply to <@${r.decidedBy}>.`;
   return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }

@@ -14,14 +14,18 @@ export async function postExport(
   send: typeof fetch,
 ): Promise<void> {
   try {
-    await uploadFile(client, {
-      path: csv.path,
-      bytes: csv.bytes,
-      filename: csv.filename,
-      title: csv.title,
-      channelId: where.channelId,
-      initialComment: `<@${where.userId}> asked for the licensed users of ${escapeMrkdwn(csv.label)}: ${plural(csv.rows, 'user')}.`,
-    }, send);
+    await uploadFile(
+      client,
+      {
+        path: csv.path,
+        bytes: csv.bytes,
+        filename: csv.filename,
+        title: csv.title,
+        channelId: where.channelId,
+        initialComment: `<@${where.userId}> asked for the licensed users of ${escapeMrkdwn(csv.label)}: ${plural(csv.rows, 'user')}.`,
+      },
+      send,
+    );
   } finally {
     await csv.dispose();
   }

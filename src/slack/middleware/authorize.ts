@@ -14,10 +14,8 @@ import type { SlackDeps } from '../deps.js';
 import { mrkdwn, plain } from '../blocks/text.js';
 import { slackProblem } from '../slack-errors.js';
 
-export const REFUSAL =
-  'Sorry, only purchase-governance admins can use this. Ask an admin of the bot if you need access.';
-export const UNIDENTIFIED_REFUSAL =
-  'This request was refused: it did not carry exactly one valid Slack user id, so the bot cannot tell who sent it.';
+export const REFUSAL = 'Sorry, only purchase-governance admins can use this. Ask an admin of the bot if you need access.';
+export const UNIDENTIFIED_REFUSAL = 'This request was refused: it did not carry exactly one valid Slack user id, so the bot cannot tell who sent it.';
 /** The audit log's actor for a request that named nobody (or several people, or garbage). */
 export const UNIDENTIFIED_ACTOR = 'unidentified';
 
@@ -89,7 +87,13 @@ export function authorizeAdmins(deps: SlackDeps): Middleware<AnyMiddlewareArgs> 
       } catch (error) {
         // The user group could not be read: refuse, and say that it is the check that failed.
         args.logger.warn(`Could not check whether ${attempt.userId} is an admin`, error);
-        await refuse(args, args.logger, body, attempt, `The bot could not check whether you are an admin: ${slackProblem(error) ?? 'an unexpected error. Try again in a moment.'}`);
+        await refuse(
+          args,
+          args.logger,
+          body,
+          attempt,
+          `The bot could not check whether you are an admin: ${slackProblem(error) ?? 'an unexpected error. Try again in a moment.'}`,
+        );
         await recordAccessDenied(deps.context(), { slackUserId: attempt.userId }, attempt, 'the admin check failed');
         return;
       }
@@ -99,7 +103,9 @@ export function authorizeAdmins(deps: SlackDeps): Middleware<AnyMiddlewareArgs> 
       }
     }
     const actor = 'userId' in attempt ? attempt.userId : UNIDENTIFIED_ACTOR;
-    args.logger.info(`Refused ${attempt.kind} ${attempt.name} from ${'userId' in attempt ? `non-admin ${attempt.userId}` : `a request with ${attempt.problem}`}`);
+    args.logger.info(
+      `Refused ${attempt.kind} ${attempt.name} from ${'userId' in attempt ? `non-admin ${attempt.userId}` : `a request with ${attempt.problem}`}`,
+    );
     await refuse(args, args.logger, body, attempt, 'userId' in attempt ? REFUSAL : UNIDENTIFIED_REFUSAL);
     await recordAccessDenied(deps.context(), { slackUserId: actor }, attempt, 'problem' in attempt ? attempt.problem : undefined);
   };

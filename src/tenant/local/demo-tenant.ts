@@ -12,10 +12,7 @@ import type { LicenseAssignment, Person, PrismaClient, Product, Subscription } f
 import type { OfferType, PolicyValue } from '../../domain/policy.js';
 import { chunks } from '../../db/repositories/batches.js';
 
-export type DemoProduct = Pick<
-  Product,
-  'id' | 'kind' | 'name' | 'policyValue' | 'policyChangedAt' | 'policyChangedBy' | 'firstSeenAt'
->;
+export type DemoProduct = Pick<Product, 'id' | 'kind' | 'name' | 'policyValue' | 'policyChangedAt' | 'policyChangedBy' | 'firstSeenAt'>;
 export type DemoPerson = Pick<Person, 'id' | 'name' | 'email'> & { accountEnabled?: boolean };
 /** What the seed sets: the fields a tenant sync fills stay empty; every demo subscription has a price and a renewal date. */
 export type DemoSubscription = Omit<
@@ -110,13 +107,7 @@ export class Random {
         .padStart(8, '0');
     }
     const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-    return [
-      hex.slice(0, 8),
-      hex.slice(8, 12),
-      `4${hex.slice(13, 16)}`,
-      `${variant}${hex.slice(17, 20)}`,
-      hex.slice(20, 32),
-    ].join('-');
+    return [hex.slice(0, 8), hex.slice(8, 12), `4${hex.slice(13, 16)}`, `${variant}${hex.slice(17, 20)}`, hex.slice(20, 32)].join('-');
   }
 }
 
@@ -241,8 +232,50 @@ function buildProducts(now: Date): DemoProduct[] {
 const NAME_POOLS: ReadonlyArray<{ weight: number; first: readonly string[]; last: readonly string[] }> = [
   {
     weight: 6,
-    first: ['James', 'Emily', 'Michael', 'Sarah', 'David', 'Jessica', 'Daniel', 'Laura', 'Ryan', 'Megan', 'Chris', 'Hannah', 'Andrew', 'Olivia', 'Kevin', 'Rachel', 'Brian', 'Natalie', 'Tyler', 'Grace'],
-    last: ['Smith', 'Johnson', 'Williams', 'Brown', 'Miller', 'Davis', 'Wilson', 'Anderson', 'Taylor', 'Thomas', 'Moore', 'Martin', 'Thompson', 'White', 'Harris', "O'Brien", 'Clarke', 'Walker', 'Bennett', 'Hughes'],
+    first: [
+      'James',
+      'Emily',
+      'Michael',
+      'Sarah',
+      'David',
+      'Jessica',
+      'Daniel',
+      'Laura',
+      'Ryan',
+      'Megan',
+      'Chris',
+      'Hannah',
+      'Andrew',
+      'Olivia',
+      'Kevin',
+      'Rachel',
+      'Brian',
+      'Natalie',
+      'Tyler',
+      'Grace',
+    ],
+    last: [
+      'Smith',
+      'Johnson',
+      'Williams',
+      'Brown',
+      'Miller',
+      'Davis',
+      'Wilson',
+      'Anderson',
+      'Taylor',
+      'Thomas',
+      'Moore',
+      'Martin',
+      'Thompson',
+      'White',
+      'Harris',
+      "O'Brien",
+      'Clarke',
+      'Walker',
+      'Bennett',
+      'Hughes',
+    ],
   },
   {
     weight: 3,
@@ -543,11 +576,7 @@ function buildSelfService(now: Date, people: DemoPerson[], random: Random, ids: 
     const purchaser = purchasers[plan.buyer];
     if (!purchaser) throw new Error(`Demo plan names purchaser ${plan.buyer}, beyond ${PURCHASER_COUNT}`);
     const { purchasedAt, expiresAt } = purchaseDates(plan, now, random.int(0, 59));
-    if (
-      purchasedAt.getTime() < earliest.getTime() ||
-      purchasedAt.getTime() >= now.getTime() ||
-      expiresAt.getTime() <= now.getTime()
-    ) {
+    if (purchasedAt.getTime() < earliest.getTime() || purchasedAt.getTime() >= now.getTime() || expiresAt.getTime() <= now.getTime()) {
       throw new Error(`Demo plan for ${plan.product} (buyer ${plan.buyer}) falls outside the last 14 months`);
     }
     const isNew = now.getTime() - purchasedAt.getTime() < NEW_PURCHASE_DAYS * DAY_MS;
@@ -630,13 +659,7 @@ const CENTRAL_PLAN: readonly CentralPlan[] = [
   { product: 'Visio Plan 1', licenses: 20, assigned: 2, boughtDaysAgo: 90, unitPriceMinor: 700 },
 ];
 
-function buildCentral(
-  now: Date,
-  people: DemoPerson[],
-  holders: Map<string, Set<string>>,
-  random: Random,
-  ids: Random,
-): Omit<BuiltSubscriptions, 'holders'> {
+function buildCentral(now: Date, people: DemoPerson[], holders: Map<string, Set<string>>, random: Random, ids: Random): Omit<BuiltSubscriptions, 'holders'> {
   const subscriptions: DemoSubscription[] = [];
   const assignments: DemoAssignment[] = [];
   for (const plan of CENTRAL_PLAN) {
@@ -719,7 +742,14 @@ function withWaste(people: DemoPerson[], subscriptions: DemoSubscription[], assi
   const twice = assignments.find((a) => a.subscriptionId === central.id && !holders.has(a.userId));
   const disabled = assignments.find((a) => a.subscriptionId === wasteful.id);
   if (twice) {
-    assignments.push({ id: new Random(SEED.waste).uuid(), subscriptionId: wasteful.id, userId: twice.userId, assignedAt: new Date(Math.max(twice.assignedAt.getTime(), wasteful.purchasedAt.getTime())), removedAt: null, source: 'seed' });
+    assignments.push({
+      id: new Random(SEED.waste).uuid(),
+      subscriptionId: wasteful.id,
+      userId: twice.userId,
+      assignedAt: new Date(Math.max(twice.assignedAt.getTime(), wasteful.purchasedAt.getTime())),
+      removedAt: null,
+      source: 'seed',
+    });
   }
   return people.map((person) => (person.id === disabled?.userId ? { ...person, accountEnabled: false } : person));
 }
@@ -728,10 +758,7 @@ function withWaste(people: DemoPerson[], subscriptions: DemoSubscription[], assi
  * Writes the demo tenant into an empty database, in one transaction. A database that already
  * has products is someone's tenant: it is left alone (seeded false, counts zero).
  */
-export async function seedDemoTenant(
-  prisma: PrismaClient,
-  now: Date,
-): Promise<{ seeded: boolean; counts: DemoTenantCounts }> {
+export async function seedDemoTenant(prisma: PrismaClient, now: Date): Promise<{ seeded: boolean; counts: DemoTenantCounts }> {
   if ((await prisma.product.count()) > 0) {
     return { seeded: false, counts: { products: 0, people: 0, subscriptions: 0, assignments: 0 } };
   }

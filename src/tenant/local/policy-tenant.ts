@@ -23,7 +23,11 @@ export function createLocalPolicyTenant(prisma: PrismaClient): PolicyTenant {
   async function find(id: string, kind: TenantPolicy['kind']): Promise<ProductRow> {
     const row = await prisma.product.findFirst({ where: { id, kind }, select: columns });
     if (!row) {
-      throw new AppError('not_found', `No ${kind} ${id} in the local tenant`, `There is no ${kind === 'offerType' ? 'offer type' : 'product'} \`${id}\` in the tenant.`);
+      throw new AppError(
+        'not_found',
+        `No ${kind} ${id} in the local tenant`,
+        `There is no ${kind === 'offerType' ? 'offer type' : 'product'} \`${id}\` in the tenant.`,
+      );
     }
     return row;
   }

@@ -73,12 +73,7 @@ export function createLocalSubscriptionTenant(prisma: PrismaClient): Subscriptio
         }, BULK_TRANSACTION),
       ),
     cancelSubscription: (input: CancelSubscriptionInput) =>
-      refusable(() =>
-        prisma.$transaction(
-          async (tx) => ({ removed: await cancel(tx, input.subscriptionId, input) }),
-          BULK_TRANSACTION,
-        ),
-      ),
+      refusable(() => prisma.$transaction(async (tx) => ({ removed: await cancel(tx, input.subscriptionId, input) }), BULK_TRANSACTION)),
     assignLicenses: (input: AssignLicensesInput) =>
       refusable(() =>
         prisma.$transaction(async (tx) => {

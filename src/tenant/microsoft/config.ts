@@ -13,8 +13,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)$/i;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-const emptyAsUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** https, or http to the loopback interface (a local fake or proxy). */
 function isHttpsOrLoopback(value: string): boolean {
@@ -42,16 +41,9 @@ function pemProblem(path: string): string | undefined {
 export const microsoftEnvShape = {
   MS_TENANT_ID: z.preprocess(
     emptyAsUndefined,
-    z
-      .string()
-      .trim()
-      .regex(TENANT, 'must be the Directory (tenant) ID, a GUID, or a domain such as contoso.onmicrosoft.com')
-      .optional(),
+    z.string().trim().regex(TENANT, 'must be the Directory (tenant) ID, a GUID, or a domain such as contoso.onmicrosoft.com').optional(),
   ),
-  MS_CLIENT_ID: z.preprocess(
-    emptyAsUndefined,
-    z.string().trim().regex(GUID, 'must be the Application (client) ID of the app registration, a GUID').optional(),
-  ),
+  MS_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().trim().regex(GUID, 'must be the Application (client) ID of the app registration, a GUID').optional()),
   MS_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   MS_CLIENT_CERTIFICATE_PATH: z.preprocess(emptyAsUndefined, z.string().trim().optional()),
   MS_CLIENT_CERTIFICATE_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -111,13 +103,12 @@ export type MicrosoftEnv = z.infer<typeof microsoftEnvSchema>;
 
 /** Adds one issue per missing or conflicting variable; call it only when TENANT=microsoft. */
 export function addMicrosoftEnvIssues(env: MicrosoftEnv, ctx: z.RefinementCtx): void {
-  const issue = (variable: keyof MicrosoftEnv, message: string) =>
-    ctx.addIssue({ code: 'custom', path: [variable], message });
+  const issue = (variable: keyof MicrosoftEnv, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
   if (!env.MS_TENANT_ID) {
     issue('MS_TENANT_ID', 'is required with TENANT=microsoft: the Directory (tenant) ID from Microsoft Entra ID > Overview');
   }
   if (!env.MS_CLIENT_ID) {
-    issue('MS_CLIENT_ID', 'is required with TENANT=microsoft: the Application (client) ID of the bot\'s app registration');
+    issue('MS_CLIENT_ID', "is required with TENANT=microsoft: the Application (client) ID of the bot's app registration");
   }
   if (env.MS_CLIENT_SECRET && env.MS_CLIENT_CERTIFICATE_PATH) {
     issue('MS_CLIENT_SECRET', 'and MS_CLIENT_CERTIFICATE_PATH are both set: keep only one way to sign in');
@@ -135,9 +126,7 @@ export function addMicrosoftEnvIssues(env: MicrosoftEnv, ctx: z.RefinementCtx): 
   }
 }
 
-export type MicrosoftAuth =
-  | { kind: 'secret'; clientSecret: string }
-  | { kind: 'certificate'; certificatePath: string; certificatePassword?: string };
+export type MicrosoftAuth = { kind: 'secret'; clientSecret: string } | { kind: 'certificate'; certificatePath: string; certificatePassword?: string };
 
 export interface MicrosoftConfig {
   tenantId: string;

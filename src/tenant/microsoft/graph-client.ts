@@ -11,15 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
-import type {
-  LicenseChange,
-  LicenseChangeResult,
-  SkippedItem,
-  TenantSku,
-  TenantSubscription,
-  TenantUser,
-  TenantUserLicense,
-} from '../port.js';
+import type { LicenseChange, LicenseChangeResult, SkippedItem, TenantSku, TenantSubscription, TenantUser, TenantUserLicense } from '../port.js';
 import { createHttpClient, type HttpCall, type HttpClientOptions, type HttpLogEntry } from './http.js';
 
 export type GraphLogEntry = HttpLogEntry<'graph'>;
@@ -53,17 +45,15 @@ const MAX_USER_PAGES = 1000;
  */
 const PERMISSIONS = {
   'Organization.Read.All': {
-    what: 'read the tenant\'s subscriptions and seat counts',
-    without:
-      'Without it the bot cannot sync subscriptions from Microsoft 365; purchase policies, imports and the bot\'s own record keep working.',
+    what: "read the tenant's subscriptions and seat counts",
+    without: "Without it the bot cannot sync subscriptions from Microsoft 365; purchase policies, imports and the bot's own record keep working.",
   },
   'User.Read.All': {
-    what: 'read the tenant\'s users and the licenses they hold',
-    without:
-      'Without it the bot cannot sync who holds which license; purchase policies, imports and the bot\'s own record keep working.',
+    what: "read the tenant's users and the licenses they hold",
+    without: "Without it the bot cannot sync who holds which license; purchase policies, imports and the bot's own record keep working.",
   },
   'LicenseAssignment.ReadWrite.All': {
-    what: 'change users\' licenses',
+    what: "change users' licenses",
     without:
       'Without it the bot reads and reports but does not change licenses: remove or move them in the Microsoft 365 admin center (Billing › Licenses) instead.',
   },
@@ -307,8 +297,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   return {
     listSubscribedSkus: () => list('sku', `${origin}/v1.0/subscribedSkus`, skuSchema, 'Organization.Read.All', MAX_PAGES),
     listSubscriptions: () => list('subscription', `${origin}/v1.0/directory/subscriptions`, subscriptionSchema, 'Organization.Read.All', MAX_PAGES),
-    listUsers: () =>
-      list('user', `${origin}/v1.0/users?$select=${USER_FIELDS.join(',')}&$top=${USERS_PAGE_SIZE}`, userSchema, 'User.Read.All', MAX_USER_PAGES),
+    listUsers: () => list('user', `${origin}/v1.0/users?$select=${USER_FIELDS.join(',')}&$top=${USERS_PAGE_SIZE}`, userSchema, 'User.Read.All', MAX_USER_PAGES),
     assignLicense,
   };
 }

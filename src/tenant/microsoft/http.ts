@@ -176,11 +176,9 @@ export function createHttpClient<P extends string>(options: HttpClientOptions<P>
    */
   let pendingToken: Promise<AccessToken | null> | undefined;
   function getToken(): Promise<AccessToken | null> {
-    pendingToken ??= options.credential
-      .getToken(service.scope, { abortSignal: AbortSignal.timeout(options.timeoutMs) })
-      .finally(() => {
-        pendingToken = undefined;
-      });
+    pendingToken ??= options.credential.getToken(service.scope, { abortSignal: AbortSignal.timeout(options.timeoutMs) }).finally(() => {
+      pendingToken = undefined;
+    });
     return pendingToken;
   }
 
@@ -195,7 +193,7 @@ export function createHttpClient<P extends string>(options: HttpClientOptions<P>
         throw new AppError(
           'tenant_forbidden',
           `Microsoft Entra ID refused the client credentials (ref ${correlationId}): ${detail}`,
-          'Microsoft Entra ID refused the bot\'s sign-in. Check MS_TENANT_ID, MS_CLIENT_ID and the client secret or certificate of the app registration (it may have expired).',
+          "Microsoft Entra ID refused the bot's sign-in. Check MS_TENANT_ID, MS_CLIENT_ID and the client secret or certificate of the app registration (it may have expired).",
           { cause: error },
         );
       }
@@ -236,8 +234,7 @@ export function createHttpClient<P extends string>(options: HttpClientOptions<P>
   function gaveUp(status: number, call: HttpCall, path: string, correlationId: string, attempt: number, waitedMs: number, retryAfter?: number): AppError {
     const tries = `${attempt + 1} ${attempt === 0 ? 'try' : 'tries'}`;
     const later = retryAfter !== undefined ? `Try again in ${seconds(retryAfter)}.` : 'Try again in a few minutes.';
-    const what =
-      status === 429 ? `Microsoft is throttling the bot's requests to ${service.shortName}` : `${Name} is unavailable (HTTP ${status})`;
+    const what = status === 429 ? `Microsoft is throttling the bot's requests to ${service.shortName}` : `${Name} is unavailable (HTTP ${status})`;
     return new AppError(
       'tenant_unavailable',
       `${call.method} ${path} gave up after ${tries} and ${waitedMs} ms of waiting: HTTP ${status} (ref ${correlationId})`,
@@ -251,11 +248,7 @@ export function createHttpClient<P extends string>(options: HttpClientOptions<P>
     if (status === 401 || status === 403) return new AppError('tenant_forbidden', internal, call.forbidden(status));
     if (status === 404 && call.notFound) return new AppError('not_found', internal, call.notFound);
     if (status >= 400 && status < 500) {
-      return new AppError(
-        'tenant_rejected',
-        internal,
-        `${Name} refused the request (HTTP ${status})${detail ? `: ${detail}` : ''} (ref ${correlationId})`,
-      );
+      return new AppError('tenant_rejected', internal, `${Name} refused the request (HTTP ${status})${detail ? `: ${detail}` : ''} (ref ${correlationId})`);
     }
     return new AppError('tenant_unavailable', internal, `${Name} failed (HTTP ${status}). Try again in a few minutes. (ref ${correlationId})`);
   }

@@ -90,7 +90,8 @@ const offerTypeItemSchema = z
 type Access = 'read' | 'write';
 
 function forbiddenMessage(access: Access, status: number): string {
-  const role = access === 'write' ? 'Policy.ReadWrite.AllowSelfServicePurchase' : 'Policy.Read.AllowSelfServicePurchase (or Policy.ReadWrite.AllowSelfServicePurchase)';
+  const role =
+    access === 'write' ? 'Policy.ReadWrite.AllowSelfServicePurchase' : 'Policy.Read.AllowSelfServicePurchase (or Policy.ReadWrite.AllowSelfServicePurchase)';
   const what = access === 'write' ? 'change' : 'read';
   return (
     `Microsoft refused to let the bot ${what} the self-service purchase policy (HTTP ${status}). ` +
@@ -128,15 +129,10 @@ export function createLicensingClient(options: LicensingClientOptions): Licensin
   return {
     listProducts: () => listAll(`${baseUrl}${POLICY_PATH}/products?scope=product`, productItemSchema),
     listOfferTypes: () => listAll(`${baseUrl}${POLICY_PATH}/products?scope=OfferType`, offerTypeItemSchema),
-    getProduct: (productId) =>
-      http.sendValidated(call('GET', productUrl(productId), 'read', { notFound: noProduct(productId) }), productItemSchema),
+    getProduct: (productId) => http.sendValidated(call('GET', productUrl(productId), 'read', { notFound: noProduct(productId) }), productItemSchema),
     putProduct: (productId, value) =>
-      http.sendValidated(
-        call('PUT', productUrl(productId), 'write', { body: { policyValue: value }, notFound: noProduct(productId) }),
-        productItemSchema,
-      ),
-    getOfferType: (offerType) =>
-      http.sendValidated(call('GET', offerTypeUrl(offerType), 'read', { notFound: noOfferType(offerType) }), offerTypeItemSchema),
+      http.sendValidated(call('PUT', productUrl(productId), 'write', { body: { policyValue: value }, notFound: noProduct(productId) }), productItemSchema),
+    getOfferType: (offerType) => http.sendValidated(call('GET', offerTypeUrl(offerType), 'read', { notFound: noOfferType(offerType) }), offerTypeItemSchema),
     putOfferType: (offerType, value) =>
       http.sendValidated(
         call('PUT', offerTypeUrl(offerType), 'write', { body: { policyValue: value }, notFound: noOfferType(offerType) }),

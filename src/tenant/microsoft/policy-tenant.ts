@@ -19,11 +19,7 @@ function fromOfferType(item: OfferTypePolicyItem): TenantPolicy {
 function offerTypeOf(id: string): OfferType {
   const offerType = OFFER_TYPES.find((type) => type.toLowerCase() === id.toLowerCase());
   if (!offerType) {
-    throw new AppError(
-      'bad_input',
-      `Unknown offer type ${id}`,
-      `${id} is not an offer type. The offer types are ${OFFER_TYPES.join(', ')}.`,
-    );
+    throw new AppError('bad_input', `Unknown offer type ${id}`, `${id} is not an offer type. The offer types are ${OFFER_TYPES.join(', ')}.`);
   }
   return offerType;
 }

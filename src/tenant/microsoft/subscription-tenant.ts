@@ -133,7 +133,13 @@ export function createMicrosoftSubscriptionTenant(options: MicrosoftSubscription
         await prisma.$transaction(async (tx) => {
           // A user whose groups also assign the license keeps it through them: the step names them.
           const groups = holder.holding?.viaGroups ?? [];
-          await recordTakeoverStep(tx, { takeoverId: requestId, userId: holder.personId, status: 'done', detail: groups.length > 0 ? JSON.stringify(groups) : null, at: now });
+          await recordTakeoverStep(tx, {
+            takeoverId: requestId,
+            userId: holder.personId,
+            status: 'done',
+            detail: groups.length > 0 ? JSON.stringify(groups) : null,
+            at: now,
+          });
           await onDone(holder, now)(tx);
         });
         done += 1;
@@ -168,11 +174,29 @@ export function createMicrosoftSubscriptionTenant(options: MicrosoftSubscription
       if (step && FINAL_STEPS.includes(step)) continue;
       const at = clock();
       if (!holder.graphId) {
-        await recordTakeoverStep(prisma, { takeoverId: requestId, userId: holder.personId, status: 'refused', detail: `no Microsoft 365 user with the email ${holder.email} was found by the tenant sync`, at });
+        await recordTakeoverStep(prisma, {
+          takeoverId: requestId,
+          userId: holder.personId,
+          status: 'refused',
+          detail: `no Microsoft 365 user with the email ${holder.email} was found by the tenant sync`,
+          at,
+        });
       } else if (!holder.holding) {
-        await recordTakeoverStep(prisma, { takeoverId: requestId, userId: holder.personId, status: 'gone', detail: 'no longer holds this license in Microsoft 365', at });
+        await recordTakeoverStep(prisma, {
+          takeoverId: requestId,
+          userId: holder.personId,
+          status: 'gone',
+          detail: 'no longer holds this license in Microsoft 365',
+          at,
+        });
       } else if (needsDirect && !holder.holding.direct) {
-        await recordTakeoverStep(prisma, { takeoverId: requestId, userId: holder.personId, status: 'group', detail: JSON.stringify(holder.holding.viaGroups), at });
+        await recordTakeoverStep(prisma, {
+          takeoverId: requestId,
+          userId: holder.personId,
+          status: 'group',
+          detail: JSON.stringify(holder.holding.viaGroups),
+          at,
+        });
       } else {
         callable.push(holder);
       }

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  addMicrosoftEnvIssues,
-  loadMicrosoftConfig,
-  microsoftEnvShape,
-} from '../../../src/tenant/microsoft/config.js';
+import { addMicrosoftEnvIssues, loadMicrosoftConfig, microsoftEnvShape } from '../../../src/tenant/microsoft/config.js';
 import { TEST_CA_PATH, TEST_CLIENT_CERTIFICATE_PATH } from '../../../src/devkit/microsoft-fake/index.js';
 
 const TENANT_ID = '11111111-2222-3333-4444-555555555555';
@@ -130,11 +126,9 @@ describe('the Microsoft configuration', () => {
   });
 
   it('merges into the app schema and asks for the variables only when TENANT=microsoft', () => {
-    const appSchema = z
-      .object({ TENANT: z.enum(['local', 'microsoft']).default('local'), ...microsoftEnvShape })
-      .superRefine((config, ctx) => {
-        if (config.TENANT === 'microsoft') addMicrosoftEnvIssues(config, ctx);
-      });
+    const appSchema = z.object({ TENANT: z.enum(['local', 'microsoft']).default('local'), ...microsoftEnvShape }).superRefine((config, ctx) => {
+      if (config.TENANT === 'microsoft') addMicrosoftEnvIssues(config, ctx);
+    });
 
     expect(appSchema.safeParse({}).success).toBe(true);
     const microsoft = appSchema.safeParse({ TENANT: 'microsoft' });

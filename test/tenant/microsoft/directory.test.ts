@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MicrosoftTenant } from '../../../src/tenant/microsoft/index.js';
 import { microsoftTenantOf } from '../../support/microsoft.js';
-import {
-  DEMO_USERS,
-  demoGraphTenant,
-  graphFailures,
-  startFakeMicrosoft,
-  type FakeMicrosoft,
-} from '../../../src/devkit/microsoft-fake/index.js';
+import { DEMO_USERS, demoGraphTenant, graphFailures, startFakeMicrosoft, type FakeMicrosoft } from '../../../src/devkit/microsoft-fake/index.js';
 
 const NOW = new Date('2025-06-02T09:00:00Z');
 const POWER_BI_PRO = 'f8a1db68-be16-40ed-86d5-cb42ce701560';
@@ -19,11 +13,7 @@ describe('the Microsoft directory and licenses, built from the configuration', (
 
   beforeEach(async () => {
     fake = await startFakeMicrosoft({ graph: demoGraphTenant(NOW), graphPageSize: 5, now: () => NOW });
-    tenant = microsoftTenantOf(
-      fake,
-      { MS_MAX_RETRIES: '0' },
-      { debug: (...args) => logged.push(args), warn: (...args) => logged.push(args) },
-    );
+    tenant = microsoftTenantOf(fake, { MS_MAX_RETRIES: '0' }, { debug: (...args) => logged.push(args), warn: (...args) => logged.push(args) });
   });
 
   afterEach(async () => {

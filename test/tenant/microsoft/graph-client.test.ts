@@ -3,14 +3,7 @@ import type { MicrosoftConfig } from '../../../src/tenant/microsoft/config.js';
 import { createGraphClient, type GraphClientOptions, type GraphLogEntry } from '../../../src/tenant/microsoft/graph-client.js';
 import { createLicensingClient } from '../../../src/tenant/microsoft/licensing-client.js';
 import { createMicrosoftCredential } from '../../../src/tenant/microsoft/token.js';
-import {
-  DEMO_GROUP_ID,
-  DEMO_USERS,
-  demoGraphTenant,
-  graphFailures,
-  startFakeMicrosoft,
-  type FakeMicrosoft,
-} from '../../../src/devkit/microsoft-fake/index.js';
+import { DEMO_GROUP_ID, DEMO_USERS, demoGraphTenant, graphFailures, startFakeMicrosoft, type FakeMicrosoft } from '../../../src/devkit/microsoft-fake/index.js';
 import { appErrorOf } from '../../support/app-error.js';
 import { microsoftConfig } from '../../support/microsoft.js';
 
@@ -70,9 +63,7 @@ describe('the Graph client', () => {
       const users = (await client().listUsers()).items;
       const byId = (id: string) => users.find((user) => user.id === id);
 
-      expect(byId(DEMO_USERS.sam.id)?.licenses).toEqual([
-        { skuId: PROJECT_PLAN_3, direct: false, viaGroups: [DEMO_GROUP_ID], state: 'Active', error: null },
-      ]);
+      expect(byId(DEMO_USERS.sam.id)?.licenses).toEqual([{ skuId: PROJECT_PLAN_3, direct: false, viaGroups: [DEMO_GROUP_ID], state: 'Active', error: null }]);
       expect(byId(DEMO_USERS.ana.id)).toMatchObject({
         mail: 'ana.lopez@contoso.com',
         userPrincipalName: 'ana.lopez@contoso.com',
@@ -208,7 +199,7 @@ describe('the Graph client', () => {
       expect(error.code).toBe('tenant_forbidden');
       expect(error.userMessage).toContain(`the Microsoft Graph application permission ${permission}, with admin consent`);
       expect(error.userMessage).toContain(without);
-      expect(error.userMessage).toContain('purchase policies, imports and the bot\'s own record keep working');
+      expect(error.userMessage).toContain("purchase policies, imports and the bot's own record keep working");
     });
 
     it('refuses a token issued for the licensing service: Graph takes only Graph tokens', async () => {
@@ -251,7 +242,7 @@ describe('the Graph client', () => {
       expect(JSON.parse(request?.body ?? '{}')).toEqual({ addLicenses: [], removeLicenses: [POWER_BI_PRO] });
     });
 
-    it('adds a license while seats are free, and says no_licenses in Graph\'s words when none is', async () => {
+    it("adds a license while seats are free, and says no_licenses in Graph's words when none is", async () => {
       const api = client();
 
       expect(await api.assignLicense({ userId: DEMO_USERS.tom.id, add: [PROJECT_PLAN_3] })).toEqual({ ok: true });

@@ -1,11 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createLicensingClient,
-  parseRetryAfter,
-  type LicensingClientOptions,
-  type LicensingLogEntry,
-} from '../../../src/tenant/microsoft/licensing-client.js';
+import { createLicensingClient, parseRetryAfter, type LicensingClientOptions, type LicensingLogEntry } from '../../../src/tenant/microsoft/licensing-client.js';
 import { LICENSING_SCOPE } from '../../../src/tenant/microsoft/token.js';
 import { failures, startFakeMicrosoft, type FakeMicrosoft } from '../../../src/devkit/microsoft-fake/index.js';
 import { appErrorOf } from '../../support/app-error.js';
@@ -134,7 +129,7 @@ describe('the licensing client', () => {
     });
   });
 
-  it('carries the service\'s reason when it rejects a change', async () => {
+  it("carries the service's reason when it rejects a change", async () => {
     const error = await appErrorOf(client().putOfferType('SaaS', 'OnlyTrialsWithoutPaymentMethod'));
 
     expect(error.code).toBe('tenant_rejected');
@@ -158,7 +153,9 @@ describe('the licensing client', () => {
     const error = await appErrorOf(client().getProduct('CFQ7TTC0H9MP'));
 
     expect(error.code).toBe('tenant_unavailable');
-    expect(error.userMessage).toMatch(/^Microsoft is throttling the bot's requests to the licensing service; the bot gave up after 5 tries\. Try again in 2 s\./);
+    expect(error.userMessage).toMatch(
+      /^Microsoft is throttling the bot's requests to the licensing service; the bot gave up after 5 tries\. Try again in 2 s\./,
+    );
     expect(fake.counts.licensingRequests).toBe(5);
     expect(sleeps).toEqual([2000, 2000, 2000, 2000]);
   });

@@ -70,9 +70,7 @@ describe('the microsoft policy tenant', () => {
     const error = await appErrorOf(tenant.setPolicy('POWERBIVISUALS', 'offerType', 'OnlyTrialsWithoutPaymentMethod'));
 
     expect(error.code).toBe('bad_input');
-    expect(error.userMessage).toBe(
-      'POWERBIVISUALS is a third-party offer type: it takes only Enabled or Disabled, not trials without a payment method.',
-    );
+    expect(error.userMessage).toBe('POWERBIVISUALS is a third-party offer type: it takes only Enabled or Disabled, not trials without a payment method.');
     expect(fake.counts.licensingRequests).toBe(0);
     expect(fake.counts.tokenRequests).toBe(0);
   });

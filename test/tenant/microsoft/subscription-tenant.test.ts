@@ -28,7 +28,11 @@ const VISIO = skuByPartNumber('VISIOCLIENT')!.skuId;
 const PBI = skuByPartNumber('POWER_BI_PRO')!.skuId;
 
 const uid = (n: number) => `0b0b0000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const SUB = { visio: '5e1f0000-0000-4000-8000-00000000aa01', pbiCentral: '5e1f0000-0000-4000-8000-00000000aa02', pbiOwn: '5e1f0000-0000-4000-8000-00000000aa03' };
+const SUB = {
+  visio: '5e1f0000-0000-4000-8000-00000000aa01',
+  pbiCentral: '5e1f0000-0000-4000-8000-00000000aa02',
+  pbiOwn: '5e1f0000-0000-4000-8000-00000000aa03',
+};
 
 /**
  * Visio Plan 2 bought by Ada, held by Ada, Ben, Cy and Dan directly and by Gus through a group.
@@ -51,13 +55,20 @@ function tenant(): FakeGraphTenant {
     ownerType: owner ? 'User' : null,
   });
   const named = ['Ada Park', 'Ben Ode', 'Cy Young', 'Dan Ruiz'].map((name, i) =>
-    graphTenant.user(uid(i + 1), name, `${name.split(' ')[0]!.toLowerCase()}@contoso.com`, [graphTenant.direct(VISIO), ...(i === 1 ? [graphTenant.direct(PBI)] : [])]),
+    graphTenant.user(uid(i + 1), name, `${name.split(' ')[0]!.toLowerCase()}@contoso.com`, [
+      graphTenant.direct(VISIO),
+      ...(i === 1 ? [graphTenant.direct(PBI)] : []),
+    ]),
   );
   const gus = graphTenant.user(uid(5), 'Gus Via', 'gus@contoso.com', [graphTenant.viaGroup(VISIO, GROUP)]);
   const pbiHolders = Array.from({ length: 9 }, (_, i) => graphTenant.user(uid(10 + i), `Pat ${i}`, `pat${i}@contoso.com`, [graphTenant.direct(PBI)]));
   return {
     skus: [graphTenant.sku(VISIO, 'VISIOCLIENT', 5, [`c-${SUB.visio}`]), graphTenant.sku(PBI, 'POWER_BI_PRO', 12, [`c-${SUB.pbiCentral}`, `c-${SUB.pbiOwn}`])],
-    subscriptions: [subscription(SUB.visio, VISIO, 'VISIOCLIENT', 5, uid(1)), subscription(SUB.pbiCentral, PBI, 'POWER_BI_PRO', 8, null), subscription(SUB.pbiOwn, PBI, 'POWER_BI_PRO', 4, uid(2))],
+    subscriptions: [
+      subscription(SUB.visio, VISIO, 'VISIOCLIENT', 5, uid(1)),
+      subscription(SUB.pbiCentral, PBI, 'POWER_BI_PRO', 8, null),
+      subscription(SUB.pbiOwn, PBI, 'POWER_BI_PRO', 4, uid(2)),
+    ],
     users: [...named, gus, ...pbiHolders],
   };
 }
@@ -71,7 +82,8 @@ describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) 
   let microsoft: MicrosoftTenant;
   let deps: DecisionDeps;
   const ctx = (now: Date): ServiceContext => ({ prisma: database.prisma, now, timeZone: 'UTC' });
-  const sync = (now: Date) => runSyncExclusive(ctx(now), { directory: microsoft.directory, skus: { skuBySkuId }, actor: { slackUserId: 'tenant-sync' }, takeoverNotices });
+  const sync = (now: Date) =>
+    runSyncExclusive(ctx(now), { directory: microsoft.directory, skus: { skuBySkuId }, actor: { slackUserId: 'tenant-sync' }, takeoverNotices });
   const assignLicenseCalls = (userId: string) => fake.requests.filter((r) => r.method === 'POST' && r.path === `/v1.0/users/${userId}/assignLicense`).length;
 
   beforeAll(async () => {
@@ -100,7 +112,13 @@ describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) 
   });
 
   async function approvedCancel(now: Date) {
-    const request = await requestTakeover(ctx(now), takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: SUB.visio, kind: 'cancel', reason: 'No longer needed' }, { adminChannelId: 'C0ADMINS01' });
+    const request = await requestTakeover(
+      ctx(now),
+      takeoverNotices,
+      { slackUserId: REQUESTER },
+      { subscriptionId: SUB.visio, kind: 'cancel', reason: 'No longer needed' },
+      { adminChannelId: 'C0ADMINS01' },
+    );
     setClock(now);
     return approveTakeover(ctx(now), deps, { slackUserId: APPROVER }, request.id, { requireSecondApprover: true });
   }
@@ -154,7 +172,11 @@ describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) 
     expect(JSON.parse(dms[1]!.payload).text).toContain('will be cancelled by an admin in the Microsoft 365 admin center');
 
     const done = await markCancelledInAdminCenter(ctx(minutes(30)), takeoverNotices, { slackUserId: REQUESTER }, awaiting.id);
-    expect(done).toMatchObject({ status: 'DONE', completedBy: REQUESTER, subscription: { status: 'Deleted', cancelledBy: REQUESTER, cancelReason: 'No longer needed', assigned: 0 } });
+    expect(done).toMatchObject({
+      status: 'DONE',
+      completedBy: REQUESTER,
+      subscription: { status: 'Deleted', cancelledBy: REQUESTER, cancelReason: 'No longer needed', assigned: 0 },
+    });
     await expect(markCancelledInAdminCenter(ctx(minutes(31)), takeoverNotices, { slackUserId: APPROVER }, awaiting.id)).rejects.toMatchObject({
       userMessage: `This take-over is already finished: <@${REQUESTER}> marked it cancelled.`,
     });
@@ -174,7 +196,11 @@ describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) 
     expect(await sync(minutes(60))).toMatchObject({ status: 'ran', takeoversFinished: [] });
 
     const done = await describeTakeover(database.prisma, awaiting.id);
-    expect(done).toMatchObject({ status: 'DONE', completedBy: 'tenant', subscription: { status: 'Deleted', cancelReason: 'No longer needed', cancelledBy: APPROVER } });
+    expect(done).toMatchObject({
+      status: 'DONE',
+      completedBy: 'tenant',
+      subscription: { status: 'Deleted', cancelReason: 'No longer needed', cancelledBy: APPROVER },
+    });
     expect(JSON.stringify(approvalMessage(done, 'UTC'))).toContain('a tenant sync saw it deleted in Microsoft 365');
     await expect(markCancelledInAdminCenter(ctx(minutes(61)), takeoverNotices, { slackUserId: REQUESTER }, awaiting.id)).rejects.toMatchObject({
       userMessage: 'This take-over is already finished: a tenant sync saw it deleted.',
@@ -185,14 +211,29 @@ describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) 
     const awaiting = await approvedCancel(T0);
     expect(awaiting.status).toBe('AWAITING_ADMIN_CENTER');
 
-    const again = requestTakeover(ctx(minutes(1)), takeoverNotices, { slackUserId: APPROVER }, { subscriptionId: SUB.visio, kind: 'cancel', reason: 'No longer needed' }, { adminChannelId: 'C0ADMINS01' });
+    const again = requestTakeover(
+      ctx(minutes(1)),
+      takeoverNotices,
+      { slackUserId: APPROVER },
+      { subscriptionId: SUB.visio, kind: 'cancel', reason: 'No longer needed' },
+      { adminChannelId: 'C0ADMINS01' },
+    );
 
-    await expect(again).rejects.toMatchObject({ field: 'kind', userMessage: expect.stringContaining('waits for the admin center: cancel the subscription there') });
+    await expect(again).rejects.toMatchObject({
+      field: 'kind',
+      userMessage: expect.stringContaining('waits for the admin center: cancel the subscription there'),
+    });
     expect(await database.prisma.takeoverRequest.count({ where: { subscriptionId: SUB.visio } })).toBe(1);
   });
 
   itOnSqlite('refuses to move users to a subscription of the same license when the seats left would not cover its holders, touching nobody', async () => {
-    const request = await requestTakeover(ctx(T0), takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: SUB.pbiOwn, kind: 'move', targetSubscriptionId: SUB.pbiCentral }, { adminChannelId: 'C0ADMINS01' });
+    const request = await requestTakeover(
+      ctx(T0),
+      takeoverNotices,
+      { slackUserId: REQUESTER },
+      { subscriptionId: SUB.pbiOwn, kind: 'move', targetSubscriptionId: SUB.pbiCentral },
+      { adminChannelId: 'C0ADMINS01' },
+    );
 
     const failed = await approveTakeover(ctx(T0), deps, { slackUserId: APPROVER }, request.id, { requireSecondApprover: true });
 
@@ -208,10 +249,23 @@ describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) 
     const DEPT = skuByPartNumber('VISIO_PLAN2_DEPT')!.skuId;
     const dept = '5e1f0000-0000-4000-8000-00000000aa04';
     fake.graph.skus.set(DEPT, graphTenant.sku(DEPT, 'VISIO_PLAN2_DEPT', 10, [`c-${dept}`]));
-    fake.graph.subscriptions.set(dept, { ...fake.graph.subscriptions.get(SUB.pbiCentral)!, id: dept, commerceSubscriptionId: `c-${dept}`, skuId: DEPT, skuPartNumber: 'VISIO_PLAN2_DEPT', totalLicenses: 10 });
+    fake.graph.subscriptions.set(dept, {
+      ...fake.graph.subscriptions.get(SUB.pbiCentral)!,
+      id: dept,
+      commerceSubscriptionId: `c-${dept}`,
+      skuId: DEPT,
+      skuPartNumber: 'VISIO_PLAN2_DEPT',
+      totalLicenses: 10,
+    });
     fake.graph.users.get(uid(4))!.usageLocation = null;
     await sync(minutes(1));
-    const request = await requestTakeover(ctx(minutes(2)), takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: SUB.visio, kind: 'move', targetSubscriptionId: dept }, { adminChannelId: 'C0ADMINS01' });
+    const request = await requestTakeover(
+      ctx(minutes(2)),
+      takeoverNotices,
+      { slackUserId: REQUESTER },
+      { subscriptionId: SUB.visio, kind: 'move', targetSubscriptionId: dept },
+      { adminChannelId: 'C0ADMINS01' },
+    );
 
     const moved = await approveTakeover(ctx(minutes(2)), deps, { slackUserId: APPROVER }, request.id, { requireSecondApprover: true });
 
@@ -223,18 +277,29 @@ describe.each(dialectProviders)('take-overs on Microsoft 365 on %s', (provider) 
     });
     expect(fake.graph.users.get(uid(1))!.assignedLicenses.map((l) => l.skuId)).toEqual([DEPT]);
     expect(fake.graph.users.get(uid(4))!.assignedLicenses.map((l) => l.skuId)).toEqual([VISIO]);
-    expect(JSON.stringify(approvalMessage(moved, 'UTC'))).toContain('Dan Ruiz (dan@contoso.com): License assignment cannot be done for user with invalid usage location.');
+    expect(JSON.stringify(approvalMessage(moved, 'UTC'))).toContain(
+      'Dan Ruiz (dan@contoso.com): License assignment cannot be done for user with invalid usage location.',
+    );
     expect(moved.target?.assigned).toBe(3);
   });
 
-  itOnSqlite('moves users within one license once the seats suffice: nothing changes at Graph, the record moves them and waits for the admin center', async () => {
-    fake.graph.skus.get(PBI)!.prepaidUnits.enabled = 14;
-    const request = await requestTakeover(ctx(T0), takeoverNotices, { slackUserId: REQUESTER }, { subscriptionId: SUB.pbiOwn, kind: 'move', targetSubscriptionId: SUB.pbiCentral }, { adminChannelId: 'C0ADMINS01' });
+  itOnSqlite(
+    'moves users within one license once the seats suffice: nothing changes at Graph, the record moves them and waits for the admin center',
+    async () => {
+      fake.graph.skus.get(PBI)!.prepaidUnits.enabled = 14;
+      const request = await requestTakeover(
+        ctx(T0),
+        takeoverNotices,
+        { slackUserId: REQUESTER },
+        { subscriptionId: SUB.pbiOwn, kind: 'move', targetSubscriptionId: SUB.pbiCentral },
+        { adminChannelId: 'C0ADMINS01' },
+      );
 
-    const moved = await approveTakeover(ctx(T0), deps, { slackUserId: APPROVER }, request.id, { requireSecondApprover: true });
+      const moved = await approveTakeover(ctx(T0), deps, { slackUserId: APPROVER }, request.id, { requireSecondApprover: true });
 
-    expect(moved.status).toBe('AWAITING_ADMIN_CENTER');
-    expect(fake.requests.some((r) => r.path.endsWith('/assignLicense'))).toBe(false);
-    expect(fake.graph.users.get(uid(2))!.assignedLicenses.map((l) => l.skuId)).toContain(PBI);
-  });
+      expect(moved.status).toBe('AWAITING_ADMIN_CENTER');
+      expect(fake.requests.some((r) => r.path.endsWith('/assignLicense'))).toBe(false);
+      expect(fake.graph.users.get(uid(2))!.assignedLicenses.map((l) => l.skuId)).toContain(PBI);
+    },
+  );
 });

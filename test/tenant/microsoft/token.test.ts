@@ -50,7 +50,7 @@ describe('the Microsoft credential', () => {
     expect(token?.token).toBe(fake.tokensIssued[0]);
   });
 
-  it('fails with the authority\'s reason when the secret is wrong', async () => {
+  it("fails with the authority's reason when the secret is wrong", async () => {
     const credential = createMicrosoftCredential({
       tenantId: FAKE_TENANT_ID,
       clientId: FAKE_CLIENT_ID,

@@ -37,7 +37,9 @@ export function savingsCentralizeCallback(deps: SlackDeps) {
     await ack();
     await replyingErrors(respond, logger, async () => {
       const value = buttonValue(action, PRODUCT_ID, 'a product id');
-      await respond(ephemeral(centralizeMessage(await centralizePlan(deps.context(), value, { licensesPerProduct: deps.subscriptionTenant.licensesPerProduct }))));
+      await respond(
+        ephemeral(centralizeMessage(await centralizePlan(deps.context(), value, { licensesPerProduct: deps.subscriptionTenant.licensesPerProduct }))),
+      );
     });
   };
 }

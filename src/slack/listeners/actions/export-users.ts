@@ -9,7 +9,6 @@ import type { ActionArgs } from '../args.js';
 import { buttonValue, PRODUCT_ID } from '../values.js';
 import { postExport } from '../post-export.js';
 
-
 function channelOf(body: BlockAction): string {
   const channel = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
   if (!channel) {
@@ -32,4 +31,5 @@ function exportCallback(deps: SlackDeps, targetOf: (action: unknown) => ExportTa
 export const exportSubscriptionCallback = (deps: SlackDeps) =>
   exportCallback(deps, (action) => ({ kind: 'subscriptions', refs: [buttonValue(action, z.uuid(), 'a subscription id')] }));
 
-export const exportProductCallback = (deps: SlackDeps) => exportCallback(deps, (action) => ({ kind: 'product', product: buttonValue(action, PRODUCT_ID, 'a product id') }));
+export const exportProductCallback = (deps: SlackDeps) =>
+  exportCallback(deps, (action) => ({ kind: 'product', product: buttonValue(action, PRODUCT_ID, 'a product id') }));

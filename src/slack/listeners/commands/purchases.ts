@@ -79,7 +79,9 @@ export function purchasesCallback(deps: SlackDeps) {
           await openTakeoverModal(client, deps, command.trigger_id, parsed.subscription);
           return;
         case 'centralize':
-          await respond(ephemeral(centralizeMessage(await centralizePlan(ctx, parsed.product, { licensesPerProduct: deps.subscriptionTenant.licensesPerProduct }))));
+          await respond(
+            ephemeral(centralizeMessage(await centralizePlan(ctx, parsed.product, { licensesPerProduct: deps.subscriptionTenant.licensesPerProduct }))),
+          );
           return;
         case 'withdraw': {
           const withdrawn = await withdrawTakeover(ctx, deps.notices.takeover, { slackUserId: command.user_id }, await findRequestId(ctx, parsed.request));
@@ -122,7 +124,11 @@ export function purchasesCallback(deps: SlackDeps) {
           return;
         }
         case 'mark':
-          await respond(ephemeral(markMessage(await markSubscription(ctx, { slackUserId: command.user_id }, { ref: parsed.subscription, selfService: parsed.selfService }))));
+          await respond(
+            ephemeral(
+              markMessage(await markSubscription(ctx, { slackUserId: command.user_id }, { ref: parsed.subscription, selfService: parsed.selfService })),
+            ),
+          );
           return;
         case 'import': {
           const file = await latestUploadedCsv(client, command.user_id);

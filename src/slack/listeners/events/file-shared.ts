@@ -20,9 +20,7 @@ const fileShare = z.object({
   channel_type: z.literal('im'),
   channel: z.string().min(1),
   user: z.unknown(),
-  files: z
-    .array(z.object({ id: z.string(), name: z.string().default('upload.csv'), filetype: z.string().optional(), mimetype: z.string().optional() }))
-    .min(1),
+  files: z.array(z.object({ id: z.string(), name: z.string().default('upload.csv'), filetype: z.string().optional(), mimetype: z.string().optional() })).min(1),
 });
 
 const ATTEMPT = { kind: 'event', name: 'file upload' } as const;
@@ -51,7 +49,10 @@ export function fileSharedCallback(deps: SlackDeps) {
       } catch (error) {
         logger.warn(`Could not check whether ${user} is an admin`, error);
         await recordAccessDenied(deps.context(), { slackUserId: user }, ATTEMPT, 'the admin check failed');
-        await client.chat.postMessage({ channel, text: `The bot could not check whether you are an admin: ${slackProblem(error) ?? 'an unexpected error. Try again in a moment.'}` });
+        await client.chat.postMessage({
+          channel,
+          text: `The bot could not check whether you are an admin: ${slackProblem(error) ?? 'an unexpected error. Try again in a moment.'}`,
+        });
         return;
       }
       if (!admin) {
@@ -62,7 +63,10 @@ export function fileSharedCallback(deps: SlackDeps) {
       }
       const csvs = files.filter(isCsvFile);
       if (csvs.length === 0) {
-        await client.chat.postMessage({ channel, text: 'To import into the record, upload a CSV file (the bot’s template or an admin center export). `/purchases help` lists what I do.' });
+        await client.chat.postMessage({
+          channel,
+          text: 'To import into the record, upload a CSV file (the bot’s template or an admin center export). `/purchases help` lists what I do.',
+        });
         return;
       }
       for (const file of csvs) await client.chat.postMessage({ channel, ...importOfferMessage(file) });

@@ -27,7 +27,11 @@ function field(values: unknown, f: TakeoverField): string | undefined {
 }
 
 const MALFORMED: Record<keyof TakeoverInput, { field: TakeoverField; message: string }> = {
-  subscriptionId: { field: 'kind', message: 'This form does not name a subscription the bot knows: it may be from an older version of the bot, or was altered. Close it and click Take over again.' },
+  subscriptionId: {
+    field: 'kind',
+    message:
+      'This form does not name a subscription the bot knows: it may be from an older version of the bot, or was altered. Close it and click Take over again.',
+  },
   kind: { field: 'kind', message: 'Choose move the users or cancel: the form sent a choice the bot does not offer.' },
   targetSubscriptionId: { field: 'target', message: 'The chosen subscription is not one the form offered: choose one from the list.' },
   reason: { field: 'reason', message: 'Choose a reason from the list.' },
