@@ -160,9 +160,7 @@ export async function findFreeSeats(
 }
 
 /** Licenses of active self-service subscriptions held by disabled accounts or people gone from the tenant, per subscription. */
-export async function findLicensesOfInactiveAccounts(
-  db: Db,
-): Promise<
+export async function findLicensesOfInactiveAccounts(db: Db): Promise<
   Array<{
     subscriptionId: string;
     product: { id: string; name: string };

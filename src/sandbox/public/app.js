@@ -220,7 +220,7 @@ function messageNode(message, conversation) {
       ]),
       body,
       ...(message.files ?? []).map((f) =>
-        f.mimetype && f.mimetype.startsWith('image/')
+        f.mimetype?.startsWith('image/')
           ? el('figure', { class: 'file-image' }, [
               el('a', { href: f.url, target: '_blank', rel: 'noopener' }, [el('img', { src: f.url, alt: f.altText || f.title || f.name })]),
               el('figcaption', { text: `${f.title || f.name} · ${formatSize(f.size)}` }),
