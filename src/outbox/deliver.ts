@@ -31,8 +31,8 @@ import {
 } from '../db/repositories/outbox.js';
 import type { Message } from '../services/messages.js';
 import { outboxContent } from '../services/messages.js';
-import { uploadBytes } from '../slack/upload.js';
 import { outboxPayloads, type IfFailed } from './messages.js';
+import { uploadBytes } from './upload.js';
 
 /** A message Slack refused for good (or after MAX_ATTEMPTS): what it was, and why. */
 export interface OutboxFailure {
