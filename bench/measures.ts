@@ -7,6 +7,8 @@ import type { PrismaClient } from '../src/db/client.js';
 import { assignCentralLicenses } from '../src/services/centralize.js';
 import type { ServiceContext } from '../src/services/context.js';
 import { loadDashboard } from '../src/services/dashboard.js';
+import { findSavings } from '../src/services/find-savings.js';
+import { rebuildSpendHistory } from '../src/db/repositories/spend-history.js';
 import { listPolicies } from '../src/services/list-policies.js';
 import { listSubscriptions, type SubscriptionPage } from '../src/services/list-subscriptions.js';
 import { selectDigest } from '../src/services/post-digest.js';
@@ -179,6 +181,38 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
         const pending = await raw.all(`SELECT count(*) AS n FROM "TakeoverRequest" WHERE "status" = 'PENDING'`);
         return { counts, spend, expiring, pending };
       },
+    },
+    {
+      name: 'savings finder',
+      kind: 'selection',
+      floorIs: 'each active license ranked per person and product, free seats counted',
+      bot: () => findSavings(ctx, { centralPrices: [], licensesPerProduct: false }),
+      floor: async () => {
+        const twice = await raw.all(
+          `SELECT "productId", count(*) AS n FROM (
+             SELECT s."productId", s."isSelfService", row_number() OVER (PARTITION BY a."userId", s."productId" ORDER BY s."isSelfService", s."purchasedAt", s."id") AS r
+             FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId" WHERE a."removedAt" IS NULL AND s."status" = 'Active') x
+           WHERE r > 1 AND "isSelfService" = ? GROUP BY "productId"`,
+          [true],
+        );
+        const free = await raw.all(
+          `SELECT count(*) AS n FROM "Subscription" s WHERE ${active}
+             AND (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) < s."licensesPurchased"`,
+          [true],
+        );
+        return { twice, free };
+      },
+    },
+    {
+      name: 'spend history rebuild',
+      kind: 'write',
+      floorIs: 'active self-service subscriptions per product and purchase day, grouped',
+      bot: () => prisma.$transaction((tx) => rebuildSpendHistory(tx, now)),
+      floor: () =>
+        raw.all(
+          `SELECT "productId", "currency", substr(CAST("purchasedAt" AS TEXT), 1, 10) AS d, count(*) AS n FROM "Subscription" WHERE "isSelfService" = ? GROUP BY 1, 2, 3`,
+          [true],
+        ),
     },
     {
       name: 'policy list',

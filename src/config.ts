@@ -4,6 +4,7 @@
  */
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
+import { parseCentralPrices } from './domain/central-prices.js';
 import { parsePolicyValue } from './domain/policy.js';
 import { loadMicrosoftConfig, microsoftEnvShape } from './tenant/microsoft/config.js';
 
@@ -283,6 +284,13 @@ export const configSchema = z.object({
         )
         .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
     ),
+  REPORT_CRON: cronExpression('0 9 * * 1'),
+  CENTRAL_PRICES: z.preprocess(emptyAsUndefined, z.string().default('')).transform((value, ctx) => {
+    const parsed = parseCentralPrices(value);
+    if (parsed.ok) return parsed.prices;
+    for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }),
   DIGEST_SKIP_EMPTY: z
     .preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'))
     .transform((value) => value === 'true'),

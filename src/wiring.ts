@@ -111,7 +111,10 @@ export function wireBot(config: Config, input: WiringInput): Wiring {
     app,
     policyTenant,
     async deliverOutbox(now) {
-      const summary = await deliverOutbox({ prisma, client: deliveryClient, logger, undelivered: undeliveredNotice, onFailed: afterUndelivered }, now);
+      const summary = await deliverOutbox(
+        { prisma, client: deliveryClient, logger, undelivered: undeliveredNotice, onFailed: afterUndelivered, uploadFetch },
+        now,
+      );
       // A digest counts as posted once Slack has all of it: App Home's "last digest" moves then.
       if (summary.sent > 0 && (await settleDigest(prisma, now)).outcome === 'sent') {
         await refreshHomes(client, homes).catch((error: unknown) => logger.warn('Could not refresh App Home after the digest went out', error));

@@ -106,6 +106,6 @@ export async function generateAll({ quiet = false } = {}): Promise<void> {
   if ((await writeDerivedSchema()) && !quiet) console.log('Updated prisma/postgresql/schema.prisma');
   await Promise.all([prismaGenerate(SQLITE_SCHEMA), prismaGenerate(POSTGRES_SCHEMA)]);
   if (!quiet) {
-    console.log('Generated Prisma clients in src/db/generated/sqlite and src/db/generated/postgresql ' + `(${Math.round(performance.now() - started)} ms)`);
+    console.log(`Generated Prisma clients in src/db/generated/sqlite and src/db/generated/postgresql (${Math.round(performance.now() - started)} ms)`);
   }
 }

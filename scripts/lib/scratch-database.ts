@@ -51,7 +51,7 @@ async function replay(provider: DatabaseProvider, run: () => Promise<MigrateResu
     if (!(error instanceof MigrationError && error.code === 'migration_failed')) throw error;
     const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
     throw new UsageError(
-      `Migration ${error.migrationName} (${provider}) fails on a fresh database: ${cause}. ` + 'Fix its migration.sql before creating or checking migrations.',
+      `Migration ${error.migrationName} (${provider}) fails on a fresh database: ${cause}. Fix its migration.sql before creating or checking migrations.`,
     );
   }
 }

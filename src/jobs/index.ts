@@ -5,6 +5,7 @@ import type { Job, JobDeps } from './job.js';
 import { policyGuardJob } from './policy-guard-job.js';
 import { takeoverResumeJob } from './takeover-resume-job.js';
 import { reminderJob } from './reminder-job.js';
+import { reportJob } from './report-job.js';
 import { tenantSyncJob } from './tenant-sync-job.js';
 
 export function scheduledJobs(config: Config): Array<Job<JobDeps>> {
@@ -13,6 +14,7 @@ export function scheduledJobs(config: Config): Array<Job<JobDeps>> {
     digestJob(config),
     reminderJob(config),
     takeoverResumeJob(config),
+    reportJob(config),
     ...(config.TENANT === 'microsoft' ? [policyGuardJob(config), tenantSyncJob(config)] : []),
   ];
 }

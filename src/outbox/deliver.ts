@@ -32,6 +32,7 @@ import {
 import type { Message } from '../services/messages.js';
 import { outboxContent } from '../services/messages.js';
 import { outboxPayloads, type IfFailed } from './messages.js';
+import { uploadBytes } from './upload.js';
 
 /** A message Slack refused for good (or after MAX_ATTEMPTS): what it was, and why. */
 export interface OutboxFailure {
@@ -53,6 +54,8 @@ export interface OutboxDeps {
   undelivered?: (failure: OutboxFailure) => Message;
   /** Anything else a failure means (a take-over whose approval message never arrived). */
   onFailed?: (failure: OutboxFailure, now: Date) => Promise<void>;
+  /** fetch for the bytes of a file upload (a deadline, aborted on stop); the global fetch by default. */
+  uploadFetch?: typeof fetch;
 }
 
 export interface OutboxSummary {
@@ -143,6 +146,24 @@ async function send(deps: OutboxDeps, row: OutboxRow): Promise<{ channel?: strin
       if (!channel) throw new Error('conversations.open returned no channel');
       const result = await deps.client.chat.postMessage({ channel, text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
       return { channel, ...(result.ts ? { ts: result.ts } : {}) };
+    }
+    case 'file': {
+      const payload = outboxPayloads.file.parse(raw);
+      const content = Buffer.from(payload.contentBase64, 'base64');
+      await uploadBytes(
+        deps.client,
+        {
+          content,
+          bytes: content.length,
+          filename: payload.filename,
+          title: payload.title,
+          channelId: payload.channel,
+          initialComment: payload.text,
+          ...(payload.altText ? { altText: payload.altText } : {}),
+        },
+        deps.uploadFetch ?? fetch,
+      );
+      return { channel: payload.channel };
     }
     default:
       throw refusal('unknown_kind');

@@ -12,6 +12,19 @@ export const outboxPayloads = {
   update: z.object({ channel: z.string().optional(), ts: z.string().optional(), ref: z.string().optional(), text: z.string(), blocks, ifFailed }),
   /** A direct message to a Slack user, found by id or by email (users.lookupByEmail). */
   dm: z.object({ user: z.string().optional(), email: z.string().optional(), text: z.string(), blocks, ifFailed }),
+  /** A file shared in a channel (files.getUploadURLExternal, the bytes, files.completeUploadExternal): a report's chart. */
+  file: z.object({
+    channel: z.string().min(1),
+    filename: z.string().min(1),
+    title: z.string(),
+    /** What the picture shows, for screen readers. */
+    altText: z.string().optional(),
+    /** The file's bytes, base64. */
+    contentBase64: z.string().min(1),
+    /** Posted with the file (its initial comment). */
+    text: z.string(),
+    ifFailed,
+  }),
 } as const;
 
 export type OutboxKind = keyof typeof outboxPayloads;

@@ -249,7 +249,8 @@ export function createPageServer({ emulator, target, health }: PageServerDeps): 
     res.writeHead(200, {
       'content-type': file.mimetype,
       'content-length': file.content.length,
-      'content-disposition': `attachment; filename="${file.name.replace(/[^\w.\- ]/g, '_')}"`,
+      // A picture shows in the page (as Slack shows an uploaded image); anything else downloads.
+      'content-disposition': `${file.mimetype.startsWith('image/') ? 'inline' : 'attachment'}; filename="${file.name.replace(/[^\w.\- ]/g, '_')}"`,
     });
     res.end(file.content);
   };

@@ -30,6 +30,9 @@ interface PageFile {
   title: string;
   size: number;
   url: string;
+  mimetype: string;
+  /** What an image shows (the uploader's alt text). */
+  altText?: string;
 }
 
 interface PageMessage {
@@ -81,7 +84,15 @@ function fileUrl(id: string): string {
 }
 
 function pageFile(file: EmulatedFile): PageFile {
-  return { id: file.id, name: file.name, title: file.title, size: file.content?.length ?? file.length, url: fileUrl(file.id) };
+  return {
+    id: file.id,
+    name: file.name,
+    title: file.title,
+    size: file.content?.length ?? file.length,
+    url: fileUrl(file.id),
+    mimetype: file.mimetype,
+    ...(file.alt_text ? { altText: file.alt_text } : {}),
+  };
 }
 
 function channelLabel(emulator: SlackEmulator, channel: string | undefined): string {
@@ -190,7 +201,7 @@ function conversationMessages(emulator: SlackEmulator, local: LocalState, user: 
       ? {
           files: m.files.map((ref) => {
             const file = files.get(ref.id);
-            return file ? pageFile(file) : { ...ref, size: 0, url: fileUrl(ref.id) };
+            return file ? pageFile(file) : { ...ref, size: 0, url: fileUrl(ref.id), mimetype: 'application/octet-stream' };
           }),
         }
       : {}),

@@ -13,6 +13,7 @@ import type { Money } from '../domain/money.js';
 import { spendOfGroups, type Spend } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
+import { latestSavings, type Savings } from './find-savings.js';
 import { digestWatermark } from './post-digest.js';
 import { readLastSync, type LastSync } from './sync-tenant.js';
 import { undeliveredApprovals } from './takeover/request.js';
@@ -54,6 +55,8 @@ export interface Dashboard {
   lastTenantSync?: LastSync;
   /** Messages of the last UNDELIVERED_DAYS that Slack refused for good (scheduled posts have nobody else to tell). */
   undelivered: { count: number; latestError: string | null };
+  /** What the savings finder last found, and when (none before its first run). */
+  savings?: { at: Date; savings: Savings };
 }
 
 export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
@@ -86,6 +89,7 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const lastTenantSync = await readLastSync(ctx);
   const awaiting = await findAwaitingAdminCenter(prisma, PENDING_SHOWN);
   const spendTotal = spendOfGroups(spendGroups);
+  const savings = await latestSavings(ctx);
   return {
     counts,
     spendByProduct,
@@ -112,5 +116,6 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
     lastSyncAt: lastSync ? new Date(lastSync) : null,
     ...(lastTenantSync ? { lastTenantSync } : {}),
     undelivered: await findUndeliveredSince(prisma, addDays(now, -UNDELIVERED_DAYS)),
+    ...(savings ? { savings } : {}),
   };
 }

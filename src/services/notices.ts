@@ -7,6 +7,7 @@ import type { CentralizeNotices } from './centralize.js';
 import type { PolicyNotices } from './policy-deps.js';
 import type { PolicyGuardNotices } from './policy-guard.js';
 import type { DigestNotices } from './post-digest.js';
+import type { ReportNotices } from './post-report.js';
 import type { ReminderNotices } from './send-reminders.js';
 import type { TakeoverNotices } from './takeover/notices.js';
 
@@ -17,4 +18,5 @@ export interface Notices {
   policyGuard: PolicyGuardNotices;
   takeover: TakeoverNotices;
   centralize: CentralizeNotices;
+  report: ReportNotices;
 }

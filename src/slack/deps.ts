@@ -3,7 +3,9 @@ import type { Config } from '../config.js';
 import type { ServiceContext } from '../services/context.js';
 import type { Notices } from '../services/notices.js';
 import type { PolicyDeps } from '../services/policy-deps.js';
+import type { SavingsDeps } from '../services/find-savings.js';
 import type { DigestDeps } from '../services/post-digest.js';
+import type { ReportDeps } from '../services/post-report.js';
 import type { TenantSyncDeps } from '../services/sync-tenant.js';
 import type { PolicyTenant, SubscriptionTenant } from '../tenant/port.js';
 import type { AdminDirectory } from './admins.js';
@@ -30,6 +32,15 @@ export interface SlackDeps {
 
 export function policyDeps(deps: SlackDeps): PolicyDeps {
   return { tenant: deps.policyTenant, adminChannelId: deps.config.ADMIN_CHANNEL_ID, notices: deps.notices.policies };
+}
+
+/** What the savings finder needs from the configuration and the tenant. */
+export function savingsDeps(deps: Pick<SlackDeps, 'config' | 'subscriptionTenant'>): SavingsDeps {
+  return { centralPrices: deps.config.CENTRAL_PRICES, licensesPerProduct: deps.subscriptionTenant.licensesPerProduct };
+}
+
+export function reportDeps(deps: SlackDeps): ReportDeps {
+  return { ...savingsDeps(deps), notices: deps.notices.report, adminChannelId: deps.config.ADMIN_CHANNEL_ID };
 }
 
 export function digestDeps(deps: SlackDeps): DigestDeps {

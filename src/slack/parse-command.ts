@@ -23,11 +23,28 @@ export type PurchasesCommand =
   | { kind: 'policy-set'; product: string; value: PolicyValue }
   | { kind: 'policy-all'; value: PolicyValue }
   | { kind: 'digest' }
+  | { kind: 'savings' }
+  | { kind: 'report' }
   | { kind: 'sync' }
   | { kind: 'mark'; subscription: string; selfService: boolean }
   | { kind: 'import'; product?: string };
 
-export const SUBCOMMANDS = ['list', 'show', 'licenses', 'export', 'takeover', 'centralize', 'policy', 'digest', 'sync', 'mark', 'import', 'help'] as const;
+export const SUBCOMMANDS = [
+  'list',
+  'show',
+  'licenses',
+  'export',
+  'takeover',
+  'centralize',
+  'policy',
+  'digest',
+  'savings',
+  'report',
+  'sync',
+  'mark',
+  'import',
+  'help',
+] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export const USAGE = {
@@ -41,6 +58,8 @@ export const USAGE = {
   policy: '`/purchases policy [<product | ProductId | offer type> [enabled|trials|disabled]]`',
   policyAll: '`/purchases policy all <enabled|trials|disabled>`',
   digest: '`/purchases digest`',
+  savings: '`/purchases savings`',
+  report: '`/purchases report`',
   sync: '`/purchases sync`',
   mark: '`/purchases mark <subscription id> self-service|central`',
   import: '`/purchases import [product]`',
@@ -341,6 +360,24 @@ export function parsePurchasesCommand(text: string): PurchasesCommand {
         );
       }
       return { kind: 'digest' };
+    case 'savings':
+      if (args.length > 0) {
+        throw new AppError(
+          'bad_input',
+          'savings takes no argument',
+          `\`savings\` takes no argument: ${USAGE.savings} lists what could be saved, largest amounts first.`,
+        );
+      }
+      return { kind: 'savings' };
+    case 'report':
+      if (args.length > 0) {
+        throw new AppError(
+          'bad_input',
+          'report takes no argument',
+          `\`report\` takes no argument: ${USAGE.report} posts the weekly report to the admins' channel now.`,
+        );
+      }
+      return { kind: 'report' };
     case 'sync':
       if (args.length > 0) {
         throw new AppError(

@@ -1,11 +1,13 @@
 /**
  * Uploads a file to a conversation the way files.uploadV2 does (getUploadURLExternal, POST the
- * bytes, completeUploadExternal), but streams the file from disk instead of buffering it.
+ * bytes, completeUploadExternal). A CSV export streams from disk; a report's chart is a few
+ * kilobytes in memory.
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { webApi } from '@slack/bolt';
 import { AppError, isAppError } from '../domain/errors.js';
+import { uploadBytes } from '../outbox/upload.js';
 import { slackCallFailed, slackErrorCode } from './slack-errors.js';
 
 export interface FileToUpload {
@@ -20,20 +22,7 @@ export interface FileToUpload {
 /** `send` carries the bytes: a fetch with a deadline (see slack-http.ts). */
 export async function uploadFile(client: webApi.WebClient, file: FileToUpload, send: typeof fetch): Promise<{ fileId: string }> {
   try {
-    const { upload_url: uploadUrl, file_id: fileId } = await client.files.getUploadURLExternal({
-      filename: file.filename,
-      length: file.bytes,
-    });
-    if (!uploadUrl || !fileId) throw new Error('files.getUploadURLExternal returned no upload_url/file_id');
-    let response: Response;
-    try {
-      response = await send(uploadUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(file.bytes) },
-        body: Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>,
-        duplex: 'half',
-      } as RequestInit & { duplex: 'half' });
-    } catch (error) {
+    return await uploadBytes(client, { ...file, content: () => Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array> }, send, (error) => {
       const late = (error as { name?: string }).name === 'TimeoutError';
       throw new AppError(
         'tenant_unavailable',
@@ -43,23 +32,18 @@ export async function uploadFile(client: webApi.WebClient, file: FileToUpload, s
           : 'The CSV could not be uploaded: the bot could not reach Slack. Try again in a moment.',
         { cause: error },
       );
-    }
-    if (!response.ok) {
-      throw new AppError(
-        'tenant_unavailable',
-        `file upload answered HTTP ${response.status}`,
-        `The CSV could not be uploaded: Slack answered HTTP ${response.status}. Try again in a moment.`,
-      );
-    }
-    await client.files.completeUploadExternal({
-      files: [{ id: fileId, title: file.title }],
-      channel_id: file.channelId,
-      ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
     });
-    return { fileId };
   } catch (error) {
     const code = slackErrorCode(error);
     if (isAppError(error)) throw error;
+    if ((error as { upload?: boolean }).upload) {
+      const status = (error as { statusCode?: number }).statusCode;
+      throw new AppError(
+        'tenant_unavailable',
+        `file upload answered HTTP ${status}`,
+        `The CSV could not be uploaded: Slack answered HTTP ${status}. Try again in a moment.`,
+      );
+    }
     if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'access_denied') {
       throw new AppError(
         'bad_input',

@@ -68,7 +68,7 @@ describe('the database file, before and while the bot runs', () => {
   it('seeds the demo tenant only into a database that never held anything', async () => {
     const { start } = await setUp();
     const first = await start();
-    expect(await first.database.prisma.subscription.count()).toBe(43);
+    expect(await first.database.prisma.subscription.count()).toBe(45);
     // Everyone's data gone, the database still there: that is not a new database.
     await first.database.prisma.licenseAssignment.deleteMany();
     await first.database.prisma.subscription.deleteMany();

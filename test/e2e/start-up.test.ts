@@ -32,7 +32,7 @@ describe('starting the bot', () => {
     await first.stop();
 
     own.bot = await startBot(loaded.config, options);
-    expect(await own.bot.database.prisma.subscription.count()).toBe(43);
+    expect(await own.bot.database.prisma.subscription.count()).toBe(45);
   });
 
   it('stops with a sentence when Slack refuses the bot token', async () => {

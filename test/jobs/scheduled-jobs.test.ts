@@ -10,12 +10,13 @@ const microsoft = {
 };
 
 describe('the scheduled jobs', () => {
-  it('are the digest, the reminders and the take-over resume with the local tenant, in the bot time zone', () => {
+  it('are the digest, the reminders, the take-over resume and the weekly report with the local tenant, in the bot time zone', () => {
     const jobs = scheduledJobs(testConfig({ BOT_TIMEZONE: 'Europe/Berlin' }));
     expect(jobs.map((job) => [job.name, job.cron, job.timeZone])).toEqual([
       ['digest', '0 9 * * 1-5', 'Europe/Berlin'],
       ['reminders', '0 9 * * *', 'Europe/Berlin'],
       ['takeover-resume', '*/5 * * * *', 'Europe/Berlin'],
+      ['report', '0 9 * * 1', 'Europe/Berlin'],
     ]);
   });
 
@@ -23,6 +24,12 @@ describe('the scheduled jobs', () => {
     const jobs = scheduledJobs(testConfig({ ...microsoft, POLICY_SYNC_CRON: '*/15 * * * *' }));
     expect(jobs.map((job) => job.name)).toContain('policy-guard');
     expect(jobs.find((job) => job.name === 'policy-guard')?.cron).toBe('*/15 * * * *');
+  });
+});
+
+describe('the weekly report job', () => {
+  it('runs on REPORT_CRON', () => {
+    expect(scheduledJobs(testConfig({ REPORT_CRON: '30 8 * * 5' })).find((job) => job.name === 'report')?.cron).toBe('30 8 * * 5');
   });
 });
 

@@ -14,7 +14,14 @@ import { recordingLogger } from '../support/bot.js';
 const [alice, bob, nina] = SANDBOX_USERS;
 if (!alice || !bob || !nina) throw new Error('the sandbox has its demo users');
 
-type Message = { ts: string; text: string; ephemeral: boolean; fromSlack?: boolean; blocks?: unknown[]; files?: Array<{ url: string; name: string }> };
+type Message = {
+  ts: string;
+  text: string;
+  ephemeral: boolean;
+  fromSlack?: boolean;
+  blocks?: unknown[];
+  files?: Array<{ url: string; name: string; mimetype: string; altText?: string }>;
+};
 type State = {
   me: string;
   home: { blocks: unknown[] } | null;
@@ -180,6 +187,24 @@ describe('the sandbox API', () => {
     expect(response.headers.get('content-type')).toBe('text/csv');
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
     expect((await response.text()).length).toBeGreaterThan(0);
+  });
+
+  it('shows the weekly report with its chart as a picture, alt text and all', async () => {
+    await post('/api/command', { user: alice.id, channel: ADMIN_CHANNEL.id, text: '/purchases report' });
+    let picture: { url: string; name: string; mimetype: string; altText?: string } | undefined;
+    await eventually(async () => {
+      const messages = channel(await state(alice.id), ADMIN_CHANNEL.id);
+      expect(messages.some((m) => JSON.stringify(m.blocks ?? []).includes('Weekly self-service purchases report'))).toBe(true);
+      picture = messages.flatMap((m) => m.files ?? []).find((f) => f.name.startsWith('self-service-spend-usd-'));
+      expect(picture).toBeDefined();
+    });
+    expect(picture!.mimetype).toBe('image/png');
+    expect(picture!.altText).toMatch(/^Self-service spend per month in USD, by product, .* Total per month: .*\$[\d,]+\.\d\d/);
+    const response = await fetch(new URL(picture!.url, sandbox.url.replace('localhost', '127.0.0.1')));
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(response.headers.get('content-disposition')).toMatch(/^inline; /);
+    const png = Buffer.from(await response.arrayBuffer());
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1000, 500]);
   });
 
   it('lists the Web API calls the bot made and flags a payload the emulator refused', async () => {

@@ -227,6 +227,18 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
     await screenshot('takeover-dm');
   });
 
+  it('shows the weekly report’s chart as a picture that draws, with alt text stating the numbers', async () => {
+    await actAs(alice);
+    await openChannel(ADMIN_CHANNEL.name);
+    await run('/purchases report');
+    const picture = page.getByRole('region', { name: 'Messages' }).locator('figure.file-image img[alt^="Self-service spend per month in USD"]');
+    await picture.waitFor({ state: 'attached' });
+    await expect.poll(() => picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1000);
+    expect(await picture.getAttribute('alt')).toMatch(/Total per month: .*\$[\d,]+\.\d\d/);
+    await picture.scrollIntoViewIfNeeded();
+    await screenshot('weekly-report');
+  });
+
   it('lists the Web API calls the bot made', async () => {
     const calls = page.getByRole('complementary', { name: 'Web API calls' });
     await calls.getByText('views.open').first().waitFor();

@@ -212,8 +212,10 @@ describe('buildDemoTenant', () => {
     }
   });
 
-  it('has 3 central subscriptions with enough free seats to take over the biggest self-service one', () => {
-    expect(central).toHaveLength(3);
+  it('has 5 central subscriptions with enough free seats to take over the biggest self-service one', () => {
+    // Power BI Pro, Visio Plan 2 and Project Plan 3 for take-overs; Power Automate per user (cheaper than
+    // self-service) and Visio Plan 1 (dearer) for the savings finder.
+    expect(central).toHaveLength(5);
     for (const subscription of central) {
       expect(subscription.purchaserId).toBeNull();
       const free = subscription.licensesPurchased - activeAssignments(subscription).length;
@@ -225,12 +227,29 @@ describe('buildDemoTenant', () => {
     }
   });
 
-  it('does not give central licenses to people who bought the same product themselves', () => {
+  it('gives a central license to one person only who also holds a self-service one (the savings finder’s “paying twice”)', () => {
+    const twice: string[] = [];
     for (const subscription of central) {
       const selfServiceHolders = new Set(
         tenant.assignments.filter((a) => selfService.some((s) => s.id === a.subscriptionId && s.productId === subscription.productId)).map((a) => a.userId),
       );
-      for (const row of activeAssignments(subscription)) expect(selfServiceHolders.has(row.userId)).toBe(false);
+      for (const row of activeAssignments(subscription)) if (selfServiceHolders.has(row.userId)) twice.push(row.userId);
     }
+    expect(twice).toHaveLength(1);
+    const examples: string[] = [DEMO_EXAMPLES.renewingSubscriptionId, DEMO_EXAMPLES.otherSubscriptionId];
+    const powerBiPro = central.find((s) => activeAssignments(s).some((a) => a.userId === twice[0]))!.productId;
+    const selfServiceOfTwice = tenant.assignments.filter(
+      (a) => a.userId === twice[0] && selfService.some((s) => s.id === a.subscriptionId && s.productId === powerBiPro),
+    );
+    expect(selfServiceOfTwice).toHaveLength(1);
+    expect(examples).not.toContain(selfServiceOfTwice[0]!.subscriptionId);
+  });
+
+  it('has one person with a disabled account who holds a self-service license', () => {
+    const disabled = tenant.people.filter((p) => p.accountEnabled === false);
+    expect(disabled).toHaveLength(1);
+    expect(tenant.assignments.some((a) => a.userId === disabled[0]!.id && selfService.some((s) => s.id === a.subscriptionId && s.status === 'Active'))).toBe(
+      true,
+    );
   });
 });

@@ -46,7 +46,7 @@ describe.each(dialectProviders)('seedDemoTenant on %s', (provider) => {
 
     const powerBiPro = await prisma.product.findUniqueOrThrow({ where: { id: 'CFQ7TTC0H9MP' } });
     expect(powerBiPro).toMatchObject({ kind: 'product', name: 'Power BI Pro' });
-    expect(await prisma.subscription.count({ where: { isSelfService: false } })).toBe(3);
+    expect(await prisma.subscription.count({ where: { isSelfService: false } })).toBe(5);
   });
 
   anyDialect('writes nothing when the database already has products', async () => {

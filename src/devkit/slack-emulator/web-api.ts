@@ -372,7 +372,8 @@ const handlers: Record<string, Handler> = {
     const length = Number(str(args, 'length'));
     if (!filename || !Number.isInteger(length) || length < 0) return slackError('invalid_arguments');
     const id = ws.newId('F');
-    const altText = str(args, 'alt_text');
+    // Slack's argument is alt_txt (files.upload v1 took alt_text): either is kept.
+    const altText = str(args, 'alt_txt') ?? str(args, 'alt_text');
     const snippetType = str(args, 'snippet_type');
     ws.files.set(id, {
       id,

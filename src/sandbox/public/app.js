@@ -220,10 +220,15 @@ function messageNode(message, conversation) {
       ]),
       body,
       ...(message.files ?? []).map((f) =>
-        el('a', { class: 'file', href: f.url, download: f.name }, [
-          el('span', { class: 'file-icon', 'aria-hidden': 'true', text: (f.name.split('.').pop() ?? '').toUpperCase().slice(0, 4) }),
-          el('span', {}, [el('strong', { text: f.title || f.name }), el('small', { text: ` ${f.name} · ${formatSize(f.size)}` })]),
-        ]),
+        f.mimetype?.startsWith('image/')
+          ? el('figure', { class: 'file-image' }, [
+              el('a', { href: f.url, target: '_blank', rel: 'noopener' }, [el('img', { src: f.url, alt: f.altText || f.title || f.name })]),
+              el('figcaption', { text: `${f.title || f.name} · ${formatSize(f.size)}` }),
+            ])
+          : el('a', { class: 'file', href: f.url, download: f.name }, [
+              el('span', { class: 'file-icon', 'aria-hidden': 'true', text: (f.name.split('.').pop() ?? '').toUpperCase().slice(0, 4) }),
+              el('span', {}, [el('strong', { text: f.title || f.name }), el('small', { text: ` ${f.name} · ${formatSize(f.size)}` })]),
+            ]),
       ),
     ]),
   ]);

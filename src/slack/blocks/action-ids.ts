@@ -20,6 +20,8 @@ export const ACTIONS = {
   /** App Home quick buttons. */
   homeDigest: 'home_digest_post',
   homeRefresh: 'home_refresh',
+  /** A savings finding's Centralize button: shows the centralize plan (value: the ProductId). */
+  savingsCentralize: 'savings_centralize',
 } as const;
 
 /** Take-over approval (value: the request id) and centralize (value: the ProductId). */

@@ -34,6 +34,8 @@ export function helpMessage(unknown?: string, suggestion?: Subcommand): SlackMes
             `*Purchase policies* ${USAGE.policy} · ${USAGE.policyAll}`,
             '  e.g. `/purchases policy` · `/purchases policy Power BI Pro` · `/purchases policy Power BI Pro disabled` · `/purchases policy all disabled`',
             `*Post the digest now* ${USAGE.digest} — purchases first seen since the last digest, to the admins' channel`,
+            `*Where money could be saved* ${USAGE.savings} — people licensed twice, seats nobody holds, licenses of disabled accounts, what central licenses would cost; each with its fix`,
+            `*Post the weekly report now* ${USAGE.report} — the spend chart, this month against last, new purchasers, top savings and open policies, to the admins' channel`,
             `*Read Microsoft 365 now* ${USAGE.sync} — subscriptions, seats and who holds which license (TENANT=microsoft)`,
             `*Self-service or central* ${USAGE.mark} — your decision, which no sync or import undoes`,
             '  e.g. `/purchases mark 3f2b9c1a central`',

@@ -6,6 +6,7 @@ import { EXPIRING_DAYS, UNDELIVERED_DAYS } from '../../services/dashboard.js';
 import { ACTIONS, TAKEOVER_ACTIONS } from './action-ids.js';
 import type { HomeView, KnownBlock } from './block-kit.js';
 import { subscriptionLine } from './subscription-line.js';
+import { findingBlocks, HOME_SAVINGS_SHOWN } from './savings.js';
 import { lastSyncLine } from './sync.js';
 import { escapeMrkdwn, linesWithin, mrkdwn, plain, truncate } from './text.js';
 
@@ -70,6 +71,12 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
             ),
       ),
     },
+    ...(dashboard.savings
+      ? savingsSection(dashboard.savings, timeZone)
+      : [
+          { type: 'divider' as const },
+          { type: 'section' as const, text: mrkdwn('*Top savings*: *Refresh* or `/purchases savings` finds what could be saved.') },
+        ]),
     { type: 'divider' },
     { type: 'section', text: mrkdwn(`*Expiring in the next ${EXPIRING_DAYS} days* (${expiring.total})`) },
   ];
@@ -131,6 +138,21 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
     blocks.push({ type: 'context', elements: [mrkdwn(`…and ${pending.total - pending.items.length} more in the admins' channel`)] });
   }
   return { type: 'home', blocks };
+}
+
+/** The largest savings the finder last found, each with its button; the rest behind `/purchases savings`. */
+function savingsSection(latest: NonNullable<Dashboard['savings']>, timeZone: string): KnownBlock[] {
+  const found = findingBlocks(latest.savings, HOME_SAVINGS_SHOWN, { onHome: true });
+  return [
+    { type: 'divider' },
+    {
+      type: 'section',
+      text: mrkdwn(`*Top savings* as found ${formatDateTime(latest.at, timeZone)} (*Refresh* or \`/purchases savings\` finds them again and lists them all)`),
+    },
+    ...(found.length > 0
+      ? found
+      : [{ type: 'section' as const, text: mrkdwn('Nothing found to save: no one licensed twice, no seat unassigned, no license on a disabled account.') }]),
+  ];
 }
 
 export function nonAdminHome(): HomeView {

@@ -403,7 +403,7 @@ export class BlockKitLimitError extends Error {
     readonly surface: BlockKitSurface,
     readonly violations: BlockKitViolation[],
   ) {
-    super(`Block Kit ${surface} breaks ${violations.length} of Slack's limits:\n` + violations.map((v) => `  ${v.path}: ${v.message}`).join('\n'));
+    super(`Block Kit ${surface} breaks ${violations.length} of Slack's limits:\n${violations.map((v) => `  ${v.path}: ${v.message}`).join('\n')}`);
     this.name = 'BlockKitLimitError';
   }
 }

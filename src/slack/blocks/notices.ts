@@ -5,6 +5,7 @@ import { digestNotices } from './digest.js';
 import { policyGuardNotices } from './policy-guard.js';
 import { policyNotices } from './policy.js';
 import { reminderNotices } from './reminders.js';
+import { reportNotices } from './savings.js';
 import { takeoverNotices } from './takeover.js';
 
 export const slackNotices: Notices = {
@@ -14,4 +15,5 @@ export const slackNotices: Notices = {
   policyGuard: policyGuardNotices,
   takeover: takeoverNotices,
   centralize: centralizeNotices,
+  report: reportNotices,
 };

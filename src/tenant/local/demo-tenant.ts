@@ -13,7 +13,7 @@ import type { OfferType, PolicyValue } from '../../domain/policy.js';
 import { chunks } from '../../db/repositories/batches.js';
 
 export type DemoProduct = Pick<Product, 'id' | 'kind' | 'name' | 'policyValue' | 'policyChangedAt' | 'policyChangedBy' | 'firstSeenAt'>;
-export type DemoPerson = Pick<Person, 'id' | 'name' | 'email'>;
+export type DemoPerson = Pick<Person, 'id' | 'name' | 'email'> & { accountEnabled?: boolean };
 /** What the seed sets: the fields a tenant sync fills stay empty; every demo subscription has a price and a renewal date. */
 export type DemoSubscription = Omit<
   Subscription,
@@ -114,7 +114,7 @@ export class Random {
 }
 
 // Separate streams, so that changing one part of the demo does not reshuffle the others.
-const SEED = { people: 0x5eed0001, ids: 0x5eed0002, plan: 0x5eed0003, central: 0x5eed0004 };
+const SEED = { people: 0x5eed0001, ids: 0x5eed0002, plan: 0x5eed0003, central: 0x5eed0004, waste: 0x5eed0005 };
 
 // ---------------------------------------------------------------------------------------
 // Catalogue
@@ -648,12 +648,17 @@ interface CentralPlan {
   licenses: number;
   assigned: number;
   boughtDaysAgo: number;
+  /** A negotiated monthly price (USD cents) instead of the list price. */
+  unitPriceMinor?: number;
 }
 
 const CENTRAL_PLAN: readonly CentralPlan[] = [
   { product: 'Power BI Pro', licenses: 300, assigned: 190, boughtDaysAgo: 600 },
   { product: 'Visio Plan 2', licenses: 50, assigned: 35, boughtDaysAgo: 500 },
   { product: 'Project Plan 3', licenses: 40, assigned: 25, boughtDaysAgo: 420 },
+  // For the savings finder: one product cheaper centrally, one dearer (the sandbox shows both).
+  { product: 'Power Automate per user', licenses: 40, assigned: 2, boughtDaysAgo: 120, unitPriceMinor: 1200 },
+  { product: 'Visio Plan 1', licenses: 20, assigned: 2, boughtDaysAgo: 90, unitPriceMinor: 700 },
 ];
 
 function buildCentral(now: Date, people: DemoPerson[], holders: Map<string, Set<string>>, random: Random, ids: Random): Omit<BuiltSubscriptions, 'holders'> {
@@ -671,7 +676,7 @@ function buildCentral(now: Date, people: DemoPerson[], holders: Map<string, Set<
       licensesPurchased: plan.licenses,
       purchasedAt,
       expiresAt: nextRenewal(purchasedAt, 'year', now),
-      unitPriceMinor: product.prices.USD,
+      unitPriceMinor: plan.unitPriceMinor ?? product.prices.USD,
       currency: 'USD',
       isTrial: false,
       status: 'Active',
@@ -711,12 +716,44 @@ export function buildDemoTenant(now: Date): DemoTenant {
   const people = buildPeople(new Random(SEED.people), ids);
   const selfService = buildSelfService(now, people, new Random(SEED.plan), ids);
   const central = buildCentral(now, people, selfService.holders, new Random(SEED.central), ids);
-  return {
-    products: buildProducts(now),
-    people,
-    subscriptions: [...selfService.subscriptions, ...central.subscriptions],
-    assignments: [...selfService.assignments, ...central.assignments],
-  };
+  const subscriptions = [...selfService.subscriptions, ...central.subscriptions];
+  const assignments = [...selfService.assignments, ...central.assignments];
+  return { products: buildProducts(now), people: withWaste(people, subscriptions, assignments), subscriptions, assignments };
+}
+
+/**
+ * A little of each waste the savings finder looks for, on the first active, paid self-service
+ * Power BI Pro subscription with free seats that the documented examples do not use: one holder of a
+ * central Power BI Pro license is given one of its seats too (paying twice), and one of its
+ * holders has a disabled account.
+ */
+function withWaste(people: DemoPerson[], subscriptions: DemoSubscription[], assignments: DemoAssignment[]): DemoPerson[] {
+  const central = subscriptions.find((s) => !s.isSelfService && s.productId === catalogueEntry('Power BI Pro').id);
+  const examples: readonly string[] = [DEMO_EXAMPLES.renewingSubscriptionId, DEMO_EXAMPLES.otherSubscriptionId];
+  const wasteful = subscriptions.find(
+    (s) =>
+      s.isSelfService &&
+      s.status === 'Active' &&
+      !s.isTrial &&
+      s.productId === central?.productId &&
+      !examples.includes(s.id) &&
+      assignments.filter((a) => a.subscriptionId === s.id).length < s.licensesPurchased,
+  );
+  if (!wasteful || !central) return people;
+  const holders = new Set(assignments.filter((a) => a.subscriptionId === wasteful.id).map((a) => a.userId));
+  const twice = assignments.find((a) => a.subscriptionId === central.id && !holders.has(a.userId));
+  const disabled = assignments.find((a) => a.subscriptionId === wasteful.id);
+  if (twice) {
+    assignments.push({
+      id: new Random(SEED.waste).uuid(),
+      subscriptionId: wasteful.id,
+      userId: twice.userId,
+      assignedAt: new Date(Math.max(twice.assignedAt.getTime(), wasteful.purchasedAt.getTime())),
+      removedAt: null,
+      source: 'seed',
+    });
+  }
+  return people.map((person) => (person.id === disabled?.userId ? { ...person, accountEnabled: false } : person));
 }
 
 /**

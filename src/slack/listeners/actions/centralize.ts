@@ -1,6 +1,6 @@
 /** The buttons under `/purchases centralize`: assign central licenses; ask purchasers to cancel. */
-import { askPurchasersToCancel, assignCentralLicenses } from '../../../services/centralize.js';
-import { centralLicensesAssignedMessage, purchasersAskedMessage } from '../../blocks/centralize.js';
+import { askPurchasersToCancel, assignCentralLicenses, centralizePlan } from '../../../services/centralize.js';
+import { centralizeMessage, centralLicensesAssignedMessage, purchasersAskedMessage } from '../../blocks/centralize.js';
 import type { SlackDeps } from '../../deps.js';
 import { ephemeral, replyingErrors } from '../../reply.js';
 import type { ActionArgs } from '../args.js';
@@ -27,6 +27,19 @@ export function centralizeAskCallback(deps: SlackDeps) {
       });
       deps.kickOutbox();
       await respond(ephemeral(purchasersAskedMessage(asked, alreadyAskedToday)));
+    });
+  };
+}
+
+/** A savings finding's Centralize button: the plan `/purchases centralize <product>` shows, with its buttons. */
+export function savingsCentralizeCallback(deps: SlackDeps) {
+  return async ({ action, ack, respond, logger }: ActionArgs) => {
+    await ack();
+    await replyingErrors(respond, logger, async () => {
+      const value = buttonValue(action, PRODUCT_ID, 'a product id');
+      await respond(
+        ephemeral(centralizeMessage(await centralizePlan(deps.context(), value, { licensesPerProduct: deps.subscriptionTenant.licensesPerProduct }))),
+      );
     });
   };
 }

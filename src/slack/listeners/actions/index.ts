@@ -2,7 +2,7 @@
 import type { App } from '@slack/bolt';
 import { ACTIONS, TAKEOVER_ACTIONS } from '../../blocks/action-ids.js';
 import type { SlackDeps } from '../../deps.js';
-import { centralizeAskCallback, centralizeAssignCallback } from './centralize.js';
+import { centralizeAskCallback, centralizeAssignCallback, savingsCentralizeCallback } from './centralize.js';
 import { exportProductCallback, exportSubscriptionCallback } from './export-users.js';
 import { homeDigestCallback, homeRefreshCallback } from './home-buttons.js';
 import { importFileCallback } from './import-file.js';
@@ -37,4 +37,5 @@ export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.homeRefresh, homeRefreshCallback(deps));
   app.action(ACTIONS.homeDigest, homeDigestCallback(deps));
   app.action(ACTIONS.importFile, importFileCallback(deps));
+  app.action(ACTIONS.savingsCentralize, savingsCentralizeCallback(deps));
 }

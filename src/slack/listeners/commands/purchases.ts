@@ -7,7 +7,10 @@ import { planAllPolicies } from '../../../services/set-all-policies.js';
 import { setPolicy } from '../../../services/set-policy.js';
 import { productLicenses } from '../../../services/product-licenses.js';
 import { showSubscription } from '../../../services/show-subscription.js';
-import { digestDeps, policyDeps, type SlackDeps } from '../../deps.js';
+import { digestDeps, policyDeps, reportDeps, savingsDeps, type SlackDeps } from '../../deps.js';
+import { findSavings } from '../../../services/find-savings.js';
+import { postReport } from '../../../services/post-report.js';
+import { reportReply, savingsMessage } from '../../blocks/savings.js';
 import { parsePurchasesCommand } from '../../parse-command.js';
 import { ephemeral, replyingErrors, withHint } from '../../reply.js';
 import { digestReply } from '../../blocks/digest.js';
@@ -56,6 +59,15 @@ export function purchasesCallback(deps: SlackDeps) {
           const result = await postDigest(ctx, digestDeps(deps), { skipEmpty: true, requestedBy: command.user_id });
           if (result.status === 'posted') deps.kickOutbox();
           await respond(ephemeral(digestReply(result, deps.config, ctx.timeZone)));
+          return;
+        }
+        case 'savings':
+          await respond(ephemeral(savingsMessage(await findSavings(ctx, savingsDeps(deps)))));
+          return;
+        case 'report': {
+          const result = await postReport(ctx, reportDeps(deps), { requestedBy: command.user_id });
+          if (result.status === 'posted') deps.kickOutbox();
+          await respond(ephemeral(reportReply(result, deps.config.ADMIN_CHANNEL_ID)));
           return;
         }
         case 'export': {
