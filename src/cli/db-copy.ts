@@ -10,9 +10,10 @@ import { isAppError } from '../domain/errors.js';
 const USAGE = 'Usage: npm run db:copy -- --from file:<SQLite file> --to postgresql://user:password@host:5432/database[?schema=name] [--replace]';
 
 async function main(): Promise<number> {
-  let args;
+  const options = { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+  let args: ReturnType<typeof parseArgs<{ options: typeof options }>>;
   try {
-    args = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    args = parseArgs({ options });
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;

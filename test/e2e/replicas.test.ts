@@ -110,10 +110,10 @@ describe.runIf(onPostgres)('two replicas on one PostgreSQL schema', () => {
     await Promise.all([a.bot.deliverOutbox(), b.bot.deliverOutbox()]);
 
     const posts = a.emulator.messages(ADMIN_CHANNEL).map((m) => JSON.stringify(m.blocks));
-    const digest = reports.flatMap((report) => report).find((r) => r.job === 'digest' && r.outcome === 'ran');
+    const digest = reports.flat().find((r) => r.job === 'digest' && r.outcome === 'ran');
     expect(digest).toMatchObject({ summary: { status: 'posted', count: 40, messages: 2 } });
     expect(posts.filter((post) => post.includes('New self-service purchases (part'))).toHaveLength(2);
-    const reminded = reports.flatMap((report) => report).find((r) => r.job === 'reminders' && r.outcome === 'ran');
+    const reminded = reports.flat().find((r) => r.job === 'reminders' && r.outcome === 'ran');
     expect(reminded).toMatchObject({
       summary: {
         reminded: [

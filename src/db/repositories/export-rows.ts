@@ -108,7 +108,10 @@ export async function* readExportRows(db: Db, scope: ExportScope, size: number):
     const prepared = new Map<string, BetterSqlite3.Statement>();
     const query: Query = async (sql, params) => {
       let statement = prepared.get(sql);
-      if (!statement) prepared.set(sql, (statement = sqlite.prepare(sql)));
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        prepared.set(sql, statement);
+      }
       const rows = statement.all(...params) as RawRow[];
       // Lets other work run between batches: the reads themselves are synchronous.
       await new Promise((resolve) => setImmediate(resolve));
