@@ -71,7 +71,7 @@ describe.runIf(dialectProviders.includes('postgresql'))('npm run db:copy (SQLite
     expect(await everything(copied)).toEqual(await everything(sqlite));
     const counts = Object.fromEntries(report.tables.map((t) => [t.table, t.rows]));
     expect(counts).toMatchObject({
-      Subscription: 44,
+      Subscription: 46,
       Product: await sqlite.prisma.product.count(),
       LicenseAssignment: await sqlite.prisma.licenseAssignment.count(),
     });
