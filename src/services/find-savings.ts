@@ -175,7 +175,12 @@ export async function findSavings(ctx: ServiceContext, deps: SavingsDeps): Promi
   const unknownPrice: Finding[] = [];
   for (const finding of findings) {
     if (!finding.monthly) unknownPrice.push(finding);
-    else if (finding.monthly.amountMinor > 0) currencies.set(finding.monthly.currency, [...(currencies.get(finding.monthly.currency) ?? []), finding]);
+    else if (finding.monthly.amountMinor > 0) {
+      // Pushed, not copied: a large tenant has tens of thousands of findings (copying the list for each took seconds).
+      const list = currencies.get(finding.monthly.currency) ?? [];
+      list.push(finding);
+      currencies.set(finding.monthly.currency, list);
+    }
   }
   const byCurrency = [...currencies.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
