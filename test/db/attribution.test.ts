@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { countProductHolders, findUnattributedHolders } from '../../src/db/repositories/attribution.js';
+import { countProductHolders, findSubscriptionOrigin, findUnattributedHolders } from '../../src/db/repositories/attribution.js';
 import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
 import { dialectProviders, useTestDatabase } from '../support/database.js';
 
@@ -48,5 +48,72 @@ describe.each(dialectProviders)('the holders of a product in the tenant on %s', 
         { name: 'Cy', email: cy!.email },
       ],
     });
+  });
+
+  it("says where a subscription comes from in one statement: the SKU's live subscriptions and holders, its licenses by source, its latest import", async () => {
+    const prisma = database.prisma;
+    const visio = await aProduct(prisma, { name: 'Visio Plan 2' });
+    const [ana, ben, cy, dee] = await Promise.all(['Ana', 'Ben', 'Cy', 'Dee'].map((name) => aPerson(prisma, { name })));
+    const decidedAt = new Date('2026-10-01T08:00:00Z');
+    const synced = async (tenantStatus: string | null, seenDeletedAt: Date | null = null) => {
+      const s = await aSubscription(prisma, { productId: visio.id, purchaserId: ana!.id });
+      await prisma.subscription.update({ where: { id: s.id }, data: { graphId: randomUUID(), skuId: SKU.usual, tenantStatus, seenDeletedAt } });
+      return s;
+    };
+    const shown = await synced('Enabled');
+    await prisma.subscription.update({
+      where: { id: shown.id },
+      data: { selfServiceSource: 'admin', selfServiceDecidedBy: 'U0ADMIN', selfServiceDecidedAt: decidedAt },
+    });
+    // Live: this one and a Warning one; not live: deleted in the tenant, seen deleted, no status, another SKU.
+    await synced('Warning');
+    await synced('Deleted');
+    await synced('Enabled', at);
+    await synced(null);
+    const elsewhere = await aSubscription(prisma, { productId: visio.id });
+    await prisma.subscription.update({ where: { id: elsewhere.id }, data: { graphId: randomUUID(), skuId: SKU.dept, tenantStatus: 'Enabled' } });
+    const hold = (skuId: string, userId: string, removedAt: Date | null = null) =>
+      prisma.productHolding.create({ data: { id: randomUUID(), productId: visio.id, skuId, userId, direct: true, firstSeenAt: at, removedAt } });
+    await hold(SKU.usual, ana!.id);
+    await hold(SKU.usual, ben!.id);
+    await hold(SKU.usual, cy!.id, at);
+    await hold(SKU.dept, dee!.id);
+    await assign(prisma, shown.id, [ana!.id, ben!.id]);
+    await prisma.licenseAssignment.updateMany({ where: { subscriptionId: shown.id, userId: ben!.id }, data: { source: 'import' } });
+    await assign(prisma, shown.id, [cy!.id]);
+    await prisma.licenseAssignment.updateMany({ where: { subscriptionId: shown.id, userId: cy!.id }, data: { source: 'import', removedAt: at } });
+    const event = (action: string, when: Date, detail: string | null) =>
+      prisma.auditEvent.create({
+        data: { id: randomUUID(), at: when, actorId: `U0${when.getUTCHours()}`, action, subjectType: 'subscription', subjectId: shown.id, detail },
+      });
+    await event('subscription.imported', new Date('2026-11-01T07:00:00Z'), 'file: first.csv');
+    await event('subscription.import_changed', new Date('2026-11-20T09:00:00Z'), 'file: second.csv');
+    await event('subscription.cancelled', new Date('2026-11-21T10:00:00Z'), null);
+
+    expect(await findSubscriptionOrigin(prisma, shown.id)).toEqual({
+      isSelfService: true,
+      selfServiceSource: 'admin',
+      selfServiceDecidedBy: 'U0ADMIN',
+      selfServiceDecidedAt: decidedAt,
+      skuId: SKU.usual,
+      liveOfSku: 2,
+      holdersOfSku: 2,
+      assignedBySource: { local: 1, import: 1 },
+      lastImport: { file: 'second.csv', by: 'U09', at: new Date('2026-11-20T09:00:00Z') },
+    });
+    // Never synced, never imported, nobody holding it.
+    const local = await aSubscription(prisma, { productId: visio.id });
+    expect(await findSubscriptionOrigin(prisma, local.id)).toEqual({
+      isSelfService: false,
+      selfServiceSource: 'local',
+      selfServiceDecidedBy: null,
+      selfServiceDecidedAt: null,
+      skuId: null,
+      liveOfSku: 0,
+      holdersOfSku: 0,
+      assignedBySource: {},
+      lastImport: null,
+    });
+    expect(await findSubscriptionOrigin(prisma, randomUUID())).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * owner, an import or an admin; holders mirrored from Graph (a SKU's only subscription), from an
  * import, or not attributed at all (Graph assigns licenses per product, not per subscription).
  */
-import type { Db } from '../client.js';
+import { providerOf, type Db } from '../client.js';
 import { ACTIVE_STATUS } from '../../domain/spend.js';
 import { Prisma, toCount } from './sql.js';
 
@@ -24,27 +24,69 @@ export interface SubscriptionOrigin {
   lastImport: { file: string | null; by: string; at: Date } | null;
 }
 
+type Count = number | bigint | null;
+
 const IMPORT_ACTIONS = ['subscription.imported', 'subscription.import_changed'];
 
+/**
+ * One statement (`show` asks for it on every call): the subscription's decision, the SKU's live
+ * subscriptions and holders, its current licenses by source and its latest import. Prisma needs
+ * five statements for that (a findUnique, two counts, a groupBy and a findFirst), each a round trip
+ * of its own; the counts keep Prisma's meaning (a subscription without a tenantStatus is not live).
+ */
 export async function findSubscriptionOrigin(db: Db, subscriptionId: string): Promise<SubscriptionOrigin | undefined> {
-  const row = await db.subscription.findUnique({
-    where: { id: subscriptionId },
-    select: { isSelfService: true, selfServiceSource: true, selfServiceDecidedBy: true, selfServiceDecidedAt: true, skuId: true },
-  });
+  const bySource =
+    providerOf(db) === 'postgresql'
+      ? Prisma.sql`(SELECT json_object_agg(g."source", g."n")::text FROM (${licensesBySource(subscriptionId)}) g)`
+      : Prisma.sql`(SELECT json_group_object(g."source", g."n") FROM (${licensesBySource(subscriptionId)}) g)`;
+  const [row] = await db.$queryRaw<
+    Array<{
+      isSelfService: boolean | number | bigint;
+      selfServiceSource: string;
+      selfServiceDecidedBy: string | null;
+      selfServiceDecidedAt: Date | null;
+      skuId: string | null;
+      liveOfSku: Count;
+      holdersOfSku: Count;
+      bySource: string | null;
+      importedBy: string | null;
+      importedAt: Date | null;
+      importDetail: string | null;
+    }>
+  >`
+    SELECT s."isSelfService", s."selfServiceSource", s."selfServiceDecidedBy", s."selfServiceDecidedAt", s."skuId",
+      (SELECT count(*) FROM "Subscription" o
+        WHERE o."skuId" = s."skuId" AND o."graphId" IS NOT NULL AND NOT (o."tenantStatus" = ${'Deleted'}) AND o."seenDeletedAt" IS NULL) AS "liveOfSku",
+      (SELECT count(*) FROM "ProductHolding" h WHERE h."skuId" = s."skuId" AND h."removedAt" IS NULL) AS "holdersOfSku",
+      ${bySource} AS "bySource",
+      e."actorId" AS "importedBy", e."at" AS "importedAt", e."detail" AS "importDetail"
+    FROM "Subscription" s
+    LEFT JOIN "AuditEvent" e ON e."id" = (
+      SELECT x."id" FROM "AuditEvent" x
+      WHERE x."subjectType" = ${'subscription'} AND x."subjectId" = s."id" AND x."action" IN (${Prisma.join(IMPORT_ACTIONS)})
+      ORDER BY x."at" DESC LIMIT 1)
+    WHERE s."id" = ${subscriptionId}`;
   if (!row) return undefined;
-  const [liveOfSku, holdersOfSku, assignments, imported] = await Promise.all([
-    row.skuId ? db.subscription.count({ where: { skuId: row.skuId, graphId: { not: null }, NOT: { tenantStatus: 'Deleted' }, seenDeletedAt: null } }) : 0,
-    row.skuId ? db.productHolding.count({ where: { skuId: row.skuId, removedAt: null } }) : 0,
-    db.licenseAssignment.groupBy({ by: ['source'], where: { subscriptionId, removedAt: null }, _count: { _all: true } }),
-    db.auditEvent.findFirst({ where: { subjectType: 'subscription', subjectId: subscriptionId, action: { in: IMPORT_ACTIONS } }, orderBy: { at: 'desc' } }),
-  ]);
+  const counts = row.bySource ? (JSON.parse(row.bySource) as Record<string, number | string>) : {};
   return {
-    ...row,
-    liveOfSku,
-    holdersOfSku,
-    assignedBySource: Object.fromEntries(assignments.map((a) => [a.source, a._count._all])),
-    lastImport: imported ? { file: imported.detail?.replace(/^file: /, '') ?? null, by: imported.actorId, at: imported.at } : null,
+    isSelfService: Boolean(row.isSelfService),
+    selfServiceSource: row.selfServiceSource,
+    selfServiceDecidedBy: row.selfServiceDecidedBy,
+    selfServiceDecidedAt: row.selfServiceDecidedAt,
+    skuId: row.skuId,
+    liveOfSku: row.skuId ? toCount(row.liveOfSku) : 0,
+    holdersOfSku: row.skuId ? toCount(row.holdersOfSku) : 0,
+    assignedBySource: Object.fromEntries(Object.entries(counts).map(([source, n]) => [source, toCount(n)])),
+    lastImport:
+      row.importedBy !== null && row.importedAt !== null
+        ? { file: row.importDetail?.replace(/^file: /, '') ?? null, by: row.importedBy, at: row.importedAt }
+        : null,
   };
+}
+
+/** A subscription's current licenses counted per source. */
+function licensesBySource(subscriptionId: string): Prisma.Sql {
+  return Prisma.sql`SELECT a."source", count(*) AS "n" FROM "LicenseAssignment" a WHERE a."subscriptionId" = ${subscriptionId} AND a."removedAt" IS NULL GROUP BY a."source"`;
 }
 
 /** Holders of a product whom no active subscription of it claims in the record (`h` is the holding, `userColumn` its person). */
