@@ -88,11 +88,17 @@ export async function rebuildSpendHistory(db: Db & Pick<Db, '$executeRaw'>, now:
       FROM "running" GROUP BY "product", "currency", "day"
     ),
     "groups" AS (SELECT DISTINCT "product", "currency" FROM "deltas"),
+    -- Every day of every group, with the day's deltas added in: a UNION ALL and a GROUP BY rather
+    -- than a LEFT JOIN of the days to the deltas, which PostgreSQL merged on product and currency
+    -- alone, comparing 15 million rows at 100k subscriptions (6 s, past Prisma's 5 s transaction).
     "grid" AS (
-      SELECT g."product", g."currency", d."day",
-        coalesce(x."n", 0) AS "n", coalesce(x."monthly", 0) AS "monthly", coalesce(x."purchasers", 0) AS "purchasers"
-      FROM "groups" g CROSS JOIN "days" d
-      LEFT JOIN "deltas" x ON x."product" = g."product" AND x."currency" = g."currency" AND x."day" = d."day"
+      SELECT "product", "currency", "day", sum("n") AS "n", sum("monthly") AS "monthly", sum("purchasers") AS "purchasers"
+      FROM (
+        SELECT g."product", g."currency", d."day", 0 AS "n", 0 AS "monthly", 0 AS "purchasers" FROM "groups" g CROSS JOIN "days" d
+        UNION ALL
+        SELECT x."product", x."currency", x."day", x."n", x."monthly", x."purchasers" FROM "deltas" x
+      ) u
+      GROUP BY "product", "currency", "day"
     ),
     "totals" AS (
       SELECT "product", "currency", "day",
