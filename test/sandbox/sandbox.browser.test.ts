@@ -232,8 +232,10 @@ describe.skipIf(!hasChromium)(`the sandbox, in Chromium${hasChromium ? '' : ` (s
     await openChannel(ADMIN_CHANNEL.name);
     await run('/purchases report');
     const picture = page.getByRole('region', { name: 'Messages' }).locator('figure.file-image img[alt^="Self-service spend per month in USD"]');
-    await picture.waitFor({ state: 'attached' });
-    await expect.poll(() => picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1000);
+    // The report adds up the spend history, draws the chart and posts it through the outbox: a second
+    // or two on a quiet machine, many more when the whole suite shares two cores.
+    await picture.waitFor({ state: 'attached', timeout: 45_000 });
+    await expect.poll(() => picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: UI_TIMEOUT }).toBe(1000);
     expect(await picture.getAttribute('alt')).toMatch(/Total per month: .*\$[\d,]+\.\d\d/);
     await picture.scrollIntoViewIfNeeded();
     await screenshot('weekly-report');

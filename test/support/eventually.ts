@@ -6,5 +6,5 @@ import { vi } from 'vitest';
  * on a busy two-core machine; a check that passes returns at once, so a long limit costs nothing.
  */
 export function eventually<T>(check: () => T | Promise<T>): Promise<T> {
-  return vi.waitFor(check, { timeout: 15_000, interval: 50 });
+  return vi.waitFor(check, { timeout: 45_000, interval: 50 });
 }
