@@ -13,7 +13,7 @@ import type { Money } from '../domain/money.js';
 import { spendOfGroups, type Spend } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
-import { latestSavings, type Savings } from './find-savings.js';
+import { latestSavings, type SavingsSnapshot } from './find-savings.js';
 import { digestWatermark } from './post-digest.js';
 import { readLastSync, type LastSync } from './sync-tenant.js';
 import { undeliveredApprovals } from './takeover/request.js';
@@ -56,7 +56,7 @@ export interface Dashboard {
   /** Messages of the last UNDELIVERED_DAYS that Slack refused for good (scheduled posts have nobody else to tell). */
   undelivered: { count: number; latestError: string | null };
   /** What the savings finder last found, and when (none before its first run). */
-  savings?: { at: Date; savings: Savings };
+  savings?: SavingsSnapshot;
 }
 
 export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {

@@ -195,18 +195,59 @@ export async function findSavings(ctx: ServiceContext, deps: SavingsDeps): Promi
       ),
     }));
   const savings = { byCurrency, unknownPrice, centralDearer: centralDearer.sort((a, b) => a.product.name.localeCompare(b.product.name)) };
-  await writeJobState(ctx.prisma, SAVINGS_SNAPSHOT, JSON.stringify({ at: ctx.now.toISOString(), savings }), ctx.now);
+  const { shown, total } = rankedFindings(savings, SNAPSHOT_FINDINGS);
+  const kept: Savings = { byCurrency: [], unknownPrice: [], centralDearer: savings.centralDearer };
+  for (const { currency, finding } of shown) {
+    if (currency === null) kept.unknownPrice.push(finding);
+    else if (kept.byCurrency.at(-1)?.currency === currency) kept.byCurrency.at(-1)!.findings.push(finding);
+    else kept.byCurrency.push({ currency, findings: [finding] });
+  }
+  await writeJobState(ctx.prisma, SAVINGS_SNAPSHOT, JSON.stringify({ at: ctx.now.toISOString(), savings: kept, findings: total }), ctx.now);
   return savings;
 }
 
+/**
+ * The findings in the order they are shown: each currency's (alphabetical), largest first, then
+ * those whose price is unknown; the first `limit`, and how many there are in all.
+ */
+export function rankedFindings(savings: Savings, limit: number): { shown: Array<{ currency: string | null; finding: Finding }>; total: number } {
+  const shown: Array<{ currency: string | null; finding: Finding }> = [];
+  for (const { currency, findings } of savings.byCurrency) {
+    for (const finding of findings) {
+      if (shown.length === limit) break;
+      shown.push({ currency, finding });
+    }
+  }
+  for (const finding of savings.unknownPrice) {
+    if (shown.length === limit) break;
+    shown.push({ currency: null, finding });
+  }
+  const total = savings.byCurrency.reduce((n, c) => n + c.findings.length, 0) + savings.unknownPrice.length;
+  return { shown, total };
+}
+
+/**
+ * How many findings the snapshot keeps, in the order they are shown: App Home shows a few and how
+ * many more there are. A large tenant has tens of thousands of findings (megabytes of JSON that
+ * every App Home publish would read and parse); `/purchases savings` finds them all again.
+ */
+export const SNAPSHOT_FINDINGS = 20;
+
 export const SAVINGS_SNAPSHOT = 'savings.latest';
 
+/** What the finder last found: the first SNAPSHOT_FINDINGS findings as shown, how many it found in all, and when. */
+export interface SavingsSnapshot {
+  at: Date;
+  savings: Savings;
+  findings: number;
+}
+
 /** What the last run of the finder found, and when; undefined before the first (or if unreadable). */
-export async function latestSavings(ctx: Pick<ServiceContext, 'prisma'>): Promise<{ at: Date; savings: Savings } | undefined> {
+export async function latestSavings(ctx: Pick<ServiceContext, 'prisma'>): Promise<SavingsSnapshot | undefined> {
   const raw = await readJobState(ctx.prisma, SAVINGS_SNAPSHOT);
   if (!raw) return undefined;
   try {
-    const parsed = JSON.parse(raw) as { at?: unknown; savings?: Partial<Savings> };
+    const parsed = JSON.parse(raw) as { at?: unknown; savings?: Partial<Savings>; findings?: unknown };
     const { savings } = parsed;
     if (
       typeof parsed.at !== 'string' ||
@@ -216,7 +257,10 @@ export async function latestSavings(ctx: Pick<ServiceContext, 'prisma'>): Promis
       !Array.isArray(savings.centralDearer)
     )
       return undefined;
-    return { at: new Date(parsed.at), savings: savings as Savings };
+    const kept = savings as Savings;
+    // A snapshot written before it kept only the first findings holds them all.
+    const findings = typeof parsed.findings === 'number' ? parsed.findings : rankedFindings(kept, 0).total;
+    return { at: new Date(parsed.at), savings: kept, findings };
   } catch {
     return undefined;
   }

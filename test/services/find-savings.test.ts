@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findSavings, type Finding } from '../../src/services/find-savings.js';
+import { loadDashboard } from '../../src/services/dashboard.js';
+import { findSavings, latestSavings, SNAPSHOT_FINDINGS, type Finding } from '../../src/services/find-savings.js';
+import { adminHome } from '../../src/slack/blocks/home.js';
 import { savingsMessage } from '../../src/slack/blocks/savings.js';
 import { checkBlockKit } from '../../src/slack/blocks/limits.js';
 import { aPerson, aProduct, aSubscription, assign, manyPeople } from '../support/builders.js';
@@ -144,6 +146,21 @@ describe.each(dialectProviders)('the savings finder on %s', (provider) => {
     expect(JSON.stringify(message.blocks)).toContain('…and 20 more');
     // Largest first: the purchase of 41 seats, none of them assigned.
     expect(JSON.stringify(message.blocks[3])).toContain('41 seats of 41');
+  });
+
+  anyDialect('keeps only the first findings for App Home, with how many it found in all', async () => {
+    const product = await aProduct(database.prisma, { name: 'Power BI Pro' });
+    const people = await manyPeople(database.prisma, 40);
+    for (const [i, person] of people.entries()) {
+      await aSubscription(database.prisma, { productId: product.id, purchaserId: person, licensesPurchased: 2 + i, unitPriceMinor: 1400 });
+    }
+    const found = await findSavings(ctx, noConfig);
+    const snapshot = await latestSavings(ctx);
+    expect(snapshot?.findings).toBe(40);
+    expect(snapshot?.savings.byCurrency.flatMap((c) => c.findings)).toEqual(found.byCurrency[0]!.findings.slice(0, SNAPSHOT_FINDINGS));
+    const home = JSON.stringify(adminHome(await loadDashboard(ctx), now, 'UTC').blocks);
+    expect(home).toContain('41 seats of 41');
+    expect(home).toContain('…and 35 more');
   });
 
   it('on Microsoft 365 counts free seats only where the record knows a subscription’s licenses (a product with one subscription)', async () => {

@@ -142,7 +142,7 @@ export function adminHome(dashboard: Dashboard, now: Date, timeZone: string, not
 
 /** The largest savings the finder last found, each with its button; the rest behind `/purchases savings`. */
 function savingsSection(latest: NonNullable<Dashboard['savings']>, timeZone: string): KnownBlock[] {
-  const found = findingBlocks(latest.savings, HOME_SAVINGS_SHOWN, { onHome: true });
+  const found = findingBlocks(latest.savings, HOME_SAVINGS_SHOWN, { onHome: true, findings: latest.findings });
   return [
     { type: 'divider' },
     {

@@ -7,7 +7,7 @@ import { formatMoney, formatTotals, multiply, type Money } from '../../domain/mo
 import { plural } from '../../domain/plural.js';
 import { policyWord } from '../../domain/policy.js';
 import { unknownPricesNote } from '../../domain/money.js';
-import type { Finding, Savings } from '../../services/find-savings.js';
+import { type Finding, rankedFindings, type Savings } from '../../services/find-savings.js';
 import type { Report, ReportNotices, ReportResult } from '../../services/post-report.js';
 import { ACTIONS } from './action-ids.js';
 import type { Button, KnownBlock, SlackMessage } from './block-kit.js';
@@ -62,14 +62,6 @@ export function findingButton(finding: Finding): Button {
 }
 
 /** The findings ranked: each currency's largest first, then those of unknown price; `limit` in all. */
-export function rankedFindings(savings: Savings, limit: number): { shown: Array<{ currency: string | null; finding: Finding }>; total: number } {
-  const all = [
-    ...savings.byCurrency.flatMap((c) => c.findings.map((finding) => ({ currency: c.currency, finding }))),
-    ...savings.unknownPrice.map((finding) => ({ currency: null, finding })),
-  ];
-  return { shown: all.slice(0, limit), total: all.length };
-}
-
 /** Each currency's total of the findings: overlapping findings (a duplicate is also a seat to centralize) make it an upper bound. */
 function totalsLine(savings: Savings): string {
   const totals = savings.byCurrency.map((c) => ({ currency: c.currency, amountMinor: c.findings.reduce((sum, f) => sum + f.monthly!.amountMinor, 0) }));
@@ -93,8 +85,11 @@ function dearerLines(savings: Savings): string | undefined {
  * Findings as blocks: a section with its button each, and "and N more". On App Home
  * (`onHome`), only buttons that open a modal: a Home tab has no conversation to answer in.
  */
-export function findingBlocks(savings: Savings, limit: number, options: { onHome?: boolean } = {}): KnownBlock[] {
-  const { shown, total } = rankedFindings(savings, limit);
+/** `findings`: how many there are in all, when `savings` holds only the first (App Home's snapshot). */
+export function findingBlocks(savings: Savings, limit: number, options: { onHome?: boolean; findings?: number } = {}): KnownBlock[] {
+  const ranked = rankedFindings(savings, limit);
+  const { shown } = ranked;
+  const total = options.findings ?? ranked.total;
   const blocks: KnownBlock[] = [];
   let currency: string | null | undefined;
   for (const { currency: c, finding } of shown) {
