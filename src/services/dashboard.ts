@@ -1,21 +1,15 @@
 /** What App Home shows admins: plain data, computed from the record at `now`. */
 import { addDays } from 'date-fns';
-import { readJobState } from '../db/repositories/job-state.js';
-import {
-  countActiveSelfServiceExpiring,
-  countSelfService,
-  findActiveSelfServiceExpiring,
-  sumActiveSelfServiceSpend,
-} from '../db/repositories/subscriptions.js';
-import { findUndeliveredSince } from '../db/repositories/outbox.js';
+import { readDashboardNumbers } from '../db/repositories/dashboard.js';
+import { findActiveSelfServiceExpiring, sumActiveSelfServiceSpend } from '../db/repositories/subscriptions.js';
 import { findAwaitingAdminCenter, findPendingTakeovers } from '../db/repositories/takeovers.js';
 import type { Money } from '../domain/money.js';
 import { spendOfGroups, type Spend } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { LAST_POLICY_SYNC_KEY } from './list-policies.js';
-import { latestSavings, type SavingsSnapshot } from './find-savings.js';
-import { digestWatermark } from './post-digest.js';
-import { readLastSync, type LastSync } from './sync-tenant.js';
+import { parseSavingsSnapshot, SAVINGS_SNAPSHOT, type SavingsSnapshot } from './find-savings.js';
+import { DIGEST_PENDING, DIGEST_WATERMARK, digestWatermark } from './post-digest.js';
+import { LAST_TENANT_SYNC_KEY, parseLastSync, type LastSync } from './sync-tenant.js';
 import { undeliveredApprovals } from './takeover/request.js';
 import { shortId, toSummary, type SubscriptionSummary } from './subscription-summary.js';
 
@@ -61,7 +55,14 @@ export interface Dashboard {
 
 export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
   const { prisma, now } = ctx;
-  const counts = await countSelfService(prisma);
+  const until = addDays(now, EXPIRING_DAYS);
+  // Every single number and JobState value in one statement (readDashboardNumbers says why).
+  const numbers = await readDashboardNumbers(prisma, {
+    expiringFrom: now,
+    expiringBefore: until,
+    undeliveredSince: addDays(now, -UNDELIVERED_DAYS),
+    jobStateKeys: [LAST_SYNC_KEY, LAST_TENANT_SYNC_KEY, SAVINGS_SNAPSHOT, DIGEST_PENDING, DIGEST_WATERMARK],
+  });
 
   // The database adds up the active subscriptions per product and currency; spend.ts reads the groups.
   const spendGroups = await sumActiveSelfServiceSpend(prisma);
@@ -75,30 +76,29 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
     .map(({ product, groups }) => ({ product, subscriptions: groups.reduce((sum, g) => sum + g.subscriptions, 0), ...spendOfGroups(groups) }))
     .sort((a, b) => a.product.name.localeCompare(b.product.name));
 
-  const until = addDays(now, EXPIRING_DAYS);
-  const [expiringTotal, expiringRows] = await Promise.all([
-    countActiveSelfServiceExpiring(prisma, now, until),
-    findActiveSelfServiceExpiring(prisma, now, until, EXPIRING_SHOWN),
-  ]);
-  const pending = await findPendingTakeovers(prisma, PENDING_SHOWN);
+  const expiringRows = numbers.expiring === 0 ? [] : await findActiveSelfServiceExpiring(prisma, now, until, EXPIRING_SHOWN);
+  const pending = numbers.pendingTakeovers === 0 ? [] : await findPendingTakeovers(prisma, PENDING_SHOWN);
   const undelivered = await undeliveredApprovals(
     prisma,
-    pending.items.map((r) => r.id),
+    pending.map((r) => r.id),
   );
-  const lastSync = await readJobState(prisma, LAST_SYNC_KEY);
-  const lastTenantSync = await readLastSync(ctx);
-  const awaiting = await findAwaitingAdminCenter(prisma, PENDING_SHOWN);
+  const lastSync = numbers.jobState.get(LAST_SYNC_KEY);
+  const lastTenantSync = parseLastSync(numbers.jobState.get(LAST_TENANT_SYNC_KEY));
+  const awaiting = numbers.awaitingAdminCenter === 0 ? [] : await findAwaitingAdminCenter(prisma, PENDING_SHOWN);
   const spendTotal = spendOfGroups(spendGroups);
-  const savings = await latestSavings(ctx);
+  const savings = parseSavingsSnapshot(numbers.jobState.get(SAVINGS_SNAPSHOT));
+  // A digest window in flight is settled first (it may move the watermark); without one, the watermark as read.
+  const watermark = numbers.jobState.get(DIGEST_WATERMARK);
+  const lastDigestAt = numbers.jobState.has(DIGEST_PENDING) ? await digestWatermark(prisma, now) : watermark ? new Date(watermark) : null;
   return {
-    counts,
+    counts: numbers.counts,
     spendByProduct,
     spendTotal: spendTotal.monthly,
     spendUnknownPrices: spendTotal.unknownPrices,
-    expiring: { total: expiringTotal, items: expiringRows.map(toSummary) },
+    expiring: { total: numbers.expiring, items: expiringRows.map(toSummary) },
     pending: {
-      total: pending.total,
-      items: pending.items.map((r) => ({
+      total: numbers.pendingTakeovers,
+      items: pending.map((r) => ({
         id: r.id,
         kind: r.kind,
         subscriptionShortId: shortId(r.subscriptionId),
@@ -109,13 +109,13 @@ export async function loadDashboard(ctx: ServiceContext): Promise<Dashboard> {
       })),
     },
     awaitingAdminCenter: {
-      total: awaiting.total,
-      items: awaiting.items.map((r) => ({ id: r.id, kind: r.kind, subscriptionShortId: shortId(r.subscriptionId), since: r.executedAt })),
+      total: numbers.awaitingAdminCenter,
+      items: awaiting.map((r) => ({ id: r.id, kind: r.kind, subscriptionShortId: shortId(r.subscriptionId), since: r.executedAt })),
     },
-    lastDigestAt: await digestWatermark(prisma, now),
+    lastDigestAt,
     lastSyncAt: lastSync ? new Date(lastSync) : null,
     ...(lastTenantSync ? { lastTenantSync } : {}),
-    undelivered: await findUndeliveredSince(prisma, addDays(now, -UNDELIVERED_DAYS)),
+    undelivered: numbers.undelivered,
     ...(savings ? { savings } : {}),
   };
 }

@@ -244,7 +244,11 @@ export interface SavingsSnapshot {
 
 /** What the last run of the finder found, and when; undefined before the first (or if unreadable). */
 export async function latestSavings(ctx: Pick<ServiceContext, 'prisma'>): Promise<SavingsSnapshot | undefined> {
-  const raw = await readJobState(ctx.prisma, SAVINGS_SNAPSHOT);
+  return parseSavingsSnapshot(await readJobState(ctx.prisma, SAVINGS_SNAPSHOT));
+}
+
+/** The snapshot as its JobState value (SAVINGS_SNAPSHOT) keeps it; nothing when absent or unreadable. */
+export function parseSavingsSnapshot(raw: string | undefined): SavingsSnapshot | undefined {
   if (!raw) return undefined;
   try {
     const parsed = JSON.parse(raw) as { at?: unknown; savings?: Partial<Savings>; findings?: unknown };

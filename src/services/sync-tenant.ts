@@ -78,7 +78,11 @@ export type LastSync = { ok: true; at: Date; summary: SyncSummary } | { ok: fals
 
 /** When the last sync ran and what it found or why it failed; undefined before the first one. */
 export async function readLastSync(ctx: Pick<ServiceContext, 'prisma'>): Promise<LastSync | undefined> {
-  const raw = await readJobState(ctx.prisma, LAST_TENANT_SYNC_KEY);
+  return parseLastSync(await readJobState(ctx.prisma, LAST_TENANT_SYNC_KEY));
+}
+
+/** The last sync as its JobState value (LAST_TENANT_SYNC_KEY) keeps it; nothing when absent or unreadable. */
+export function parseLastSync(raw: string | undefined): LastSync | undefined {
   if (raw === undefined) return undefined;
   let parsed: ReturnType<typeof lastSyncSchema.safeParse>;
   try {

@@ -108,16 +108,6 @@ export async function releaseOutbox(prisma: OutboxStore, id: string, lockedUntil
   await prisma.outboxMessage.updateMany({ where: { id, status: 'pending', lockedUntil }, data: { lockedUntil: null } });
 }
 
-/** Messages stored since `since` that Slack refused for good: how many, and the latest reason. */
-export async function findUndeliveredSince(prisma: OutboxStore, since: Date): Promise<{ count: number; latestError: string | null }> {
-  const where = { status: 'failed', createdAt: { gte: since } };
-  const [count, latest] = await Promise.all([
-    prisma.outboxMessage.count({ where }),
-    prisma.outboxMessage.findFirst({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { lastError: true } }),
-  ]);
-  return { count, latestError: latest?.lastError ?? null };
-}
-
 export function findOutboxByKey(prisma: OutboxStore, dedupeKey: string) {
   return prisma.outboxMessage.findUnique({ where: { dedupeKey } });
 }

@@ -9,7 +9,7 @@
  * parameter (valuesTable).
  */
 import type { Db, PrismaClient, Subscription } from '../client.js';
-import { ACTIVE_STATUS, DELETED_STATUS } from '../../domain/spend.js';
+import { ACTIVE_STATUS, type DELETED_STATUS } from '../../domain/spend.js';
 import { Prisma, toCount, valuesTable } from './sql.js';
 
 export type SubscriptionStatus = typeof ACTIVE_STATUS | typeof DELETED_STATUS;
@@ -347,23 +347,6 @@ export function findActiveSelfServiceExpiring(db: Db, from: Date, to: Date, limi
     Prisma.sql`ORDER BY s."expiresAt", s."id"`,
     limit,
   );
-}
-
-export function countActiveSelfServiceExpiring(prisma: Pick<PrismaClient, 'subscription'>, from: Date, to: Date): Promise<number> {
-  return prisma.subscription.count({ where: { status: ACTIVE_STATUS, isSelfService: true, expiresAt: { gte: from, lt: to } } });
-}
-
-/**
- * Self-service subscriptions by status, and active trials among them: from SelfServiceTotal, a
- * few rows per product kept by the database (counters.ts), not a count of every subscription.
- */
-export async function countSelfService(db: Db): Promise<{ active: number; deleted: number; trials: number }> {
-  const [row] = await db.$queryRaw<Array<{ active: bigint | number | null; deleted: bigint | number | null; trials: bigint | number | null }>>`
-    SELECT sum(CASE WHEN t."status" = ${ACTIVE_STATUS} THEN t."subscriptions" ELSE 0 END) AS "active",
-      sum(CASE WHEN t."status" = ${DELETED_STATUS} THEN t."subscriptions" ELSE 0 END) AS "deleted",
-      sum(CASE WHEN t."status" = ${ACTIVE_STATUS} AND t."isTrial" = ${true} THEN t."subscriptions" ELSE 0 END) AS "trials"
-    FROM "SelfServiceTotal" t`;
-  return { active: toCount(row?.active), deleted: toCount(row?.deleted), trials: toCount(row?.trials) };
 }
 
 /**

@@ -63,18 +63,14 @@ export async function findAwaitingSeenDeleted(db: Db): Promise<string[]> {
 }
 
 /** Requests waiting for the admin center, oldest first (`limit` of them), and how many there are. */
-export async function findAwaitingAdminCenter(db: Db, limit: number) {
-  const where = { status: 'AWAITING_ADMIN_CENTER' };
-  const [total, rows] = await Promise.all([
-    db.takeoverRequest.count({ where }),
-    db.takeoverRequest.findMany({
-      where,
-      orderBy: [{ executedAt: 'asc' }, { id: 'asc' }],
-      take: limit,
-      select: { id: true, subscriptionId: true, kind: true, executedAt: true },
-    }),
-  ]);
-  return { total, items: rows };
+/** The first `limit` take-overs awaiting the admin center, oldest first (their count: dashboard.ts). */
+export function findAwaitingAdminCenter(db: Db, limit: number) {
+  return db.takeoverRequest.findMany({
+    where: { status: 'AWAITING_ADMIN_CENTER' },
+    orderBy: [{ executedAt: 'asc' }, { id: 'asc' }],
+    take: limit,
+    select: { id: true, subscriptionId: true, kind: true, executedAt: true },
+  });
 }
 
 /** Requests whose id starts with `prefix` (a short id as the bot shows it), at most `limit`. */
@@ -109,18 +105,16 @@ export async function leaseStuckTakeover(db: Db, id: string, previousLease: Date
   return count === 1;
 }
 
-/** The oldest pending requests (`limit` of them) with their product's name, and how many there are. */
+/** The oldest pending requests (`limit` of them) with their product's name (their count: dashboard.ts). */
 export async function findPendingTakeovers(db: Db, limit: number) {
-  const [total, rows] = await Promise.all([
-    db.takeoverRequest.count({ where: { status: 'PENDING' } }),
-    db.takeoverRequest.findMany({ where: { status: 'PENDING' }, orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }], take: limit }),
-  ]);
+  const rows = await db.takeoverRequest.findMany({ where: { status: 'PENDING' }, orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }], take: limit });
+  if (rows.length === 0) return [];
   const subscriptions = await db.subscription.findMany({
     where: { id: { in: rows.map((r) => r.subscriptionId) } },
     select: { id: true, product: { select: { name: true } } },
   });
   const productOf = new Map(subscriptions.map((s) => [s.id, s.product.name]));
-  return { total, items: rows.map((row) => ({ ...row, productName: productOf.get(row.subscriptionId) ?? null })) };
+  return rows.map((row) => ({ ...row, productName: productOf.get(row.subscriptionId) ?? null }));
 }
 
 /**
