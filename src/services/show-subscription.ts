@@ -39,7 +39,8 @@ export async function findSubscription(ctx: ServiceContext, ref: string): Promis
 
 export async function showSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionDetails> {
   const subscription = await findSubscription(ctx, ref);
-  const users = await findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS);
-  const origin = await findSubscriptionOrigin(ctx.prisma, subscription.id);
+  // Both need only the id: on PostgreSQL they go out together on two of the pool's connections,
+  // two round trips in all rather than three (on SQLite, one connection, it is the same work).
+  const [users, origin] = await Promise.all([findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS), findSubscriptionOrigin(ctx.prisma, subscription.id)]);
   return { subscription, users, ...(origin ? { origin } : {}) };
 }
