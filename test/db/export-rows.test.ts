@@ -44,4 +44,22 @@ describe.each(dialectProviders)('the export’s rows through the driver on %s', 
     for await (const batch of readExportRows(prisma, { subscriptionIds: [ids[4]!, ids[3]!, elsewhere.id] }, 4)) some.push(...batch);
     expect(some.map((r) => r.subscriptionId).sort()).toEqual([...Array(8).fill(ids[4]), ids[3], ...Array(3).fill(elsewhere.id)].sort());
   });
+
+  it('lets a caller stop after a batch while the next one is already asked for, and read the scope again whole', async () => {
+    const prisma = database.prisma;
+    const product = await aProduct(prisma);
+    const subscription = await aSubscription(prisma, { productId: product.id });
+    await assign(prisma, subscription.id, await manyPeople(prisma, 12));
+
+    const seen: number[] = [];
+    for await (const batch of readExportRows(prisma, { productId: product.id }, 5)) {
+      seen.push(batch.length);
+      break;
+    }
+    const again = [];
+    for await (const batch of readExportRows(prisma, { productId: product.id }, 5)) again.push(batch.length);
+
+    expect(seen).toEqual([5]);
+    expect(again).toEqual([5, 5, 2]);
+  });
 });

@@ -69,14 +69,26 @@ type Query = (sql: string, params: Array<string | number>) => Promise<RawRow[]>;
 
 async function* batches(query: Query, scope: ExportScope, dialect: 'sqlite' | 'postgresql', size: number): AsyncGenerator<ExportRow[]> {
   const sql = statements(scope, dialect);
-  let after: { subscriptionId: string; id: string } | undefined;
-  for (;;) {
+  const read = async (after: { subscriptionId: string; id: string } | undefined) => {
     const rows = after ? await query(sql.rest, [after.subscriptionId, after.id, size]) : [];
     if (rows.length < size) rows.push(...(await query(sql.following, [sql.scopeValue, after?.subscriptionId ?? '', size - rows.length])));
-    if (rows.length > 0) yield rows.map(toRow);
-    if (rows.length < size) return;
-    const last = rows[rows.length - 1]!;
-    after = { subscriptionId: last.subscriptionId, id: last.id };
+    return rows;
+  };
+  // The next batch is asked for before this one is handed over: on PostgreSQL the server finds
+  // and sends it while the caller writes this one (the read and the CSV overlap, on two cores).
+  let next: Promise<RawRow[]> | undefined = read(undefined);
+  try {
+    for (;;) {
+      const rows: RawRow[] = await next;
+      next = undefined;
+      const last = rows[rows.length - 1];
+      if (rows.length === size && last) next = read({ subscriptionId: last.subscriptionId, id: last.id });
+      if (rows.length > 0) yield rows.map(toRow);
+      if (!next) return;
+    }
+  } finally {
+    // A caller that stops early leaves a read in flight: it ends before the connection closes.
+    await next?.catch(() => undefined);
   }
 }
 
