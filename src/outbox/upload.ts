@@ -35,7 +35,10 @@ export async function uploadBytes(
   try {
     response = await send(uploadUrl, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(file.bytes) },
+      // fetch states the length of bytes in memory itself; a second Content-Length makes undici 7 refuse
+      // the request ("invalid content-length header"), and Socket Mode loads undici 7 as fetch's
+      // dispatcher. A stream's length only we know.
+      headers: { 'Content-Type': 'application/octet-stream', ...(typeof file.content === 'function' ? { 'Content-Length': String(file.bytes) } : {}) },
       body: typeof file.content === 'function' ? file.content() : new Uint8Array(file.content),
       duplex: 'half',
     } as RequestInit & { duplex: 'half' });
