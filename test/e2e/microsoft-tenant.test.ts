@@ -201,6 +201,8 @@ describe('importing a CSV uploaded to the app’s DM', () => {
   it('says there is nothing to sync with TENANT=local, and why', async () => {
     const { replies } = await t.command(ADMIN_A, 'sync');
     expect(textOf(replies[0])).toContain('Nothing to sync: with `TENANT=local`');
+    // Uploads are read in the app's Messages tab only: the reply says where, wherever it was asked.
+    expect(textOf(replies[0])).toContain('upload one in this app’s Messages tab (not a channel)');
   });
 });
 

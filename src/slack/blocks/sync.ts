@@ -105,6 +105,6 @@ export function nothingToSyncMessage(): SlackMessage {
   const text =
     'Nothing to sync: with `TENANT=local` the bot’s own record is the tenant (the demo data and what you import), so there is nowhere to read it from. ' +
     'To read subscriptions, seats and license holders from Microsoft 365, set `TENANT=microsoft` with an app registration (README, “Connecting to Microsoft 365”). ' +
-    'To fill the record from the admin center’s CSV exports, upload one here and use `/purchases import`.';
+    'To fill the record from the admin center’s CSV exports, upload one in this app’s Messages tab (not a channel) and click *Import this file* under it, or run `/purchases import` there.';
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
