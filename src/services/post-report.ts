@@ -16,10 +16,12 @@ import { addDays } from 'date-fns';
 import { renderSpendChart } from '../charts/spend-chart.js';
 import { countPurchasersOnDays, findNewPurchasers, findSpendOnDays, rebuildSpendHistory, utcDay } from '../db/repositories/spend-history.js';
 import type { Tx } from '../db/client.js';
+import { findOutboxByKey } from '../db/repositories/outbox.js';
+import { listRecordedPolicies } from '../db/repositories/policies.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { formatMoney, minorDigits, sumByCurrency, type Money } from '../domain/money.js';
 import { plural } from '../domain/plural.js';
-import { isPolicyValue, type PolicyValue } from '../domain/policy.js';
+import type { PolicyValue } from '../domain/policy.js';
 import type { ServiceContext } from './context.js';
 import { findSavings, type Savings, type SavingsDeps } from './find-savings.js';
 import { outboxContent, type Message } from './messages.js';
@@ -129,11 +131,7 @@ export async function buildReport(ctx: ServiceContext, deps: SavingsDeps): Promi
   const totalOn = (day: string) =>
     sumByCurrency(rows.filter((r) => r.day === day && r.currency !== '').map((r) => ({ amountMinor: r.monthlyMinor, currency: r.currency })));
   const unknownPrices = rows.filter((r) => r.day === today && r.currency === '').reduce((sum, r) => sum + r.activeSubscriptions, 0);
-  const open = await prisma.product.findMany({
-    where: { kind: { in: ['product', 'offerType'] }, policyValue: { not: 'Disabled' } },
-    select: { name: true, policyValue: true },
-    orderBy: { name: 'asc' },
-  });
+  const open = (await listRecordedPolicies(prisma)).filter((p) => p.value !== 'Disabled').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     now,
     days,
@@ -144,7 +142,7 @@ export async function buildReport(ctx: ServiceContext, deps: SavingsDeps): Promi
     purchasersNow: purchasers.get(today) ?? 0,
     newPurchasers: { ...(await findNewPurchasers(prisma, addDays(now, -NEW_PURCHASER_DAYS), now, NEW_PURCHASER_NAMES)), days: NEW_PURCHASER_DAYS },
     savings: await findSavings(ctx, deps),
-    openPolicies: open.flatMap((p) => (isPolicyValue(p.policyValue) ? [{ name: p.name, value: p.policyValue }] : [])),
+    openPolicies: open.map((p) => ({ name: p.name, value: p.value })),
   };
 }
 
@@ -163,7 +161,7 @@ export async function postReport(
   if (!channel) return { status: 'no-channel' };
   const run = options.slot ? `slot:${options.slot.toISOString()}` : `asked:${ctx.now.toISOString()}`;
   const firstKey = `report:${run}:message:1`;
-  if (options.slot && (await ctx.prisma.outboxMessage.findUnique({ where: { dedupeKey: firstKey }, select: { id: true } }))) return { status: 'covered' };
+  if (options.slot && (await findOutboxByKey(ctx.prisma, firstKey))) return { status: 'covered' };
   const report = await buildReport(ctx, deps);
   const messages = deps.notices.messages(report, ctx.timeZone);
   const ifFailed = options.requestedBy ? { ifFailed: { user: options.requestedBy } } : {};
