@@ -38,6 +38,10 @@ describe.each(sqliteOnly)('the savings finder and the report end to end on %s', 
     await t.bot.deliverOutbox();
     const [message] = t.emulator.messages(ADMIN_CHANNEL);
     expect(JSON.stringify(message!.blocks)).toContain('Weekly self-service purchases report');
+    // The policies that let purchases through, by name; a disabled one is not among them.
+    const policies = JSON.stringify(message!.blocks);
+    expect(policies).toMatch(/• Microsoft 365 Copilot: trials\\n• Planner Plan 1: enabled/);
+    expect(policies).not.toContain('Power Automate RPA');
     const charts = t.emulator.files().filter((f) => f.channel === ADMIN_CHANNEL);
     expect(charts.map((f) => f.name)).toEqual([
       'self-service-spend-eur-2026-11-25.png',
