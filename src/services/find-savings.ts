@@ -227,6 +227,17 @@ export function rankedFindings(savings: Savings, limit: number): { shown: Array<
 }
 
 /**
+ * Each currency's total of the findings with a known amount (never added across currencies), and
+ * how many they are: an upper bound, as findings may overlap (a duplicate is also a seat to centralize).
+ */
+export function savingsTotals(savings: Savings): { monthly: Money[]; findings: number } {
+  return {
+    monthly: savings.byCurrency.map((c) => ({ currency: c.currency, amountMinor: c.findings.reduce((sum, f) => sum + f.monthly!.amountMinor, 0) })),
+    findings: savings.byCurrency.reduce((n, c) => n + c.findings.length, 0),
+  };
+}
+
+/**
  * How many findings the snapshot keeps, in the order they are shown: App Home shows a few and how
  * many more there are. A large tenant has tens of thousands of findings (megabytes of JSON that
  * every App Home publish would read and parse); `/purchases savings` finds them all again.

@@ -95,7 +95,8 @@ function major(amountMinor: number, currency: string): number {
 
 export async function buildReport(ctx: ServiceContext, deps: SavingsDeps): Promise<Report> {
   const { prisma, now } = ctx;
-  await prisma.$transaction((tx: Tx) => rebuildSpendHistory(tx, now));
+  // Prisma's 5 s default for an interactive transaction is too short for a large tenant's rebuild on a busy database.
+  await prisma.$transaction((tx: Tx) => rebuildSpendHistory(tx, now), { timeout: 60_000, maxWait: 60_000 });
   const days = chartDays(now);
   const rows = await findSpendOnDays(prisma, days);
   const purchasers = await countPurchasersOnDays(prisma, days);

@@ -7,7 +7,7 @@ import { formatMoney, formatTotals, multiply, type Money } from '../../domain/mo
 import { plural } from '../../domain/plural.js';
 import { policyWord } from '../../domain/policy.js';
 import { unknownPricesNote } from '../../domain/money.js';
-import { type Finding, rankedFindings, type Savings } from '../../services/find-savings.js';
+import { type Finding, rankedFindings, type Savings, savingsTotals } from '../../services/find-savings.js';
 import type { Report, ReportNotices, ReportResult } from '../../services/post-report.js';
 import { ACTIONS } from './action-ids.js';
 import type { Button, KnownBlock, SlackMessage } from './block-kit.js';
@@ -62,12 +62,11 @@ export function findingButton(finding: Finding): Button {
 }
 
 /** The findings ranked: each currency's largest first, then those of unknown price; `limit` in all. */
-/** Each currency's total of the findings: overlapping findings (a duplicate is also a seat to centralize) make it an upper bound. */
 function totalsLine(savings: Savings): string {
-  const totals = savings.byCurrency.map((c) => ({ currency: c.currency, amountMinor: c.findings.reduce((sum, f) => sum + f.monthly!.amountMinor, 0) }));
-  if (totals.length === 0) return 'Nothing found to save.';
-  return `Up to *${formatTotals(totals)} a month* (${formatTotals(totals.map((t) => multiply(t, 12)))} a year) in ${plural(
-    savings.byCurrency.reduce((n, c) => n + c.findings.length, 0),
+  const totals = savingsTotals(savings);
+  if (totals.monthly.length === 0) return 'Nothing found to save.';
+  return `Up to *${formatTotals(totals.monthly)} a month* (${formatTotals(totals.monthly.map((t) => multiply(t, 12)))} a year) in ${plural(
+    totals.findings,
     'finding',
   )}${unknownPricesNote(savings.unknownPrice.length)}; findings may overlap.`;
 }
