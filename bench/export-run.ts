@@ -2,7 +2,7 @@
  * One export in a process of its own, so its peak RSS is the export's and not the bench's:
  * `bot` runs exportUsers and uploads the file to the Slack emulator as the listener does;
  * `floor` writes the same CSV from one hand-written query through the raw driver.
- * Prints one JSON line: { rows, bytes, ms, baselineRssMb, peakRssMb } (the clock and the baseline
+ * Prints one JSON line: { rows, bytes, ms, cpuMs, baselineRssMb, peakRssMb } (the clock and the baseline
  * start once the database is open).
  *
  *   node --import tsx bench/export-run.ts <bot|floor> <DATABASE_URL> <product name> [slack api url]
@@ -98,10 +98,17 @@ async function* floorRecords(counter: { rows: number }): AsyncGenerator<string[]
   }
 }
 
-async function floor(): Promise<{ rows: number; bytes: number; ms: number; baselineRssMb: number }> {
+/** The process's CPU time (user and system, all threads) since `start`: less moved by other work on the machine than the clock. */
+function cpuMs(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+async function floor(): Promise<{ rows: number; bytes: number; ms: number; cpuMs: number; baselineRssMb: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'purchases-bench-export-'));
   const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   try {
     const counter = { rows: 0 };
     const path = join(dir, 'floor.csv');
@@ -117,18 +124,19 @@ async function floor(): Promise<{ rows: number; bytes: number; ms: number; basel
     }
     file.end(chunk);
     await finished(file);
-    return { rows: counter.rows, bytes: (await stat(path)).size, ms: performance.now() - started, baselineRssMb };
+    return { rows: counter.rows, bytes: (await stat(path)).size, ms: performance.now() - started, cpuMs: cpuMs(cpu), baselineRssMb };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function bot(): Promise<{ rows: number; bytes: number; ms: number; baselineRssMb: number }> {
+async function bot(): Promise<{ rows: number; bytes: number; ms: number; cpuMs: number; baselineRssMb: number }> {
   const database = await createDatabase(url!, { migrate: false });
   // The bot's client is open before anyone asks for an export: the clock starts after it connects.
   await database.prisma.$queryRaw`SELECT 1`;
   const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   try {
     const csv = await exportUsers(
       { prisma: database.prisma, now: BENCH_NOW, timeZone: TIME_ZONE },
@@ -140,7 +148,7 @@ async function bot(): Promise<{ rows: number; bytes: number; ms: number; baselin
         const client = new webApi.WebClient('xoxb-emulator-token', { slackApiUrl });
         await uploadFile(client, { path: csv.path, bytes: csv.bytes, filename: csv.filename, title: csv.title, channelId: 'C0BENCH001' }, fetch);
       }
-      return { rows: csv.rows, bytes: csv.bytes, ms: performance.now() - started, baselineRssMb };
+      return { rows: csv.rows, bytes: csv.bytes, ms: performance.now() - started, cpuMs: cpuMs(cpu), baselineRssMb };
     } finally {
       await csv.dispose();
     }

@@ -6,12 +6,15 @@
  * Prints a table per database and writes bench/results.json. Never part of `npm test`.
  *
  *   BENCH_SIZE=10k|100k|1m   (default 100k)     BENCH_DATABASES=sqlite,postgresql
- *   BENCH_ONLY=<text>        only the operations whose name contains it
+ *   BENCH_ONLY=<text>        only the operations whose name contains it; their results replace
+ *                            theirs in bench/results.json (marked partialRun), the rest stay
  *   BENCH_POSTGRES_URL       default postgresql://postgres@127.0.0.1:5432/test
+ *   BENCH_KEEP=1             keep the built tenants and print their DATABASE_URL (e.g. to run
+ *                            bench/export-run.ts against one); drop them by hand afterwards
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +40,7 @@ const env = z
       .pipe(z.array(z.enum(['sqlite', 'postgresql'])).min(1)),
     BENCH_ONLY: z.string().optional(),
     BENCH_POSTGRES_URL: z.string().default('postgresql://postgres@127.0.0.1:5432/test'),
+    BENCH_KEEP: z.enum(['0', '1']).default('0'),
   })
   .parse(process.env);
 
@@ -220,7 +224,8 @@ async function bench(dialect: Dialect, size: SizeName, withFloors: boolean, slac
   } finally {
     await opened.database.close();
     await opened.raw.close();
-    await opened.drop();
+    if (env.BENCH_KEEP === '1') console.log(`  kept: DATABASE_URL=${opened.url}`);
+    else await opened.drop();
   }
   return { dialect, size, buildSeconds: opened.buildSeconds, counts: opened.facts.counts, databaseMb: sizeMb, measures: results };
 }
@@ -317,6 +322,45 @@ async function machine(): Promise<Record<string, unknown>> {
   };
 }
 
+interface ResultsFile {
+  ranAt: string;
+  machine: Record<string, unknown>;
+  size: SizeName;
+  results: Array<DatabaseResult & { measures: Array<MeasureResult & { partialRun?: unknown }> }>;
+}
+
+/** The last full run of this size, which a run of some operations (BENCH_ONLY) updates instead of replacing. */
+const previous: ResultsFile | undefined = (() => {
+  try {
+    const file = JSON.parse(readFileSync(path.join(root, 'bench/results.json'), 'utf8')) as ResultsFile;
+    return file.size === env.BENCH_SIZE ? file : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * A partial run's operations replace theirs in the last full run of the same size, each marked
+ * with when and under what load it ran (`partialRun`); the other operations keep their figures.
+ */
+function mergePartial(partial: DatabaseResult[]): DatabaseResult[] {
+  if (!previous) return partial;
+  const stamp = { ranAt: new Date().toISOString(), only: env.BENCH_ONLY, loadAverageAtStart: info.loadAverageAtStart };
+  const dialectsSeen = new Set([...previous.results.map((r) => r.dialect), ...partial.map((r) => r.dialect)]);
+  return [...dialectsSeen].map((dialect) => {
+    const before = previous.results.find((r) => r.dialect === dialect);
+    const now = partial.find((r) => r.dialect === dialect);
+    if (!before) return now!;
+    if (!now) return before;
+    const measures = before.measures.map((m) => {
+      const fresh = now.measures.find((n) => n.name === m.name);
+      return fresh ? { ...fresh, partialRun: stamp } : m;
+    });
+    for (const fresh of now.measures) if (!before.measures.some((m) => m.name === fresh.name)) measures.push({ ...fresh, partialRun: stamp });
+    return { ...before, measures };
+  });
+}
+
 const info = await machine();
 console.log(
   `Machine: ${info.cpu}, ${info.memoryGb} GB, Node ${info.node}, SQLite ${info.sqlite}, PostgreSQL ${info.postgres}; load average ${(info.loadAverageAtStart as number[]).join(' ')}`,
@@ -348,8 +392,11 @@ try {
 }
 
 const output = path.join(root, 'bench/results.json');
+const ranAt = new Date().toISOString();
+const machineInfo = { ...info, loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))) };
+const merged = env.BENCH_ONLY ? mergePartial(results) : results;
 writeFileSync(
   output,
-  `${JSON.stringify({ ranAt: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))) }, size: env.BENCH_SIZE, results, tables: Object.fromEntries(results.map((r) => [r.dialect, markdownTable(r)])) }, null, 2)}\n`,
+  `${JSON.stringify({ ranAt: env.BENCH_ONLY ? previous?.ranAt : ranAt, machine: env.BENCH_ONLY ? previous?.machine : machineInfo, size: env.BENCH_SIZE, results: merged, tables: Object.fromEntries(merged.map((r) => [r.dialect, markdownTable(r)])) }, null, 2)}\n`,
 );
-console.log(`Written to ${path.relative(process.cwd(), output)}.`);
+console.log(`Written to ${path.relative(process.cwd(), output)}${env.BENCH_ONLY && previous ? ' (merged into the full run of ' + previous.ranAt + ')' : ''}.`);

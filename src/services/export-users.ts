@@ -25,9 +25,17 @@ import { findSubscription } from './show-subscription.js';
 import type { SubscriptionSummary } from './subscription-summary.js';
 
 export const CSV_COLUMNS = ['Subscription id', 'Product', 'Purchaser', 'User name', 'Email / UPN', 'Assigned at'] as const;
-const BATCH = 5000;
+/**
+ * Rows handed over at a time. Small on purpose: a batch lives while its CSV is written, and rows
+ * that outlive young-generation collections fill the old generation with garbage (batches of
+ * 5,000 grew the process by 200 MB and more on a 275,000-row export; batches of 1,000 by 60–140
+ * MB, and no slower).
+ */
+const BATCH = 1000;
 /** Bytes of CSV gathered before each write to the file. */
 const CHUNK_BYTES = 256 * 1024;
+/** Bytes handed to the file but not yet written before the CSV waits: the next chunks are made while the disk writes. */
+const WRITE_AHEAD_BYTES = 1024 * 1024;
 
 /** Whose users to export: every subscription of a product, or the given subscriptions (ids or prefixes). */
 export type ExportTarget = { kind: 'product'; product: string } | { kind: 'subscriptions'; refs: string[] };
@@ -132,7 +140,7 @@ async function* csvRecords(ctx: ServiceContext, target: Target, counter: { rows:
 
 /** Writes the records to `path` as CSV, a chunk at a time, waiting whenever the file is behind. */
 async function writeCsv(path: string, records: AsyncIterable<string[]>): Promise<void> {
-  const file = createWriteStream(path);
+  const file = createWriteStream(path, { highWaterMark: WRITE_AHEAD_BYTES });
   try {
     let chunk = '';
     for await (const record of records) {

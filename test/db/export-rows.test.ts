@@ -62,4 +62,38 @@ describe.each(dialectProviders)('the export’s rows through the driver on %s', 
     expect(seen).toEqual([5]);
     expect(again).toEqual([5, 5, 2]);
   });
+
+  it('reads the licenses as they were when it began, while the bot writes meanwhile', async () => {
+    const prisma = database.prisma;
+    const product = await aProduct(prisma);
+    const first = await aSubscription(prisma, { productId: product.id });
+    const second = await aSubscription(prisma, { productId: product.id });
+    const [early, late] = [first, second].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const people = await manyPeople(prisma, 12);
+    await assign(prisma, early!.id, people.slice(0, 4));
+    await assign(prisma, late!.id, people.slice(4, 8));
+
+    const rows = [];
+    for await (const batch of readExportRows(prisma, { productId: product.id }, 3)) {
+      if (rows.length === 0) {
+        // After the first batch: a license added to the later subscription, one removed from it.
+        await assign(prisma, late!.id, people.slice(8, 9));
+        await prisma.licenseAssignment.updateMany({ where: { subscriptionId: late!.id, userId: people[4]! }, data: { removedAt: new Date() } });
+      }
+      rows.push(...batch);
+    }
+
+    expect(rows.map((r) => r.subscriptionId)).toEqual([...Array(4).fill(early!.id), ...Array(4).fill(late!.id)]);
+    const names = rows.map((r) => r.userName);
+    expect(names).toContain('User 0004'); // removed after the export began
+    expect(names).not.toContain('User 0008'); // added after the export began
+    const after = [];
+    for await (const batch of readExportRows(prisma, { productId: product.id }, 3)) after.push(...batch);
+    expect(after).toHaveLength(8);
+    expect(after.filter((r) => r.subscriptionId === late!.id)).toHaveLength(4);
+  });
+
+  it('refuses a batch that is not a whole number of rows', () => {
+    expect(() => readExportRows(database.prisma, { productId: 'P' }, 0)).toThrow(RangeError);
+  });
 });
