@@ -399,4 +399,4 @@ writeFileSync(
   output,
   `${JSON.stringify({ ranAt: env.BENCH_ONLY ? previous?.ranAt : ranAt, machine: env.BENCH_ONLY ? previous?.machine : machineInfo, size: env.BENCH_SIZE, results: merged, tables: Object.fromEntries(merged.map((r) => [r.dialect, markdownTable(r)])) }, null, 2)}\n`,
 );
-console.log(`Written to ${path.relative(process.cwd(), output)}${env.BENCH_ONLY && previous ? ' (merged into the full run of ' + previous.ranAt + ')' : ''}.`);
+console.log(`Written to ${path.relative(process.cwd(), output)}${env.BENCH_ONLY && previous ? ` (merged into the full run of ${previous.ranAt})` : ''}.`);

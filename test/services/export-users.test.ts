@@ -43,6 +43,37 @@ describe.each(dialectProviders)('exporting licensed users on %s', (provider) => 
     expect(audit[0]).toMatchObject({ actorId: 'U0ADMIN001', outcome: 'ok' });
   });
 
+  it("writes each subscription's own purchaser and each license's own time, row after row", async () => {
+    const product = await aProduct(database.prisma, { name: 'Visio Plan 2' });
+    const evil = await aPerson(database.prisma, { name: '@Evil Buyer', email: 'evil@contoso.com' });
+    const [ana, bo, cy] = await Promise.all(['Ana', 'Bo', 'Cy'].map((name) => aPerson(database.prisma, { name, email: `${name.toLowerCase()}@contoso.com` })));
+    const central = await aSubscription(database.prisma, {
+      id: '11111111-0000-4000-8000-000000000001',
+      productId: product.id,
+      purchaserId: null,
+      isSelfService: false,
+    });
+    const bought = await aSubscription(database.prisma, { id: '11111111-0000-4000-8000-000000000002', productId: product.id, purchaserId: evil.id });
+    await assign(database.prisma, central.id, [ana!.id], new Date('2026-06-02T10:00:00Z'));
+    await assign(database.prisma, central.id, [bo!.id], new Date('2026-06-03T07:30:00Z'));
+    await assign(database.prisma, bought.id, [cy!.id], new Date('2026-06-03T07:30:00Z'));
+    await assign(database.prisma, bought.id, [ana!.id], new Date('2026-06-02T10:00:00Z'));
+
+    const csv = await exportUsers(ctx, actor, { kind: 'product', product: 'Visio Plan 2' });
+    const lines = (await readFile(csv.path, 'utf8')).split('\r\n');
+    await csv.dispose();
+
+    expect(lines.slice(1).sort()).toEqual(
+      [
+        '',
+        '11111111-0000-4000-8000-000000000001,Visio Plan 2,Central subscription,Ana,ana@contoso.com,2026-06-02 12:00',
+        '11111111-0000-4000-8000-000000000001,Visio Plan 2,Central subscription,Bo,bo@contoso.com,2026-06-03 09:30',
+        "11111111-0000-4000-8000-000000000002,Visio Plan 2,'@Evil Buyer <evil@contoso.com>,Ana,ana@contoso.com,2026-06-02 12:00",
+        "11111111-0000-4000-8000-000000000002,Visio Plan 2,'@Evil Buyer <evil@contoso.com>,Cy,cy@contoso.com,2026-06-03 09:30",
+      ].sort(),
+    );
+  });
+
   it('reads every row across batches and leaves out removed licenses', async () => {
     const product = await aProduct(database.prisma);
     const subscription = await aSubscription(database.prisma, { productId: product.id, licensesPurchased: 3000 });
