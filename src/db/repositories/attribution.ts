@@ -33,8 +33,8 @@ const IMPORT_ACTIONS = ['subscription.imported', 'subscription.import_changed'];
  * subscriptions and holders, its current licenses by source and its latest import. Prisma needs
  * five statements for that (a findUnique, two counts, a groupBy and a findFirst), each a round trip
  * of its own; the counts keep Prisma's meaning (a subscription without a tenantStatus is not live)
- * and, as before, run only for a subscription a sync gave a SKU (Subscription has no index on
- * skuId: counting for a NULL one read every subscription, 23 ms at 100k on SQLite).
+ * and run only for a subscription a sync gave a SKU, through the skuId index (before it, counting
+ * a SKU's subscriptions read every subscription: 23 ms at 100k on SQLite).
  */
 export async function findSubscriptionOrigin(db: Db, subscriptionId: string): Promise<SubscriptionOrigin | undefined> {
   const bySource =

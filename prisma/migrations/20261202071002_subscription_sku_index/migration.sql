@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Subscription_skuId_idx" ON "Subscription"("skuId");
