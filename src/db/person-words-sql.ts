@@ -47,17 +47,20 @@ function postgresString(text: string): string {
 }
 
 /**
- * PostgreSQL: the function person_words(name, email), each word once. One translate() folds
- * and separates (characters past the end of its third argument, the combining accents, are
- * dropped); the words are what lies between spaces.
+ * PostgreSQL: the text `x` (an SQL expression) folded, its words separated by spaces.
+ * translate() folds and separates (characters past the end of its third argument, the combining
+ * accents, are dropped). It looks each character up in its second argument: text of printable
+ * ASCII only (most names and emails) gets the short ASCII table, other text the whole one
+ * (twenty times slower). No lower(): under some locales it folds `I` to `ı`.
  */
-export function postgresWordsFunction(): string {
-  const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)).slice(1);
+export function postgresFolded(x: string): string {
   const asciiFrom: string[] = [];
   const asciiTo: string[] = [];
-  for (const ch of ascii) {
-    const code = ch.charCodeAt(0);
-    if (code < 0x20 || code === 0x7f || ASCII_SEPARATORS.includes(ch)) {
+  const controlFrom: string[] = [];
+  for (let code = 1; code < 128; code++) {
+    const ch = String.fromCharCode(code);
+    if (code < 0x20 || code === 0x7f) controlFrom.push(ch);
+    else if (ASCII_SEPARATORS.includes(ch)) {
       asciiFrom.push(ch);
       asciiTo.push(' ');
     } else if (ch !== ch.toLowerCase()) {
@@ -65,12 +68,20 @@ export function postgresWordsFunction(): string {
       asciiTo.push(ch.toLowerCase());
     }
   }
-  const from = [...asciiFrom, ...MAPPED.map(([ch]) => ch), ...DROPPED].join('');
-  const to = [...asciiTo, ...MAPPED.map(([, folded]) => folded)].join('');
+  const from = [...asciiFrom, ...controlFrom, ...MAPPED.map(([ch]) => ch), ...DROPPED].join('');
+  const to = [...asciiTo, ...controlFrom.map(() => ' '), ...MAPPED.map(([, folded]) => folded)].join('');
+  return `CASE WHEN ${x} ~ '^[ -~]*$'
+      THEN translate(${x}, ${postgresString(asciiFrom.join(''))}, ${postgresString(asciiTo.join(''))})
+      ELSE translate(${x},
+        ${postgresString(from)},
+        ${postgresString(to)})
+    END`;
+}
+
+/** The function the triggers call. */
+export function postgresWordsFunction(): string {
   return `CREATE FUNCTION "person_words"("name" text, "email" text) RETURNS SETOF text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT DISTINCT w FROM regexp_split_to_table(translate("name" || ' ' || "email",
-    ${postgresString(from)},
-    ${postgresString(to)}), ' +') w
+  SELECT DISTINCT w FROM regexp_split_to_table(${postgresFolded(`("name" || ' ' || "email")`)}, ' +') w
   WHERE w <> ''
 $$;`;
 }
