@@ -56,7 +56,6 @@ export const FOLDED_CHARACTERS: ReadonlyMap<string, string> = (() => {
   return table;
 })();
 
-
 function foldCharacter(ch: string): string {
   const code = ch.codePointAt(0)!;
   if (code < 0x20 || code === 0x7f) return ' ';
@@ -76,7 +75,13 @@ export function foldText(text: string): string {
 
 /** The words of a text, folded, in order, each once. */
 export function wordsOf(text: string): string[] {
-  return [...new Set(foldText(text).split(' ').filter((word) => word !== ''))];
+  return [
+    ...new Set(
+      foldText(text)
+        .split(' ')
+        .filter((word) => word !== ''),
+    ),
+  ];
 }
 
 /** A person's words as the database keeps them: those of the name and those of the email. */

@@ -82,16 +82,19 @@ async function resolveFilters(ctx: ServiceContext, filters: ListFilters): Promis
 }
 
 /**
- * purchaser:<text> matches an exact email or an exact name (in any case) first, through the
- * indexes (Person.email, Person.searchName); otherwise the purchasers with a word starting with
+ * purchaser:<text> matches an exact email or an exact name of several words (in any case) first,
+ * through the indexes (Person.email, Person.searchName); otherwise the purchasers with a word starting with
  * each word of the text (`desai`, `"meera des"`, `meera.desai@contoso`), through the word index
  * (PersonWord). Either way a page reads what it shows, not every purchaser (the cursor keeps the
  * text, and each page looks it up again).
  */
 async function purchaserFilter(ctx: ServiceContext, text: string): Promise<Pick<SubscriptionQuery, 'purchaserIds' | 'purchaserWords'>> {
-  const indexed = await findPurchasersExactly(ctx.prisma, text);
-  if (indexed.length > 0) return { purchaserIds: indexed.map((p) => p.id) };
   const prefixes = searchPrefixes(text);
+  // One word and no @: an email it cannot be, and a one-word name is found by its start as well.
+  if (prefixes.length > 1 || text.includes('@')) {
+    const indexed = await findPurchasersExactly(ctx.prisma, text);
+    if (indexed.length > 0) return { purchaserIds: indexed.map((p) => p.id) };
+  }
   if (prefixes.length === 0) throw noPurchaserMatches(text);
   if (prefixes.length > MAX_SEARCH_WORDS) {
     throw new AppError(

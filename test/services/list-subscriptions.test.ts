@@ -113,7 +113,8 @@ describe.each(dialectProviders)('listing subscriptions on %s', (provider) => {
     // Has the words, bought nothing.
     await aPerson(database.prisma, { name: 'Meera Nobuy', email: 'meera.nobuy@contoso.com' });
     const bought = new Map<string, string>();
-    for (const person of [meera, emile, meeran, dev]) bought.set((await aSubscription(database.prisma, { productId: product.id, purchaserId: person.id })).id, person.name);
+    for (const person of [meera, emile, meeran, dev])
+      bought.set((await aSubscription(database.prisma, { productId: product.id, purchaserId: person.id })).id, person.name);
     const names = async (purchaser: string) =>
       (await listSubscriptions(ctx, { filters: { status: 'active', purchaser } })).items.map((s) => bought.get(s.id)).sort();
 

@@ -248,15 +248,24 @@ async function findPageByWords(
   ];
   const inPage: Prisma.Sql[] = [];
   const { older, order } = keysetOf(page, inPage);
-  // Only the keys are kept (the purchaser index covers them); the page's rows are read by id.
+  // Only the keys are kept (the purchaser index covers them); the page's rows are read by id,
+  // and only when they are all there is.
   const raw = await db.$queryRaw<RawSubscription[]>`
     WITH "matched" AS MATERIALIZED (SELECT s."id", s."purchasedAt" FROM ${fromWords} ${whereOf(byWords)} LIMIT ${page.countUpTo + 1})
     ${COLUMNS}, (SELECT count(*) FROM "matched") AS "total"
     FROM (
-      SELECT t.* FROM (SELECT s."id" FROM "matched" s ${whereOf(inPage)} ${order} LIMIT ${page.size + 1}) k JOIN "Subscription" t ON t."id" = k."id"
+      SELECT t.* FROM (SELECT s."id" FROM "matched" s ${whereOf([...inPage, Prisma.sql`(SELECT count(*) FROM "matched") <= ${page.countUpTo}`])} ${order} LIMIT ${page.size + 1}) k
+      JOIN "Subscription" t ON t."id" = k."id"
     ) s ${JOINS} ${order}`;
-  const counted = raw.length > 0 ? toCount(raw[0]!.total) : toCount((await db.$queryRaw<Array<{ n: bigint | number }>>`
-    SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${page.countUpTo + 1}) c`)[0]?.n);
+  const counted =
+    raw.length > 0
+      ? toCount(raw[0]!.total)
+      : toCount(
+          (
+            await db.$queryRaw<Array<{ n: bigint | number }>>`
+    SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${page.countUpTo + 1}) c`
+          )[0]?.n,
+        );
   if (counted <= page.countUpTo) return pageOf(raw, page.size, older, counted);
   const where = conditionsOf(db, query);
   keysetOf(page, where);
