@@ -146,6 +146,25 @@ describe.each(dialectProviders)('listing subscriptions on %s', (provider) => {
     expect(await listSubscriptions(ctx, { filters: { status: 'deleted', purchaser: 'desai' } })).toMatchObject({ items: [], total: 0 });
   });
 
+  it('finds the newest subscriptions of a purchaser with more than the cap even when newer ones of others come first', async () => {
+    const product = await aProduct(database.prisma);
+    const old = await aPerson(database.prisma, { name: 'Olga Matcher', email: 'olga@contoso.test' });
+    const other = await aPerson(database.prisma, { name: 'Nina Newer', email: 'nina@contoso.test' });
+    const minute = (base: string, i: number) => new Date(new Date(base).getTime() + i * 60_000);
+    const olgas = await manySubscriptions(database.prisma, TOTAL_CAP + 30, (i) => ({
+      productId: product.id,
+      purchaserId: old.id,
+      purchasedAt: minute('2025-01-01T00:00:00Z', i),
+    }));
+    // More newer purchases of someone else than the first statement reads in date order.
+    await manySubscriptions(database.prisma, 2100, (i) => ({ productId: product.id, purchaserId: other.id, purchasedAt: minute('2026-01-01T00:00:00Z', i) }));
+
+    const first = await listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'matcher' } });
+    expect(first).toMatchObject({ total: TOTAL_CAP, totalCapped: true });
+    const second = await listSubscriptions(ctx, { cursor: first.nextCursor! });
+    expect([...first.items, ...second.items].map((s) => s.id)).toEqual([...olgas].reverse().slice(0, 2 * PAGE_SIZE));
+  });
+
   it('says so when no purchaser matches, and lists candidates for an ambiguous product', async () => {
     await aProduct(database.prisma, { name: 'Visio Plan 1', id: 'CFQ7TTC0HD33' });
     await aProduct(database.prisma, { name: 'Visio Plan 2', id: 'CFQ7TTC0HD32' });
