@@ -16,6 +16,7 @@ import { productLicenses } from '../src/services/product-licenses.js';
 import { selectDueReminders } from '../src/services/send-reminders.js';
 import { showSubscription } from '../src/services/show-subscription.js';
 import { createLocalSubscriptionTenant } from '../src/tenant/local/subscription-tenant.js';
+import { afterWordPrefix } from '../src/domain/words.js';
 import type { RawDb, Row } from './raw.js';
 import { BIG_PRODUCT, CENTRALIZE_PRODUCT, type TenantFacts } from './tenant.js';
 
@@ -86,6 +87,35 @@ function listPage(raw: RawDb, where: string, params: Array<string | number | boo
   );
 }
 
+/**
+ * A list page of the purchasers with a word starting with each of `prefixes`, and its total, in
+ * one statement. The total starts from the word index (each matching person's subscriptions, up
+ * to CAP + 1); the page too when `fromWords` (few match), else it reads the newest rows in date
+ * order and asks the word index about each purchaser. No check that a person counts once: the
+ * bench's people have one word per start looked for.
+ */
+function purchaserWordsPage(raw: RawDb, prefixes: string[], fromWords: boolean): Promise<Row[]> {
+  const range = (column: string) => `${column} >= ? AND ${column} < ?`;
+  const bounds = (prefix: string) => [prefix, afterWordPrefix(prefix)];
+  const [first, ...others] = prefixes as [string, ...string[]];
+  const personHas = (person: string) =>
+    others.map(() => ` AND EXISTS (SELECT 1 FROM "PersonWord" x WHERE x."personId" = ${person} AND ${range('x."word"')})`).join('');
+  const active = `s."status" = 'Active' AND s."isSelfService" = ?`;
+  const byWords = `${range('m."word"')}${personHas('m."personId"')} AND s."purchaserId" = m."personId" AND ${active}`;
+  const wordParams = [...bounds(first), ...others.flatMap(bounds), true];
+  const order = `ORDER BY s."purchasedAt" DESC, s."id" DESC`;
+  const picked = fromWords
+    ? `SELECT s.* FROM "PersonWord" m CROSS JOIN "Subscription" s WHERE ${byWords} ${order} LIMIT ${PAGE + 1}`
+    : `SELECT s.* FROM "Subscription" s WHERE ${prefixes.map(() => `EXISTS (SELECT 1 FROM "PersonWord" w WHERE w."personId" = s."purchaserId" AND ${range('w."word"')})`).join(' AND ')} AND ${active} ${order} LIMIT ${PAGE + 1}`;
+  const pickedParams = fromWords ? wordParams : [...prefixes.flatMap(bounds), true];
+  return raw.all(
+    `SELECT ${SUBSCRIPTION_COLUMNS},
+       (SELECT count(*) FROM (SELECT 1 FROM "PersonWord" m CROSS JOIN "Subscription" s WHERE ${byWords} LIMIT ${CAP + 1}) c) AS "total"
+     FROM (${picked}) s JOIN "Product" p ON p."id" = s."productId" LEFT JOIN "Person" u ON u."id" = s."purchaserId" ${order}`,
+    [...wordParams, ...pickedParams],
+  );
+}
+
 export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): Measure[] {
   const { prisma, now } = ctx;
   const active = `s."status" = 'Active' AND s."isSelfService" = ?`;
@@ -131,6 +161,30 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       floorIs: 'page by the email index + capped count',
       bot: () => listSubscriptions(ctx, { filters: { status: 'active', purchaser: facts.purchaserEmail } }),
       floor: () => listPage(raw, `s."purchaserId" = (SELECT "id" FROM "Person" WHERE "email" = ?) AND ${active}`, [facts.purchaserEmail, true]),
+    },
+    // A last name: a purchaser in 25 (1,000 of them at 100k), more subscriptions than the cap.
+    {
+      name: 'list purchaser:<part of a name>',
+      kind: 'interactive',
+      floorIs: 'capped count from the word index + page in date order',
+      bot: () => listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'desai' } }),
+      floor: () => purchaserWordsPage(raw, ['desai'], false),
+    },
+    // Two word starts: a purchaser in 625 (40 at 100k), fewer subscriptions than the cap.
+    {
+      name: 'list purchaser:"<two word starts>"',
+      kind: 'interactive',
+      floorIs: 'count + page from the word index',
+      bot: () => listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'meera des' } }),
+      floor: () => purchaserWordsPage(raw, ['meera', 'des'], true),
+    },
+    // Every person's email domain: a word of the whole tenant.
+    {
+      name: 'list purchaser:<common word>',
+      kind: 'interactive',
+      floorIs: 'capped count from the word index + page in date order',
+      bot: () => listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'contoso' } }),
+      floor: () => purchaserWordsPage(raw, ['contoso'], false),
     },
     {
       name: 'show <8-char id>',

@@ -15,7 +15,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { migratePostgres, migrateSqlite, postgresTargetFromUrl, providerOfUrl, sqliteFilenameFromUrl } from './migrate.js';
-import { RECOUNT_STATEMENTS } from './repositories/counters.js';
+import { DERIVED_TABLES, RECOUNT_STATEMENTS } from './repositories/counters.js';
 
 export interface CopyOptions {
   /** A `file:` URL. */
@@ -106,8 +106,10 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
   const report: CopyReport = { tables: [] };
   try {
     const tables = await tablesInInsertOrder(target);
+    // Emptied with the others (TRUNCATE fires no trigger), never copied: the target's triggers fill them.
+    const toCopy = tables.filter((table) => !DERIVED_TABLES.includes(table));
     const known = new Set(source.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
-    const missing = tables.filter((table) => !known.has(table));
+    const missing = toCopy.filter((table) => !known.has(table));
     if (missing.length > 0) throw new Error(`The SQLite file lacks the tables ${missing.join(', ')}: is it the bot's database?`);
 
     await target.query('BEGIN');
@@ -131,7 +133,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
     // One read transaction over the whole copy: every table as of the same moment.
     source.exec('BEGIN');
     try {
-      for (const table of tables) {
+      for (const table of toCopy) {
         const columns = await columnsOf(target, table);
         const names = columns.map((column) => quote(column.name)).join(', ');
         const read = source.prepare(`SELECT rowid AS "__rowid", ${names} FROM ${quote(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`);

@@ -5,11 +5,13 @@
  */
 import { addDays } from 'date-fns';
 import { z } from 'zod';
-import { findPurchasersExactly, listProducts, listPurchasers } from '../db/repositories/catalog.js';
+import { findPurchasersExactly, listProducts } from '../db/repositories/catalog.js';
+import { anyPurchaserWithWords } from '../db/repositories/person-words.js';
 import { findSubscriptionsPage, type SubscriptionQuery } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { quoteInput } from '../domain/text.js';
 import { matchProduct } from '../domain/products.js';
+import { MAX_SEARCH_WORDS, searchPrefixes } from '../domain/words.js';
 import { ACTIVE_STATUS, DELETED_STATUS } from '../domain/spend.js';
 import type { ServiceContext } from './context.js';
 import { toSummary, type SubscriptionSummary } from './subscription-summary.js';
@@ -80,32 +82,43 @@ async function resolveFilters(ctx: ServiceContext, filters: ListFilters): Promis
 }
 
 /**
- * purchaser:<text> matches an exact email, an exact name, or any name/email containing the text.
- * An email, or a name typed whole in any case, is found through the indexes (Person.searchName);
- * only other text reads every purchaser (once per page: the cursor keeps the text, not a list of ids).
+ * purchaser:<text> matches an exact email or an exact name of several words (in any case) first,
+ * through the indexes (Person.email, Person.searchName); otherwise the purchasers with a word starting with
+ * each word of the text (`desai`, `"meera des"`, `meera.desai@contoso`), through the word index
+ * (PersonWord). Either way a page reads what it shows, not every purchaser (the cursor keeps the
+ * text, and each page looks it up again).
  */
-async function purchaserIds(ctx: ServiceContext, text: string): Promise<string[]> {
-  const indexed = await findPurchasersExactly(ctx.prisma, text);
-  if (indexed.length > 0) return indexed.map((p) => p.id);
-  const wanted = text.toLowerCase();
-  const purchasers = await listPurchasers(ctx.prisma);
-  const exact = purchasers.filter((p) => p.email === wanted || p.name.toLowerCase() === wanted);
-  const matches = exact.length > 0 ? exact : purchasers.filter((p) => p.name.toLowerCase().includes(wanted) || p.email.includes(wanted));
-  if (matches.length === 0) {
+async function purchaserFilter(ctx: ServiceContext, text: string): Promise<Pick<SubscriptionQuery, 'purchaserIds' | 'purchaserWords'>> {
+  const prefixes = searchPrefixes(text);
+  // One word and no @: an email it cannot be, and a one-word name is found by its start as well.
+  if (prefixes.length > 1 || text.includes('@')) {
+    const indexed = await findPurchasersExactly(ctx.prisma, text);
+    if (indexed.length > 0) return { purchaserIds: indexed.map((p) => p.id) };
+  }
+  if (prefixes.length === 0) throw noPurchaserMatches(text);
+  if (prefixes.length > MAX_SEARCH_WORDS) {
     throw new AppError(
-      'not_found',
-      `no purchaser matches ${text}`,
-      `No purchaser matches ${quoteInput(text)}. Use part of a name or an email, e.g. \`purchaser:desai\`, \`purchaser:"Meera Desai"\` or \`purchaser:meera.desai@contoso.com\`.`,
+      'bad_input',
+      `too many words in purchaser ${text}`,
+      `${quoteInput(text)} has ${prefixes.length} words: \`purchaser:\` takes up to ${MAX_SEARCH_WORDS}, e.g. \`purchaser:"meera des"\`.`,
     );
   }
-  return matches.map((p) => p.id);
+  return { purchaserWords: prefixes };
+}
+
+function noPurchaserMatches(text: string): AppError {
+  return new AppError(
+    'not_found',
+    `no purchaser matches ${text}`,
+    `No purchaser matches ${quoteInput(text)}. \`purchaser:\` finds an email, a whole name, or the start of each word of a name or email, e.g. \`purchaser:desai\`, \`purchaser:"meera des"\` or \`purchaser:meera.desai@contoso.com\`.`,
+  );
 }
 
 async function toQuery(ctx: ServiceContext, filters: ResolvedFilters): Promise<SubscriptionQuery> {
   const statusOf: Record<StatusFilter, SubscriptionQuery['status']> = { active: ACTIVE_STATUS, deleted: DELETED_STATUS, all: undefined };
   const query: SubscriptionQuery = { selfServiceOnly: true };
   if (filters.productId) query.productId = filters.productId;
-  if (filters.purchaser) query.purchaserIds = await purchaserIds(ctx, filters.purchaser);
+  if (filters.purchaser) Object.assign(query, await purchaserFilter(ctx, filters.purchaser));
   const status = statusOf[filters.status];
   if (status) query.status = status;
   if (filters.expiringDays !== undefined) {
@@ -130,6 +143,10 @@ export async function listSubscriptions(ctx: ServiceContext, request: { filters:
     ...(anchor && cursor?.d === 'next' ? { after: anchor } : {}),
     ...(anchor && cursor?.d === 'prev' ? { before: anchor } : {}),
   });
+  // No subscription: say so when no purchaser has those words at all (not when the other filters leave none).
+  if (counted === 0 && query.purchaserWords && !(await anyPurchaserWithWords(ctx.prisma, query.purchaserWords))) {
+    throw noPurchaserMatches(filters.purchaser ?? '');
+  }
   const items = rows.map(toSummary);
   const first = items[0];
   const last = items[items.length - 1];

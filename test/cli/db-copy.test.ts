@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.js';
 import { copySqliteToPostgres } from '../../src/db/copy.js';
+import { personWords } from '../../src/domain/words.js';
 import { seedDemoTenant } from '../../src/tenant/local/demo-tenant.js';
 import { aPerson, aProduct, aSubscription } from '../support/builders.js';
 import { createEmptyTestDatabase, createTestDatabase, dialectProviders, type TestDatabase } from '../support/database.js';
@@ -34,6 +35,8 @@ async function everything(database: Database) {
     audit: await p.auditEvent.findMany(byId),
     policyChanges: await p.policyChange.findMany(byId),
     jobState: await p.jobState.findMany({ orderBy: { key: 'asc' } }),
+    // Made by the target's triggers, not copied: the same words, since both fold alike.
+    words: await p.personWord.findMany({ orderBy: [{ word: 'asc' }, { personId: 'asc' }] }),
   };
 }
 
@@ -82,6 +85,9 @@ describe.runIf(dialectProviders.includes('postgresql'))('npm run db:copy (SQLite
     expect(order.indexOf('Subscription')).toBeLessThan(order.indexOf('LicenseAssignment'));
     const dang = await copied.prisma.person.findFirstOrThrow({ where: { name: 'Đức Nguyễn' } });
     expect(dang.searchName).toBe('đức nguyễn');
+    expect(order).not.toContain('PersonWord');
+    const words = await copied.prisma.personWord.findMany({ where: { personId: dang.id }, orderBy: { word: 'asc' } });
+    expect(words.map((w) => w.word)).toEqual(personWords(dang.name, dang.email).sort());
   });
 
   it('refuses a target that holds rows, unless told to replace them, from the command line', async () => {

@@ -57,11 +57,35 @@ describe.each(dialectProviders)('a product with more than a thousand subscriptio
     expect(lines.filter((line) => line.includes('Central subscription'))).toHaveLength(1);
   });
 
-  it('lists the subscriptions of every purchaser a broad purchaser filter matches', async () => {
-    const page = await listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'buyer' } });
-    expect(page).toMatchObject({ total: TOTAL_CAP, totalCapped: true });
-    const next = await listSubscriptions(ctx, { cursor: page.nextCursor! });
-    expect(next.items.map((s) => s.purchaser?.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^Buyer \d{4}$/)]));
+  it('pages exactly through the subscriptions of the purchasers a filter matches, whether more than the cap match or fewer', async () => {
+    // Newest first, then by id: what every page of the list shows.
+    const newest = (
+      await database.prisma.subscription.findMany({
+        where: { isSelfService: true, status: 'Active' },
+        select: { id: true, purchaser: { select: { name: true } } },
+        orderBy: [{ purchasedAt: 'desc' }, { id: 'desc' }],
+      })
+    ).map((s) => ({ id: s.id, name: s.purchaser!.name }));
+    const pages = async (purchaser: string, count: number) => {
+      const shown = [await listSubscriptions(ctx, { filters: { status: 'active', purchaser } })];
+      while (shown.length < count && shown.at(-1)!.nextCursor) shown.push(await listSubscriptions(ctx, { cursor: shown.at(-1)!.nextCursor! }));
+      return shown;
+    };
+
+    // Every purchaser: more than the cap, read in date order.
+    const broad = await pages('buyer', 2);
+    expect(broad[0]).toMatchObject({ total: TOTAL_CAP, totalCapped: true });
+    expect(broad.flatMap((p) => p.items.map((s) => s.id))).toEqual(newest.slice(0, 40).map((s) => s.id));
+
+    // Buyer 0000 to 0099: a hundred, read from the word index, every page and back.
+    const narrow = await pages('buyer 00', 10);
+    const expected = newest.filter((s) => /^Buyer 00\d\d$/.test(s.name)).map((s) => s.id);
+    expect(narrow[0]).toMatchObject({ total: 100, totalCapped: false });
+    expect(narrow.map((p) => p.items.length)).toEqual([20, 20, 20, 20, 20]);
+    expect(narrow.flatMap((p) => p.items.map((s) => s.id))).toEqual(expected);
+    expect(narrow.at(-1)!.nextCursor).toBeUndefined();
+    const back = await listSubscriptions(ctx, { cursor: narrow[4]!.prevCursor! });
+    expect(back.items.map((s) => s.id)).toEqual(expected.slice(60, 80));
   });
 
   it('selects the reminders due for all of its subscriptions', async () => {

@@ -103,6 +103,68 @@ describe.each(dialectProviders)('listing subscriptions on %s', (provider) => {
     expect(await ids({ filters: { status: 'active', expiringDays: 30 } })).toEqual([soon.id]);
   });
 
+  it('finds a purchaser by the start of each word typed, in any case and with or without accents, not by the middle of a word', async () => {
+    const product = await aProduct(database.prisma);
+    const meera = await aPerson(database.prisma, { name: 'Meera Desai', email: 'meera.desai@contoso.com' });
+    const emile = await aPerson(database.prisma, { name: 'Émile Durand-Lévêque', email: 'e.durand@fabrikam.fr' });
+    const meeran = await aPerson(database.prisma, { name: 'Meeran Shah', email: 'meeran.shah@contoso.com' });
+    // Two words starting with `dev`: listed once.
+    const dev = await aPerson(database.prisma, { name: 'Dev Devaraj', email: 'dev.devaraj@contoso.com' });
+    // Has the words, bought nothing.
+    await aPerson(database.prisma, { name: 'Meera Nobuy', email: 'meera.nobuy@contoso.com' });
+    const bought = new Map<string, string>();
+    for (const person of [meera, emile, meeran, dev])
+      bought.set((await aSubscription(database.prisma, { productId: product.id, purchaserId: person.id })).id, person.name);
+    const names = async (purchaser: string) =>
+      (await listSubscriptions(ctx, { filters: { status: 'active', purchaser } })).items.map((s) => bought.get(s.id)).sort();
+
+    expect(await names('desai')).toEqual(['Meera Desai']);
+    expect(await names('meera')).toEqual(['Meera Desai', 'Meeran Shah']);
+    expect(await names('"meera des"')).toEqual(['Meera Desai']);
+    expect(await names('meera shah')).toEqual(['Meeran Shah']);
+    expect(await names('DES MEE')).toEqual(['Meera Desai']);
+    expect(await names('meera.desai@contoso')).toEqual(['Meera Desai']);
+    expect(await names('fabrikam')).toEqual(['Émile Durand-Lévêque']);
+    expect(await names('dev')).toEqual(['Dev Devaraj']);
+    // Case and accents folded on both databases (SQLite's lower() alone folds ASCII only).
+    expect(await names('ÉMILE')).toEqual(['Émile Durand-Lévêque']);
+    expect(await names('emile leveque')).toEqual(['Émile Durand-Lévêque']);
+    expect(await names('LÉVÊ')).toEqual(['Émile Durand-Lévêque']);
+    // The middle of a word is not a start: the reply says what is matched.
+    await expect(listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'esai' } })).rejects.toMatchObject({
+      code: 'not_found',
+      userMessage: expect.stringContaining('the start of each word of a name or email, e.g. `purchaser:desai`'),
+    });
+    await expect(listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'desai shah' } })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'nobuy' } })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(listSubscriptions(ctx, { filters: { status: 'active', purchaser: '--' } })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'a b c d e f g h i' } })).rejects.toMatchObject({
+      code: 'bad_input',
+      userMessage: expect.stringContaining('takes up to 8'),
+    });
+    // A purchaser who matches but has no subscription the other filters keep: an empty page, not an error.
+    expect(await listSubscriptions(ctx, { filters: { status: 'deleted', purchaser: 'desai' } })).toMatchObject({ items: [], total: 0 });
+  });
+
+  it('finds the newest subscriptions of a purchaser with more than the cap even when newer ones of others come first', async () => {
+    const product = await aProduct(database.prisma);
+    const old = await aPerson(database.prisma, { name: 'Olga Matcher', email: 'olga@contoso.test' });
+    const other = await aPerson(database.prisma, { name: 'Nina Newer', email: 'nina@contoso.test' });
+    const minute = (base: string, i: number) => new Date(new Date(base).getTime() + i * 60_000);
+    const olgas = await manySubscriptions(database.prisma, TOTAL_CAP + 30, (i) => ({
+      productId: product.id,
+      purchaserId: old.id,
+      purchasedAt: minute('2025-01-01T00:00:00Z', i),
+    }));
+    // More newer purchases of someone else than the first statement reads in date order.
+    await manySubscriptions(database.prisma, 2100, (i) => ({ productId: product.id, purchaserId: other.id, purchasedAt: minute('2026-01-01T00:00:00Z', i) }));
+
+    const first = await listSubscriptions(ctx, { filters: { status: 'active', purchaser: 'matcher' } });
+    expect(first).toMatchObject({ total: TOTAL_CAP, totalCapped: true });
+    const second = await listSubscriptions(ctx, { cursor: first.nextCursor! });
+    expect([...first.items, ...second.items].map((s) => s.id)).toEqual([...olgas].reverse().slice(0, 2 * PAGE_SIZE));
+  });
+
   it('says so when no purchaser matches, and lists candidates for an ambiguous product', async () => {
     await aProduct(database.prisma, { name: 'Visio Plan 1', id: 'CFQ7TTC0HD33' });
     await aProduct(database.prisma, { name: 'Visio Plan 2', id: 'CFQ7TTC0HD32' });

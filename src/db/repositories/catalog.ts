@@ -28,14 +28,3 @@ export function findPurchasersExactly(db: Db, text: string): Promise<Purchaser[]
     WHERE (u."email" = ${text.toLowerCase()} OR u."searchName" = lower(${text}))
       AND EXISTS (SELECT 1 FROM "Subscription" s WHERE s."purchaserId" = u."id")`;
 }
-
-/**
- * Every person who bought at least one subscription: a scan, for matching part of a name. The
- * purchasers are found from the subscriptions' side, so the other people are never read one by
- * one (Prisma's `purchases: { some: {} }` probes the subscriptions once per person).
- */
-export function listPurchasers(db: Db): Promise<Purchaser[]> {
-  return db.$queryRaw<Purchaser[]>`
-    SELECT u."id", u."name", u."email" FROM "Person" u
-    WHERE u."id" IN (SELECT s."purchaserId" FROM "Subscription" s WHERE s."purchaserId" IS NOT NULL)`;
-}

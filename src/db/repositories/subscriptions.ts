@@ -8,8 +8,9 @@
  * page holds. No statement takes a bind parameter per row of data: lists of ids travel as one
  * parameter (valuesTable).
  */
-import type { Db, PrismaClient, Subscription } from '../client.js';
+import { providerOf, type Db, type PrismaClient, type Subscription } from '../client.js';
 import { ACTIVE_STATUS, type DELETED_STATUS } from '../../domain/spend.js';
+import { firstWordMatching, hasWordsStarting } from './person-words.js';
 import { Prisma, toCount, valuesTable } from './sql.js';
 
 export type SubscriptionStatus = typeof ACTIVE_STATUS | typeof DELETED_STATUS;
@@ -17,6 +18,8 @@ export type SubscriptionStatus = typeof ACTIVE_STATUS | typeof DELETED_STATUS;
 export interface SubscriptionQuery {
   productId?: string;
   purchaserIds?: string[];
+  /** Purchasers with a word (PersonWord) starting with each of these, folded (domain/words.ts). */
+  purchaserWords?: string[];
   status?: SubscriptionStatus;
   expiresBefore?: Date;
   expiresFrom?: Date;
@@ -117,11 +120,12 @@ async function selectSubscriptions(
   where: Prisma.Sql[],
   order: Prisma.Sql = Prisma.empty,
   limit?: number,
-  page: { extra?: Prisma.Sql; branches?: Prisma.Sql[] } = {},
+  page: { extra?: Prisma.Sql; branches?: Prisma.Sql[]; from?: Prisma.Sql } = {},
 ): Promise<RawSubscription[]> {
   const condition = whereOf(where);
   if (limit === undefined) return db.$queryRaw<RawSubscription[]>`${COLUMNS} FROM "Subscription" s ${JOINS} ${condition} ${order}`;
-  const pick = (conditions: Prisma.Sql[]) => Prisma.sql`SELECT s.* FROM "Subscription" s ${whereOf(conditions)} ${order} LIMIT ${limit}`;
+  const from = page.from ?? Prisma.sql`"Subscription" s`;
+  const pick = (conditions: Prisma.Sql[]) => Prisma.sql`SELECT s.* FROM ${from} ${whereOf(conditions)} ${order} LIMIT ${limit}`;
   // Branches: the first rows of each alternative, merged. Each branch seeks its own index range
   // in order, where an IN list of them makes SQLite walk every row in date order instead.
   const picked = page.branches
@@ -161,6 +165,7 @@ function conditionsOf(db: Db, query: SubscriptionQuery): Prisma.Sql[] {
         : Prisma.sql`s."purchaserId" IN ${valuesTable(db, query.purchaserIds)}`,
     );
   }
+  if (query.purchaserWords) where.push(...hasWordsStarting(Prisma.sql`s."purchaserId"`, query.purchaserWords));
   if (query.expiresFrom) where.push(Prisma.sql`s."expiresAt" >= ${query.expiresFrom}`);
   if (query.expiresBefore) where.push(Prisma.sql`s."expiresAt" < ${query.expiresBefore}`);
   return where;
@@ -177,11 +182,21 @@ export async function findSubscriptionsPage(
   query: SubscriptionQuery,
   page: { size: number; after?: Keyset; before?: Keyset; countUpTo: number },
 ): Promise<{ rows: SubscriptionRow[]; hasMore: boolean; total: number }> {
+  if (query.purchaserWords) return findPageByWords(db, query, query.purchaserWords, page);
   const conditions = conditionsOf(db, query);
   const ids = query.purchaserIds ?? [];
   // A few purchasers: a branch each, seeking the purchaser index.
   const branches = ids.length > 1 && ids.length <= FEW_PURCHASERS ? ids.map((id) => Prisma.sql`s."purchaserId" = ${id}`) : undefined;
   const where = branches ? conditionsOf(db, { ...query, purchaserIds: undefined }) : [...conditions];
+  const { older, order } = keysetOf(page, where);
+  const counted = cappedCount(conditions, page.countUpTo);
+  const raw = await selectSubscriptions(db, where, order, page.size + 1, { extra: Prisma.sql`, ${counted} AS "total"`, ...(branches ? { branches } : {}) });
+  const total = raw.length > 0 ? toCount(raw[0]!.total) : toCount((await db.$queryRaw<Array<{ n: bigint | number }>>`SELECT ${counted} AS "n"`)[0]?.n);
+  return pageOf(raw, page.size, older, total);
+}
+
+/** Adds the anchor's condition to `where`; the order that reads away from it. */
+function keysetOf(page: { after?: Keyset; before?: Keyset }, where: Prisma.Sql[]): { older: boolean; order: Prisma.Sql } {
   const anchor = page.after ?? page.before;
   const older = page.before === undefined;
   if (anchor) {
@@ -192,13 +207,69 @@ export async function findSubscriptionsPage(
     );
   }
   const order = older ? Prisma.sql`ORDER BY s."purchasedAt" DESC, s."id" DESC` : Prisma.sql`ORDER BY s."purchasedAt" ASC, s."id" ASC`;
-  const counted = cappedCount(conditions, page.countUpTo);
-  const raw = await selectSubscriptions(db, where, order, page.size + 1, { extra: Prisma.sql`, ${counted} AS "total"`, ...(branches ? { branches } : {}) });
-  const total = raw.length > 0 ? toCount(raw[0]!.total) : toCount((await db.$queryRaw<Array<{ n: bigint | number }>>`SELECT ${counted} AS "n"`)[0]?.n);
+  return { older, order };
+}
+
+function pageOf(raw: RawSubscription[], size: number, older: boolean, total: number): { rows: SubscriptionRow[]; hasMore: boolean; total: number } {
   const rows = raw.map(toRow);
-  const hasMore = rows.length > page.size;
-  const pageRows = rows.slice(0, page.size);
+  const hasMore = rows.length > size;
+  const pageRows = rows.slice(0, size);
   return { rows: older ? pageRows : pageRows.reverse(), hasMore, total };
+}
+
+/**
+ * A page of the subscriptions whose purchaser has words starting with `prefixes`, and their
+ * count. They are read from the word index (`m`): the matching people, each joined to their
+ * subscriptions, at most `countUpTo` + 1 rows, so a common word stops early and a rare one reads
+ * only its range. When that is all of them (few match), the page is sorted from those rows: one
+ * statement. When more match, at least one in every hundred or so of the newest subscriptions is
+ * theirs: a second statement reads the page in date order, asking the word index about each
+ * row's purchaser (sorting the subscriptions of thousands of people would cost more).
+ */
+async function findPageByWords(
+  db: Db,
+  query: SubscriptionQuery,
+  prefixes: string[],
+  page: { size: number; after?: Keyset; before?: Keyset; countUpTo: number },
+): Promise<{ rows: SubscriptionRow[]; hasMore: boolean; total: number }> {
+  // SQLite keeps a CROSS JOIN's order (words first), and asks about the person after the join
+  // when the conditions name the purchaser: of purchasers only. PostgreSQL would rather hash
+  // every subscription than probe a few thousand people's: the LATERAL sub-select (OFFSET 0
+  // keeps it whole) makes it probe, and stop at the LIMIT; the conditions on the person name
+  // `m`, so that it can intersect the prefixes' ranges before probing.
+  const postgres = providerOf(db) === 'postgresql';
+  const fromWords = postgres
+    ? Prisma.sql`"PersonWord" m CROSS JOIN LATERAL (SELECT * FROM "Subscription" s WHERE s."purchaserId" = m."personId" OFFSET 0) s`
+    : Prisma.sql`"PersonWord" m CROSS JOIN "Subscription" s`;
+  const byWords = [
+    ...(postgres ? [] : [Prisma.sql`s."purchaserId" = m."personId"`]),
+    ...conditionsOf(db, { ...query, purchaserWords: undefined }),
+    ...firstWordMatching(prefixes, postgres ? Prisma.sql`m."personId"` : Prisma.sql`s."purchaserId"`),
+  ];
+  const inPage: Prisma.Sql[] = [];
+  const { older, order } = keysetOf(page, inPage);
+  // Only the keys are kept (the purchaser index covers them); the page's rows are read by id,
+  // and only when they are all there is.
+  const raw = await db.$queryRaw<RawSubscription[]>`
+    WITH "matched" AS MATERIALIZED (SELECT s."id", s."purchasedAt" FROM ${fromWords} ${whereOf(byWords)} LIMIT ${page.countUpTo + 1})
+    ${COLUMNS}, (SELECT count(*) FROM "matched") AS "total"
+    FROM (
+      SELECT t.* FROM (SELECT s."id" FROM "matched" s ${whereOf([...inPage, Prisma.sql`(SELECT count(*) FROM "matched") <= ${page.countUpTo}`])} ${order} LIMIT ${page.size + 1}) k
+      JOIN "Subscription" t ON t."id" = k."id"
+    ) s ${JOINS} ${order}`;
+  const counted =
+    raw.length > 0
+      ? toCount(raw[0]!.total)
+      : toCount(
+          (
+            await db.$queryRaw<Array<{ n: bigint | number }>>`
+    SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${page.countUpTo + 1}) c`
+          )[0]?.n,
+        );
+  if (counted <= page.countUpTo) return pageOf(raw, page.size, older, counted);
+  const where = conditionsOf(db, query);
+  keysetOf(page, where);
+  return pageOf(await selectSubscriptions(db, where, order, page.size + 1), page.size, older, counted);
 }
 
 /** The least string greater than every string starting with `prefix`, for ids (hex digits and dashes). */
