@@ -248,13 +248,14 @@ async function findPageByWords(
   ];
   const inPage: Prisma.Sql[] = [];
   const { older, order } = keysetOf(page, inPage);
-  // Only the keys are kept (the purchaser index covers them); the page's rows are read by id,
-  // and only when they are all there is.
+  // Only the keys are kept (the purchaser index covers them); the page's rows are read by id.
+  // They come with the count either way (sorting at most countUpTo + 1 keys is cheap): when the
+  // count says more match, they are not the newest of them, and the page is read again below.
   const raw = await db.$queryRaw<RawSubscription[]>`
     WITH "matched" AS MATERIALIZED (SELECT s."id", s."purchasedAt" FROM ${fromWords} ${whereOf(byWords)} LIMIT ${page.countUpTo + 1})
     ${COLUMNS}, (SELECT count(*) FROM "matched") AS "total"
     FROM (
-      SELECT t.* FROM (SELECT s."id" FROM "matched" s ${whereOf([...inPage, Prisma.sql`(SELECT count(*) FROM "matched") <= ${page.countUpTo}`])} ${order} LIMIT ${page.size + 1}) k
+      SELECT t.* FROM (SELECT s."id" FROM "matched" s ${whereOf(inPage)} ${order} LIMIT ${page.size + 1}) k
       JOIN "Subscription" t ON t."id" = k."id"
     ) s ${JOINS} ${order}`;
   const counted =
