@@ -6,7 +6,9 @@
  * - SelfServiceTotal, self-service subscriptions added up per status, product, currency and trial
  *   (triggers on Subscription, migration 20261202041725_self_service_totals);
  * - Person.searchName, lower(name) for `list purchaser:` (triggers on Person, migration
- *   20261202043748_person_search_name).
+ *   20261202043748_person_search_name);
+ * - LicensesHeld, each person's current licenses per product, for the savings finder's "paying
+ *   twice" (triggers on LicenseAssignment and Subscription, migration 20261202063546_licenses_held).
  * A bulk load that goes around the triggers (a copy between databases, a restore with triggers
  * off) counts once afterwards with these statements, the same the migrations ran.
  */
@@ -21,11 +23,19 @@ const RECOUNT_TOTALS = [
    FROM "Subscription" WHERE "isSelfService" GROUP BY "status", "productId", coalesce("currency", ''), "isTrial"`,
 ];
 
+const RECOUNT_HELD = [
+  `DELETE FROM "LicensesHeld"`,
+  `INSERT INTO "LicensesHeld" ("userId", "productId", "licenses")
+   SELECT a."userId", s."productId", count(*) FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId"
+   WHERE a."removedAt" IS NULL GROUP BY a."userId", s."productId"`,
+];
+
 export const RECOUNT_STATEMENTS: Record<DatabaseProvider, string[]> = {
   sqlite: [
     `UPDATE "Subscription" SET "licensesAssigned" = (
       SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = "Subscription"."id" AND a."removedAt" IS NULL)`,
     ...RECOUNT_TOTALS,
+    ...RECOUNT_HELD,
     `UPDATE "Person" SET "searchName" = lower("name") WHERE "searchName" IS NOT lower("name")`,
   ],
   postgresql: [
@@ -35,6 +45,7 @@ export const RECOUNT_STATEMENTS: Record<DatabaseProvider, string[]> = {
       ) c ON c."subscriptionId" = t."id"
       WHERE t."id" = s."id" AND s."licensesAssigned" IS DISTINCT FROM coalesce(c."n", 0)`,
     ...RECOUNT_TOTALS,
+    ...RECOUNT_HELD,
     `UPDATE "Person" SET "searchName" = lower("name") WHERE "searchName" IS DISTINCT FROM lower("name")`,
   ],
 };

@@ -5,7 +5,7 @@
  * the data. Amounts are integer minor units of one currency; a price the record does not know is
  * counted (unknownPrices), never added as zero.
  */
-import { providerOf, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import { ACTIVE_STATUS } from '../../domain/spend.js';
 import { Prisma, toCount } from './sql.js';
 
@@ -21,35 +21,15 @@ export interface AmountGroup {
 }
 
 /**
- * The active licenses the duplicate finder ranks (`licenses`: userId, subscriptionId), in each
- * database's fastest form at 100k subscriptions. SQLite: only the licenses of people holding
- * some product more than once, found in one pass in person order (the userId index: more
- * licenses than distinct products) and reached again through that index, which sorts a third
- * fewer rows than ranking every license (3.2 s against 3.9 s). PostgreSQL: every active license,
- * hashed once: the pass in person order costs it more than the rows it saves (2.0 s against 3.0 s).
- */
-function licensesToRank(db: Db): Prisma.Sql {
-  if (providerOf(db) === 'postgresql')
-    return Prisma.sql`"licenses" AS (SELECT a."userId", a."subscriptionId" FROM "LicenseAssignment" a WHERE a."removedAt" IS NULL),`;
-  return Prisma.sql`"people" AS MATERIALIZED (
-      SELECT a."userId" FROM "LicenseAssignment" a CROSS JOIN "Subscription" s
-      WHERE s."id" = a."subscriptionId" AND a."removedAt" IS NULL AND s."status" = ${ACTIVE_STATUS}
-      GROUP BY a."userId"
-      HAVING count(*) > count(DISTINCT s."productId")
-    ),
-    "licenses" AS (
-      SELECT a."userId", a."subscriptionId" FROM "people" p CROSS JOIN "LicenseAssignment" a WHERE a."userId" = p."userId" AND a."removedAt" IS NULL
-    ),`;
-}
-
-/**
  * The licenses people hold twice for one product, in the record's per-subscription licenses:
  * ordering a person's active licenses of a product central first, then oldest purchase first,
- * every self-service license after the first is paid for nothing. One statement: the licenses
- * (licensesToRank) are ranked per person and product, each reaching its subscription through the
- * primary key; the totals and the first names and subscriptions come back together. CROSS JOIN
- * keeps that order in SQLite: with a plain JOIN, SQLite reached a person's licenses through
- * every subscription of the product (10,000 for a big one) and took 45 s on the bench's 100k tenant.
+ * every self-service license after the first is paid for nothing. One statement. Only the
+ * licenses of the (person, product) pairs the database counts more than once (LicensesHeld, kept
+ * by triggers: counters.ts) are ranked, found through the index on that count and reached through
+ * the person's index of current licenses (userId, removedAt, subscriptionId), read from the index
+ * alone; each reaches its subscription through the primary key, which keeps the pair's product
+ * and an active status. The totals and the first names and subscriptions come back together.
+ * CROSS JOIN keeps that order in SQLite, whose planner cannot know how few the pairs are.
  */
 export async function findDuplicateHoldings(
   db: Db,
@@ -70,14 +50,15 @@ export async function findDuplicateHoldings(
       n: Count;
     }>
   >`
-    WITH ${licensesToRank(db)}
+    WITH "pairs" AS MATERIALIZED (SELECT h."userId", h."productId" FROM "LicensesHeld" h WHERE h."licenses" > 1),
     "extra" AS MATERIALIZED (
       SELECT r."userId", r."productId", r."subscriptionId", CASE WHEN r."unitPriceMinor" IS NULL THEN NULL ELSE r."currency" END AS "currency", r."unitPriceMinor"
       FROM (
         SELECT a."userId", s."productId", s."id" AS "subscriptionId", s."isSelfService", s."unitPriceMinor", s."currency",
           row_number() OVER (PARTITION BY a."userId", s."productId" ORDER BY s."isSelfService" ASC, s."purchasedAt" ASC, s."id" ASC) AS "rank"
-        FROM "licenses" a CROSS JOIN "Subscription" s
-        WHERE s."id" = a."subscriptionId" AND s."status" = ${ACTIVE_STATUS}
+        FROM "pairs" c CROSS JOIN "LicenseAssignment" a CROSS JOIN "Subscription" s
+        WHERE a."userId" = c."userId" AND a."removedAt" IS NULL
+          AND s."id" = a."subscriptionId" AND s."productId" = c."productId" AND s."status" = ${ACTIVE_STATUS}
       ) r
       WHERE r."rank" > 1 AND r."isSelfService" = ${true}
     )
