@@ -189,13 +189,14 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       bot: () => findSavings(ctx, { centralPrices: [], licensesPerProduct: false }),
       floor: async () => {
         // From the counts the database keeps (LicensesHeld, licensesAssigned), as the bot reads them;
-        // CROSS JOIN: SQLite's planner would otherwise start from every active subscription.
+        // CROSS JOIN: SQLite's planner would otherwise start from every active subscription; the
+        // unary + keeps it on the subscription's primary key (not every subscription of the product).
         const twice = await raw.all(
           `SELECT "productId", count(*) AS n FROM (
              SELECT s."productId", s."isSelfService", row_number() OVER (PARTITION BY a."userId", s."productId" ORDER BY s."isSelfService", s."purchasedAt", s."id") AS r
              FROM "LicensesHeld" h CROSS JOIN "LicenseAssignment" a CROSS JOIN "Subscription" s
              WHERE h."licenses" > 1 AND a."userId" = h."userId" AND a."removedAt" IS NULL
-               AND s."id" = a."subscriptionId" AND s."productId" = h."productId" AND s."status" = 'Active') x
+               AND s."id" = a."subscriptionId" AND ${raw.dialect === 'sqlite' ? '+' : ''}s."productId" = h."productId" AND s."status" = 'Active') x
            WHERE r > 1 AND "isSelfService" = ? GROUP BY "productId"`,
           [true],
         );

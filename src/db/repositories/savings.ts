@@ -5,7 +5,7 @@
  * the data. Amounts are integer minor units of one currency; a price the record does not know is
  * counted (unknownPrices), never added as zero.
  */
-import type { Db } from '../client.js';
+import { providerOf, type Db } from '../client.js';
 import { ACTIVE_STATUS } from '../../domain/spend.js';
 import { Prisma, toCount } from './sql.js';
 
@@ -18,6 +18,16 @@ export interface AmountGroup {
   currency: string | null;
   monthlyMinor: number;
   unknownPrices: number;
+}
+
+/**
+ * The license's subscription is of the pair's product. In SQLite the unary + keeps the term from
+ * choosing the subscription's index: with it, SQLite reached each license's subscription through
+ * (productId, status, …), reading every subscription of the product for each license, instead of
+ * through the primary key.
+ */
+function sameProduct(db: Db): Prisma.Sql {
+  return providerOf(db) === 'sqlite' ? Prisma.sql`+s."productId" = c."productId"` : Prisma.sql`s."productId" = c."productId"`;
 }
 
 /**
@@ -58,7 +68,7 @@ export async function findDuplicateHoldings(
           row_number() OVER (PARTITION BY a."userId", s."productId" ORDER BY s."isSelfService" ASC, s."purchasedAt" ASC, s."id" ASC) AS "rank"
         FROM "pairs" c CROSS JOIN "LicenseAssignment" a CROSS JOIN "Subscription" s
         WHERE a."userId" = c."userId" AND a."removedAt" IS NULL
-          AND s."id" = a."subscriptionId" AND s."productId" = c."productId" AND s."status" = ${ACTIVE_STATUS}
+          AND s."id" = a."subscriptionId" AND ${sameProduct(db)} AND s."status" = ${ACTIVE_STATUS}
       ) r
       WHERE r."rank" > 1 AND r."isSelfService" = ${true}
     )
