@@ -34,6 +34,8 @@ async function everything(database: Database) {
     audit: await p.auditEvent.findMany(byId),
     policyChanges: await p.policyChange.findMany(byId),
     jobState: await p.jobState.findMany({ orderBy: { key: 'asc' } }),
+    // Counted again after the copy, into the rows read (those at 0 included).
+    held: await p.licensesHeld.findMany({ orderBy: [{ userId: 'asc' }, { productId: 'asc' }] }),
   };
 }
 
@@ -63,6 +65,14 @@ describe.runIf(dialectProviders.includes('postgresql'))('npm run db:copy (SQLite
   it('copies every table in small batches into a new schema, ids, dates and flags as they were', async () => {
     const sqlite = await sqliteWithDemo();
     const to = await emptyPostgres();
+
+    // A pair whose licenses all went keeps its row at 0.
+    const once = await sqlite.prisma.licensesHeld.findFirstOrThrow({ where: { licenses: 1 } });
+    await sqlite.prisma.licenseAssignment.updateMany({
+      where: { userId: once.userId, removedAt: null, subscription: { productId: once.productId } },
+      data: { removedAt: new Date('2026-06-01T00:00:00Z') },
+    });
+    expect(await sqlite.prisma.licensesHeld.count({ where: { licenses: 0 } })).toBe(1);
 
     const report = await copySqliteToPostgres({ from: sqlite.url, to, batchSize: 7 });
 

@@ -23,11 +23,14 @@ const RECOUNT_TOTALS = [
    FROM "Subscription" WHERE "isSelfService" GROUP BY "status", "productId", coalesce("currency", ''), "isTrial"`,
 ];
 
+// Counted into the rows there are (a pair whose licenses all went keeps its row at 0, as the
+// triggers leave it): a copy between databases ends with the rows it read.
 const RECOUNT_HELD = [
-  `DELETE FROM "LicensesHeld"`,
+  `UPDATE "LicensesHeld" SET "licenses" = 0 WHERE "licenses" <> 0`,
   `INSERT INTO "LicensesHeld" ("userId", "productId", "licenses")
    SELECT a."userId", s."productId", count(*) FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId"
-   WHERE a."removedAt" IS NULL GROUP BY a."userId", s."productId"`,
+   WHERE a."removedAt" IS NULL GROUP BY a."userId", s."productId"
+   ON CONFLICT ("userId", "productId") DO UPDATE SET "licenses" = excluded."licenses"`,
 ];
 
 export const RECOUNT_STATEMENTS: Record<DatabaseProvider, string[]> = {
