@@ -239,22 +239,21 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
     {
       name: 'savings finder',
       kind: 'selection',
-      floorIs: 'the active licenses of the pairs held more than once (LicensesHeld) ranked per person and product, free seats counted from licensesAssigned',
+      floorIs: 'each active license ranked per person and product, free seats counted',
       bot: () => findSavings(ctx, { centralPrices: [], licensesPerProduct: false }),
       floor: async () => {
-        // From the counts the database keeps (LicensesHeld, licensesAssigned), as the bot reads them;
-        // CROSS JOIN: SQLite's planner would otherwise start from every active subscription; the
-        // unary + keeps it on the subscription's primary key (not every subscription of the product).
         const twice = await raw.all(
           `SELECT "productId", count(*) AS n FROM (
              SELECT s."productId", s."isSelfService", row_number() OVER (PARTITION BY a."userId", s."productId" ORDER BY s."isSelfService", s."purchasedAt", s."id") AS r
-             FROM "LicensesHeld" h CROSS JOIN "LicenseAssignment" a CROSS JOIN "Subscription" s
-             WHERE h."licenses" > 1 AND a."userId" = h."userId" AND a."removedAt" IS NULL
-               AND s."id" = a."subscriptionId" AND ${raw.dialect === 'sqlite' ? '+' : ''}s."productId" = h."productId" AND s."status" = 'Active') x
+             FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId" WHERE a."removedAt" IS NULL AND s."status" = 'Active') x
            WHERE r > 1 AND "isSelfService" = ? GROUP BY "productId"`,
           [true],
         );
-        const free = await raw.all(`SELECT count(*) AS n FROM "Subscription" s WHERE ${active} AND s."licensesAssigned" < s."licensesPurchased"`, [true]);
+        const free = await raw.all(
+          `SELECT count(*) AS n FROM "Subscription" s WHERE ${active}
+             AND (SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL) < s."licensesPurchased"`,
+          [true],
+        );
         return { twice, free };
       },
     },

@@ -146,7 +146,7 @@ export function useServiceContext(provider: TestProvider, options: { now: Date; 
 }
 
 /** Tables the database's triggers write to (src/db/repositories/counters.ts): emptied after the tables they count. */
-const COUNTED_BY_TRIGGERS = ['SelfServiceTotal', 'LicensesHeld'];
+const COUNTED_BY_TRIGGERS = ['SelfServiceTotal'];
 const countedLast = (tables: string[]) => [...tables.filter((t) => !COUNTED_BY_TRIGGERS.includes(t)), ...tables.filter((t) => COUNTED_BY_TRIGGERS.includes(t))];
 
 // --- SQLite ---------------------------------------------------------------------------------

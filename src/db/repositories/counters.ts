@@ -9,8 +9,6 @@
  *   20261202043748_person_search_name);
  * - PersonWord, each person's words for `list purchaser:<start of a word>` (triggers on Person,
  *   migration 20261202062828_person_words): made again whole, a table derived like an index.
- * - LicensesHeld, each person's current licenses per product, for the savings finder's "paying
- *   twice" (triggers on LicenseAssignment and Subscription, migration 20261202063546_licenses_held).
  * A bulk load that goes around the triggers (a copy between databases, a restore with triggers
  * off) counts once afterwards with these statements, the same the migrations ran.
  */
@@ -32,22 +30,11 @@ const RECOUNT_TOTALS = [
  */
 export const DERIVED_TABLES: readonly string[] = ['PersonWord'];
 
-// Counted into the rows there are (a pair whose licenses all went keeps its row at 0, as the
-// triggers leave it): a copy between databases ends with the rows it read.
-const RECOUNT_HELD = [
-  `UPDATE "LicensesHeld" SET "licenses" = 0 WHERE "licenses" <> 0`,
-  `INSERT INTO "LicensesHeld" ("userId", "productId", "licenses")
-   SELECT a."userId", s."productId", count(*) FROM "LicenseAssignment" a JOIN "Subscription" s ON s."id" = a."subscriptionId"
-   WHERE a."removedAt" IS NULL GROUP BY a."userId", s."productId"
-   ON CONFLICT ("userId", "productId") DO UPDATE SET "licenses" = excluded."licenses"`,
-];
-
 export const RECOUNT_STATEMENTS: Record<DatabaseProvider, string[]> = {
   sqlite: [
     `UPDATE "Subscription" SET "licensesAssigned" = (
       SELECT count(*) FROM "LicenseAssignment" a WHERE a."subscriptionId" = "Subscription"."id" AND a."removedAt" IS NULL)`,
     ...RECOUNT_TOTALS,
-    ...RECOUNT_HELD,
     `UPDATE "Person" SET "searchName" = lower("name") WHERE "searchName" IS NOT lower("name")`,
     `DELETE FROM "PersonWord"`,
     `INSERT OR IGNORE INTO "PersonWord" ("word", "personId")
@@ -60,7 +47,6 @@ export const RECOUNT_STATEMENTS: Record<DatabaseProvider, string[]> = {
       ) c ON c."subscriptionId" = t."id"
       WHERE t."id" = s."id" AND s."licensesAssigned" IS DISTINCT FROM coalesce(c."n", 0)`,
     ...RECOUNT_TOTALS,
-    ...RECOUNT_HELD,
     `UPDATE "Person" SET "searchName" = lower("name") WHERE "searchName" IS DISTINCT FROM lower("name")`,
     // Words of a million people: filled without its indexes, built after (a tenth of the time), and
     // without calling person_words() per person (its call costs more than its work).
