@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { webApi } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSlackEmulator, type SlackEmulator } from '../../src/devkit/slack-emulator/index.js';
+import { uploadFile } from '../../src/slack/upload.js';
+import { useOwnFiles } from '../support/own-files.js';
+
+describe('uploading a CSV export from disk', () => {
+  const own = useOwnFiles();
+  let emulator: SlackEmulator;
+  beforeAll(async () => {
+    emulator = await startSlackEmulator({ users: [] });
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it('sends every byte of a file read in several chunks, in order', async () => {
+    const path = join(own.folder('upload-'), 'export.csv');
+    const content = randomBytes(256 * 1024 * 2 + 12_345);
+    await writeFile(path, content);
+    const client = new webApi.WebClient(emulator.botToken, { slackApiUrl: emulator.url, retryConfig: { retries: 0 } });
+
+    const { fileId } = await uploadFile(client, { path, bytes: content.length, filename: 'export.csv', title: 'Export', channelId: 'C0ADMINS01' }, fetch);
+
+    expect(emulator.file(fileId)).toMatchObject({ completed: true });
+    expect(emulator.file(fileId)!.content!.equals(content)).toBe(true);
+  });
+
+  it('says the CSV could not be uploaded when the file is gone', async () => {
+    const client = new webApi.WebClient(emulator.botToken, { slackApiUrl: emulator.url, retryConfig: { retries: 0 } });
+    const path = join(own.folder('upload-'), 'missing.csv');
+
+    await expect(uploadFile(client, { path, bytes: 10, filename: 'missing.csv', title: 'Export', channelId: 'C0ADMINS01' }, fetch)).rejects.toMatchObject({
+      userMessage: expect.stringContaining('The CSV could not be uploaded'),
+    });
+  });
+});
