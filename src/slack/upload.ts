@@ -26,25 +26,23 @@ const READ_CHUNK = 256 * 1024;
  * stream Readable.toWeb(createReadStream()) makes read ahead of the upload, and held a 45 MB
  * export's bytes three times over in memory.
  */
-function fileStream(path: string): ReadableStream<Uint8Array> {
-  let handle: FileHandle | undefined;
+function fileStream(handle: FileHandle): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
-          handle ??= await open(path, 'r');
           const chunk = Buffer.allocUnsafe(READ_CHUNK);
           const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, null);
           if (bytesRead > 0) return controller.enqueue(chunk.subarray(0, bytesRead));
           await handle.close();
           controller.close();
         } catch (error) {
-          await handle?.close().catch(() => undefined);
+          await handle.close().catch(() => undefined);
           throw error;
         }
       },
       async cancel() {
-        await handle?.close();
+        await handle.close();
       },
     },
     { highWaterMark: 1 },
@@ -53,8 +51,10 @@ function fileStream(path: string): ReadableStream<Uint8Array> {
 
 /** `send` carries the bytes: a fetch with a deadline (see slack-http.ts). */
 export async function uploadFile(client: webApi.WebClient, file: FileToUpload, send: typeof fetch): Promise<{ fileId: string }> {
+  // Opened first: a file that cannot be read asks Slack for nothing.
+  const handle = await open(file.path, 'r');
   try {
-    return await uploadBytes(client, { ...file, content: () => fileStream(file.path) }, send, (error) => {
+    return await uploadBytes(client, { ...file, content: () => fileStream(handle) }, send, (error) => {
       const late = (error as { name?: string }).name === 'TimeoutError';
       throw new AppError(
         'tenant_unavailable',
@@ -85,5 +85,8 @@ export async function uploadFile(client: webApi.WebClient, file: FileToUpload, s
       );
     }
     throw slackCallFailed(error, 'The CSV could not be uploaded');
+  } finally {
+    // Closed by the stream once read; here when the upload stopped before or during it.
+    await handle.close().catch(() => undefined);
   }
 }
