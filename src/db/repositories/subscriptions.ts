@@ -221,10 +221,10 @@ function pageOf(raw: RawSubscription[], size: number, older: boolean, total: num
  * A page of the subscriptions whose purchaser has words starting with `prefixes`, and their
  * count. They are read from the word index (`m`): the matching people, each joined to their
  * subscriptions, at most `countUpTo` + 1 rows, so a common word stops early and a rare one reads
- * only its range. When that is all of them (few match), the page is sorted from those rows: one
- * statement. When more match, at least one in every hundred or so of the newest subscriptions is
- * theirs: a second statement reads the page in date order, asking the word index about each
- * row's purchaser (sorting the subscriptions of thousands of people would cost more).
+ * only its range. When that is all of them (few match), the page is sorted from those rows.
+ * When more match, at least one in every hundred or so of the newest subscriptions is theirs:
+ * the page is read in date order, asking the word index about each row's purchaser (sorting the
+ * subscriptions of thousands of people would cost more). Both in one statement.
  */
 async function findPageByWords(
   db: Db,
@@ -248,29 +248,36 @@ async function findPageByWords(
   ];
   const inPage: Prisma.Sql[] = [];
   const { older, order } = keysetOf(page, inPage);
-  // Only the keys are kept (the purchaser index covers them); the page's rows are read by id.
-  // They come with the count either way (sorting at most countUpTo + 1 keys is cheap): when the
-  // count says more match, they are not the newest of them, and the page is read again below.
+  const inDateOrder = conditionsOf(db, query);
+  keysetOf(page, inDateOrder);
+  const cap = page.countUpTo;
+  const few = Prisma.sql`(SELECT count(*) FROM "matched") <= ${cap}`;
+  // One statement either way: the count of "matched" picks the branch that reads the page, as
+  // the LIMIT of each branch (a LIMIT is worked out once, before any row is read, and a LIMIT of
+  // 0 reads none, on both databases; a condition in WHERE was tested row by row on SQLite). Only
+  // the keys are kept (the purchaser index covers them); the page's rows are read by id.
   const raw = await db.$queryRaw<RawSubscription[]>`
-    WITH "matched" AS MATERIALIZED (SELECT s."id", s."purchasedAt" FROM ${fromWords} ${whereOf(byWords)} LIMIT ${page.countUpTo + 1})
+    WITH "matched" AS MATERIALIZED (SELECT s."id", s."purchasedAt" FROM ${fromWords} ${whereOf(byWords)} LIMIT ${cap + 1})
     ${COLUMNS}, (SELECT count(*) FROM "matched") AS "total"
     FROM (
-      SELECT t.* FROM (SELECT s."id" FROM "matched" s ${whereOf(inPage)} ${order} LIMIT ${page.size + 1}) k
+      SELECT t.* FROM (
+        SELECT k."id" FROM (SELECT s."id" FROM "matched" s ${whereOf(inPage)} ${order} LIMIT CASE WHEN ${few} THEN ${page.size + 1} ELSE 0 END) k
+        UNION ALL
+        SELECT k."id" FROM (SELECT s."id" FROM "Subscription" s ${whereOf(inDateOrder)} ${order} LIMIT CASE WHEN ${few} THEN 0 ELSE ${page.size + 1} END) k
+      ) k
       JOIN "Subscription" t ON t."id" = k."id"
     ) s ${JOINS} ${order}`;
+  // An empty page says nothing of the count: asked on its own (no purchaser matches, or past the last page).
   const counted =
     raw.length > 0
       ? toCount(raw[0]!.total)
       : toCount(
           (
             await db.$queryRaw<Array<{ n: bigint | number }>>`
-    SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${page.countUpTo + 1}) c`
+    SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${cap + 1}) c`
           )[0]?.n,
         );
-  if (counted <= page.countUpTo) return pageOf(raw, page.size, older, counted);
-  const where = conditionsOf(db, query);
-  keysetOf(page, where);
-  return pageOf(await selectSubscriptions(db, where, order, page.size + 1), page.size, older, counted);
+  return pageOf(raw, page.size, older, counted);
 }
 
 /** The least string greater than every string starting with `prefix`, for ids (hex digits and dashes). */
