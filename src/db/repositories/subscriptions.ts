@@ -224,7 +224,8 @@ function pageOf(raw: RawSubscription[], size: number, older: boolean, total: num
  * only its range. When that is all of them (few match), the page is sorted from those rows.
  * When more match, at least one in every hundred or so of the newest subscriptions is theirs:
  * the page is read in date order, asking the word index about each row's purchaser (sorting the
- * subscriptions of thousands of people would cost more). Both in one statement.
+ * subscriptions of thousands of people would cost more). One statement on SQLite, two on
+ * PostgreSQL when more match (see below).
  */
 async function findPageByWords(
   db: Db,
@@ -252,21 +253,25 @@ async function findPageByWords(
   keysetOf(page, inDateOrder);
   const cap = page.countUpTo;
   const few = Prisma.sql`(SELECT count(*) FROM "matched") <= ${cap}`;
-  // One statement either way: the count of "matched" picks the branch that reads the page, as
-  // the LIMIT of each branch (a LIMIT is worked out once, before any row is read, and a LIMIT of
-  // 0 reads none, on both databases; a condition in WHERE was tested row by row on SQLite). Only
-  // the keys are kept (the purchaser index covers them); the page's rows are read by id.
-  const raw = await db.$queryRaw<RawSubscription[]>`
-    WITH "matched" AS MATERIALIZED (SELECT s."id", s."purchasedAt" FROM ${fromWords} ${whereOf(byWords)} LIMIT ${cap + 1})
-    ${COLUMNS}, (SELECT count(*) FROM "matched") AS "total"
-    FROM (
-      SELECT t.* FROM (
-        SELECT k."id" FROM (SELECT s."id" FROM "matched" s ${whereOf(inPage)} ${order} LIMIT CASE WHEN ${few} THEN ${page.size + 1} ELSE 0 END) k
+  const matched = Prisma.sql`"matched" AS MATERIALIZED (SELECT s."id", s."purchasedAt" FROM ${fromWords} ${whereOf(byWords)} LIMIT ${cap + 1})`;
+  const fromMatched = Prisma.sql`SELECT s."id" FROM "matched" s ${whereOf(inPage)} ${order}`;
+  const byDate = Prisma.sql`SELECT s."id" FROM "Subscription" s ${whereOf(inDateOrder)} ${order}`;
+  // Only the keys are kept (the purchaser index covers them); the page's rows are read by id.
+  // SQLite: one statement either way, the count of "matched" picking the branch that reads the
+  // page as each branch's LIMIT (worked out once, before any row is read; a LIMIT of 0 reads
+  // none; a condition in WHERE was tested row by row). PostgreSQL plans such a LIMIT as if it
+  // read every row (a hash join of the whole tenant, 100 ms and more), so it gets the page from
+  // "matched" with the count, and reads it again in date order when the count says more match.
+  const keys =
+    providerOf(db) === 'sqlite'
+      ? Prisma.sql`SELECT k."id" FROM (${fromMatched} LIMIT CASE WHEN ${few} THEN ${page.size + 1} ELSE 0 END) k
         UNION ALL
-        SELECT k."id" FROM (SELECT s."id" FROM "Subscription" s ${whereOf(inDateOrder)} ${order} LIMIT CASE WHEN ${few} THEN 0 ELSE ${page.size + 1} END) k
-      ) k
-      JOIN "Subscription" t ON t."id" = k."id"
-    ) s ${JOINS} ${order}`;
+        SELECT k."id" FROM (${byDate} LIMIT CASE WHEN ${few} THEN 0 ELSE ${page.size + 1} END) k`
+      : Prisma.sql`${fromMatched} LIMIT ${page.size + 1}`;
+  const raw = await db.$queryRaw<RawSubscription[]>`
+    WITH ${matched}
+    ${COLUMNS}, (SELECT count(*) FROM "matched") AS "total"
+    FROM (SELECT t.* FROM (${keys}) k JOIN "Subscription" t ON t."id" = k."id") s ${JOINS} ${order}`;
   // An empty page says nothing of the count: asked on its own (no purchaser matches, or past the last page).
   const counted =
     raw.length > 0
@@ -277,7 +282,8 @@ async function findPageByWords(
     SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${cap + 1}) c`
           )[0]?.n,
         );
-  return pageOf(raw, page.size, older, counted);
+  if (counted <= cap || providerOf(db) === 'sqlite') return pageOf(raw, page.size, older, counted);
+  return pageOf(await selectSubscriptions(db, inDateOrder, order, page.size + 1), page.size, older, counted);
 }
 
 /** The least string greater than every string starting with `prefix`, for ids (hex digits and dashes). */
