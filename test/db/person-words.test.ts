@@ -34,6 +34,18 @@ const ODD_PEOPLE = [
 describe.each(dialectProviders)('the words of each person on %s', (provider) => {
   const database = useTestDatabase(provider);
 
+  it('keeps the words in code point order, whatever the database orders text by', async () => {
+    // A word's start is a range (word >= 'lopez' AND word < 'lope{'): under a linguistic collation
+    // such as en_US, '{' weighs nothing and 'lopez' falls outside its own range.
+    const [row] =
+      provider === 'postgresql'
+        ? await database.prisma.$queryRaw<Array<{ collation: string | null }>>`
+            SELECT collation_name AS "collation" FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = 'PersonWord' AND column_name = 'word'`
+        : [{ collation: 'BINARY' }];
+    expect(row?.collation).toBe(provider === 'postgresql' ? 'C' : 'BINARY');
+  });
+
   /** Each person's kept words, sorted, beside the words JavaScript makes of their name and email. */
   async function wordsOf(ids: string[]) {
     const prisma = database.prisma;

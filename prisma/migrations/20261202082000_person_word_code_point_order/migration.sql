@@ -1,0 +1,3 @@
+-- This is an empty migration.
+-- SQLite compares text in code point order already (BINARY): the PostgreSQL migration of the
+-- same name gives PersonWord.word that order there too.
