@@ -24,25 +24,16 @@ const READ_CHUNK = 256 * 1024;
 /**
  * The file as a web stream read a chunk at a time, when the request asks for more (pull): the
  * stream Readable.toWeb(createReadStream()) makes read ahead of the upload, and held a 45 MB
- * export's bytes three times over in memory.
+ * export's bytes three times over in memory. The caller owns the handle and closes it.
  */
 function fileStream(handle: FileHandle): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        try {
-          const chunk = Buffer.allocUnsafe(READ_CHUNK);
-          const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, null);
-          if (bytesRead > 0) return controller.enqueue(chunk.subarray(0, bytesRead));
-          await handle.close();
-          controller.close();
-        } catch (error) {
-          await handle.close().catch(() => undefined);
-          throw error;
-        }
-      },
-      async cancel() {
-        await handle.close();
+        const chunk = Buffer.allocUnsafe(READ_CHUNK);
+        const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, null);
+        if (bytesRead > 0) controller.enqueue(chunk.subarray(0, bytesRead));
+        else controller.close();
       },
     },
     { highWaterMark: 1 },
@@ -86,7 +77,6 @@ export async function uploadFile(client: webApi.WebClient, file: FileToUpload, s
     }
     throw slackCallFailed(error, 'The CSV could not be uploaded');
   } finally {
-    // Closed by the stream once read; here when the upload stopped before or during it.
     await handle.close().catch(() => undefined);
   }
 }
