@@ -120,12 +120,11 @@ async function selectSubscriptions(
   where: Prisma.Sql[],
   order: Prisma.Sql = Prisma.empty,
   limit?: number,
-  page: { extra?: Prisma.Sql; branches?: Prisma.Sql[]; from?: Prisma.Sql } = {},
+  page: { extra?: Prisma.Sql; branches?: Prisma.Sql[] } = {},
 ): Promise<RawSubscription[]> {
   const condition = whereOf(where);
   if (limit === undefined) return db.$queryRaw<RawSubscription[]>`${COLUMNS} FROM "Subscription" s ${JOINS} ${condition} ${order}`;
-  const from = page.from ?? Prisma.sql`"Subscription" s`;
-  const pick = (conditions: Prisma.Sql[]) => Prisma.sql`SELECT s.* FROM ${from} ${whereOf(conditions)} ${order} LIMIT ${limit}`;
+  const pick = (conditions: Prisma.Sql[]) => Prisma.sql`SELECT s.* FROM "Subscription" s ${whereOf(conditions)} ${order} LIMIT ${limit}`;
   // Branches: the first rows of each alternative, merged. Each branch seeks its own index range
   // in order, where an IN list of them makes SQLite walk every row in date order instead.
   const picked = page.branches
@@ -262,12 +261,11 @@ async function findPageByWords(
   // none; a condition in WHERE was tested row by row). PostgreSQL plans such a LIMIT as if it
   // read every row (a hash join of the whole tenant, 100 ms and more), so it gets the page from
   // "matched" with the count, and reads it again in date order when the count says more match.
-  const keys =
-    providerOf(db) === 'sqlite'
-      ? Prisma.sql`SELECT k."id" FROM (${fromMatched} LIMIT CASE WHEN ${few} THEN ${page.size + 1} ELSE 0 END) k
+  const keys = !postgres
+    ? Prisma.sql`SELECT k."id" FROM (${fromMatched} LIMIT CASE WHEN ${few} THEN ${page.size + 1} ELSE 0 END) k
         UNION ALL
         SELECT k."id" FROM (${byDate} LIMIT CASE WHEN ${few} THEN 0 ELSE ${page.size + 1} END) k`
-      : Prisma.sql`${fromMatched} LIMIT ${page.size + 1}`;
+    : Prisma.sql`${fromMatched} LIMIT ${page.size + 1}`;
   const raw = await db.$queryRaw<RawSubscription[]>`
     WITH ${matched}
     ${COLUMNS}, (SELECT count(*) FROM "matched") AS "total"
@@ -282,7 +280,7 @@ async function findPageByWords(
     SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${cap + 1}) c`
           )[0]?.n,
         );
-  if (counted <= cap || providerOf(db) === 'sqlite') return pageOf(raw, page.size, older, counted);
+  if (counted <= cap || !postgres) return pageOf(raw, page.size, older, counted);
   return pageOf(await selectSubscriptions(db, inDateOrder, order, page.size + 1), page.size, older, counted);
 }
 
