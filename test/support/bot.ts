@@ -152,7 +152,11 @@ export async function startTestBot(options: {
     async command(user, text, channel = 'D0DIRECT01') {
       const before = emulator.responseUrlPosts.length;
       const result = await sendSlashCommand(target, { command: '/purchases', text, user_id: user, channel_id: channel });
-      const replies = emulator.responseUrlPosts.slice(before).map((post) => post.body);
+      // Only this command's response_url: a replica sharing the emulator may reply to its own at the same time.
+      const replies = emulator.responseUrlPosts
+        .slice(before)
+        .filter((post) => post.url === result.responseUrl)
+        .map((post) => post.body);
       const acked = result.json && typeof result.json === 'object' && 'text' in result.json ? [result.json as Record<string, unknown>] : [];
       return { status: result.status, replies: [...acked, ...replies] };
     },
