@@ -24,7 +24,7 @@ describe.each(dialectProviders)('the export’s rows through the driver on %s', 
     const expected = await prisma.licenseAssignment.findMany({
       where: { removedAt: null, subscription: { productId: product.id } },
       orderBy: [{ subscriptionId: 'asc' }, { id: 'asc' }],
-      select: { id: true, subscriptionId: true, assignedAt: true },
+      select: { subscriptionId: true, assignedAt: true, user: { select: { name: true, email: true } } },
     });
 
     const batches: number[] = [];
@@ -34,11 +34,21 @@ describe.each(dialectProviders)('the export’s rows through the driver on %s', 
       rows.push(...batch);
     }
 
-    expect(rows.map((r) => ({ id: r.id, subscriptionId: r.subscriptionId, assignedAt: r.assignedAt }))).toEqual(expected);
+    expect(rows.map((r) => ({ subscriptionId: r.subscriptionId, assignedAt: r.assignedAt, user: { name: r.userName, email: r.userEmail } }))).toEqual(expected);
     expect(expected).toHaveLength(27);
     expect(batches).toEqual([5, 5, 5, 5, 5, 2]);
     expect(rows.find((r) => r.subscriptionId === ids[0])).toMatchObject({ purchaser: null });
     expect(rows.find((r) => r.subscriptionId === ids[1 + 2])).toMatchObject({ purchaser: { name: 'Ana Lopez', email: 'ana@contoso.com' } });
+
+    // Fetched 10 at a time (7, rounded up to whole batches), handed over 5 at a time.
+    const again: typeof rows = [];
+    const sizes: number[] = [];
+    for await (const batch of readExportRows(prisma, { productId: product.id }, 5, { fetchRows: 7 })) {
+      sizes.push(batch.length);
+      again.push(...batch);
+    }
+    expect(sizes).toEqual(batches);
+    expect(again).toEqual(rows);
 
     const some = [];
     for await (const batch of readExportRows(prisma, { subscriptionIds: [ids[4]!, ids[3]!, elsewhere.id] }, 4)) some.push(...batch);
@@ -52,12 +62,12 @@ describe.each(dialectProviders)('the export’s rows through the driver on %s', 
     await assign(prisma, subscription.id, await manyPeople(prisma, 12));
 
     const seen: number[] = [];
-    for await (const batch of readExportRows(prisma, { productId: product.id }, 5)) {
+    for await (const batch of readExportRows(prisma, { productId: product.id }, 5, { fetchRows: 5 })) {
       seen.push(batch.length);
       break;
     }
     const again = [];
-    for await (const batch of readExportRows(prisma, { productId: product.id }, 5)) again.push(batch.length);
+    for await (const batch of readExportRows(prisma, { productId: product.id }, 5, { fetchRows: 5 })) again.push(batch.length);
 
     expect(seen).toEqual([5]);
     expect(again).toEqual([5, 5, 2]);
@@ -74,7 +84,7 @@ describe.each(dialectProviders)('the export’s rows through the driver on %s', 
     await assign(prisma, late!.id, people.slice(4, 8));
 
     const rows = [];
-    for await (const batch of readExportRows(prisma, { productId: product.id }, 3)) {
+    for await (const batch of readExportRows(prisma, { productId: product.id }, 3, { fetchRows: 3 })) {
       if (rows.length === 0) {
         // After the first batch: a license added to the later subscription, one removed from it.
         await assign(prisma, late!.id, people.slice(8, 9));
