@@ -1,6 +1,5 @@
 /** Every product and offer type with its value and its last change, from the record. */
-import { readJobState } from '../db/repositories/job-state.js';
-import { listRecordedPolicies } from '../db/repositories/policies.js';
+import { listRecordedPolicies, readRecordedPolicies } from '../db/repositories/policies.js';
 import type { RecordedPolicy } from '../domain/policy.js';
 import { matchProduct } from '../domain/products.js';
 import type { ServiceContext } from './context.js';
@@ -14,7 +13,7 @@ export interface PolicyList {
 }
 
 export async function listPolicies(ctx: ServiceContext): Promise<PolicyList> {
-  const [policies, lastSync] = await Promise.all([listRecordedPolicies(ctx.prisma), readJobState(ctx.prisma, LAST_POLICY_SYNC_KEY)]);
+  const { policies, jobState: lastSync } = await readRecordedPolicies(ctx.prisma, LAST_POLICY_SYNC_KEY);
   return { policies, lastSync: lastSync ? new Date(lastSync) : null };
 }
 
