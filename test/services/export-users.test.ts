@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { exportUsers } from '../../src/services/export-users.js';
+import { exportUsers, writeCsv } from '../../src/services/export-users.js';
 import { aPerson, aProduct, aSubscription, assign } from '../support/builders.js';
 import { dialectProviders, useServiceContext } from '../support/database.js';
 
@@ -101,5 +103,33 @@ describe.each(dialectProviders)('exporting licensed users on %s', (provider) => 
     expect(csv.rows).toBe(2499);
     expect(new Set(emails).size).toBe(2499);
     expect(emails).not.toContain('user.7@contoso.test');
+  });
+});
+
+describe('writing the CSV through two buffers that take turns', () => {
+  async function written(texts: string[], bufferBytes: number, fail?: Error): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'csv-write-'));
+    const path = join(dir, 'out.csv');
+    async function* source() {
+      for (const text of texts) yield text;
+      if (fail) throw fail;
+    }
+    try {
+      await writeCsv(path, source(), bufferBytes);
+      return await readFile(path, 'utf8');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('writes every text whole and in order, across buffers filled many times, splitting no character', async () => {
+    // Two-, three- and four-byte characters land on every buffer boundary of 7 bytes.
+    const texts = ['Subscription id,Product\r\n', ...Array.from({ length: 200 }, (_, i) => `${i},Zoë 🧾 Ōsaka – ${'x'.repeat(i % 13)}\r\n`), '', 'end'];
+    expect(await written(texts, 7)).toBe(texts.join(''));
+    expect(await written(texts, 1024 * 1024)).toBe(texts.join(''));
+  });
+
+  it('passes on a failure of the text, with the file closed', async () => {
+    await expect(written(['a,b\r\n'.repeat(100)], 16, new Error('the rows stopped'))).rejects.toThrow('the rows stopped');
   });
 });
