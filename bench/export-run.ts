@@ -23,7 +23,7 @@ import { dateTimeFormatter } from '../src/domain/dates.js';
 import { CSV_COLUMNS, exportUsers } from '../src/services/export-users.js';
 import { uploadFile } from '../src/slack/upload.js';
 import { BENCH_NOW } from './tenant.js';
-import { numbered } from './raw.js';
+import { numbered } from '../src/db/repositories/export-rows.js';
 
 const [mode, url, product, slackApiUrl] = process.argv.slice(2);
 if ((mode !== 'bot' && mode !== 'floor') || !url || !product) {

@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { numbered } from '../src/db/repositories/export-rows.js';
 import { sqliteDate } from './load.js';
 
 export type Dialect = 'sqlite' | 'postgresql';
@@ -50,11 +51,6 @@ export function openSqliteRaw(file: string): RawDb {
       db.close();
     },
   };
-}
-
-export function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
 }
 
 export async function openPostgresRaw(config: pg.ClientConfig, schema: string): Promise<RawDb> {

@@ -71,10 +71,11 @@ type Purchasers = Map<string, { name: string; email: string }>;
 
 const purchasersOf = (rows: RawPurchaser[]): Purchasers => new Map(rows.map(([id, name, email]) => [id, { name, email }]));
 
-const numbered = (sql: string) => {
+/** `?` placeholders numbered as PostgreSQL's driver wants them (`$1`, `$2`, …). The SQL holds no other `?`. */
+export function numbered(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
-};
+}
 
 /**
  * Rows a PostgreSQL FETCH asks for: each FETCH is a round trip, and at 1,000 rows a 277,000-row
