@@ -15,7 +15,8 @@ describe.each(dialectProviders)('the export’s rows through the driver on %s', 
     const ids: string[] = [];
     for (const [i, size] of [12, 0, 7, 1, 9].entries()) {
       const subscription = await aSubscription(prisma, { productId: product.id, purchaserId: i === 0 ? null : buyer.id, isSelfService: i !== 0 });
-      await assign(prisma, subscription.id, people.slice(i * 8, i * 8 + size), new Date('2026-06-02T10:00:00Z'));
+      // Each subscription's licenses given at one moment, to the millisecond: rows share a time, and the next subscription's differs.
+      await assign(prisma, subscription.id, people.slice(i * 8, i * 8 + size), new Date(Date.UTC(2026, 5, 2, 10, 0, 0, 7 + i * 111)));
       ids.push(subscription.id);
     }
     const elsewhere = await aSubscription(prisma, { productId: other.id });

@@ -38,7 +38,7 @@ export type ExportScope = { productId: string } | { subscriptionIds: string[] };
  * objects with named fields (no property per column per row). Only what changes from license to
  * license: the purchaser is the subscription's, read once (PURCHASERS), not once per license.
  */
-type RawRow = [subscriptionId: string, userName: string, userEmail: string, assignedAt: string | Date];
+type RawRow = [subscriptionId: string, userName: string, userEmail: string, assignedAt: string];
 type RawPurchaser = [subscriptionId: string, name: string, email: string];
 
 const ROWS = `
@@ -100,10 +100,11 @@ async function* sqliteBatches(db: Db, scope: ExportScope, size: number): AsyncGe
     // One read transaction: the purchasers and the licenses are of the same moment.
     sqlite.exec('BEGIN');
     const purchasers = purchasersOf(sqlite.prepare(purchasersSql).raw(true).all(param) as RawPurchaser[]);
+    const timeOf = timeReader(sqliteTime);
     let batch: ExportRow[] = [];
     // raw(): arrays cost the driver less than objects with a property per column.
     for (const row of sqlite.prepare(rows).raw(true).iterate(param) as IterableIterator<RawRow>) {
-      batch.push(toRow(row, purchasers));
+      batch.push(toRow(row, purchasers, timeOf));
       if (batch.length === size) {
         yield batch;
         batch = [];
@@ -131,6 +132,7 @@ async function* postgresBatches(db: Db, scope: ExportScope, size: number, fetchR
     const { rows: rowsSql, purchasers: purchasersSql, param } = statements(scope, 'postgresql');
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const purchasers = purchasersOf((await client.query<RawPurchaser>({ text: numbered(purchasersSql), values: [param], rowMode: 'array' })).rows);
+    const timeOf = timeReader(postgresTime);
     await client.query({ text: `DECLARE "export_rows" NO SCROLL CURSOR FOR ${numbered(rowsSql)}`, values: [param] });
     const fetch = async () => (await client.query<RawRow>({ text: `FETCH ${fetchRows} FROM "export_rows"`, rowMode: 'array' })).rows;
     next = fetch();
@@ -139,7 +141,7 @@ async function* postgresBatches(db: Db, scope: ExportScope, size: number, fetchR
       next = rows.length === fetchRows ? fetch() : undefined;
       for (let start = 0; start < rows.length; start += size) {
         const batch: ExportRow[] = [];
-        for (const row of rows.slice(start, start + size)) batch.push(toRow(row, purchasers));
+        for (const row of rows.slice(start, start + size)) batch.push(toRow(row, purchasers, timeOf));
         yield batch;
       }
       if (!next) break;
@@ -153,23 +155,40 @@ async function* postgresBatches(db: Db, scope: ExportScope, size: number, fetchR
   }
 }
 
-function toRow([subscriptionId, userName, userEmail, assignedAt]: RawRow, purchasers: Purchasers): ExportRow {
-  return {
-    subscriptionId,
-    purchaser: purchasers.get(subscriptionId) ?? null,
-    userName,
-    userEmail,
-    // SQLite: the ISO text Prisma stored; PostgreSQL: parsed as UTC below.
-    assignedAt: assignedAt instanceof Date ? assignedAt : new Date(assignedAt),
+function toRow([subscriptionId, userName, userEmail, assignedAt]: RawRow, purchasers: Purchasers, timeOf: (text: string) => Date): ExportRow {
+  return { subscriptionId, purchaser: purchasers.get(subscriptionId) ?? null, userName, userEmail, assignedAt: timeOf(assignedAt) };
+}
+
+/**
+ * The time of a row from the driver's text, made once for a run of rows with the same text (a
+ * subscription's licenses are often given at one moment; those rows share one Date): parsing
+ * each row's text was a Date and a string or two more per row.
+ */
+function timeReader(parse: (text: string) => Date): (text: string) => Date {
+  let last: string | undefined;
+  let date = new Date(Number.NaN);
+  return (text) => {
+    if (text !== last) {
+      last = text;
+      date = parse(text);
+    }
+    return date;
   };
 }
 
-/** timestamp(3) without time zone holds UTC (as Prisma writes it); pg would read it in the process's zone. */
+/** SQLite: the ISO text Prisma stored (`2026-05-09T10:00:00.000+00:00`). */
+const sqliteTime = (text: string) => new Date(text);
+
+/**
+ * PostgreSQL: timestamp(3) without time zone holds UTC (as Prisma writes it), as text
+ * (`2026-05-09 10:00:00.123`): pg would read it in the process's zone, so pg hands it over as it
+ * came (utcTypes) and it is read as UTC here.
+ */
+const postgresTime = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+
 const utcTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.TIMESTAMP
-      ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === pg.types.builtins.TIMESTAMP ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /**
