@@ -133,3 +133,16 @@ describe('writing the CSV through two buffers that take turns', () => {
     await expect(written(['a,b\r\n'.repeat(100)], 16, new Error('the rows stopped'))).rejects.toThrow('the rows stopped');
   });
 });
+
+describe.runIf(process.platform === 'linux')('writing the CSV to a disk that fails', () => {
+  it('reports the failed write as the export’s error, even when it fails while the rows are still being read', async () => {
+    async function* source() {
+      yield 'x'.repeat(20); // one buffer of 16 bytes filled and handed to the disk, 4 bytes in the next
+      // The rows take a while to come: the write of the first buffer fails meanwhile.
+      for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+      yield 'y'.repeat(64);
+    }
+    // /dev/full takes every write with "no space left on device".
+    await expect(writeCsv('/dev/full', source(), 16)).rejects.toMatchObject({ code: 'ENOSPC' });
+  });
+});
