@@ -104,6 +104,29 @@ describe.each(dialectProviders)('the export’s rows through the driver on %s', 
     expect(after.filter((r) => r.subscriptionId === late!.id)).toHaveLength(4);
   });
 
+  it.runIf(provider === 'postgresql')('fails, without ending the process, when its connection is cut between two batches', async () => {
+    const prisma = database.prisma;
+    const product = await aProduct(prisma);
+    const subscription = await aSubscription(prisma, { productId: product.id });
+    await assign(prisma, subscription.id, await manyPeople(prisma, 12));
+
+    const rows = readExportRows(prisma, { productId: product.id }, 3, { fetchRows: 3 });
+    expect((await rows.next()).value).toHaveLength(3);
+    // The server ends the export's connection (a restart, a network cut) while the caller writes a batch.
+    const [ended] = await prisma.$queryRawUnsafe<Array<{ pid: number }>>(
+      `SELECT pid FROM pg_stat_activity WHERE query LIKE 'FETCH%export_rows%' AND pid <> pg_backend_pid()`,
+    );
+    await prisma.$queryRawUnsafe(`SELECT pg_terminate_backend(${Number(ended!.pid)})`);
+    while ((await prisma.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM pg_stat_activity WHERE pid = ${Number(ended!.pid)}`)).length > 0);
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+
+    await expect(
+      (async () => {
+        for (;;) if ((await rows.next()).done) return;
+      })(),
+    ).rejects.toThrow();
+  });
+
   it('refuses a batch that is not a whole number of rows', () => {
     expect(() => readExportRows(database.prisma, { productId: 'P' }, 0)).toThrow(RangeError);
   });

@@ -126,6 +126,9 @@ async function* sqliteBatches(db: Db, scope: ExportScope, size: number): AsyncGe
  */
 async function* postgresBatches(db: Db, scope: ExportScope, size: number, fetchRows: number): AsyncGenerator<ExportRow[]> {
   const client = new pg.Client({ ...postgresTargetFromUrl(databaseUrlOf(db)).config, types: utcTypes });
+  // A connection the server ends between two queries (a restart, a network cut) is reported as an
+  // 'error' event, which unheard would end the process: the next query fails instead.
+  client.on('error', () => undefined);
   await client.connect();
   let next: Promise<RawRow[]> | undefined;
   try {
@@ -136,9 +139,12 @@ async function* postgresBatches(db: Db, scope: ExportScope, size: number, fetchR
     await client.query({ text: `DECLARE "export_rows" NO SCROLL CURSOR FOR ${numbered(rowsSql)}`, values: [param] });
     const fetch = async () => (await client.query<RawRow>({ text: `FETCH ${fetchRows} FROM "export_rows"`, rowMode: 'array' })).rows;
     next = fetch();
+    next.catch(() => undefined);
     for (;;) {
       const rows: RawRow[] = await next;
       next = rows.length === fetchRows ? fetch() : undefined;
+      // Failing while the caller writes this batch, it is thrown when awaited, not left unhandled.
+      next?.catch(() => undefined);
       for (let start = 0; start < rows.length; start += size) {
         const batch: ExportRow[] = [];
         for (const row of rows.slice(start, start + size)) batch.push(toRow(row, purchasers, timeOf));
