@@ -168,8 +168,8 @@ export async function writeCsv(path: string, texts: AsyncIterable<string>, buffe
       await writing; // `spare` is free once its write has ended
       const full = filling.subarray(0, used);
       writing = writeAll(file, full);
-      // Failing while the next rows are read, it is thrown by the next flush, not left unhandled
-      // (which would end the process).
+      // Failing while the next rows are read, it is thrown by the next flush (the export's own
+      // error), not left an unhandled rejection for the process's last-resort handler.
       writing.catch(() => undefined);
       [filling, spare] = [spare, filling];
       used = 0;
