@@ -154,8 +154,19 @@ export interface SyncWrites {
   assignments: AssignmentWrites;
 }
 
+/**
+ * The products the sync met first (kind sku), each inserted unless a row with its id is there by
+ * then: the policy guard, running at the same moment on another replica, may have recorded the
+ * product since the sync read the record, and its row (with the policy) is kept. A plain insert
+ * failed the whole sync on the unique key. A sync meets few new products: a statement each.
+ */
 export async function writeProducts(db: Db, products: SyncWrites['products'], skus: SyncWrites['skus']): Promise<void> {
-  for (const data of chunks(products.create)) await db.product.createMany({ data });
+  for (const { id, kind, name, firstSeenAt } of products.create) {
+    await db.$executeRaw`
+      INSERT INTO "Product" ("id", "kind", "name", "firstSeenAt", "createdAt", "updatedAt")
+      VALUES (${id}, ${kind}, ${name}, ${firstSeenAt}, ${firstSeenAt}, ${firstSeenAt})
+      ON CONFLICT ("id") DO NOTHING`;
+  }
   for (const data of chunks(skus.create)) await db.productSku.createMany({ data });
   for (const { skuId, data } of skus.update) await db.productSku.update({ where: { skuId }, data });
 }
