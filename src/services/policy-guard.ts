@@ -114,10 +114,11 @@ async function newProduct(deps: PolicyGuardDeps, policy: TenantPolicy, summary: 
       failure = isAppError(error) ? error.userMessage : error instanceof Error ? error.message : String(error);
     }
   }
+  let recorded = true;
   try {
     await deps.prisma.$transaction(async (tx) => {
-      await insertProductPolicy(tx, policy, now);
-      if (summary.baseline) return;
+      recorded = await insertProductPolicy(tx, policy, now);
+      if (!recorded || summary.baseline) return;
       if (accepted) {
         await recordPolicyChange(tx, {
           policy: { ...accepted, name: policy.name },
@@ -137,11 +138,12 @@ async function newProduct(deps: PolicyGuardDeps, policy: TenantPolicy, summary: 
       await report(tx, `policy.guard.new.${policy.id}`, deps.notices.newProduct(policy, action));
     });
   } catch (error) {
-    // Another run recorded it first: it reported it too.
+    // A unique key another run took first: it recorded and reported the product.
     if (isUniqueViolation(error)) return;
     throw error;
   }
-  if (summary.baseline) return;
+  // Another run recorded it first: it reported it too.
+  if (!recorded || summary.baseline) return;
   summary.newProducts.push(policy.id);
   if (accepted) summary.enforced.push(policy.id);
   if (failure) summary.enforceFailed.push({ id: policy.id, reason: failure });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeJobState } from '../../src/db/repositories/job-state.js';
-import { listRecordedPolicies, readRecordedPolicies } from '../../src/db/repositories/policies.js';
+import { insertProductPolicy, listRecordedPolicies, readRecordedPolicies } from '../../src/db/repositories/policies.js';
 import { aProduct } from '../support/builders.js';
 import { dialectProviders, useTestDatabase } from '../support/database.js';
 
@@ -37,5 +37,25 @@ describe.each(dialectProviders)('the recorded policies in one statement on %s', 
 
     expect(await readRecordedPolicies(prisma, 'policy.lastSync')).toEqual({ policies: [], jobState: 'then' });
     expect(await readRecordedPolicies(prisma, 'never.written')).toEqual({ policies: [], jobState: null });
+  });
+
+  it('records a product whose policy is read for the first time: inserted, or promoted from the SKU a sync recorded, never over a recorded policy', async () => {
+    const prisma = database.prisma;
+    const now = new Date('2026-11-25T09:00:00.250Z');
+    await aProduct(prisma, { id: 'P-SKU', name: 'POWER_BI_PRO', kind: 'sku' });
+    await aProduct(prisma, { id: 'P-KNOWN', name: 'Visio Plan 2', policyValue: 'Disabled' });
+
+    expect(await insertProductPolicy(prisma, { id: 'P-NEW', kind: 'product', name: 'Project Plan 1', value: 'Enabled' }, now)).toBe(true);
+    expect(await insertProductPolicy(prisma, { id: 'P-SKU', kind: 'product', name: 'Power BI Pro', value: 'OnlyTrialsWithoutPaymentMethod' }, now)).toBe(true);
+    expect(await insertProductPolicy(prisma, { id: 'P-KNOWN', kind: 'product', name: 'Visio', value: 'Enabled' }, now)).toBe(false);
+
+    const rows = await prisma.product.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((p) => [p.id, p.kind, p.name, p.policyValue])).toEqual([
+      ['P-KNOWN', 'product', 'Visio Plan 2', 'Disabled'],
+      ['P-NEW', 'product', 'Project Plan 1', 'Enabled'],
+      ['P-SKU', 'product', 'Power BI Pro', 'OnlyTrialsWithoutPaymentMethod'],
+    ]);
+    expect(rows[1]).toMatchObject({ firstSeenAt: now, createdAt: now, updatedAt: now });
+    expect(rows[2]).toMatchObject({ firstSeenAt: now, updatedAt: now });
   });
 });

@@ -108,17 +108,20 @@ export async function recordPolicyChange(db: Db, change: PolicyChangeInput): Pro
 }
 
 /**
- * A product or offer type whose policy is read for the first time. A product a tenant sync or an
- * import recorded first (kind sku, no policy yet) becomes a product with its policy; otherwise the
- * row is inserted, and a racing run that inserted it first makes this fail on the unique key.
+ * A product or offer type whose policy is read for the first time: inserted, or, when a tenant
+ * sync or an import recorded it first (kind sku, no policy yet), made a product with its policy.
+ * One statement, so a sync inserting the product at the same moment (another replica) is waited
+ * for and its row promoted, not failed on. Returns false, changing nothing, when the product is
+ * recorded with a policy already: another run of the guard recorded it first (and reported it).
  */
-export async function insertProductPolicy(db: Db, policy: { id: string; kind: string; name: string; value: string }, now: Date): Promise<void> {
-  const promoted = await db.product.updateMany({
-    where: { id: policy.id, kind: 'sku' },
-    data: { kind: policy.kind, name: policy.name, policyValue: policy.value, firstSeenAt: now },
-  });
-  if (promoted.count === 1) return;
-  await db.product.create({ data: { id: policy.id, kind: policy.kind, name: policy.name, policyValue: policy.value, firstSeenAt: now } });
+export async function insertProductPolicy(db: Db, policy: { id: string; kind: string; name: string; value: string }, now: Date): Promise<boolean> {
+  const written = await db.$executeRaw`
+    INSERT INTO "Product" ("id", "kind", "name", "policyValue", "firstSeenAt", "createdAt", "updatedAt")
+    VALUES (${policy.id}, ${policy.kind}, ${policy.name}, ${policy.value}, ${now}, ${now}, ${now})
+    ON CONFLICT ("id") DO UPDATE SET "kind" = excluded."kind", "name" = excluded."name", "policyValue" = excluded."policyValue",
+      "firstSeenAt" = excluded."firstSeenAt", "updatedAt" = excluded."updatedAt"
+    WHERE "Product"."kind" = ${'sku'}`;
+  return written === 1;
 }
 
 /** Records a value changed outside the bot, only if the record still holds `from`; says whether it did. */
