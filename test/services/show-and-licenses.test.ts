@@ -29,12 +29,25 @@ describe.each(dialectProviders)('show and licenses on %s', (provider) => {
       data: { removedAt: now },
     });
 
+    // Its neighbours by id, with holders of their own: the users and the origin asked for beside it are its own.
+    for (const [id, isSelfService] of [
+      ['3f2b9c19-ffff-4fff-bfff-ffffffffffff', false],
+      ['3f2b9c1b-0000-4000-8000-000000000000', false],
+    ] as const) {
+      const neighbour = await aSubscription(database.prisma, { id, productId: product.id, isSelfService });
+      await assign(database.prisma, neighbour.id, [buyer.id]);
+    }
+
     const details = await showSubscription(ctx, '3F2B9C1A');
     expect(details.subscription.id).toBe(subscription.id);
     expect(details.subscription.assigned).toBe(24);
     expect(details.users).toHaveLength(20);
     expect(details.users[0]!.name).toBe('User 01');
+    expect(details.users.map((u) => u.name)).not.toContain('Ana López');
+    expect(details.origin).toMatchObject({ isSelfService: true });
     expect(details.subscription.monthlyPrice).toEqual({ amountMinor: 42_000, currency: 'USD' });
+    const whole = await showSubscription(ctx, subscription.id.toUpperCase());
+    expect(whole).toEqual(details);
   });
 
   it('asks for more of an id that several subscriptions start with, and says when none matches', async () => {
