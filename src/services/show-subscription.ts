@@ -1,6 +1,6 @@
 /** `/purchases show <subscription>`: one subscription with its first assigned users. */
 import { findSubscriptionOrigin, type SubscriptionOrigin } from '../db/repositories/attribution.js';
-import { findAssignedUsers, findSubscriptionsByRef, type SubscriptionRow, subscriptionIdOfRef } from '../db/repositories/subscriptions.js';
+import { findAssignedUsers, findSubscriptionsByRef } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { quoteInput } from '../domain/text.js';
 import type { ServiceContext } from './context.js';
@@ -19,11 +19,7 @@ export interface SubscriptionDetails {
 }
 
 export async function findSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionSummary> {
-  return theOne(await findSubscriptionsByRef(ctx.prisma, ref), ref);
-}
-
-/** The one subscription `ref` names, or why there is none. */
-function theOne(rows: SubscriptionRow[], ref: string): SubscriptionSummary {
+  const rows = await findSubscriptionsByRef(ctx.prisma, ref);
   if (rows.length === 0) {
     throw new AppError(
       'not_found',
@@ -42,16 +38,9 @@ function theOne(rows: SubscriptionRow[], ref: string): SubscriptionSummary {
 }
 
 export async function showSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionDetails> {
-  // The users and where the subscription comes from are asked for beside the subscription itself,
-  // naming it by the same ref: on PostgreSQL the three go out together on the pool's connections,
-  // one round trip rather than two (on SQLite, one connection, it is the same work). Their answer
-  // stands only when the ref names exactly one subscription.
-  const named = subscriptionIdOfRef(ref);
-  const [rows, users, origin] = await Promise.all([
-    findSubscriptionsByRef(ctx.prisma, ref),
-    findAssignedUsers(ctx.prisma, named, SHOWN_USERS),
-    findSubscriptionOrigin(ctx.prisma, named),
-  ]);
-  const subscription = theOne(rows, ref);
+  const subscription = await findSubscription(ctx, ref);
+  // Both need only the id: on PostgreSQL they go out together on two of the pool's connections,
+  // two round trips in all rather than three (on SQLite, one connection, it is the same work).
+  const [users, origin] = await Promise.all([findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS), findSubscriptionOrigin(ctx.prisma, subscription.id)]);
   return { subscription, users, ...(origin ? { origin } : {}) };
 }

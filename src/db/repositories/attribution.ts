@@ -6,7 +6,6 @@
 import { providerOf, type Db } from '../client.js';
 import { ACTIVE_STATUS } from '../../domain/spend.js';
 import { Prisma, toCount } from './sql.js';
-import type { SubscriptionKey } from './subscriptions.js';
 
 export interface SubscriptionOrigin {
   isSelfService: boolean;
@@ -37,11 +36,11 @@ const IMPORT_ACTIONS = ['subscription.imported', 'subscription.import_changed'];
  * and run only for a subscription a sync gave a SKU, through the skuId index (before it, counting
  * a SKU's subscriptions read every subscription: 23 ms at 100k on SQLite).
  */
-export async function findSubscriptionOrigin(db: Db, subscription: SubscriptionKey): Promise<SubscriptionOrigin | undefined> {
+export async function findSubscriptionOrigin(db: Db, subscriptionId: string): Promise<SubscriptionOrigin | undefined> {
   const bySource =
     providerOf(db) === 'postgresql'
-      ? Prisma.sql`(SELECT json_object_agg(g."source", g."n")::text FROM (${licensesBySource(subscription)}) g)`
-      : Prisma.sql`(SELECT json_group_object(g."source", g."n") FROM (${licensesBySource(subscription)}) g)`;
+      ? Prisma.sql`(SELECT json_object_agg(g."source", g."n")::text FROM (${licensesBySource(subscriptionId)}) g)`
+      : Prisma.sql`(SELECT json_group_object(g."source", g."n") FROM (${licensesBySource(subscriptionId)}) g)`;
   const [row] = await db.$queryRaw<
     Array<{
       isSelfService: boolean | number | bigint;
@@ -68,7 +67,7 @@ export async function findSubscriptionOrigin(db: Db, subscription: SubscriptionK
       SELECT x."id" FROM "AuditEvent" x
       WHERE x."subjectType" = ${'subscription'} AND x."subjectId" = s."id" AND x."action" IN (${Prisma.join(IMPORT_ACTIONS)})
       ORDER BY x."at" DESC LIMIT 1)
-    WHERE s."id" = ${subscription}`;
+    WHERE s."id" = ${subscriptionId}`;
   if (!row) return undefined;
   const counts = row.bySource ? (JSON.parse(row.bySource) as Record<string, number | string>) : {};
   return {
@@ -88,8 +87,8 @@ export async function findSubscriptionOrigin(db: Db, subscription: SubscriptionK
 }
 
 /** A subscription's current licenses counted per source. */
-function licensesBySource(subscription: SubscriptionKey): Prisma.Sql {
-  return Prisma.sql`SELECT a."source", count(*) AS "n" FROM "LicenseAssignment" a WHERE a."subscriptionId" = ${subscription} AND a."removedAt" IS NULL GROUP BY a."source"`;
+function licensesBySource(subscriptionId: string): Prisma.Sql {
+  return Prisma.sql`SELECT a."source", count(*) AS "n" FROM "LicenseAssignment" a WHERE a."subscriptionId" = ${subscriptionId} AND a."removedAt" IS NULL GROUP BY a."source"`;
 }
 
 /** Holders of a product whom no active subscription of it claims in the record (`h` is the holding, `userColumn` its person). */

@@ -299,29 +299,16 @@ function afterPrefix(prefix: string): string {
  * exact under any collation.
  */
 export function findSubscriptionsByRef(db: Db, ref: string): Promise<SubscriptionRow[]> {
-  return subscriptions(db, refConditions(ref, Prisma.sql`s`), Prisma.sql`ORDER BY s."id"`, 2);
-}
-
-/** A subscription for the statements that take one: its id, or the id a ref names as a sub-select (subscriptionIdOfRef). */
-export type SubscriptionKey = string | Prisma.Sql;
-
-/**
- * The id that `ref` names, as a sub-select (the first by id when several match), for statements
- * sent beside findSubscriptionsByRef rather than after it: one round trip instead of two. Their
- * answer stands only when findSubscriptionsByRef finds exactly one.
- */
-export function subscriptionIdOfRef(ref: string): Prisma.Sql {
-  return Prisma.sql`(SELECT r."id" FROM "Subscription" r ${whereOf(refConditions(ref, Prisma.sql`r`))} ORDER BY r."id" LIMIT 1)`;
-}
-
-/** The conditions on the Subscription row `alias` that `ref` (a whole id or a prefix) names. */
-function refConditions(ref: string, alias: Prisma.Sql): Prisma.Sql[] {
   const id = ref.toLowerCase();
-  const column = Prisma.sql`${alias}."id"`;
-  if (id.length === 36) return [Prisma.sql`${column} = ${id}`];
+  if (id.length === 36) return subscriptions(db, [Prisma.sql`s."id" = ${id}`]);
   // Dashes sit at the same places in every id: the range can ignore a trailing one.
   const range = id.replace(/-+$/, '') || id;
-  return [Prisma.sql`${column} >= ${range}`, Prisma.sql`${column} < ${afterPrefix(range)}`, Prisma.sql`substr(${column}, 1, ${id.length}) = ${id}`];
+  return subscriptions(
+    db,
+    [Prisma.sql`s."id" >= ${range}`, Prisma.sql`s."id" < ${afterPrefix(range)}`, Prisma.sql`substr(s."id", 1, ${id.length}) = ${id}`],
+    Prisma.sql`ORDER BY s."id"`,
+    2,
+  );
 }
 
 /** A product's subscriptions: central ones first, then newest purchase first. */
@@ -340,11 +327,11 @@ export interface AssignedUser {
 }
 
 /** The first users of one subscription, by name, for display. */
-export function findAssignedUsers(db: Db, subscription: SubscriptionKey, limit: number): Promise<AssignedUser[]> {
+export function findAssignedUsers(db: Db, subscriptionId: string, limit: number): Promise<AssignedUser[]> {
   return db.$queryRaw<AssignedUser[]>`
     SELECT u."name", u."email", a."assignedAt"
     FROM "LicenseAssignment" a JOIN "Person" u ON u."id" = a."userId"
-    WHERE a."subscriptionId" = ${subscription} AND a."removedAt" IS NULL
+    WHERE a."subscriptionId" = ${subscriptionId} AND a."removedAt" IS NULL
     ORDER BY u."name", a."id" LIMIT ${limit}`;
 }
 
