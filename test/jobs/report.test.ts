@@ -89,6 +89,18 @@ describe.each(dialectProviders)('the spend history and the weekly report on %s',
     expect((await findSpendOnDays(database.prisma, ['2026-11-30'])).map(line)).toEqual(rows.slice(-2).map(line));
   });
 
+  it('rebuilds the history twice at the same moment (the weekly report and /purchases report, or two replicas) into one history', async () => {
+    await history();
+    const now = at('2026-12-01T09:00:00Z');
+    await database.prisma.$transaction((tx) => rebuildSpendHistory(tx, now));
+    const once = await database.prisma.spendDay.findMany({ orderBy: [{ day: 'asc' }, { productId: 'asc' }, { currency: 'asc' }] });
+
+    const counts = await Promise.all([1, 2, 3].map(() => database.prisma.$transaction((tx) => rebuildSpendHistory(tx, now))));
+
+    expect(counts).toEqual([once.length, once.length, once.length]);
+    expect(await database.prisma.spendDay.findMany({ orderBy: [{ day: 'asc' }, { productId: 'asc' }, { currency: 'asc' }] })).toEqual(once);
+  });
+
   anyDialect('rebuilds the history of many subscriptions with statements whose parameters do not grow with them', async () => {
     const product = await aProduct(database.prisma, { name: 'Power BI Pro' });
     const people = await manyPeople(database.prisma, 50);

@@ -46,7 +46,7 @@ function daysTable(db: Db, from: string, to: string): Prisma.Sql {
     : Prisma.sql`"days" ("day") AS (SELECT ${from} UNION ALL SELECT date("day", '+1 day') FROM "days" WHERE "day" < ${to})`;
 }
 
-/** Rebuilds the history up to `now`'s day, in one transaction; returns how many rows it holds. */
+/** Rebuilds the history up to `now`'s day; run it in a transaction (its own). Returns how many rows it holds. */
 export async function rebuildSpendHistory(db: Db & Pick<Db, '$executeRaw'>, now: Date): Promise<number> {
   const to = utcDay(now);
   const from = utcDay(new Date(now.getTime() - HISTORY_DAYS * 86_400_000));
@@ -109,6 +109,11 @@ export async function rebuildSpendHistory(db: Db & Pick<Db, '$executeRaw'>, now:
     INSERT INTO "SpendDay" ("day", "productId", "currency", "activeSubscriptions", "monthlyMinor", "purchasers")
     SELECT "day", "product", "currency", CAST("active" AS INTEGER), CAST("monthly" AS BIGINT), CAST("purchasers" AS INTEGER)
     FROM "totals" WHERE "active" > 0`;
+  // One rebuild at a time (the weekly report and `/purchases report`, or two replicas): a second
+  // one waits here for the first to commit, then deletes what it wrote. Without the lock its
+  // DELETE, begun before that commit, left those rows and its INSERT failed on their keys.
+  // Reading the history goes on meanwhile. SQLite's one writer is one at a time already.
+  if (providerOf(db) === 'postgresql') await db.$executeRaw`LOCK TABLE "SpendDay" IN SHARE ROW EXCLUSIVE MODE`;
   await db.$executeRaw`DELETE FROM "SpendDay"`;
   return db.$executeRaw(statement);
 }
