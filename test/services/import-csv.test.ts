@@ -115,6 +115,22 @@ describe.each(dialectProviders)('importing CSV files on %s', (provider) => {
     expect(await snapshotOfRecord()).toEqual(before);
   });
 
+  it('imports a file clicked twice at once (or on two replicas) once, the second after the first', async () => {
+    const [first, second] = await Promise.all([
+      importCsv(ctx(), admin, fixture('subscriptions-template.csv')),
+      importCsv(ctx(), admin, fixture('subscriptions-template.csv')),
+    ]);
+    const [holders, holdersAgain] = await Promise.all([
+      importCsv(ctx(), admin, fixture('holders-template.csv')),
+      importCsv(ctx(), admin, fixture('holders-template.csv')),
+    ]);
+
+    expect([first.changed, second.changed].sort()).toEqual([0, first.changed + second.changed].sort());
+    expect(first.changed + second.changed).toBeGreaterThan(0);
+    expect(Math.min(holders.changed, holdersAgain.changed)).toBe(0);
+    expect(await database.prisma.importRun.count()).toBe(4);
+  });
+
   it('reads the admin center’s exports whatever the case, spacing and delimiter of their headers', async () => {
     const products = await importCsv(ctx(), admin, fixture('admin-center-your-products.csv'));
     expect(products).toMatchObject({ kind: 'subscriptions', accepted: 2, refused: [] });

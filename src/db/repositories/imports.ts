@@ -2,7 +2,7 @@
  * What a CSV import reads and writes. Look-ups by the file's ids and emails go a bounded chunk
  * at a time; the caller runs everything in one transaction.
  */
-import type { Db } from '../client.js';
+import { providerOf, type Db } from '../client.js';
 import { chunks } from './batches.js';
 import { syncSubscriptionColumns, type SyncSubscriptionRow } from './sync.js';
 
@@ -107,6 +107,17 @@ export interface ImportRunRow {
 
 export async function recordImportRun(db: Db, run: ImportRunRow): Promise<void> {
   await db.importRun.create({ data: run });
+}
+
+/**
+ * Makes the imports take turns, each for the whole of its transaction: a file clicked twice at
+ * once, or on two replicas, is imported by the first, and the second, waiting here, then finds
+ * the people and subscriptions the first wrote (it failed on their unique emails before).
+ * PostgreSQL: a lock on ImportRun that only writers of it wait for (the record is read meanwhile);
+ * SQLite's one writer is one at a time already.
+ */
+export async function takeImportTurn(db: Db): Promise<void> {
+  if (providerOf(db) === 'postgresql') await db.$executeRaw`LOCK TABLE "ImportRun" IN SHARE ROW EXCLUSIVE MODE`;
 }
 
 /** The latest import of a file with these contents, if any. */

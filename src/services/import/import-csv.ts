@@ -7,7 +7,7 @@
  * what it accepted, refused and changed), and real changes are audited.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { findImportProducts, findLatestImportOf, recordImportRun } from '../../db/repositories/imports.js';
+import { findImportProducts, findLatestImportOf, recordImportRun, takeImportTurn } from '../../db/repositories/imports.js';
 import { recordAudits } from '../../db/repositories/audit.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor, ServiceContext } from '../context.js';
@@ -72,6 +72,7 @@ export async function importCsv(ctx: ServiceContext, actor: Actor, input: Import
 
   const report = await ctx.prisma.$transaction(
     async (tx) => {
+      await takeImportTurn(tx);
       const previous = await findLatestImportOf(tx, sha256);
       let applied: Awaited<ReturnType<typeof applyHolderRows>>;
       let accepted: number;
