@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudits } from '../db/repositories/audit.js';
 import { writeHoldings } from '../db/repositories/holdings.js';
+import { takeImportTurn } from '../db/repositories/imports.js';
 import { readJobState, writeJobState } from '../db/repositories/job-state.js';
 import { acquireLease, releaseLease } from '../db/repositories/leases.js';
 import { writeAssignments } from '../db/repositories/assignments.js';
@@ -55,6 +56,9 @@ export async function syncTenant(ctx: ServiceContext, deps: SyncDeps): Promise<S
   const snapshot = await deps.directory.readSnapshot();
   return ctx.prisma.$transaction(
     async (tx) => {
+      // Imports write the same people and subscriptions: one at a time with them, so the record
+      // read here holds what an import committed meanwhile (else its people are created twice).
+      await takeImportTurn(tx);
       const record = await readSyncRecord(tx);
       const plan = planSync(snapshot, record, deps.skus, ctx.now, deps.actor.slackUserId);
       await writeProducts(tx, plan.writes.products, plan.writes.skus);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { listProducts } from '../../src/db/repositories/catalog.js';
+import { takeImportTurn } from '../../src/db/repositories/imports.js';
 import { acquireLease } from '../../src/db/repositories/leases.js';
 import { AppError } from '../../src/domain/errors.js';
 import { listRecordedPolicies } from '../../src/db/repositories/policies.js';
@@ -422,6 +423,41 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
       policyValue: 'Disabled',
       skus: [{ skuId: SKU.visioPlan2 }],
     });
+  });
+
+  it.runIf(provider === 'postgresql')('waits for an import writing the record at the same moment, then finds the person it wrote', async () => {
+    const prisma = database.prisma;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => {
+      wrote = resolve;
+    });
+    // An import that has written Ana (by her email, as a CSV names people) and not committed yet.
+    const importing = prisma.$transaction(
+      async (tx) => {
+        await takeImportTurn(tx);
+        await tx.person.create({ data: { id: '44444444-cccc-4000-8000-000000000001', name: 'Ana Lopez', email: 'ana.lopez@contoso.com' } });
+        wrote();
+        await gate;
+      },
+      { timeout: 60_000 },
+    );
+    await written;
+    const syncing = sync(first);
+    // Until the sync waits on the import: for its turn (or, without one, on Ana's email).
+    const waiting = `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+      AND (query LIKE '%"ImportRun"%' OR query LIKE '%"Person"%')`;
+    while ((await prisma.$queryRawUnsafe<unknown[]>(waiting)).length === 0);
+    release();
+    await importing;
+
+    expect((await syncing).new).toMatchObject({ people: 3 });
+    expect(await prisma.person.findMany({ where: { email: 'ana.lopez@contoso.com' } })).toEqual([
+      expect.objectContaining({ id: '44444444-cccc-4000-8000-000000000001', graphId: USER.ana }),
+    ]);
   });
 });
 

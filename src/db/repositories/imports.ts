@@ -110,9 +110,11 @@ export async function recordImportRun(db: Db, run: ImportRunRow): Promise<void> 
 }
 
 /**
- * Makes the imports take turns, each for the whole of its transaction: a file clicked twice at
- * once, or on two replicas, is imported by the first, and the second, waiting here, then finds
- * the people and subscriptions the first wrote (it failed on their unique emails before).
+ * Makes the imports, and the tenant syncs, which write the same people and subscriptions, take
+ * turns, each for the whole of its transaction: a file clicked twice at once, or on two replicas,
+ * is imported by the first, and the second, waiting here, then finds the people and
+ * subscriptions the first wrote (it failed on their unique emails before); a sync reads the
+ * record after an import that was writing it.
  * PostgreSQL: a lock on ImportRun that only writers of it wait for (the record is read meanwhile);
  * SQLite's one writer is one at a time already.
  */
