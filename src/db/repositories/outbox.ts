@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../client.js';
-import { insertedFirst } from '../errors.js';
 
 type OutboxStore = Pick<PrismaClient, 'outboxMessage'>;
+/** What an enqueue writes with: the client, or the caller's transaction. */
+export type EnqueueStore = Pick<PrismaClient, '$executeRaw'>;
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
@@ -31,24 +32,16 @@ export interface OutboxRow {
 }
 
 /** Stores the message unless one with the same key exists; returns whether it was new. */
-export async function enqueueOutbox(prisma: OutboxStore, message: { kind: string; dedupeKey: string; payload: unknown; now: Date }): Promise<boolean> {
-  const existing = await prisma.outboxMessage.findUnique({ where: { dedupeKey: message.dedupeKey }, select: { id: true } });
-  if (existing) return false;
-  // A concurrent enqueue of the same key may win the unique index: that is the point of the key.
-  return insertedFirst(() =>
-    prisma.outboxMessage.create({
-      data: {
-        id: randomUUID(),
-        kind: message.kind,
-        dedupeKey: message.dedupeKey,
-        payload: JSON.stringify(message.payload),
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: message.now,
-        createdAt: message.now,
-      },
-    }),
-  );
+export async function enqueueOutbox(prisma: EnqueueStore, message: { kind: string; dedupeKey: string; payload: unknown; now: Date }): Promise<boolean> {
+  // One statement: a concurrent enqueue of the same key (the point of the key) makes this one
+  // insert nothing, and leaves the caller's transaction whole. Finding the key first and then
+  // inserting made the loser fail on the unique key, which on PostgreSQL aborts the transaction
+  // the enqueue ran in, and with it the caller's other writes.
+  const inserted = await prisma.$executeRaw`
+    INSERT INTO "OutboxMessage" ("id", "kind", "dedupeKey", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+    VALUES (${randomUUID()}, ${message.kind}, ${message.dedupeKey}, ${JSON.stringify(message.payload)}, ${'pending'}, ${0}, ${message.now}, ${message.now})
+    ON CONFLICT ("dedupeKey") DO NOTHING`;
+  return inserted === 1;
 }
 
 /** Claims due messages for this worker (a lease, so a crashed worker's claims expire). */
