@@ -14,7 +14,6 @@
 import { writeJobState } from '../db/repositories/job-state.js';
 import { insertProductPolicy, listRecordedPolicies, recordPolicyChange, updatePolicyChangedOutside } from '../db/repositories/policies.js';
 import type { PrismaClient, Tx } from '../db/client.js';
-import { isUniqueViolation } from '../db/errors.js';
 import { isAppError } from '../domain/errors.js';
 import { CHANGED_BY_GUARD, CHANGED_OUTSIDE, type PolicyValue, type RecordedPolicy } from '../domain/policy.js';
 import { enqueue } from '../outbox/enqueue.js';
@@ -114,35 +113,29 @@ async function newProduct(deps: PolicyGuardDeps, policy: TenantPolicy, summary: 
       failure = isAppError(error) ? error.userMessage : error instanceof Error ? error.message : String(error);
     }
   }
-  let recorded = true;
-  try {
-    await deps.prisma.$transaction(async (tx) => {
-      recorded = await insertProductPolicy(tx, policy, now);
-      if (!recorded || summary.baseline) return;
-      if (accepted) {
-        await recordPolicyChange(tx, {
-          policy: { ...accepted, name: policy.name },
-          before: policy.value,
-          source: 'guard',
-          changedBy: CHANGED_BY_GUARD,
-          auditActor: POLICY_GUARD_ACTOR,
-          detail: 'source: guard, POLICY_GUARD=enforce on a new product',
-          at: now,
-        });
-      }
-      const action: NewProductAction = accepted
-        ? { kind: 'enforced', value: accepted.value }
-        : failure
-          ? { kind: 'enforce-failed', value: deps.defaultValue, reason: failure }
-          : { kind: 'reported' };
-      await report(tx, `policy.guard.new.${policy.id}`, deps.notices.newProduct(policy, action));
-    });
-  } catch (error) {
-    // A unique key another run took first: it recorded and reported the product.
-    if (isUniqueViolation(error)) return;
-    throw error;
-  }
-  // Another run recorded it first: it reported it too.
+  // False when another run recorded the product first (insertProductPolicy): it reported it too.
+  const recorded = await deps.prisma.$transaction(async (tx) => {
+    if (!(await insertProductPolicy(tx, policy, now))) return false;
+    if (summary.baseline) return true;
+    if (accepted) {
+      await recordPolicyChange(tx, {
+        policy: { ...accepted, name: policy.name },
+        before: policy.value,
+        source: 'guard',
+        changedBy: CHANGED_BY_GUARD,
+        auditActor: POLICY_GUARD_ACTOR,
+        detail: 'source: guard, POLICY_GUARD=enforce on a new product',
+        at: now,
+      });
+    }
+    const action: NewProductAction = accepted
+      ? { kind: 'enforced', value: accepted.value }
+      : failure
+        ? { kind: 'enforce-failed', value: deps.defaultValue, reason: failure }
+        : { kind: 'reported' };
+    await report(tx, `policy.guard.new.${policy.id}`, deps.notices.newProduct(policy, action));
+    return true;
+  });
   if (!recorded || summary.baseline) return;
   summary.newProducts.push(policy.id);
   if (accepted) summary.enforced.push(policy.id);
