@@ -2,8 +2,9 @@
  * What a CSV import reads and writes. Look-ups by the file's ids and emails go a bounded chunk
  * at a time; the caller runs everything in one transaction.
  */
-import { providerOf, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import { chunks } from './batches.js';
+import { takeWritersTurn } from './sql.js';
 import { syncSubscriptionColumns, type SyncSubscriptionRow } from './sync.js';
 
 export interface ImportProduct {
@@ -111,15 +112,13 @@ export async function recordImportRun(db: Db, run: ImportRunRow): Promise<void> 
 
 /**
  * Makes the imports, and the tenant syncs, which write the same people and subscriptions, take
- * turns, each for the whole of its transaction: a file clicked twice at once, or on two replicas,
- * is imported by the first, and the second, waiting here, then finds the people and
- * subscriptions the first wrote (it failed on their unique emails before); a sync reads the
- * record after an import that was writing it.
- * PostgreSQL: a lock on ImportRun that only writers of it wait for (the record is read meanwhile);
- * SQLite's one writer is one at a time already.
+ * turns, each for the whole of its transaction (takeWritersTurn on ImportRun): a file clicked
+ * twice at once, or on two replicas, is imported by the first, and the second, waiting here, then
+ * finds the people and subscriptions the first wrote (it failed on their unique emails before); a
+ * sync reads the record after an import that was writing it.
  */
-export async function takeImportTurn(db: Db): Promise<void> {
-  if (providerOf(db) === 'postgresql') await db.$executeRaw`LOCK TABLE "ImportRun" IN SHARE ROW EXCLUSIVE MODE`;
+export function takeImportTurn(db: Db): Promise<void> {
+  return takeWritersTurn(db, 'ImportRun');
 }
 
 /** The latest import of a file with these contents, if any. */

@@ -14,7 +14,7 @@
  */
 import { providerOf, type Db } from '../client.js';
 import { ACTIVE_STATUS, DELETED_STATUS } from '../../domain/spend.js';
-import { Prisma, toCount } from './sql.js';
+import { Prisma, takeWritersTurn, toCount } from './sql.js';
 
 /** How far back the history goes: the chart shows twelve months, the rest is for comparisons. */
 export const HISTORY_DAYS = 800;
@@ -110,10 +110,9 @@ export async function rebuildSpendHistory(db: Db & Pick<Db, '$executeRaw'>, now:
     SELECT "day", "product", "currency", CAST("active" AS INTEGER), CAST("monthly" AS BIGINT), CAST("purchasers" AS INTEGER)
     FROM "totals" WHERE "active" > 0`;
   // One rebuild at a time (the weekly report and `/purchases report`, or two replicas): a second
-  // one waits here for the first to commit, then deletes what it wrote. Without the lock its
-  // DELETE, begun before that commit, left those rows and its INSERT failed on their keys.
-  // Reading the history goes on meanwhile. SQLite's one writer is one at a time already.
-  if (providerOf(db) === 'postgresql') await db.$executeRaw`LOCK TABLE "SpendDay" IN SHARE ROW EXCLUSIVE MODE`;
+  // one waits here for the first to commit, then deletes what it wrote. Without it, its DELETE,
+  // begun before that commit, left those rows and its INSERT failed on their keys.
+  await takeWritersTurn(db, 'SpendDay');
   await db.$executeRaw`DELETE FROM "SpendDay"`;
   return db.$executeRaw(statement);
 }

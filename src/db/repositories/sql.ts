@@ -30,3 +30,13 @@ export function valuesTable(db: Db, values: readonly string[]): Prisma.Sql {
 export function toCount(value: unknown): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
+
+/**
+ * Makes the writers of `table` take turns until the caller's transaction ends: a second one waits
+ * here for the first to commit, and then sees what it wrote. PostgreSQL: SHARE ROW EXCLUSIVE, a
+ * lock that only writers of the table wait for (it is read meanwhile), and one only a transaction
+ * can hold. SQLite's one writer is one at a time already.
+ */
+export async function takeWritersTurn(db: Db, table: 'ImportRun' | 'SpendDay'): Promise<void> {
+  if (providerOf(db) === 'postgresql') await db.$executeRaw`LOCK TABLE ${Prisma.raw(`"${table}"`)} IN SHARE ROW EXCLUSIVE MODE`;
+}
