@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { writeJobState } from '../../src/db/repositories/job-state.js';
 import { enqueueOutbox } from '../../src/db/repositories/outbox.js';
 import { dialectProviders, useTestDatabase } from '../support/database.js';
+import { holdOpen, untilWaitingOnLock } from '../support/transactions.js';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const message = (dedupeKey: string) => ({ kind: 'post', dedupeKey, payload: { channel: 'C0ADMINS01', text: 'hello' }, now });
@@ -17,32 +18,16 @@ describe.each(dialectProviders)('storing a message for delivery on %s', (provide
 
   it.runIf(provider === 'postgresql')('leaves the caller’s transaction whole when another one stores the same key at the same moment', async () => {
     const prisma = database.prisma;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let stored!: () => void;
-    const first = new Promise<void>((resolve) => {
-      stored = resolve;
-    });
-    const one = prisma.$transaction(async (tx) => {
-      const mine = await enqueueOutbox(tx, message('same'));
-      stored();
-      await gate;
-      return mine;
-    });
-    await first;
+    const one = await holdOpen(prisma, (tx) => enqueueOutbox(tx, message('same')));
     const two = prisma.$transaction(async (tx) => {
       const mine = await enqueueOutbox(tx, message('same'));
       // The caller goes on writing in the same transaction.
       await writeJobState(tx, 'after.enqueue', 'written', now);
       return mine;
     });
-    const waiting = `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%"OutboxMessage"%'`;
-    while ((await prisma.$queryRawUnsafe<unknown[]>(waiting)).length === 0);
-    release();
+    await untilWaitingOnLock(prisma, ['OutboxMessage']);
 
-    expect(await Promise.all([one, two])).toEqual([true, false]);
+    expect(await Promise.all([one.commit(), two])).toEqual([true, false]);
     expect(await prisma.outboxMessage.count()).toBe(1);
     expect(await prisma.jobState.findUnique({ where: { key: 'after.enqueue' } })).toMatchObject({ value: 'written' });
   });

@@ -21,6 +21,7 @@ import {
 import type { TenantDirectorySnapshot, TenantSubscription, TenantUser } from '../../src/tenant/port.js';
 import { aProduct } from '../support/builders.js';
 import { createTestDatabase, dialectProviders } from '../support/database.js';
+import { holdOpen, untilWaitingOnLock } from '../support/transactions.js';
 
 const first = new Date('2026-11-25T09:00:00Z');
 const second = new Date('2026-11-25T09:30:00Z');
@@ -427,32 +428,15 @@ describe.each(dialectProviders)('the tenant sync on %s', (provider) => {
 
   it.runIf(provider === 'postgresql')('waits for an import writing the record at the same moment, then finds the person it wrote', async () => {
     const prisma = database.prisma;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let wrote!: () => void;
-    const written = new Promise<void>((resolve) => {
-      wrote = resolve;
-    });
     // An import that has written Ana (by her email, as a CSV names people) and not committed yet.
-    const importing = prisma.$transaction(
-      async (tx) => {
-        await takeImportTurn(tx);
-        await tx.person.create({ data: { id: '44444444-cccc-4000-8000-000000000001', name: 'Ana Lopez', email: 'ana.lopez@contoso.com' } });
-        wrote();
-        await gate;
-      },
-      { timeout: 60_000 },
-    );
-    await written;
+    const importing = await holdOpen(prisma, async (tx) => {
+      await takeImportTurn(tx);
+      await tx.person.create({ data: { id: '44444444-cccc-4000-8000-000000000001', name: 'Ana Lopez', email: 'ana.lopez@contoso.com' } });
+    });
     const syncing = sync(first);
     // Until the sync waits on the import: for its turn (or, without one, on Ana's email).
-    const waiting = `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-      AND (query LIKE '%"ImportRun"%' OR query LIKE '%"Person"%')`;
-    while ((await prisma.$queryRawUnsafe<unknown[]>(waiting)).length === 0);
-    release();
-    await importing;
+    await untilWaitingOnLock(prisma, ['ImportRun', 'Person']);
+    await importing.commit();
 
     expect((await syncing).new).toMatchObject({ people: 3 });
     expect(await prisma.person.findMany({ where: { email: 'ana.lopez@contoso.com' } })).toEqual([
