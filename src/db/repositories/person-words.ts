@@ -22,11 +22,10 @@ export function hasWordsStarting(personId: Prisma.Sql, prefixes: readonly string
 /**
  * Conditions that pick each person matching every prefix once, from `m`, a PersonWord row read
  * in the first prefix's range: `m` is the person's first word there (a person may have two words
- * with that start), and the person has a word starting with each other prefix. `person` is the
- * person's id as the query has it: a purchaser column joined to `m."personId"` makes SQLite ask
- * these of purchasers only, after the join, instead of every person the range holds.
+ * with that start), and the person has a word starting with each other prefix.
  */
-export function firstWordMatching(prefixes: readonly string[], person: Prisma.Sql = Prisma.sql`m."personId"`): Prisma.Sql[] {
+export function firstWordMatching(prefixes: readonly string[]): Prisma.Sql[] {
+  const person = Prisma.sql`m."personId"`;
   const [first, ...others] = prefixes;
   if (first === undefined) throw new Error('no prefix to look for');
   return [
@@ -34,6 +33,18 @@ export function firstWordMatching(prefixes: readonly string[], person: Prisma.Sq
     Prisma.sql`NOT EXISTS (SELECT 1 FROM "PersonWord" d WHERE d."personId" = ${person} AND d."word" >= ${first} AND d."word" < m."word")`,
     ...hasWordsStarting(person, others),
   ];
+}
+
+/**
+ * Each person with a word starting with `prefix` once, as `m` ("personId"): the prefix's range of
+ * the word index, read in word order, a person kept the first time they come up. SQLite reads it
+ * as it goes (a join can stop at its LIMIT), keeping the people seen in a temporary b-tree: cheaper
+ * than asking the word index, for each row, whether the person had an earlier word there.
+ * PostgreSQL would gather the whole range first: it asks for a person's first word instead
+ * (firstWordMatching).
+ */
+export function peopleWithWordStarting(prefix: string): Prisma.Sql {
+  return Prisma.sql`(SELECT DISTINCT m."personId" FROM "PersonWord" m WHERE ${startsWith(Prisma.sql`m."word"`, prefix)}) m`;
 }
 
 /** Whether anyone who bought a subscription has a word starting with each of `prefixes`. */

@@ -10,7 +10,7 @@
  */
 import { providerOf, type Db, type PrismaClient, type Subscription } from '../client.js';
 import { ACTIVE_STATUS, type DELETED_STATUS } from '../../domain/spend.js';
-import { firstWordMatching, hasWordsStarting } from './person-words.js';
+import { firstWordMatching, hasWordsStarting, peopleWithWordStarting } from './person-words.js';
 import { Prisma, toCount, valuesTable } from './sql.js';
 
 export type SubscriptionStatus = typeof ACTIVE_STATUS | typeof DELETED_STATUS;
@@ -232,19 +232,21 @@ async function findPageByWords(
   prefixes: string[],
   page: { size: number; after?: Keyset; before?: Keyset; countUpTo: number },
 ): Promise<{ rows: SubscriptionRow[]; hasMore: boolean; total: number }> {
-  // SQLite keeps a CROSS JOIN's order (words first), and asks about the person after the join
-  // when the conditions name the purchaser: of purchasers only. PostgreSQL would rather hash
-  // every subscription than probe a few thousand people's: the LATERAL sub-select (OFFSET 0
-  // keeps it whole) makes it probe, and stop at the LIMIT; the conditions on the person name
-  // `m`, so that it can intersect the prefixes' ranges before probing.
+  // SQLite keeps a CROSS JOIN's order (people first), and asks about the person's other words
+  // after the join: of purchasers only. PostgreSQL would rather hash every subscription than
+  // probe a few thousand people's: the LATERAL sub-select (OFFSET 0 keeps it whole) makes it
+  // probe, and stop at the LIMIT; the conditions on the person name `m`, so that it can
+  // intersect the prefixes' ranges before probing (it would gather every person of a common
+  // word's range before a DISTINCT, so a person's first word there is asked for instead).
   const postgres = providerOf(db) === 'postgresql';
+  const [first, ...others] = prefixes as [string, ...string[]];
   const fromWords = postgres
     ? Prisma.sql`"PersonWord" m CROSS JOIN LATERAL (SELECT * FROM "Subscription" s WHERE s."purchaserId" = m."personId" OFFSET 0) s`
-    : Prisma.sql`"PersonWord" m CROSS JOIN "Subscription" s`;
+    : Prisma.sql`${peopleWithWordStarting(first)} CROSS JOIN "Subscription" s`;
   const byWords = [
     ...(postgres ? [] : [Prisma.sql`s."purchaserId" = m."personId"`]),
     ...conditionsOf(db, { ...query, purchaserWords: undefined }),
-    ...firstWordMatching(prefixes, postgres ? Prisma.sql`m."personId"` : Prisma.sql`s."purchaserId"`),
+    ...(postgres ? firstWordMatching(prefixes) : hasWordsStarting(Prisma.sql`s."purchaserId"`, others)),
   ];
   const inPage: Prisma.Sql[] = [];
   const { older, order } = keysetOf(page, inPage);
