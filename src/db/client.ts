@@ -7,10 +7,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.js';
 import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
+import { PrismaBetterSqlite3KeepingStatements } from './sqlite-statements.js';
 import { migrate, postgresTargetFromUrl, providerOfUrl, sqliteFilenameFromUrl, unsupportedDatabaseUrl } from './migrate.js';
 import type { DatabaseProvider } from './migrate.js';
 
@@ -57,8 +57,8 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
     // The adapter passes every option but `url` to better-sqlite3's constructor: `timeout` is
     // the busy timeout. better-sqlite3 is built with foreign keys on by default; WAL is a
     // property of the file (the migrator sets it). Both are asserted below all the same, on the
-    // adapter's one connection.
-    const adapter = new PrismaBetterSqlite3({ url: `file:${filename}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    // adapter's one connection, which keeps its prepared statements (sqlite-statements.ts).
+    const adapter = new PrismaBetterSqlite3KeepingStatements({ url: `file:${filename}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
     const prisma = new SqlitePrismaClient({ adapter });
     try {
       await prisma.$queryRawUnsafe('PRAGMA foreign_keys = ON');
