@@ -223,8 +223,7 @@ function pageOf(raw: RawSubscription[], size: number, older: boolean, total: num
  * only its range. When that is all of them (few match), the page is sorted from those rows.
  * When more match, at least one in every hundred or so of the newest subscriptions is theirs:
  * the page is read in date order, asking the word index about each row's purchaser (sorting the
- * subscriptions of thousands of people would cost more). One statement on SQLite, two on
- * PostgreSQL when more match (see below).
+ * subscriptions of thousands of people would cost more). One statement (see below).
  */
 async function findPageByWords(
   db: Db,
@@ -258,16 +257,19 @@ async function findPageByWords(
   const fromMatched = Prisma.sql`SELECT s."id" FROM "matched" s ${whereOf(inPage)} ${order}`;
   const byDate = Prisma.sql`SELECT s."id" FROM "Subscription" s ${whereOf(inDateOrder)} ${order}`;
   // Only the keys are kept (the purchaser index covers them); the page's rows are read by id.
-  // SQLite: one statement either way, the count of "matched" picking the branch that reads the
-  // page as each branch's LIMIT (worked out once, before any row is read; a LIMIT of 0 reads
+  // One statement either way, the count of "matched" (worked out once, before any row is read)
+  // picking the branch that reads the page. SQLite: as each branch's LIMIT (a LIMIT of 0 reads
   // none; a condition in WHERE was tested row by row). PostgreSQL plans such a LIMIT as if it
-  // read every row (a hash join of the whole tenant, 100 ms and more), so it gets the page from
-  // "matched" with the count, and reads it again in date order when the count says more match.
-  const keys = !postgres
-    ? Prisma.sql`SELECT k."id" FROM (${fromMatched} LIMIT CASE WHEN ${few} THEN ${page.size + 1} ELSE 0 END) k
+  // read every row (a hash join of the whole tenant, 100 ms and more); there, the count is a
+  // branch's WHERE, which it tests once (a one-time filter) and reads no row of a branch it fails.
+  const size = page.size + 1;
+  const keys = postgres
+    ? Prisma.sql`SELECT k."id" FROM (${fromMatched} LIMIT ${size}) k WHERE ${few}
         UNION ALL
-        SELECT k."id" FROM (${byDate} LIMIT CASE WHEN ${few} THEN 0 ELSE ${page.size + 1} END) k`
-    : Prisma.sql`${fromMatched} LIMIT ${page.size + 1}`;
+        SELECT k."id" FROM (${byDate} LIMIT ${size}) k WHERE NOT ${few}`
+    : Prisma.sql`SELECT k."id" FROM (${fromMatched} LIMIT CASE WHEN ${few} THEN ${size} ELSE 0 END) k
+        UNION ALL
+        SELECT k."id" FROM (${byDate} LIMIT CASE WHEN ${few} THEN 0 ELSE ${size} END) k`;
   const raw = await db.$queryRaw<RawSubscription[]>`
     WITH ${matched}
     ${COLUMNS}, (SELECT count(*) FROM "matched") AS "total"
@@ -282,8 +284,7 @@ async function findPageByWords(
     SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${cap + 1}) c`
           )[0]?.n,
         );
-  if (counted <= cap || !postgres) return pageOf(raw, page.size, older, counted);
-  return pageOf(await selectSubscriptions(db, inDateOrder, order, page.size + 1), page.size, older, counted);
+  return pageOf(raw, page.size, older, counted);
 }
 
 /** The least string greater than every string starting with `prefix`, for ids (hex digits and dashes). */
