@@ -1,6 +1,6 @@
 /** `/purchases show <subscription>`: one subscription with its first assigned users. */
-import { findSubscriptionOrigin, type SubscriptionOrigin } from '../db/repositories/attribution.js';
-import { findAssignedUsers, findSubscriptionsByRef } from '../db/repositories/subscriptions.js';
+import type { SubscriptionOrigin } from '../db/repositories/attribution.js';
+import { findShownSubscriptionsByRef, findSubscriptionsByRef } from '../db/repositories/subscriptions.js';
 import { AppError } from '../domain/errors.js';
 import { quoteInput } from '../domain/text.js';
 import type { ServiceContext } from './context.js';
@@ -19,7 +19,11 @@ export interface SubscriptionDetails {
 }
 
 export async function findSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionSummary> {
-  const rows = await findSubscriptionsByRef(ctx.prisma, ref);
+  return toSummary(onlyOne(await findSubscriptionsByRef(ctx.prisma, ref), ref));
+}
+
+/** The one subscription `ref` names, or what to type instead. */
+function onlyOne<T>(rows: T[], ref: string): T {
   if (rows.length === 0) {
     throw new AppError(
       'not_found',
@@ -34,13 +38,11 @@ export async function findSubscription(ctx: ServiceContext, ref: string): Promis
       `More than one subscription id starts with ${quoteInput(ref)}: type more of it (the whole id is shown by \`/purchases show\`).`,
     );
   }
-  return toSummary(rows[0]!);
+  return rows[0]!;
 }
 
+/** One statement: the subscription, where it comes from and its first users. */
 export async function showSubscription(ctx: ServiceContext, ref: string): Promise<SubscriptionDetails> {
-  const subscription = await findSubscription(ctx, ref);
-  // Both need only the id: on PostgreSQL they go out together on two of the pool's connections,
-  // two round trips in all rather than three (on SQLite, one connection, it is the same work).
-  const [users, origin] = await Promise.all([findAssignedUsers(ctx.prisma, subscription.id, SHOWN_USERS), findSubscriptionOrigin(ctx.prisma, subscription.id)]);
-  return { subscription, users, ...(origin ? { origin } : {}) };
+  const { row, origin, users } = onlyOne(await findShownSubscriptionsByRef(ctx.prisma, ref, SHOWN_USERS), ref);
+  return { subscription: toSummary(row), users, origin };
 }

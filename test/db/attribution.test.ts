@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { countProductHolders, findSubscriptionOrigin, findUnattributedHolders } from '../../src/db/repositories/attribution.js';
+import { countProductHolders, findUnattributedHolders } from '../../src/db/repositories/attribution.js';
+import { findShownSubscriptionsByRef } from '../../src/db/repositories/subscriptions.js';
 import { aPerson, aProduct, assign, aSubscription } from '../support/builders.js';
 import { dialectProviders, useTestDatabase } from '../support/database.js';
 
@@ -78,7 +79,10 @@ describe.each(dialectProviders)('the holders of a product in the tenant on %s', 
     await hold(SKU.usual, ben!.id);
     await hold(SKU.usual, cy!.id, at);
     await hold(SKU.dept, dee!.id);
-    await assign(prisma, shown.id, [ana!.id, ben!.id]);
+    // Ben's license given at a time with milliseconds: the time comes back to the millisecond.
+    const benAt = new Date('2026-11-02T10:11:12.345Z');
+    await assign(prisma, shown.id, [ana!.id]);
+    await assign(prisma, shown.id, [ben!.id], benAt);
     await prisma.licenseAssignment.updateMany({ where: { subscriptionId: shown.id, userId: ben!.id }, data: { source: 'import' } });
     await assign(prisma, shown.id, [cy!.id]);
     await prisma.licenseAssignment.updateMany({ where: { subscriptionId: shown.id, userId: cy!.id }, data: { source: 'import', removedAt: at } });
@@ -90,30 +94,46 @@ describe.each(dialectProviders)('the holders of a product in the tenant on %s', 
     await event('subscription.import_changed', new Date('2026-11-20T09:00:00Z'), 'file: second.csv');
     await event('subscription.cancelled', new Date('2026-11-21T10:00:00Z'), null);
 
-    expect(await findSubscriptionOrigin(prisma, shown.id)).toEqual({
-      isSelfService: true,
-      selfServiceSource: 'admin',
-      selfServiceDecidedBy: 'U0ADMIN',
-      selfServiceDecidedAt: decidedAt,
-      skuId: SKU.usual,
-      liveOfSku: 2,
-      holdersOfSku: 2,
-      assignedBySource: { local: 1, import: 1 },
-      lastImport: { file: 'second.csv', by: 'U09', at: new Date('2026-11-20T09:00:00Z') },
+    const shownOf = async (id: string, users = 20) => {
+      const found = await findShownSubscriptionsByRef(prisma, id, users);
+      expect(found.map((f) => f.row.id)).toEqual(found.length > 0 ? [id] : []);
+      return found[0] && { origin: found[0].origin, users: found[0].users };
+    };
+    expect(await shownOf(shown.id)).toEqual({
+      users: [
+        { name: 'Ana', email: ana!.email, assignedAt: new Date('2026-06-02T10:00:00Z') },
+        { name: 'Ben', email: ben!.email, assignedAt: benAt },
+      ],
+      origin: {
+        isSelfService: true,
+        selfServiceSource: 'admin',
+        selfServiceDecidedBy: 'U0ADMIN',
+        selfServiceDecidedAt: decidedAt,
+        skuId: SKU.usual,
+        liveOfSku: 2,
+        holdersOfSku: 2,
+        assignedBySource: { local: 1, import: 1 },
+        lastImport: { file: 'second.csv', by: 'U09', at: new Date('2026-11-20T09:00:00Z') },
+      },
     });
+    // The first users by name, as many as asked for.
+    expect((await shownOf(shown.id, 1))?.users.map((u) => u.name)).toEqual(['Ana']);
     // Never synced, never imported, nobody holding it.
     const local = await aSubscription(prisma, { productId: visio.id });
-    expect(await findSubscriptionOrigin(prisma, local.id)).toEqual({
-      isSelfService: false,
-      selfServiceSource: 'local',
-      selfServiceDecidedBy: null,
-      selfServiceDecidedAt: null,
-      skuId: null,
-      liveOfSku: 0,
-      holdersOfSku: 0,
-      assignedBySource: {},
-      lastImport: null,
+    expect(await shownOf(local.id)).toEqual({
+      users: [],
+      origin: {
+        isSelfService: false,
+        selfServiceSource: 'local',
+        selfServiceDecidedBy: null,
+        selfServiceDecidedAt: null,
+        skuId: null,
+        liveOfSku: 0,
+        holdersOfSku: 0,
+        assignedBySource: {},
+        lastImport: null,
+      },
     });
-    expect(await findSubscriptionOrigin(prisma, randomUUID())).toBeUndefined();
+    expect(await shownOf(randomUUID())).toBeUndefined();
   });
 });

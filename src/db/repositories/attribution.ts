@@ -28,49 +28,76 @@ type Count = number | bigint | null;
 
 const IMPORT_ACTIONS = ['subscription.imported', 'subscription.import_changed'];
 
+/** One of a subscription's current users, as `show` lists them. */
+export interface ShownUser {
+  name: string;
+  email: string;
+  assignedAt: Date;
+}
+
+/** The current licenses of the subscription `s` counted per source. */
+const LICENSES_BY_SOURCE = Prisma.sql`SELECT a."source", count(*) AS "n" FROM "LicenseAssignment" a WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL GROUP BY a."source"`;
+
+/** What originColumns adds to a row. */
+export interface RawOrigin {
+  isSelfService: boolean | number | bigint;
+  selfServiceSource: string;
+  selfServiceDecidedBy: string | null;
+  selfServiceDecidedAt: Date | null;
+  skuId: string | null;
+  liveOfSku: Count;
+  holdersOfSku: Count;
+  bySource: string | null;
+  importedBy: string | null;
+  importedAt: Date | null;
+  importDetail: string | null;
+  shownUsers: string | null;
+}
+
 /**
- * One statement (`show` asks for it on every call): the subscription's decision, the SKU's live
- * subscriptions and holders, its current licenses by source and its latest import. Prisma needs
- * five statements for that (a findUnique, two counts, a groupBy and a findFirst), each a round trip
- * of its own; the counts keep Prisma's meaning (a subscription without a tenantStatus is not live)
- * and run only for a subscription a sync gave a SKU, through the skuId index (before it, counting
- * a SKU's subscriptions read every subscription: 23 ms at 100k on SQLite).
+ * The columns `show` asks for on every call, of the subscription `s` (with ORIGIN_JOIN): its
+ * decision, the SKU's live subscriptions and holders, its current licenses by source, its latest
+ * import, and its first `users` current users by name. Prisma needs six statements for that (a
+ * findUnique, two counts, a groupBy, a findFirst and a findMany), each a round trip of its own;
+ * here they are columns of the statement that finds the subscription. The counts keep Prisma's
+ * meaning (a subscription without a tenantStatus is not live) and run only for a subscription a
+ * sync gave a SKU, through the skuId index (before it, counting a SKU's subscriptions read every
+ * subscription: 23 ms at 100k on SQLite). The users come as one JSON array, their times as
+ * milliseconds since 1970 (each database's JSON writes times its own way).
  */
-export async function findSubscriptionOrigin(db: Db, subscriptionId: string): Promise<SubscriptionOrigin | undefined> {
-  const bySource =
-    providerOf(db) === 'postgresql'
-      ? Prisma.sql`(SELECT json_object_agg(g."source", g."n")::text FROM (${licensesBySource(subscriptionId)}) g)`
-      : Prisma.sql`(SELECT json_group_object(g."source", g."n") FROM (${licensesBySource(subscriptionId)}) g)`;
-  const [row] = await db.$queryRaw<
-    Array<{
-      isSelfService: boolean | number | bigint;
-      selfServiceSource: string;
-      selfServiceDecidedBy: string | null;
-      selfServiceDecidedAt: Date | null;
-      skuId: string | null;
-      liveOfSku: Count;
-      holdersOfSku: Count;
-      bySource: string | null;
-      importedBy: string | null;
-      importedAt: Date | null;
-      importDetail: string | null;
-    }>
-  >`
-    SELECT s."isSelfService", s."selfServiceSource", s."selfServiceDecidedBy", s."selfServiceDecidedAt", s."skuId",
+export function originColumns(db: Db, users: number): Prisma.Sql {
+  const postgres = providerOf(db) === 'postgresql';
+  const bySource = postgres
+    ? Prisma.sql`(SELECT json_object_agg(g."source", g."n")::text FROM (${LICENSES_BY_SOURCE}) g)`
+    : Prisma.sql`(SELECT json_group_object(g."source", g."n") FROM (${LICENSES_BY_SOURCE}) g)`;
+  const firstUsers = Prisma.sql`SELECT u."name", u."email", a."assignedAt", a."id"
+    FROM "LicenseAssignment" a JOIN "Person" u ON u."id" = a."userId"
+    WHERE a."subscriptionId" = s."id" AND a."removedAt" IS NULL
+    ORDER BY u."name", a."id" LIMIT ${users}`;
+  const shownUsers = postgres
+    ? Prisma.sql`(SELECT json_agg(json_build_array(f."name", f."email", floor(extract(epoch FROM f."assignedAt") * 1000)) ORDER BY f."name", f."id")::text FROM (${firstUsers}) f)`
+    : Prisma.sql`(SELECT json_group_array(json_array(f."name", f."email", CAST(round(unixepoch(f."assignedAt", 'subsec') * 1000) AS INTEGER)) ORDER BY f."name", f."id") FROM (${firstUsers}) f)`;
+  return Prisma.sql`s."selfServiceDecidedBy", s."selfServiceDecidedAt", s."skuId",
       CASE WHEN s."skuId" IS NULL THEN 0 ELSE (SELECT count(*) FROM "Subscription" o
         WHERE o."skuId" = s."skuId" AND o."graphId" IS NOT NULL AND NOT (o."tenantStatus" = ${'Deleted'}) AND o."seenDeletedAt" IS NULL) END AS "liveOfSku",
       CASE WHEN s."skuId" IS NULL THEN 0 ELSE (SELECT count(*) FROM "ProductHolding" h WHERE h."skuId" = s."skuId" AND h."removedAt" IS NULL) END AS "holdersOfSku",
       ${bySource} AS "bySource",
-      e."actorId" AS "importedBy", e."at" AS "importedAt", e."detail" AS "importDetail"
-    FROM "Subscription" s
+      e."actorId" AS "importedBy", e."at" AS "importedAt", e."detail" AS "importDetail",
+      ${shownUsers} AS "shownUsers"`;
+}
+
+/** The latest import of the subscription `s`, as `e`, for originColumns. */
+export const ORIGIN_JOIN = Prisma.sql`
     LEFT JOIN "AuditEvent" e ON e."id" = (
       SELECT x."id" FROM "AuditEvent" x
       WHERE x."subjectType" = ${'subscription'} AND x."subjectId" = s."id" AND x."action" IN (${Prisma.join(IMPORT_ACTIONS)})
-      ORDER BY x."at" DESC LIMIT 1)
-    WHERE s."id" = ${subscriptionId}`;
-  if (!row) return undefined;
+      ORDER BY x."at" DESC LIMIT 1)`;
+
+/** A row with originColumns as what `show` says of it. */
+export function toOriginAndUsers(row: RawOrigin): { origin: SubscriptionOrigin; users: ShownUser[] } {
   const counts = row.bySource ? (JSON.parse(row.bySource) as Record<string, number | string>) : {};
-  return {
+  const shown = row.shownUsers ? (JSON.parse(row.shownUsers) as Array<[string, string, number | string]>) : [];
+  const origin: SubscriptionOrigin = {
     isSelfService: Boolean(row.isSelfService),
     selfServiceSource: row.selfServiceSource,
     selfServiceDecidedBy: row.selfServiceDecidedBy,
@@ -84,11 +111,7 @@ export async function findSubscriptionOrigin(db: Db, subscriptionId: string): Pr
         ? { file: row.importDetail?.replace(/^file: /, '') ?? null, by: row.importedBy, at: row.importedAt }
         : null,
   };
-}
-
-/** A subscription's current licenses counted per source. */
-function licensesBySource(subscriptionId: string): Prisma.Sql {
-  return Prisma.sql`SELECT a."source", count(*) AS "n" FROM "LicenseAssignment" a WHERE a."subscriptionId" = ${subscriptionId} AND a."removedAt" IS NULL GROUP BY a."source"`;
+  return { origin, users: shown.map(([name, email, at]) => ({ name, email, assignedAt: new Date(Number(at)) })) };
 }
 
 /** Holders of a product whom no active subscription of it claims in the record (`h` is the holding, `userColumn` its person). */

@@ -10,6 +10,7 @@
  */
 import { providerOf, type Db, type PrismaClient, type Subscription } from '../client.js';
 import { ACTIVE_STATUS, type DELETED_STATUS } from '../../domain/spend.js';
+import { ORIGIN_JOIN, originColumns, type RawOrigin, type ShownUser, type SubscriptionOrigin, toOriginAndUsers } from './attribution.js';
 import { firstWordMatching, hasWordsStarting, peopleWithWordStarting } from './person-words.js';
 import { Prisma, toCount, valuesTable } from './sql.js';
 
@@ -120,7 +121,7 @@ async function selectSubscriptions(
   where: Prisma.Sql[],
   order: Prisma.Sql = Prisma.empty,
   limit?: number,
-  page: { extra?: Prisma.Sql; branches?: Prisma.Sql[] } = {},
+  page: { extra?: Prisma.Sql; joins?: Prisma.Sql; branches?: Prisma.Sql[] } = {},
 ): Promise<RawSubscription[]> {
   const condition = whereOf(where);
   if (limit === undefined) return db.$queryRaw<RawSubscription[]>`${COLUMNS} FROM "Subscription" s ${JOINS} ${condition} ${order}`;
@@ -133,7 +134,7 @@ async function selectSubscriptions(
         ' UNION ALL ',
       )}) s ${order} LIMIT ${limit}`
     : pick(where);
-  return db.$queryRaw<RawSubscription[]>`${COLUMNS} ${page.extra ?? Prisma.empty} FROM (${picked}) s ${JOINS} ${order}`;
+  return db.$queryRaw<RawSubscription[]>`${COLUMNS} ${page.extra ?? Prisma.empty} FROM (${picked}) s ${JOINS} ${page.joins ?? Prisma.empty} ${order}`;
 }
 
 async function subscriptions(db: Db, where: Prisma.Sql[], order?: Prisma.Sql, limit?: number): Promise<SubscriptionRow[]> {
@@ -302,16 +303,34 @@ function afterPrefix(prefix: string): string {
  * exact under any collation.
  */
 export function findSubscriptionsByRef(db: Db, ref: string): Promise<SubscriptionRow[]> {
+  return subscriptions(db, ...byRef(ref));
+}
+
+/** The conditions, order and limit of findSubscriptionsByRef. */
+function byRef(ref: string): [Prisma.Sql[], Prisma.Sql, number] {
   const id = ref.toLowerCase();
-  if (id.length === 36) return subscriptions(db, [Prisma.sql`s."id" = ${id}`]);
+  if (id.length === 36) return [[Prisma.sql`s."id" = ${id}`], Prisma.empty, 1];
   // Dashes sit at the same places in every id: the range can ignore a trailing one.
   const range = id.replace(/-+$/, '') || id;
-  return subscriptions(
-    db,
+  return [
     [Prisma.sql`s."id" >= ${range}`, Prisma.sql`s."id" < ${afterPrefix(range)}`, Prisma.sql`substr(s."id", 1, ${id.length}) = ${id}`],
     Prisma.sql`ORDER BY s."id"`,
     2,
-  );
+  ];
+}
+
+/**
+ * findSubscriptionsByRef with what `show` says of each (attribution.ts: where its decision and
+ * holders come from, its first `users` current users), in the same statement.
+ */
+export async function findShownSubscriptionsByRef(
+  db: Db,
+  ref: string,
+  users: number,
+): Promise<Array<{ row: SubscriptionRow; origin: SubscriptionOrigin; users: ShownUser[] }>> {
+  const [where, order, limit] = byRef(ref);
+  const raw = await selectSubscriptions(db, where, order, limit, { extra: Prisma.sql`, ${originColumns(db, users)}`, joins: ORIGIN_JOIN });
+  return raw.map((row) => ({ row: toRow(row), ...toOriginAndUsers(row as RawSubscription & RawOrigin) }));
 }
 
 /** A product's subscriptions: central ones first, then newest purchase first. */
@@ -321,21 +340,6 @@ export function findSubscriptionsOfProduct(db: Db, productId: string, status?: S
     conditionsOf(db, { productId, ...(status ? { status } : {}) }),
     Prisma.sql`ORDER BY s."isSelfService" ASC, s."purchasedAt" DESC, s."id" DESC`,
   );
-}
-
-export interface AssignedUser {
-  name: string;
-  email: string;
-  assignedAt: Date;
-}
-
-/** The first users of one subscription, by name, for display. */
-export function findAssignedUsers(db: Db, subscriptionId: string, limit: number): Promise<AssignedUser[]> {
-  return db.$queryRaw<AssignedUser[]>`
-    SELECT u."name", u."email", a."assignedAt"
-    FROM "LicenseAssignment" a JOIN "Person" u ON u."id" = a."userId"
-    WHERE a."subscriptionId" = ${subscriptionId} AND a."removedAt" IS NULL
-    ORDER BY u."name", a."id" LIMIT ${limit}`;
 }
 
 /** Subscriptions by id, with what summaries need (rows for unknown ids are simply absent). */
