@@ -18,10 +18,24 @@ describe('uploading a CSV export from disk', () => {
     await emulator.close();
   });
 
+  // Ten chunks of 256 KB: more than the buffers the chunks are read into in turn (src/slack/upload.ts).
+  const manyChunks = () => randomBytes(256 * 1024 * 9 + 12_345);
+
+  it('sends every byte of a file read from disk, its chunks read into a few buffers in turn', async () => {
+    const path = join(own.folder('upload-'), 'export.csv');
+    const content = manyChunks();
+    await writeFile(path, content);
+    const client = new webApi.WebClient(emulator.botToken, { slackApiUrl: emulator.url, retryConfig: { retries: 0 } });
+
+    const { fileId } = await uploadFile(client, { path, bytes: content.length, filename: 'export.csv', title: 'Export', channelId: 'C0ADMINS01' }, fetch);
+
+    expect(emulator.file(fileId)!.content!.equals(content)).toBe(true);
+  });
+
   it('sends every byte of a file read from disk, also after Socket Mode has loaded its undici as the dispatcher of every fetch', async () => {
     createRequire(createRequire(import.meta.url).resolve('@slack/socket-mode'))('undici');
     const path = join(own.folder('upload-'), 'export.csv');
-    const content = randomBytes(256 * 1024 * 2 + 12_345);
+    const content = manyChunks();
     await writeFile(path, content);
     const client = new webApi.WebClient(emulator.botToken, { slackApiUrl: emulator.url, retryConfig: { retries: 0 } });
 
