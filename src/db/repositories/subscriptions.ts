@@ -12,7 +12,7 @@ import { providerOf, type Db, type PrismaClient, type Subscription } from '../cl
 import { ACTIVE_STATUS, type DELETED_STATUS } from '../../domain/spend.js';
 import { ORIGIN_JOIN, originColumns, type RawOrigin, type ShownUser, type SubscriptionOrigin, toOriginAndUsers } from './attribution.js';
 import { firstWordMatching, hasWordsStarting, peopleWithWordStarting } from './person-words.js';
-import { Prisma, toCount, valuesTable } from './sql.js';
+import { limitOf, Prisma, toCount, valuesTable } from './sql.js';
 
 export type SubscriptionStatus = typeof ACTIVE_STATUS | typeof DELETED_STATUS;
 
@@ -147,7 +147,7 @@ function whereOf(conditions: Prisma.Sql[]): Prisma.Sql {
 
 /** How many rows match, counted no further than `cap` + 1 (enough to say "more than cap"). */
 function cappedCount(conditions: Prisma.Sql[], cap: number): Prisma.Sql {
-  return Prisma.sql`(SELECT count(*) FROM (SELECT 1 FROM "Subscription" s ${whereOf(conditions)} LIMIT ${cap + 1}) capped)`;
+  return Prisma.sql`(SELECT count(*) FROM (SELECT 1 FROM "Subscription" s ${whereOf(conditions)} LIMIT ${limitOf(cap + 1)}) capped)`;
 }
 
 const FEW_PURCHASERS = 50;
@@ -254,7 +254,7 @@ async function findPageByWords(
   keysetOf(page, inDateOrder);
   const cap = page.countUpTo;
   const few = Prisma.sql`(SELECT count(*) FROM "matched") <= ${cap}`;
-  const matched = Prisma.sql`"matched" AS MATERIALIZED (SELECT s."id", s."purchasedAt" FROM ${fromWords} ${whereOf(byWords)} LIMIT ${cap + 1})`;
+  const matched = Prisma.sql`"matched" AS MATERIALIZED (SELECT s."id", s."purchasedAt" FROM ${fromWords} ${whereOf(byWords)} LIMIT ${limitOf(cap + 1)})`;
   const fromMatched = Prisma.sql`SELECT s."id" FROM "matched" s ${whereOf(inPage)} ${order}`;
   const byDate = Prisma.sql`SELECT s."id" FROM "Subscription" s ${whereOf(inDateOrder)} ${order}`;
   // Only the keys are kept (the purchaser index covers them); the page's rows are read by id.
@@ -282,7 +282,7 @@ async function findPageByWords(
       : toCount(
           (
             await db.$queryRaw<Array<{ n: bigint | number }>>`
-    SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${cap + 1}) c`
+    SELECT count(*) AS "n" FROM (SELECT 1 FROM ${fromWords} ${whereOf(byWords)} LIMIT ${limitOf(cap + 1)}) c`
           )[0]?.n,
         );
   return pageOf(raw, page.size, older, counted);
