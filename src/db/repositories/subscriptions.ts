@@ -125,14 +125,14 @@ async function selectSubscriptions(
 ): Promise<RawSubscription[]> {
   const condition = whereOf(where);
   if (limit === undefined) return db.$queryRaw<RawSubscription[]>`${COLUMNS} FROM "Subscription" s ${JOINS} ${condition} ${order}`;
-  const pick = (conditions: Prisma.Sql[]) => Prisma.sql`SELECT s.* FROM "Subscription" s ${whereOf(conditions)} ${order} LIMIT ${limit}`;
+  const pick = (conditions: Prisma.Sql[]) => Prisma.sql`SELECT s.* FROM "Subscription" s ${whereOf(conditions)} ${order} LIMIT ${limitOf(limit)}`;
   // Branches: the first rows of each alternative, merged. Each branch seeks its own index range
   // in order, where an IN list of them makes SQLite walk every row in date order instead.
   const picked = page.branches
     ? Prisma.sql`SELECT s.* FROM (${Prisma.join(
         page.branches.map((branch, i) => Prisma.sql`SELECT * FROM (${pick([...where, branch])}) ${Prisma.raw(`b${i}`)}`),
         ' UNION ALL ',
-      )}) s ${order} LIMIT ${limit}`
+      )}) s ${order} LIMIT ${limitOf(limit)}`
     : pick(where);
   return db.$queryRaw<RawSubscription[]>`${COLUMNS} ${page.extra ?? Prisma.empty} FROM (${picked}) s ${JOINS} ${page.joins ?? Prisma.empty} ${order}`;
 }
