@@ -163,6 +163,10 @@ describe.each(dialectProviders)('listing subscriptions on %s', (provider) => {
     expect(first).toMatchObject({ total: TOTAL_CAP, totalCapped: true });
     const second = await listSubscriptions(ctx, { cursor: first.nextCursor! });
     expect([...first.items, ...second.items].map((s) => s.id)).toEqual([...olgas].reverse().slice(0, 2 * PAGE_SIZE));
+    // Previous reads the other way (oldest first from its anchor) and comes back to the first page.
+    const back = await listSubscriptions(ctx, { cursor: second.prevCursor! });
+    expect(back).toMatchObject({ total: TOTAL_CAP, totalCapped: true });
+    expect(back.items.map((s) => s.id)).toEqual(first.items.map((s) => s.id));
   });
 
   it('says so when no purchaser matches, and lists candidates for an ambiguous product', async () => {
