@@ -8,10 +8,10 @@ import { assignCentralLicenses } from '../src/services/centralize.js';
 import type { ServiceContext } from '../src/services/context.js';
 import { loadDashboard } from '../src/services/dashboard.js';
 import { findSavings } from '../src/services/find-savings.js';
-import { rebuildSpendHistory } from '../src/db/repositories/spend-history.js';
 import { listPolicies } from '../src/services/list-policies.js';
 import { listSubscriptions, type SubscriptionPage } from '../src/services/list-subscriptions.js';
 import { selectDigest } from '../src/services/post-digest.js';
+import { refreshSpendHistory } from '../src/services/post-report.js';
 import { productLicenses } from '../src/services/product-licenses.js';
 import { selectDueReminders } from '../src/services/send-reminders.js';
 import { showSubscription } from '../src/services/show-subscription.js';
@@ -261,7 +261,7 @@ export function measures(ctx: ServiceContext, raw: RawDb, facts: TenantFacts): M
       name: 'spend history rebuild',
       kind: 'write',
       floorIs: 'active self-service subscriptions per product and purchase day, grouped',
-      bot: () => prisma.$transaction((tx) => rebuildSpendHistory(tx, now)),
+      bot: () => refreshSpendHistory(ctx),
       floor: () =>
         raw.all(
           `SELECT "productId", "currency", substr(CAST("purchasedAt" AS TEXT), 1, 10) AS d, count(*) AS n FROM "Subscription" WHERE "isSelfService" = ? GROUP BY 1, 2, 3`,
